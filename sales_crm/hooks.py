@@ -1,0 +1,19 @@
+app_name = "sales_crm"
+app_title = "Sales CRM"
+app_publisher = "sales_crm contributors"
+app_description = (
+	"The sales-management subsystem of a CRM: leads to receipts, commissions, plans and analyses"
+)
+app_email = "sales-crm@example.com"
+app_license = "MIT"
+required_apps = []
+
+export_python_type_annotations = True
+
+before_install = "sales_crm.install.before_install"
+after_install = "sales_crm.install.after_install"
+after_migrate = "sales_crm.install.after_migrate"
+before_uninstall = "sales_crm.install.before_uninstall"
+
+# Workflows, their states and actions ship as fixtures, filtered to this app's own records.
+fixtures = []

@@ -1,0 +1,30 @@
+# Copyright (c) 2026, sales_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class SalesCustomer(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		address: DF.SmallText | None
+		customer_name: DF.Data
+		customer_type: DF.Literal["Company", "Individual"]
+		disabled: DF.Check
+		email: DF.Data | None
+		industry: DF.Data | None
+		naming_series: DF.Literal["CUST-.#####"]
+		phone: DF.Data | None
+		primary_contact: DF.Data | None
+		sales_department: DF.Link | None
+		sales_person: DF.Link | None
+		source_lead: DF.Link | None
+		website: DF.Data | None
+	# end: auto-generated types
+	pass

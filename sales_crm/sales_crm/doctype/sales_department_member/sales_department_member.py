@@ -1,0 +1,24 @@
+# Copyright (c) 2026, sales_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class SalesDepartmentMember(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		commission_rate: DF.Percent
+		full_name: DF.Data | None
+		is_active: DF.Check
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		user: DF.Link
+	# end: auto-generated types
+	pass

@@ -1,0 +1,31 @@
+# Copyright (c) 2026, sales_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class SalesQuotationItem(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amount: DF.Currency
+		base_amount: DF.Currency
+		base_rate: DF.Currency
+		discount_percentage: DF.Percent
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		price_list_rate: DF.Currency
+		product: DF.Link
+		product_name: DF.Data | None
+		qty: DF.Float
+		rate: DF.Currency
+		specification: DF.Data | None
+		uom: DF.Data | None
+	# end: auto-generated types
+	pass
