@@ -179,8 +179,28 @@ def fingerprint() -> str:
 	return digest.hexdigest()[:16]
 
 
-if __name__ == "__main__":
-	# `python tests/benchsite.py` prepares the test site by hand (the conftest does this on its own).
+def main(argv: list[str]) -> int:
+	"""``link``: put this checkout on the bench; ``site NAME``: a site with the app (created when missing);
+	``test-site``: the integration layer's site, as the conftest prepares it."""
 	bench = Bench()
-	print(bench.ensure_test_site())
-	sys.exit(0)
+	command = argv[0] if argv else "test-site"
+	if command == "link":
+		bench.link_checkout()
+	elif command == "site":
+		bench.link_checkout()
+		site = argv[1]
+		if not bench.site_exists(site):
+			bench.new_site(site)
+		elif APP not in bench.installed_apps(site):
+			bench.frappe("install-app", APP, site=site)
+		print(site)
+	elif command == "test-site":
+		print(bench.ensure_test_site())
+	else:
+		print(main.__doc__)
+		return 2
+	return 0
+
+
+if __name__ == "__main__":
+	sys.exit(main(sys.argv[1:]))

@@ -3,18 +3,19 @@
 #
 #   bash tests/run.sh [pytest arguments]
 #
-# The bench is $SALES_CRM_BENCH, else /home/frappe/frappe-bench. With a bench, everything runs in the
-# bench's Python as the bench's owner (root re-runs this script as that user); without one, the unit
-# layer runs in python3 and the integration layer is reported SKIPPED.
+# The bench is $SALES_CRM_BENCH, else /home/frappe/frappe-bench. With a bench, every test runs in the
+# bench's Python as the bench's owner (root re-runs this script as that user, after starting MariaDB
+# and Redis); without one, the unit layer runs in python3 and the integration layer is reported SKIPPED.
 set -euo pipefail
 checkout=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=${SALES_CRM_BENCH:-/home/frappe/frappe-bench}
 cd "$checkout"
+source "$checkout/tests/lib.sh"
 
 if [ ! -d "$bench/apps/frappe" ] || [ ! -x "$bench/env/bin/python" ]; then
 	python3 -c "import pytest" 2>/dev/null || python3 -m pip install --quiet pytest
 	set +e
-	python3 -m pytest tests/unit "$@"
+	python3 -m pytest -p no:cacheprovider tests/unit "$@"
 	rc=$?
 	set -e
 	echo "integration: SKIPPED (no Frappe bench at $bench)"
@@ -23,32 +24,22 @@ fi
 
 bench=$(cd "$bench" && pwd)
 owner=$(stat -c %U "$bench")
-
 if [ "$(id -un)" != "$owner" ]; then
 	if [ "$(id -u)" != 0 ]; then
-		echo "tests: the bench at $bench belongs to $owner; run this as $owner (or as root)" >&2
+		echo "tests: the bench at $bench belongs to $owner; run this as $owner or as root" >&2
 		exit 1
 	fi
-	bash "$checkout/tests/services.sh" "$bench"
-	# The bench's owner must be able to read this checkout; where it cannot (a clone under /root, say),
-	# the tests run on an exact copy of it kept beside the bench.
-	if ! runuser -u "$owner" -- test -r "$checkout/sales_crm/hooks.py"; then
-		copy="$bench/.sales_crm-checkout"
-		echo "tests: $owner cannot read $checkout; testing a copy of it at $copy"
-		mkdir -p "$copy"
-		tar -C "$checkout" --exclude=.git -cf - . | tar -C "$copy" -xf -
-		chown -R "$owner": "$copy"
-		checkout=$copy
-	fi
-	exec runuser -u "$owner" -- env HOME="$(getent passwd "$owner" | cut -d: -f6)" \
-		SALES_CRM_BENCH="$bench" PATH="$PATH" bash "$checkout/tests/run.sh" "$@"
+	ensure_services "$bench"
+	checkout=$(readable_checkout "$bench" "$checkout")
+	exec runuser -u "$owner" -- env HOME="$(getent passwd "$owner" | cut -d: -f6)" PATH="$PATH" \
+		SALES_CRM_BENCH="$bench" bash "$checkout/tests/run.sh" "$@"
 fi
 
-bash "$checkout/tests/services.sh" "$bench"
+ensure_services "$bench"
 python="$bench/env/bin/python"
 if ! "$python" -c "import pytest, requests" 2>/dev/null; then
 	echo "tests: installing pytest into the bench's Python"
 	"$python" -m pip install --quiet pytest requests
 fi
 export SALES_CRM_BENCH="$bench" PYTHONDONTWRITEBYTECODE=1
-exec "$python" -m pytest -p no:cacheprovider "$checkout/tests" "$@"
+exec "$python" -m pytest -p no:cacheprovider tests "$@"
