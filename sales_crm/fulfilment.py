@@ -1,0 +1,34 @@
+"""Quantities flowing from contract to order to delivery: what remains, and what a request may take."""
+
+from __future__ import annotations
+
+from sales_crm.pricing import Problem, to_decimal
+
+
+def remaining(qty: object, done: object) -> float:
+	left = to_decimal(qty) - to_decimal(done)
+	return float(left) if left > 0 else 0.0
+
+
+def check_take(idx: int, fieldname: str, wanted: object, available: object) -> Problem | None:
+	"""``wanted`` (> 0) of a row where ``available`` remains."""
+	try:
+		number = to_decimal(wanted)
+	except ValueError:
+		return Problem(fieldname, "finite", wanted, idx)
+	if not number.is_finite():
+		return Problem(fieldname, "finite", wanted, idx)
+	if number <= 0:
+		return Problem(fieldname, "positive", wanted, idx)
+	if number > to_decimal(available) + to_decimal("0.000001"):
+		return Problem(fieldname, "exceeds_remaining", wanted, idx)
+	return None
+
+
+def percent_done(rows: list[tuple[object, object]]) -> float:
+	"""Σ done / Σ qty over ``(qty, done)`` rows, in %, capped at 100."""
+	total = sum((to_decimal(q) for q, _ in rows), to_decimal(0))
+	done = sum((min(to_decimal(d), to_decimal(q)) for q, d in rows), to_decimal(0))
+	if total <= 0:
+		return 0.0
+	return float(round(done / total * 100, 6))
