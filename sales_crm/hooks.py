@@ -1,3 +1,5 @@
+from sales_crm.workflows import WORKFLOW_ACTIONS, WORKFLOW_NAMES, WORKFLOW_STATES
+
 app_name = "sales_crm"
 app_title = "Sales CRM"
 app_publisher = "sales_crm contributors"
@@ -16,4 +18,8 @@ after_migrate = "sales_crm.install.after_migrate"
 before_uninstall = "sales_crm.install.before_uninstall"
 
 # Workflows, their states and actions ship as fixtures, filtered to this app's own records.
-fixtures = []
+fixtures = [
+	{"dt": "Workflow State", "filters": [["name", "in", list(WORKFLOW_STATES)]]},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", list(WORKFLOW_ACTIONS)]]},
+	{"dt": "Workflow", "filters": [["name", "in", list(WORKFLOW_NAMES)]]},
+]

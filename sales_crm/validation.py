@@ -14,15 +14,18 @@ def rule_message(rule: str) -> str:
 		"percent": _("{0} must be between 0 and 100%, not {1}"),
 		"finite": _("{0} must be a number, not {1}"),
 		"too_large": _("{0} is too large to store ({1})"),
+		"exceeds_outstanding": _("{0} plus write-off ({1}) exceeds the receivable's outstanding amount"),
+		"exceeds_order": _("{0} ({1}) exceeds what remains to be invoiced on the order"),
+		"exceeds_remaining": _("{0} ({1}) exceeds the quantity that remains"),
 	}[rule]
 
 
-def describe(doc, problem: Problem) -> str:
+def describe(doc, problem: Problem, table: str = "items") -> str:
 	if problem.idx is None:
 		where = _("{0} {1}").format(_(doc.doctype), doc.name or _("(new)"))
 		label = doc.meta.get_label(problem.fieldname)
 	else:
-		child_doctype = doc.meta.get_field("items").options
+		child_doctype = doc.meta.get_field(table).options
 		where = _("{0} {1}, row {2}").format(_(doc.doctype), doc.name or _("(new)"), problem.idx)
 		label = frappe.get_meta(child_doctype).get_label(problem.fieldname)
 	return f"{where}: {rule_message(problem.rule).format(_(label), frappe.bold(repr_value(problem.value)))}"
@@ -33,14 +36,24 @@ def repr_value(value) -> str:
 	return text if len(text) <= 40 else text[:37] + "…"
 
 
-def throw_problems(doc, problems: list[Problem]) -> None:
+def throw_problems(doc, problems: list[Problem], table: str = "items") -> None:
 	"""Raise one ValidationError listing every problem; the request's transaction rolls back."""
 	if not problems:
 		return
-	messages = [describe(doc, problem) for problem in problems]
+	messages = [describe(doc, problem, table) for problem in problems]
 	frappe.throw(
 		messages if len(messages) > 1 else messages[0],
 		exc=frappe.ValidationError,
 		title=_("Invalid Number"),
 		as_list=len(messages) > 1,
 	)
+
+
+def throw(
+	doc, message: str, fieldname: str | None = None, title: str | None = None, exc=frappe.ValidationError
+):
+	"""A rule broken by a record: the message starts with the record and, where given, the field's label."""
+	where = _("{0} {1}").format(_(doc.doctype), doc.name or _("(new)"))
+	if fieldname:
+		where = _("{0}, {1}").format(where, _(doc.meta.get_label(fieldname)))
+	frappe.throw(f"{where}: {message}", exc=exc, title=title or _("Not Allowed"))

@@ -1,3 +1,21 @@
-"""Names of the Frappe Workflows the app ships (the definitions are fixtures)."""
+"""The Frappe Workflows the app ships as fixtures (sales_crm/fixtures/), and their states and actions."""
 
 WORKFLOW_NAMES = ("Sales Lead Workflow", "Sales Quotation Workflow", "Customer Commission Workflow")
+WORKFLOW_STATES = (
+	"Unassigned",
+	"Assigned",
+	"Converted",
+	"Lost",
+	"Quoting",
+	"Approved",
+	"Accepted",
+	"Rejected",
+)
+WORKFLOW_ACTIONS = (
+	"Assign",
+	"Mark Lost",
+	"Approve",
+	"Request Changes",
+	"Customer Accepted",
+	"Customer Rejected",
+)

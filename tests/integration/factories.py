@@ -43,3 +43,39 @@ def selling_doc(doctype: str, items: list[dict], insert: bool = True, **kwargs):
 	if doctype == "Sales Quotation":
 		doc.title = doc.title or "Test quotation"
 	return doc.insert() if insert else doc
+
+
+def make_user(email: str, *roles: str):
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		)
+		user.append_roles(*roles)
+		user.flags.no_welcome_mail = True
+		user.insert(ignore_permissions=True)
+	return email
+
+
+def make_department(manager: str, members: list[str], rate: float = 2):
+	return frappe.get_doc(
+		{
+			"doctype": "Sales Department",
+			"department_name": f"Dept {random_string(6)}",
+			"manager": manager,
+			"members": [{"user": m, "commission_rate": rate, "is_active": 1} for m in members],
+		}
+	).insert(ignore_permissions=True)
+
+
+def sales_team(tag: str | None = None) -> frappe._dict:
+	"""A salesperson, their manager and department, a director and an accountant."""
+	tag = tag or random_string(5).lower()
+	team = frappe._dict(
+		sales=make_user(f"sales-{tag}@example.com", "Sales User"),
+		other_sales=make_user(f"sales2-{tag}@example.com", "Sales User"),
+		manager=make_user(f"manager-{tag}@example.com", "Sales User", "Sales Manager"),
+		director=make_user(f"director-{tag}@example.com", "Sales User", "Sales Director"),
+		accounts=make_user(f"accounts-{tag}@example.com", "Accounts User"),
+	)
+	team.department = make_department(team.manager, [team.sales, team.other_sales]).name
+	return team

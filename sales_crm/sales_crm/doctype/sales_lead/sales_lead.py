@@ -1,7 +1,13 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from sales_crm.leads import find_duplicate
+from sales_crm.validation import throw
 
 
 class SalesLead(Document):
@@ -45,4 +51,45 @@ class SalesLead(Document):
 		status: DF.Literal["Unassigned", "Assigned", "Converted", "Lost"]
 		website: DF.Data | None
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		self.set_missing_values()
+		self.validate_status()
+
+	def set_missing_values(self):
+		if self.email:
+			self.email = self.email.strip().lower()
+		if self.sales_person and not self.sales_department:
+			from sales_crm.utils import department_of
+
+			self.sales_department = department_of(self.sales_person)
+
+	def validate_status(self):
+		before = self.get_doc_before_save()
+		if self.status == "Converted" and (not before or before.status != "Converted"):
+			throw(self, _("a lead is converted only by Convert to Opportunity"), "status")
+		if self.status == "Assigned" and not self.sales_person:
+			throw(self, _("an Assigned lead needs a Sales Person"), "sales_person")
+		if self.status == "Lost" and not (self.lost_reason or "").strip():
+			throw(self, _("a Lost lead needs a Lost Reason"), "lost_reason")
+		if before and before.status in ("Converted", "Lost") and self.has_value_changed("status"):
+			throw(self, _("a {0} lead cannot change status").format(_(before.status)), "status")
+
+	def before_insert(self):
+		duplicate = find_duplicate(self)
+		if duplicate:
+			self.possible_duplicate_type, self.possible_duplicate_of = duplicate
+
+	def after_insert(self):
+		if self.possible_duplicate_of:
+			frappe.msgprint(
+				_("This lead may duplicate {0} {1}").format(
+					_(self.possible_duplicate_type), frappe.bold(self.possible_duplicate_of)
+				),
+				title=_("Possible Duplicate"),
+				indicator="orange",
+				alert=True,
+			)
+		if self.sales_person and self.status == "Unassigned":
+			# a lead entered for a salesperson is personal from the start
+			self.db_set({"status": "Assigned", "assigned_on": now_datetime()})

@@ -1,7 +1,14 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import cint, flt, now_datetime
+
+from sales_crm.pricing import check_non_negative, check_percent, item_values
+from sales_crm.utils import company_currency, department_of
+from sales_crm.validation import throw, throw_problems
 
 
 class SalesOpportunity(Document):
@@ -42,4 +49,115 @@ class SalesOpportunity(Document):
 		status: DF.Literal["Open", "Won", "Lost"]
 		won_amount: DF.Currency
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		self.set_missing_values()
+		self.calculate_items()
+		self.validate_stage()
+		self.validate_status()
+		self.track_stage()
+
+	def set_missing_values(self):
+		self.company_currency = company_currency()
+		self.currency = self.currency or self.company_currency
+		if self.currency == self.company_currency:
+			self.exchange_rate = 1
+		if not self.sales_department:
+			self.sales_department = department_of(self.sales_person)
+
+	def calculate_items(self):
+		problems = [
+			check_percent("probability", self.probability),
+			check_non_negative("expected_revenue", self.expected_revenue),
+		]
+		throw_problems(self, [p for p in problems if p])
+		total = 0
+		for row in self.items:
+			values = item_values(row.qty or 0, 0, 0, row.rate)
+			row.amount = values.amount
+			total += values.amount
+		if not flt(self.expected_revenue) and total:
+			self.expected_revenue = total
+		self.base_expected_revenue = flt(flt(self.expected_revenue) * flt(self.exchange_rate), 2)
+
+	def stages(self) -> list:
+		return frappe.get_cached_doc("Sales Method", self.sales_method).stages
+
+	def validate_stage(self):
+		stages = [row.stage for row in self.stages()]
+		if not self.sales_stage:
+			self.sales_stage = stages[0]
+		if self.sales_stage not in stages:
+			throw(
+				self,
+				_("{0} is not a stage of Sales Method {1}").format(
+					frappe.bold(self.sales_stage), self.sales_method
+				),
+				"sales_stage",
+			)
+		before = self.get_doc_before_save()
+		if before and before.sales_method == self.sales_method and before.sales_stage in stages:
+			if stages.index(self.sales_stage) < stages.index(before.sales_stage):
+				throw(
+					self,
+					_("the stage moves forward only, not back to {0}").format(frappe.bold(self.sales_stage)),
+					"sales_stage",
+				)
+		stage_changed = not before or self.has_value_changed("sales_stage")
+		probability_typed = (
+			self.probability if not before else (self.has_value_changed("probability") or None)
+		)
+		if stage_changed and not probability_typed:
+			# the probability defaults from the stage; one typed with the change is kept
+			self.probability = next(row.probability for row in self.stages() if row.stage == self.sales_stage)
+
+	def validate_status(self):
+		before = self.get_doc_before_save()
+		changed = before and before.status != self.status
+		if self.status == "Won" and (not before or changed) and not self.flags.from_contract:
+			throw(self, _("an opportunity is Won only when a contract for it is signed"), "status")
+		if self.status == "Lost" and not (self.lost_reason or "").strip():
+			throw(self, _("a Lost opportunity needs a Lost Reason"), "lost_reason")
+		if changed and before.status == "Won" and not self.flags.from_contract:
+			throw(self, _("a Won opportunity cannot change status"), "status")
+
+	def track_stage(self):
+		"""Every stage change closes the open history row and opens one for the new stage."""
+		now = now_datetime()
+		current = self.stage_history[-1] if self.stage_history else None
+		if current and current.stage == self.sales_stage and not current.left_on:
+			return
+		if current and not current.left_on:
+			current.left_on = now
+		self.append(
+			"stage_history",
+			{
+				"stage": self.sales_stage,
+				"probability": self.probability,
+				"entered_on": now,
+				"changed_by": frappe.session.user,
+			},
+		)
+
+	def move_to_stage(self, stage: str):
+		"""Advance to ``stage`` when the method has it and the opportunity is not already past it."""
+		stages = [row.stage for row in self.stages()]
+		if stage in stages and stages.index(stage) > stages.index(self.sales_stage):
+			self.sales_stage = stage
+			return True
+		return False
+
+	def update_won(self):
+		"""Won amount and status from the signed contracts (called when a contract is signed or cancelled)."""
+		contracts = frappe.get_all(
+			"Sales Contract", filters={"opportunity": self.name, "docstatus": 1}, fields=["grand_total"]
+		)
+		self.won_amount = sum(flt(c.grand_total) for c in contracts)
+		self.flags.from_contract = True
+		if contracts:
+			self.move_to_stage("Contract Signing")
+			self.status = "Won"
+		elif self.status == "Won":
+			self.status = "Open"
+		self.flags.ignore_permissions = True
+		self.save()

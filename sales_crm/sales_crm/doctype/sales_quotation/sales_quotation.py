@@ -1,10 +1,15 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
+
 import frappe
-from frappe.utils import flt
+from frappe import _
+from frappe.utils import cint, now_datetime
 
 from sales_crm.controllers.selling import SellingController
+from sales_crm.validation import throw
+
+APPROVERS = {"Sales Director", "System Manager"}
 
 
 class SalesQuotation(SellingController):
@@ -47,11 +52,70 @@ class SalesQuotation(SellingController):
 		version: DF.Int
 
 	# end: auto-generated types
+
 	def validate(self):
 		self.set_missing_values()
+		self.set_version()
+		self.validate_opportunity()
 		self.calculate_totals()
-		if not self.title:
-			self.title = self.customer_name_for_title()
+		self.title = self.title or frappe.db.get_value("Sales Customer", self.customer, "customer_name")
 
-	def customer_name_for_title(self) -> str:
-		return frappe.db.get_value("Sales Customer", self.customer, "customer_name") or self.customer
+	def set_version(self):
+		if self.amended_from:
+			self.version = cint(frappe.db.get_value("Sales Quotation", self.amended_from, "version")) + 1
+		else:
+			self.version = self.version or 1
+
+	def validate_opportunity(self):
+		if not self.opportunity:
+			return
+		opportunity = frappe.db.get_value(
+			"Sales Opportunity", self.opportunity, ["status", "customer", "currency"], as_dict=True
+		)
+		if self.is_new() and not self.amended_from and opportunity.status != "Open":
+			throw(
+				self,
+				_("opportunity {0} is {1}; quote only Open opportunities").format(
+					self.opportunity, _(opportunity.status)
+				),
+				"opportunity",
+			)
+		if opportunity.customer != self.customer:
+			throw(
+				self,
+				_("the customer must be the opportunity's ({0})").format(opportunity.customer),
+				"customer",
+			)
+
+	def on_update(self):
+		if self.opportunity and self.docstatus == 0:
+			opportunity = frappe.get_doc("Sales Opportunity", self.opportunity)
+			if opportunity.status == "Open" and opportunity.move_to_stage("Quotation"):
+				opportunity.flags.ignore_permissions = True
+				opportunity.save()
+
+	def before_submit(self):
+		# Sales Users hold "submit" only so that they can record the customer's answer on a submitted
+		# quotation; submitting is approving, and only a Sales Director approves.
+		if not APPROVERS & set(frappe.get_roles()):
+			throw(self, _("only a Sales Director approves a quotation"), "status", exc=frappe.PermissionError)
+		if self.status != "Approved":
+			throw(
+				self,
+				_("a quotation is submitted only by its approval (status {0})").format(_(self.status)),
+				"status",
+			)
+		self.approved_by = frappe.session.user
+		self.approved_on = now_datetime()
+
+	def before_update_after_submit(self):
+		before = self.get_doc_before_save()
+		if before and before.status != "Approved" and self.has_value_changed("status"):
+			throw(self, _("the customer's answer is final"), "status")
+
+	def on_cancel(self):
+		contracts = frappe.get_all(
+			"Sales Contract", filters={"quotation": self.name, "docstatus": 1}, pluck="name"
+		)
+		if contracts:
+			throw(self, _("cancel its signed contracts first: {0}").format(", ".join(contracts)))

@@ -1,7 +1,15 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
+
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import flt
+
+from sales_crm.receivables import apply, check_allocation, reverse
+from sales_crm.utils import company_currency
+from sales_crm.validation import throw, throw_problems
 
 
 class SalesReceipt(Document):
@@ -39,4 +47,116 @@ class SalesReceipt(Document):
 		total_amount: DF.Currency
 		write_off_amount: DF.Currency
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		self.company_currency = company_currency()
+		self.validate_allocations()
+		self.set_totals()
+
+	def receivables(self, for_update: bool = False) -> dict:
+		names = sorted({row.sales_receivable for row in self.allocations if row.sales_receivable})
+		docs = {}
+		for name in names:  # in name order, so that concurrent receipts lock rows in the same order
+			if not frappe.db.exists("Sales Receivable", name):
+				throw(self, _("Sales Receivable {0} not found").format(name), "allocations")
+			docs[name] = frappe.get_doc("Sales Receivable", name, for_update=for_update)
+		return docs
+
+	def validate_allocations(self, for_update: bool = False):
+		if not self.allocations:
+			throw(self, _("allocate the money to at least one receivable"), "allocations")
+		receivables = self.receivables(for_update)
+		seen = set()
+		problems = []
+		for row in self.allocations:
+			receivable = receivables[row.sales_receivable]
+			if row.sales_receivable in seen:
+				throw(
+					self,
+					_("row {0}: receivable {1} is allocated twice").format(row.idx, row.sales_receivable),
+					"allocations",
+				)
+			seen.add(row.sales_receivable)
+			if receivable.docstatus != 1:
+				throw(
+					self,
+					_("row {0}: receivable {1} is not submitted").format(row.idx, receivable.name),
+					"allocations",
+				)
+			if receivable.customer != self.customer:
+				throw(
+					self,
+					_("row {0}: receivable {1} belongs to customer {2}").format(
+						row.idx, receivable.name, receivable.customer
+					),
+					"customer",
+				)
+			if self.currency and receivable.currency != self.currency:
+				throw(
+					self,
+					_("row {0}: receivable {1} is in {2}").format(
+						row.idx, receivable.name, receivable.currency
+					),
+					"currency",
+				)
+			self.currency = receivable.currency
+			self.exchange_rate = receivable.exchange_rate
+			row.outstanding_amount = receivable.outstanding_amount
+			problems += check_allocation(
+				row.idx, row.allocated_amount, row.write_off_amount, receivable.outstanding_amount
+			)
+		throw_problems(self, problems, table="allocations")
+		return receivables
+
+	def set_totals(self):
+		receivables = self.receivables()
+		rows = [receivables[row.sales_receivable] for row in self.allocations]
+		self.receivable_amount = sum(flt(r.total_amount) for r in rows)
+		self.previously_received = sum(flt(r.received_amount) for r in rows)
+		self.outstanding_before = sum(flt(r.outstanding_amount) for r in rows)
+		self.paid_amount = sum(flt(row.allocated_amount) for row in self.allocations)
+		self.write_off_amount = sum(flt(row.write_off_amount) for row in self.allocations)
+		self.total_amount = flt(self.paid_amount + self.write_off_amount, 2)
+		self.base_paid_amount = flt(self.paid_amount * flt(self.exchange_rate or 1), 2)
+		if len({r.customer_order for r in rows}) == 1:
+			self.customer_order = rows[0].customer_order
+			self.sales_contract = rows[0].sales_contract
+		self.sales_person = self.sales_person or rows[0].sales_person
+
+	def lock_orders(self):
+		"""Every path that moves money takes the order rows first, then the receivables: no deadlocks."""
+		names = {row.sales_receivable for row in self.allocations}
+		orders = frappe.get_all(
+			"Sales Receivable", filters={"name": ["in", list(names)]}, pluck="customer_order"
+		)
+		for order in sorted(set(orders)):
+			frappe.db.get_value("Customer Order", order, "name", for_update=True)
+
+	def on_submit(self):
+		# the receivables are locked and re-checked: two receipts at once can never over-collect
+		self.lock_orders()
+		receivables = self.validate_allocations(for_update=True)
+		for row in self.allocations:
+			receivable = receivables[row.sales_receivable]
+			receivable.set_balance(
+				apply(receivable.balance(), row.allocated_amount, row.write_off_amount), update=True
+			)
+		self.update_orders(receivables.values())
+
+	def on_cancel(self):
+		self.lock_orders()
+		receivables = self.receivables(for_update=True)
+		for row in self.allocations:
+			receivable = receivables[row.sales_receivable]
+			receivable.set_balance(
+				reverse(receivable.balance(), row.allocated_amount, row.write_off_amount), update=True
+			)
+		self.update_orders(receivables.values())
+
+	def update_orders(self, receivables):
+		from sales_crm.sales_crm.doctype.sales_receivable.sales_receivable import update_contract_collected
+
+		for order in sorted({r.customer_order for r in receivables}):
+			frappe.get_doc("Customer Order", order, for_update=True).update_invoiced()
+		for contract in sorted({r.sales_contract for r in receivables if r.sales_contract}):
+			update_contract_collected(contract)

@@ -1,7 +1,17 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
+
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.query_builder.functions import Sum
+from frappe.utils import add_days, cint, flt, getdate, nowdate
+
+from sales_crm.receivables import Balance, check_invoice_amount
+from sales_crm.status import receivable_status
+from sales_crm.utils import company_currency, get_settings
+from sales_crm.validation import throw, throw_problems
 
 
 class SalesReceivable(Document):
@@ -39,4 +49,140 @@ class SalesReceivable(Document):
 		total_amount: DF.Currency
 		write_off_amount: DF.Currency
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		self.set_missing_values()
+		self.validate_order()
+		self.set_amounts()
+
+	def set_missing_values(self):
+		order = frappe.db.get_value(
+			"Customer Order",
+			self.customer_order,
+			[
+				"customer",
+				"currency",
+				"exchange_rate",
+				"sales_contract",
+				"opportunity",
+				"sales_person",
+				"sales_department",
+				"settlement_method",
+				"credit_days",
+			],
+			as_dict=True,
+		)
+		if not order:
+			throw(self, _("Customer Order {0} not found").format(self.customer_order), "customer_order")
+		for fieldname in (
+			"customer",
+			"currency",
+			"exchange_rate",
+			"sales_contract",
+			"opportunity",
+			"sales_person",
+			"sales_department",
+		):
+			self.set(fieldname, order.get(fieldname))
+		self.settlement_method = self.settlement_method or order.settlement_method
+		self.company_currency = company_currency()
+		self.invoice_date = self.invoice_date or nowdate()
+		if not self.due_date:
+			days = cint(order.credit_days) or cint(get_settings().default_credit_days)
+			self.due_date = add_days(self.invoice_date, days)
+		if getdate(self.due_date) < getdate(self.invoice_date):
+			throw(self, _("cannot fall before the invoice date {0}").format(self.invoice_date), "due_date")
+
+	def validate_order(self, for_update: bool = False):
+		order = frappe.db.get_value(
+			"Customer Order",
+			self.customer_order,
+			["docstatus", "grand_total"],
+			as_dict=True,
+			for_update=for_update,
+		)
+		if order.docstatus != 1:
+			throw(self, _("order {0} is not submitted").format(self.customer_order), "customer_order")
+		receivable = frappe.qb.DocType("Sales Receivable")
+		query = (
+			frappe.qb.from_(receivable)
+			.select(Sum(receivable.total_amount))
+			.where((receivable.customer_order == self.customer_order) & (receivable.docstatus == 1))
+			.where(receivable.name != (self.name or ""))
+		)
+		if for_update:
+			query = query.for_update()
+		invoiced = flt(query.run()[0][0])
+		problem = check_invoice_amount(self.total_amount, order.grand_total, invoiced)
+		throw_problems(self, [problem] if problem else [])
+
+	def set_amounts(self):
+		if self.docstatus == 0:
+			self.received_amount = 0
+			self.write_off_amount = 0
+		self.set_balance(
+			Balance(flt(self.total_amount), flt(self.received_amount), flt(self.write_off_amount))
+		)
+		self.base_total_amount = flt(flt(self.total_amount) * flt(self.exchange_rate), 2)
+
+	def set_balance(self, balance: Balance, update: bool = False):
+		values = {
+			"received_amount": balance.received,
+			"write_off_amount": balance.write_off,
+			"outstanding_amount": balance.outstanding,
+			"base_outstanding_amount": flt(balance.outstanding * flt(self.exchange_rate), 2),
+			"status": receivable_status(balance.outstanding),
+			"is_overdue": int(balance.outstanding > 0 and getdate(self.due_date) < getdate(nowdate())),
+		}
+		self.update(values)
+		if update:
+			self.db_set(values, update_modified=False)
+
+	def balance(self) -> Balance:
+		return Balance(flt(self.total_amount), flt(self.received_amount), flt(self.write_off_amount))
+
+	def before_submit(self):
+		# under the order's row lock: concurrent invoices can never exceed the order's grand total
+		self.validate_order(for_update=True)
+
+	def on_submit(self):
+		self.update_order()
+
+	def before_cancel(self):
+		receipts = linked_receipts(self.name)
+		if receipts:
+			throw(self, _("receipts are allocated to it; cancel them first: {0}").format(", ".join(receipts)))
+
+	def on_cancel(self):
+		self.update_order()
+
+	def update_order(self):
+		frappe.get_doc("Customer Order", self.customer_order, for_update=True).update_invoiced()
+		if self.sales_contract:
+			update_contract_collected(self.sales_contract)
+
+
+def linked_receipts(receivable: str) -> list[str]:
+	allocation = frappe.qb.DocType("Sales Receipt Allocation")
+	receipt = frappe.qb.DocType("Sales Receipt")
+	rows = (
+		frappe.qb.from_(allocation)
+		.join(receipt)
+		.on(receipt.name == allocation.parent)
+		.select(receipt.name)
+		.distinct()
+		.where((allocation.sales_receivable == receivable) & (receipt.docstatus == 1))
+		.run()
+	)
+	return [r[0] for r in rows]
+
+
+def update_contract_collected(contract: str):
+	receivable = frappe.qb.DocType("Sales Receivable")
+	received = (
+		frappe.qb.from_(receivable)
+		.select(Sum(receivable.received_amount))
+		.where((receivable.sales_contract == contract) & (receivable.docstatus == 1))
+		.run()
+	)[0][0]
+	frappe.get_doc("Sales Contract", contract).update_collected(flt(received))

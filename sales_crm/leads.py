@@ -1,0 +1,181 @@
+"""Lead intake and conversion: duplicate matching, assignment to salespeople, conversion to an opportunity."""
+
+import frappe
+from frappe import _
+from frappe.model.workflow import apply_workflow
+from frappe.query_builder.functions import Lower, Trim
+from frappe.utils import now_datetime
+
+from sales_crm.install import STANDARD_METHOD
+from sales_crm.utils import department_of, get_settings
+from sales_crm.validation import throw
+
+ASSIGNERS = {"Sales Manager", "Sales Director", "System Manager"}
+
+
+def normalized_keys(company_name=None, phone=None, mobile=None, email=None) -> dict:
+	"""What identifies a company: its name (case and spacing aside), its phone numbers, its e-mail."""
+	keys = {}
+	if company_name and company_name.strip():
+		keys["company_name"] = company_name.strip().lower()
+	phones = [p.strip() for p in (phone, mobile) if p and p.strip()]
+	if phones:
+		keys["phones"] = phones
+	if email and email.strip():
+		keys["email"] = email.strip().lower()
+	return keys
+
+
+def _match(table, name_field: str, phone_fields: list[str], keys: dict, exclude: str | None = None):
+	conditions = []
+	if "company_name" in keys:
+		conditions.append(Lower(Trim(table[name_field])) == keys["company_name"])
+	for field in phone_fields:
+		for number in keys.get("phones", []):
+			conditions.append(table[field] == number)
+	if "email" in keys:
+		conditions.append(Lower(table.email) == keys["email"])
+	if not conditions:
+		return None
+	condition = conditions[0]
+	for c in conditions[1:]:
+		condition = condition | c
+	query = frappe.qb.from_(table).select(table.name).where(condition).orderby(table.creation).limit(1)
+	if exclude:
+		query = query.where(table.name != exclude)
+	rows = query.run()
+	return rows[0][0] if rows else None
+
+
+def find_customer(keys: dict) -> str | None:
+	return _match(frappe.qb.DocType("Sales Customer"), "customer_name", ["phone"], keys)
+
+
+def find_duplicate(lead) -> tuple[str, str] | None:
+	"""An existing customer, else an existing lead, that looks like the same company as ``lead``."""
+	keys = normalized_keys(lead.company_name, lead.phone, lead.mobile, lead.email)
+	customer = find_customer(keys)
+	if customer:
+		return "Sales Customer", customer
+	other = _match(
+		frappe.qb.DocType("Sales Lead"), "company_name", ["phone", "mobile"], keys, exclude=lead.name
+	)
+	return ("Sales Lead", other) if other else None
+
+
+def can_assign(user: str | None = None) -> bool:
+	return bool(ASSIGNERS & set(frappe.get_roles(user)))
+
+
+def assign_leads(leads: list[str], sales_person: str) -> list[str]:
+	"""Department leads become personal leads of ``sales_person`` (a ToDo tells them)."""
+	if not can_assign():
+		frappe.throw(_("Only a Sales Manager or Sales Director may assign leads"), frappe.PermissionError)
+	if not leads:
+		frappe.throw(_("Choose at least one lead to assign"))
+	if not frappe.db.exists("User", {"name": sales_person, "enabled": 1}):
+		frappe.throw(_("Sales Person {0} is not an active user").format(frappe.bold(sales_person)))
+	if "Sales User" not in frappe.get_roles(sales_person):
+		frappe.throw(_("{0} does not have the Sales User role").format(frappe.bold(sales_person)))
+
+	from frappe.desk.form.assign_to import add as add_assignment
+
+	assigned = []
+	for name in leads:
+		lead = frappe.get_doc("Sales Lead", name, for_update=True)
+		lead.check_permission("write")
+		if lead.status in ("Converted", "Lost"):
+			throw(lead, _("a {0} lead cannot be assigned").format(_(lead.status)), "status")
+		if lead.status == "Assigned" and lead.sales_person == sales_person:
+			assigned.append(lead.name)
+			continue
+		lead.sales_person = sales_person
+		lead.sales_department = lead.sales_department or department_of(sales_person)
+		lead.assigned_on = now_datetime()
+		lead.save()
+		if lead.status == "Unassigned":
+			# the workflow's own action, so its role and condition checks and its history apply
+			apply_workflow(lead, "Assign")
+		add_assignment(
+			{
+				"assign_to": [sales_person],
+				"doctype": "Sales Lead",
+				"name": lead.name,
+				"description": _("Follow up lead {0}").format(lead.company_name),
+			}
+		)
+		assigned.append(lead.name)
+	return assigned
+
+
+def convert_lead(name: str) -> str:
+	"""An Assigned lead becomes a customer (reused when one matches) and an opportunity; idempotent."""
+	state = frappe.db.get_value("Sales Lead", name, ["status", "opportunity"], as_dict=True, for_update=True)
+	if not state:
+		frappe.throw(_("Sales Lead {0} not found").format(name), frappe.DoesNotExistError)
+	lead = frappe.get_doc("Sales Lead", name)
+	lead.check_permission("write")
+	if state.status == "Converted" and state.opportunity:
+		return state.opportunity
+	if state.status != "Assigned":
+		throw(lead, _("only an Assigned lead can be converted (it is {0})").format(_(state.status)), "status")
+
+	customer = find_customer(normalized_keys(lead.company_name, lead.phone, lead.mobile, lead.email))
+	if not customer:
+		customer = (
+			frappe.get_doc(
+				{
+					"doctype": "Sales Customer",
+					"customer_name": lead.company_name,
+					"industry": lead.industry,
+					"phone": lead.phone or lead.mobile,
+					"email": lead.email,
+					"address": lead.address,
+					"website": lead.website,
+					"primary_contact": lead.contact_name,
+					"source_lead": lead.name,
+					"sales_person": lead.sales_person,
+					"sales_department": lead.sales_department,
+				}
+			)
+			.insert()
+			.name
+		)
+
+	opportunity = frappe.get_doc(
+		{
+			"doctype": "Sales Opportunity",
+			"opportunity_name": lead.company_name,
+			"customer": customer,
+			"sales_lead": lead.name,
+			"contact_person": " ".join(filter(None, [lead.contact_name, lead.contact_title])) or None,
+			"sales_method": get_settings().default_sales_method or STANDARD_METHOD,
+			"sales_person": lead.sales_person,
+			"sales_department": lead.sales_department,
+			"notes": own_products_text(lead),
+		}
+	).insert()
+
+	# Converted is reached only here, never through a workflow action or a status write.
+	lead.db_set(
+		{
+			"status": "Converted",
+			"opportunity": opportunity.name,
+			"customer": customer,
+			"converted_on": now_datetime(),
+		},
+		notify=True,
+	)
+	lead.add_comment("Workflow", _("Converted"))
+	lead.add_comment("Info", _("Converted to opportunity {0}").format(opportunity.name))
+	return opportunity.name
+
+
+def own_products_text(lead) -> str | None:
+	lines = []
+	for row in lead.own_products:
+		parts = [row.product_name, row.specification]
+		if row.annual_volume:
+			parts.append(_("annual volume {0}").format(row.annual_volume))
+		lines.append(" · ".join(str(p) for p in parts if p))
+	return "\n".join(lines) or None

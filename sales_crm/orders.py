@@ -1,0 +1,93 @@
+"""Delivering and invoicing a submitted order."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from sales_crm.fulfilment import check_take, remaining
+from sales_crm.receivables import remaining_to_invoice
+from sales_crm.validation import throw, throw_problems
+
+
+def _locked_order(name: str):
+	if not frappe.db.get_value("Customer Order", name, "name", for_update=True):
+		frappe.throw(_("Customer Order {0} not found").format(name), frappe.DoesNotExistError)
+	order = frappe.get_doc("Customer Order", name)
+	if order.docstatus != 1:
+		throw(order, _("only a submitted order can be delivered or invoiced"))
+	return order
+
+
+def deliver_order(name: str, items: dict | None = None) -> dict:
+	"""Record delivery: every remaining quantity, or ``{row name or idx: qty}``."""
+	order = _locked_order(name)
+	order.check_permission("write")
+	rows = {row.name: row for row in order.items}
+	by_idx = {str(row.idx): row for row in order.items}
+	if items is None:
+		wanted = {row.name: remaining(row.qty, row.delivered_qty) for row in order.items}
+		wanted = {k: v for k, v in wanted.items() if v > 0}
+		if not wanted:
+			throw(order, _("everything is delivered already"))
+	else:
+		wanted = {}
+		for key, qty in items.items():
+			row = rows.get(key) or by_idx.get(str(key))
+			if not row:
+				throw(order, _("has no item row {0}").format(key), "items")
+			wanted[row.name] = qty
+	problems = []
+	for row_name, qty in wanted.items():
+		row = rows[row_name]
+		problem = check_take(row.idx, "delivered_qty", qty, remaining(row.qty, row.delivered_qty))
+		if problem:
+			problems.append(problem)
+	throw_problems(order, problems)
+	for row_name, qty in wanted.items():
+		row = rows[row_name]
+		row.db_set("delivered_qty", flt(row.delivered_qty) + flt(qty), update_modified=False)
+	order.update_delivered()
+	order.add_comment(
+		"Info",
+		_("Delivered: {0}").format(
+			", ".join(f"#{rows[k].idx} {rows[k].product} × {v}" for k, v in wanted.items())
+		),
+	)
+	return {"order": order.name, "per_delivered": order.per_delivered, "status": order.status}
+
+
+def invoice_order(
+	name: str, invoice_no: str, invoice_date: str, amount=None, due_date: str | None = None
+) -> str:
+	"""Post a submitted Sales Receivable for the invoice; the same invoice number returns the same receivable."""
+	if not frappe.has_permission("Sales Receivable", "create"):
+		frappe.throw(_("Not permitted to invoice orders"), frappe.PermissionError)
+	invoice_no = (invoice_no or "").strip()
+	if not invoice_no:
+		frappe.throw(_("Customer Order {0}: Invoice No is required").format(name))
+	order = _locked_order(name)
+	existing = frappe.db.get_value(
+		"Sales Receivable",
+		{"customer_order": name, "invoice_no": invoice_no, "docstatus": 1},
+		"name",
+		for_update=True,
+	)
+	if existing:
+		return existing
+	if amount in (None, ""):
+		amount = remaining_to_invoice(order.grand_total, order.invoiced_amount)
+	receivable = frappe.get_doc(
+		{
+			"doctype": "Sales Receivable",
+			"customer_order": name,
+			"invoice_no": invoice_no,
+			"invoice_date": invoice_date,
+			"posting_date": invoice_date,
+			"due_date": due_date,
+			"total_amount": amount,
+			"description": _("Invoice {0} of order {1}").format(invoice_no, name),
+		}
+	)
+	receivable.insert()
+	receivable.submit()
+	return receivable.name
