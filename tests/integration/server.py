@@ -1,0 +1,103 @@
+"""A real multi-worker server for the HTTP tests: gunicorn on 127.0.0.1 serving REST and the desk."""
+
+import json
+import socket
+import subprocess
+import time
+
+import requests
+
+
+def free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+class Server:
+	def __init__(self, bench, site: str, workers: int = 2):
+		self.bench, self.site, self.workers = bench, site, workers
+		self.port = free_port()
+		self.url = f"http://127.0.0.1:{self.port}"
+		self.proc = None
+
+	def start(self):
+		gunicorn = str(self.bench.path / "env" / "bin" / "gunicorn")
+		log = open(self.bench.path / "logs" / "sales_crm_test_server.log", "ab")
+		self.proc = subprocess.Popen(
+			[
+				gunicorn,
+				"--bind",
+				f"127.0.0.1:{self.port}",
+				"--workers",
+				str(self.workers),
+				"--timeout",
+				"120",
+				"--chdir",
+				str(self.bench.sites),
+				"frappe.app:application_with_statics()",
+			],
+			stdout=log,
+			stderr=log,
+		)
+		deadline = time.monotonic() + 60
+		while time.monotonic() < deadline:
+			try:
+				if requests.get(f"{self.url}/api/method/ping", headers=self.headers(), timeout=2).ok:
+					return self
+			except requests.ConnectionError:
+				pass
+			if self.proc.poll() is not None:
+				raise RuntimeError("the test server exited; see logs/sales_crm_test_server.log")
+			time.sleep(0.3)
+		raise RuntimeError("the test server did not answer in 60 s")
+
+	def stop(self):
+		if self.proc:
+			self.proc.terminate()
+			self.proc.wait(timeout=30)
+
+	def headers(self) -> dict:
+		return {"X-Frappe-Site-Name": self.site, "Accept": "application/json"}
+
+	def session(self, user: str, password: str) -> "Client":
+		return Client(self, user, password)
+
+
+class Client:
+	"""One logged-in user."""
+
+	def __init__(self, server: Server, user: str, password: str):
+		self.server, self.user = server, user
+		self.http = requests.Session()
+		self.http.headers.update(server.headers())
+		r = self.http.post(f"{server.url}/api/method/login", data={"usr": user, "pwd": password}, timeout=30)
+		assert r.ok, f"login of {user} failed: {r.status_code} {r.text[:300]}"
+
+	def call(self, method: str, **kwargs) -> requests.Response:
+		data = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in kwargs.items() if v is not None}
+		return self.http.post(f"{self.server.url}/api/method/{method}", data=data, timeout=120)
+
+	def ok(self, method: str, **kwargs):
+		r = self.call(method, **kwargs)
+		assert r.ok, f"{self.user} {method}: {r.status_code} {r.text[:600]}"
+		return r.json().get("message")
+
+	def insert(self, doc: dict) -> dict:
+		r = self.http.post(f"{self.server.url}/api/resource/{doc['doctype']}", json=doc, timeout=120)
+		assert r.ok, f"{self.user} insert {doc['doctype']}: {r.status_code} {r.text[:600]}"
+		return r.json()["data"]
+
+	def get(self, doctype: str, name: str) -> dict:
+		r = self.http.get(f"{self.server.url}/api/resource/{doctype}/{name}", timeout=60)
+		assert r.ok, f"{self.user} get {doctype} {name}: {r.status_code} {r.text[:300]}"
+		return r.json()["data"]
+
+	def update(self, doctype: str, name: str, values: dict) -> requests.Response:
+		return self.http.put(f"{self.server.url}/api/resource/{doctype}/{name}", json=values, timeout=120)
+
+	def submit(self, doctype: str, name: str) -> requests.Response:
+		return self.update(doctype, name, {"docstatus": 1})
+
+	def workflow(self, doc: dict, action: str) -> requests.Response:
+		return self.call("frappe.model.workflow.apply_workflow", doc=doc, action=action)
