@@ -3,8 +3,9 @@
 import time
 
 import pytest
+from benchsite import TEST_SITE
 
-SCRATCH = "sales-crm-install-check.localhost"
+SCRATCH = f"install-check-{TEST_SITE}"  # one per test site, so parallel runs never share it
 
 
 @pytest.fixture(scope="module")
