@@ -23,3 +23,21 @@ fixtures = [
 	{"dt": "Workflow Action Master", "filters": [["name", "in", list(WORKFLOW_ACTIONS)]]},
 	{"dt": "Workflow", "filters": [["name", "in", list(WORKFLOW_NAMES)]]},
 ]
+
+# Row-level permissions (sales_crm/permissions.py): lists, reports and link searches use the query
+# conditions; get, write, submit, cancel and delete of one document use has_permission.
+_SCOPED = (
+	"Sales Customer",
+	"Sales Lead",
+	"Sales Opportunity",
+	"Sales Quotation",
+	"Sales Contract",
+	"Customer Order",
+	"Sales Receivable",
+	"Sales Receipt",
+	"Salesperson Commission",
+	"Customer Commission",
+	"Sales Plan",
+)
+permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in _SCOPED}
+has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in _SCOPED}

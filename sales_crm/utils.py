@@ -34,3 +34,11 @@ def department_of(user: str | None) -> str | None:
 
 def is_salesperson(user: str) -> bool:
 	return user not in ("Administrator", "Guest") and "Sales User" in frappe.get_roles(user)
+
+
+def default_sales_person(doc) -> None:
+	"""A record a salesperson creates is theirs unless it names another owner."""
+	if not doc.get("sales_person") and is_salesperson(frappe.session.user):
+		doc.sales_person = frappe.session.user
+	if doc.meta.has_field("sales_department") and not doc.get("sales_department"):
+		doc.sales_department = department_of(doc.get("sales_person"))

@@ -5,7 +5,7 @@ from frappe.model.document import Document
 from frappe.utils import cint
 
 from sales_crm.pricing import ItemInput, price_document
-from sales_crm.utils import company_currency, department_of, get_settings, is_salesperson
+from sales_crm.utils import company_currency, default_sales_person, get_settings
 from sales_crm.validation import throw_problems
 
 
@@ -22,10 +22,7 @@ class SellingController(Document):
 			self.exchange_rate = 1
 		if self.meta.has_field("tax_rate") and self.tax_rate is None:
 			self.tax_rate = get_settings().default_tax_rate
-		if not self.sales_person and is_salesperson(frappe.session.user):
-			self.sales_person = frappe.session.user
-		if not self.sales_department:
-			self.sales_department = department_of(self.sales_person)
+		default_sales_person(self)
 		self.apply_price_strategy()
 
 	def apply_price_strategy(self):

@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from sales_crm.utils import default_sales_person
+
 
 class SalesCustomer(Document):
 	# begin: auto-generated types
@@ -27,4 +29,8 @@ class SalesCustomer(Document):
 		source_lead: DF.Link | None
 		website: DF.Data | None
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		default_sales_person(self)
+		if self.email:
+			self.email = self.email.strip().lower()

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from sales_crm.leads import find_duplicate
+from sales_crm.utils import default_sales_person, department_of
 from sales_crm.validation import throw
 
 
@@ -59,9 +60,10 @@ class SalesLead(Document):
 	def set_missing_values(self):
 		if self.email:
 			self.email = self.email.strip().lower()
+		if self.is_new() and "Sales Manager" not in frappe.get_roles():
+			# a salesperson's own lead is personal; managers enter department leads
+			default_sales_person(self)
 		if self.sales_person and not self.sales_department:
-			from sales_crm.utils import department_of
-
 			self.sales_department = department_of(self.sales_person)
 
 	def validate_status(self):

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, flt, now_datetime
 
 from sales_crm.pricing import check_non_negative, check_percent, item_values
-from sales_crm.utils import company_currency, department_of
+from sales_crm.utils import company_currency, default_sales_person
 from sales_crm.validation import throw, throw_problems
 
 
@@ -62,8 +62,7 @@ class SalesOpportunity(Document):
 		self.currency = self.currency or self.company_currency
 		if self.currency == self.company_currency:
 			self.exchange_rate = 1
-		if not self.sales_department:
-			self.sales_department = department_of(self.sales_person)
+		default_sales_person(self)
 
 	def calculate_items(self):
 		problems = [

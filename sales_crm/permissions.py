@@ -1,0 +1,184 @@
+"""Who sees which sales records (FLOW.md "Permissions"), enforced for list, get, link search, reports,
+REST and exports through ``permission_query_conditions`` and ``has_permission``.
+
+- Sales User: their own records (``sales_person`` = themselves), unowned customers, and the
+  unassigned leads of their own departments.
+- Sales Manager: that, plus every record of the departments they manage.
+- Sales Director, System Manager: everything.
+- Accounts User: every order, contract, receivable, receipt and commission (and the customers).
+
+One ``Scope`` per user answers all of them, so the SQL of a list and the check of one document agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import frappe
+from frappe.query_builder import Criterion
+
+SEE_ALL_ROLES = {"System Manager", "Sales Director"}
+SALES_ROLES = {"Sales User", "Sales Manager"}
+
+# DocTypes with row-level rules: doctype -> (has a sales_person field, has a sales_department field)
+SCOPED = {
+	"Sales Customer": (True, True),
+	"Sales Lead": (True, True),
+	"Sales Opportunity": (True, True),
+	"Sales Quotation": (True, True),
+	"Sales Contract": (True, True),
+	"Customer Order": (True, True),
+	"Sales Receivable": (True, True),
+	"Sales Receipt": (True, True),
+	"Salesperson Commission": (True, True),
+	"Customer Commission": (True, True),
+	"Sales Plan": (False, True),
+}
+ACCOUNTS_SEE_ALL = {
+	"Sales Customer",
+	"Sales Contract",
+	"Customer Order",
+	"Sales Receivable",
+	"Sales Receipt",
+	"Salesperson Commission",
+	"Customer Commission",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+	"""What one user may see of one DocType. ``everything`` wins; otherwise any listed rule admits a row."""
+
+	everything: bool = False
+	own: str | None = None  # sales_person = own
+	departments: frozenset = field(default_factory=frozenset)  # sales_department in departments
+	unassigned_lead_departments: frozenset = field(default_factory=frozenset)
+	unowned: bool = False  # sales_person empty (shared masters)
+
+	def admits(self, doctype: str, sales_person: str | None, sales_department: str | None) -> bool:
+		if self.everything:
+			return True
+		if self.own and sales_person == self.own:
+			return True
+		if sales_department and sales_department in self.departments:
+			return True
+		owner = sales_person if SCOPED[doctype][0] else sales_department
+		if self.unowned and not owner:
+			return True
+		return bool(
+			doctype == "Sales Lead"
+			and not sales_person
+			and sales_department in self.unassigned_lead_departments
+		)
+
+
+def managed_departments(user: str) -> frozenset:
+	return frozenset(frappe.get_all("Sales Department", filters={"manager": user}, pluck="name"))
+
+
+def member_departments(user: str) -> frozenset:
+	return frozenset(
+		frappe.get_all(
+			"Sales Department Member",
+			filters={"user": user, "is_active": 1, "parenttype": "Sales Department"},
+			pluck="parent",
+		)
+	)
+
+
+def scope_for(doctype: str, user: str | None = None) -> Scope:
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return Scope(everything=True)
+	roles = set(frappe.get_roles(user))
+	if roles & SEE_ALL_ROLES:
+		return Scope(everything=True)
+	if "Accounts User" in roles and doctype in ACCOUNTS_SEE_ALL:
+		return Scope(everything=True)
+	if not roles & SALES_ROLES:
+		return Scope()
+	has_person, _has_department = SCOPED[doctype]
+	members = member_departments(user)
+	departments = managed_departments(user) if "Sales Manager" in roles else frozenset()
+	if doctype == "Sales Plan":
+		# a salesperson reads the plans of their departments; a manager those of the departments they manage
+		return Scope(departments=departments | members, unowned=True)
+	return Scope(
+		own=user if has_person else None,
+		departments=departments,
+		unassigned_lead_departments=members,
+		unowned=doctype == "Sales Customer",
+	)
+
+
+def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""``permission_query_conditions`` hook: the scope as a SQL condition on the DocType's table."""
+	scope = scope_for(doctype, user)
+	if scope.everything:
+		return ""
+	table = f"`tab{doctype}`"
+	rules = []
+	if scope.own:
+		rules.append(f"{table}.`sales_person` = {frappe.db.escape(scope.own)}")
+	if scope.departments:
+		rules.append(f"{table}.`sales_department` in ({_sql_list(scope.departments)})")
+	owner_field = "sales_person" if SCOPED[doctype][0] else "sales_department"
+	unowned = f"coalesce({table}.`{owner_field}`, '') = ''"
+	if scope.unowned:
+		rules.append(unowned)
+	if doctype == "Sales Lead" and scope.unassigned_lead_departments:
+		rules.append(
+			f"({unowned} and {table}.`sales_department` in ({_sql_list(scope.unassigned_lead_departments)}))"
+		)
+	return "(" + " or ".join(rules) + ")" if rules else "1=0"
+
+
+def criterion(table, doctype: str, user: str | None = None) -> Criterion | None:
+	"""The same scope for ``frappe.qb`` queries (reports): ``None`` means every row."""
+	scope = scope_for(doctype, user)
+	if scope.everything:
+		return None
+	has_person = SCOPED[doctype][0]
+	rules = []
+	if scope.own:
+		rules.append(table.sales_person == scope.own)
+	if scope.departments:
+		rules.append(table.sales_department.isin(list(scope.departments)))
+	owner = table.sales_person if has_person else table.sales_department
+	unowned = owner.isnull() | (owner == "")
+	if scope.unowned:
+		rules.append(unowned)
+	if doctype == "Sales Lead" and scope.unassigned_lead_departments:
+		rules.append(unowned & table.sales_department.isin(list(scope.unassigned_lead_departments)))
+	if not rules:
+		return table.name.isnull()  # matches nothing: name is never null
+	return Criterion.any(rules)
+
+
+def has_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+) -> bool | None:
+	"""``has_permission`` hook: a document outside the user's scope is refused for every operation."""
+	scope = scope_for(doc.doctype, user)
+	if scope.everything:
+		return True
+	if getattr(doc, "is_new", lambda: False)():
+		# a new document is checked by what it claims: a salesperson may not file records for another
+		return _admits_new(doc, scope)
+	has_person, has_department = SCOPED[doc.doctype]
+	return scope.admits(
+		doc.doctype,
+		doc.get("sales_person") if has_person else None,
+		doc.get("sales_department") if has_department else None,
+	)
+
+
+def _admits_new(doc, scope: Scope) -> bool:
+	person = doc.get("sales_person")
+	if not person or person == scope.own:
+		return True
+	return bool(doc.get("sales_department") and doc.get("sales_department") in scope.departments)
+
+
+def _sql_list(values) -> str:
+	return ", ".join(frappe.db.escape(v) for v in sorted(values))

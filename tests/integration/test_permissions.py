@@ -1,0 +1,130 @@
+"""Row-level permissions: each role sees and touches exactly its records, on every path."""
+
+import frappe
+import pytest
+from frappe.desk.search import search_link
+
+from factories import make_customer, make_department, make_product, make_user
+from sales_crm.permissions import criterion
+
+
+@pytest.fixture
+def org():
+	"""Two departments: A (manager ma, salespeople a1, a2) and B (manager mb, salesperson b1)."""
+	o = frappe._dict(
+		a1=make_user("perm-a1@example.com", "Sales User"),
+		a2=make_user("perm-a2@example.com", "Sales User"),
+		b1=make_user("perm-b1@example.com", "Sales User"),
+		ma=make_user("perm-ma@example.com", "Sales User", "Sales Manager"),
+		mb=make_user("perm-mb@example.com", "Sales User", "Sales Manager"),
+		director=make_user("perm-director@example.com", "Sales User", "Sales Director"),
+		accounts=make_user("perm-accounts@example.com", "Accounts User"),
+	)
+	o.dept_a = make_department(o.ma, [o.a1, o.a2]).name
+	o.dept_b = make_department(o.mb, [o.b1]).name
+	return o
+
+
+def lead(org, sales_person=None, department=None):
+	frappe.set_user("Administrator")
+	return frappe.get_doc(
+		{
+			"doctype": "Sales Lead",
+			"company_name": f"Perm {frappe.generate_hash(length=6)}",
+			"lead_source": "Advertising Response",
+			"sales_person": sales_person,
+			"sales_department": department,
+		}
+	).insert()
+
+
+def visible(user, doctype, names):
+	frappe.set_user(user)
+	listed = set(frappe.get_list(doctype, filters={"name": ["in", list(names)]}, pluck="name"))
+	single = {n for n in names if frappe.has_permission(doctype, "read", frappe.get_doc(doctype, n))}
+	assert listed == single, f"{user}: list and get disagree on {doctype}"
+	return single
+
+
+def test_leads_by_role(org):
+	unassigned_a = lead(org, department=org.dept_a).name
+	unassigned_b = lead(org, department=org.dept_b).name
+	own_a1 = lead(org, org.a1, org.dept_a).name
+	own_a2 = lead(org, org.a2, org.dept_a).name
+	own_b1 = lead(org, org.b1, org.dept_b).name
+	every = {unassigned_a, unassigned_b, own_a1, own_a2, own_b1}
+
+	assert visible(org.a1, "Sales Lead", every) == {unassigned_a, own_a1}
+	assert visible(org.a2, "Sales Lead", every) == {unassigned_a, own_a2}
+	assert visible(org.b1, "Sales Lead", every) == {unassigned_b, own_b1}
+	assert visible(org.ma, "Sales Lead", every) == {unassigned_a, own_a1, own_a2}
+	assert visible(org.mb, "Sales Lead", every) == {unassigned_b, own_b1}
+	assert visible(org.director, "Sales Lead", every) == every
+	frappe.set_user(org.accounts)
+	assert not frappe.has_permission("Sales Lead", "read")  # no DocType permission at all
+
+	frappe.set_user(org.a1)
+	doc = frappe.get_doc("Sales Lead", own_a2)
+	with pytest.raises(frappe.PermissionError):
+		doc.check_permission("write")
+	with pytest.raises(frappe.PermissionError):
+		frappe.get_doc("Sales Lead", own_b1).check_permission("read")
+
+
+def test_orders_by_role_and_finance_sees_all(org):
+	frappe.set_user("Administrator")
+	product = make_product(standard_rate=10).name
+	names = {}
+	for user, dept in ((org.a1, org.dept_a), (org.a2, org.dept_a), (org.b1, org.dept_b)):
+		customer = make_customer(sales_person=user, sales_department=dept).name
+		names[user] = (
+			frappe.get_doc(
+				{
+					"doctype": "Customer Order",
+					"customer": customer,
+					"sales_person": user,
+					"tax_rate": 0,
+					"items": [{"product": product, "qty": 1, "price_list_rate": 10}],
+				}
+			)
+			.insert()
+			.name
+		)
+	every = set(names.values())
+	assert visible(org.a1, "Customer Order", every) == {names[org.a1]}
+	assert visible(org.ma, "Customer Order", every) == {names[org.a1], names[org.a2]}
+	assert visible(org.accounts, "Customer Order", every) == every
+	assert visible(org.director, "Customer Order", every) == every
+
+
+def test_salesperson_cannot_file_records_for_another(org):
+	frappe.set_user(org.a1)
+	customer = make_customer().name
+	assert frappe.db.get_value("Sales Customer", customer, "sales_person") == org.a1
+	doc = frappe.get_doc(
+		{"doctype": "Sales Opportunity", "opportunity_name": "Not mine", "customer": customer, "sales_person": org.a2}
+	)
+	with pytest.raises(frappe.PermissionError):
+		doc.insert()
+	own = frappe.get_doc({"doctype": "Sales Opportunity", "opportunity_name": "Mine", "customer": customer}).insert()
+	assert (own.sales_person, own.sales_department) == (org.a1, org.dept_a)
+
+
+def test_link_search_offers_only_visible_customers(org):
+	frappe.set_user("Administrator")
+	mine = make_customer(customer_name="Zebra Mine Ltd", sales_person=org.a1).name
+	theirs = make_customer(customer_name="Zebra Theirs Ltd", sales_person=org.b1).name
+	shared = make_customer(customer_name="Zebra Shared Ltd").name
+	frappe.set_user(org.a1)
+	found = {row["value"] for row in search_link("Sales Customer", "Zebra")}
+	assert mine in found and shared in found and theirs not in found
+
+
+def test_report_criterion_matches_the_list(org):
+	unassigned_a = lead(org, department=org.dept_a).name
+	own_b1 = lead(org, org.b1, org.dept_b).name
+	table = frappe.qb.DocType("Sales Lead")
+	query = frappe.qb.from_(table).select(table.name).where(table.name.isin([unassigned_a, own_b1]))
+	condition = criterion(table, "Sales Lead", org.a1)
+	assert {r[0] for r in query.where(condition).run()} == {unassigned_a}
+	assert criterion(table, "Sales Lead", org.director) is None
