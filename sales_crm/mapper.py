@@ -66,6 +66,11 @@ def make_contract(source_name: str, target_doc=None):
 		_("only an Accepted quotation becomes a contract"),
 	)
 	done = contracted_qty(source_name)
+	_require(
+		source,
+		any(remaining(r.qty, done.get(r.name, 0)) > 0 for r in source.items),
+		_("everything is contracted already"),
+	)
 
 	def update_item(source_row, target_row, source_parent):
 		target_row.quotation_item = source_row.name
@@ -113,6 +118,11 @@ def _order_from_contract(source_name: str, target_doc=None):
 		_("only a Signed contract can be ordered"),
 	)
 	done = ordered_qty(source_name)
+	_require(
+		source,
+		any(remaining(r.qty, done.get(r.name, 0)) > 0 for r in source.items),
+		_("everything is ordered already"),
+	)
 
 	def update_item(source_row, target_row, source_parent):
 		target_row.contract_item = source_row.name

@@ -79,3 +79,80 @@ def sales_team(tag: str | None = None) -> frappe._dict:
 	)
 	team.department = make_department(team.manager, [team.sales, team.other_sales]).name
 	return team
+
+
+SALES_TABLES = (
+	"Sales Customer",
+	"Sales Lead",
+	"Sales Opportunity",
+	"Sales Opportunity Stage",
+	"Sales Quotation",
+	"Sales Quotation Item",
+	"Sales Contract",
+	"Sales Contract Item",
+	"Customer Order",
+	"Customer Order Item",
+	"Sales Receivable",
+	"Sales Receipt",
+	"Sales Receipt Allocation",
+	"ToDo",
+)
+
+
+def db_state() -> str:
+	"""A digest of every row of the sales tables: equal digests mean nothing was written."""
+	import hashlib
+
+	digest = hashlib.sha256()
+	for doctype in SALES_TABLES:
+		rows = frappe.db.sql(f"select * from `tab{doctype}` order by name", as_list=True)
+		digest.update(repr(rows).encode())
+	return digest.hexdigest()
+
+
+def pipeline(upto: str = "receivable", qty=(10, 4)) -> frappe._dict:
+	"""Opportunity → quotation → contract → order → receivable, as Administrator, up to ``upto``."""
+	from frappe.model.workflow import apply_workflow
+
+	from sales_crm import api
+
+	steps = ["opportunity", "quotation", "approved", "accepted", "contract", "order", "receivable"]
+	out = frappe._dict()
+	customer = make_customer()
+	out.customer = customer.name
+	products = [make_product(standard_rate=100).name, make_product(standard_rate=50).name]
+	opportunity = frappe.get_doc(
+		{
+			"doctype": "Sales Opportunity",
+			"opportunity_name": f"Deal {random_string(5)}",
+			"customer": customer.name,
+			"items": [{"product": p, "qty": q, "rate": r} for p, q, r in zip(products, qty, (100, 50), strict=True)],
+		}
+	).insert()
+	out.opportunity = opportunity.name
+	if steps.index(upto) < 1:
+		return out
+	quotation = frappe.get_doc(api.make_quotation(opportunity.name))
+	quotation.tax_rate = 0
+	quotation.insert()
+	out.quotation = quotation.name
+	if steps.index(upto) < 2:
+		return out
+	quotation = apply_workflow(quotation, "Approve")
+	if steps.index(upto) < 3:
+		return out
+	apply_workflow(quotation, "Customer Accepted")
+	if steps.index(upto) < 4:
+		return out
+	contract = frappe.get_doc(api.make_contract(quotation.name)).insert()
+	contract.submit()
+	out.contract = contract.name
+	if steps.index(upto) < 5:
+		return out
+	order = frappe.get_doc(api.make_order(contract.name)).insert()
+	order.submit()
+	out.order = order.name
+	if steps.index(upto) < 6:
+		return out
+	out.receivable = api.invoice_order(order.name, f"INV-{random_string(6)}", "2026-11-01", 600)
+	return out

@@ -113,8 +113,8 @@ def test_the_whole_flow(team):
 		"Contract Signing",
 		1243,
 	)
-	with pytest.raises(frappe.ValidationError):
-		frappe.get_doc(api.make_contract(quotation.name)).insert()  # nothing left to contract
+	with pytest.raises(frappe.ValidationError, match="everything is contracted"):
+		api.make_contract(quotation.name)
 
 	# the order takes the whole contract
 	order = frappe.get_doc(api.make_order(contract.name))

@@ -61,6 +61,10 @@ class SalesQuotation(SellingController):
 		self.title = self.title or frappe.db.get_value("Sales Customer", self.customer, "customer_name")
 
 	def set_version(self):
+		if self.is_new():
+			# a new quotation, an amendment included, starts at the workflow's first state
+			self.status = "Quoting"
+			self.approved_by = self.approved_on = None
 		if self.amended_from:
 			self.version = cint(frappe.db.get_value("Sales Quotation", self.amended_from, "version")) + 1
 		else:
