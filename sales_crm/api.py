@@ -4,61 +4,96 @@ POST /api/method/sales_crm.api.<name>. Each function checks permissions and dele
 modules; the request's transaction rolls back whole on any error.
 """
 
+import json
+
 import frappe
 
-from sales_crm import leads as lead_flow
 from sales_crm import mapper, orders
+from sales_crm import leads as lead_flow
 
 
-def _list(value) -> list:
-	value = frappe.parse_json(value) if isinstance(value, str) and value.strip().startswith("[") else value
+def _required(**arguments):
+	"""A missing argument is the caller's mistake (HTTP 417 with a message), not a server error."""
+	missing = [name for name, value in arguments.items() if value is None or value == ""]
+	if missing:
+		frappe.throw(
+			frappe._("Missing argument: {0}").format(", ".join(missing)), title=frappe._("Invalid Request")
+		)
+
+
+def _json(value, name: str, kind: type | tuple[type, ...]):
+	"""An argument sent as JSON text or as the value itself; anything else is a 417 naming it."""
 	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except ValueError:
+			frappe.throw(frappe._("{0} must be valid JSON").format(name), title=frappe._("Invalid Request"))
+	if not isinstance(value, kind):
+		frappe.throw(frappe._("{0} has the wrong type").format(name), title=frappe._("Invalid Request"))
+	return value
+
+
+def _list(value, name: str = "leads") -> list[str]:
+	"""A list of names, sent as a JSON list or as one name."""
+	if isinstance(value, str) and not value.strip().startswith("["):
 		return [value]
-	if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-		frappe.throw(frappe._("Expected a list of names"), frappe.ValidationError)
+	value = _json(value, name, list)
+	if not all(isinstance(v, str) for v in value):
+		frappe.throw(frappe._("{0} must be a list of names").format(name), title=frappe._("Invalid Request"))
 	return value
 
 
 @frappe.whitelist(methods=["POST"])
-def assign_leads(leads: str | list, sales_person: str) -> list[str]:
+def assign_leads(leads: str | list | None = None, sales_person: str | None = None) -> list[str]:
+	_required(leads=leads, sales_person=sales_person)
 	return lead_flow.assign_leads(_list(leads), sales_person)
 
 
 @frappe.whitelist(methods=["POST"])
-def convert_lead(lead: str) -> str:
+def convert_lead(lead: str | None = None) -> str:
+	_required(lead=lead)
 	return lead_flow.convert_lead(lead)
 
 
 @frappe.whitelist()
-def make_quotation(source_name: str, target_doc: str | dict | None = None):
-	return mapper.make_quotation(source_name, target_doc)
+def make_quotation(source_name: str | None = None, target_doc: str | dict | None = None):
+	_required(source_name=source_name)
+	return mapper.make_quotation(source_name, _json(target_doc, "target_doc", dict) if target_doc else None)
 
 
 @frappe.whitelist()
-def make_contract(source_name: str, target_doc: str | dict | None = None):
-	return mapper.make_contract(source_name, target_doc)
+def make_contract(source_name: str | None = None, target_doc: str | dict | None = None):
+	_required(source_name=source_name)
+	return mapper.make_contract(source_name, _json(target_doc, "target_doc", dict) if target_doc else None)
 
 
 @frappe.whitelist()
-def make_order(source_name: str, target_doc: str | dict | None = None):
-	return mapper.make_order(source_name, target_doc)
+def make_order(source_name: str | None = None, target_doc: str | dict | None = None):
+	_required(source_name=source_name)
+	return mapper.make_order(source_name, _json(target_doc, "target_doc", dict) if target_doc else None)
 
 
 @frappe.whitelist(methods=["POST"])
-def deliver_order(order: str, items: str | dict | None = None) -> dict:
-	items = frappe.parse_json(items) if isinstance(items, str) else items
-	if items is not None and not isinstance(items, dict):
-		frappe.throw(frappe._("items must map item rows to quantities"))
+def deliver_order(order: str | None = None, items: str | dict | None = None) -> dict:
+	_required(order=order)
+	if items is not None:
+		items = _json(items, "items", dict)
 	return orders.deliver_order(order, items)
 
 
 @frappe.whitelist(methods=["POST"])
 def invoice_order(
-	order: str, invoice_no: str, invoice_date: str, amount: float | None = None, due_date: str | None = None
+	order: str | None = None,
+	invoice_no: str | None = None,
+	invoice_date: str | None = None,
+	amount: float | None = None,
+	due_date: str | None = None,
 ) -> str:
+	_required(order=order, invoice_no=invoice_no, invoice_date=invoice_date)
 	return orders.invoice_order(order, invoice_no, invoice_date, amount, due_date)
 
 
 @frappe.whitelist()
-def make_receipt(source_name: str, target_doc: str | dict | None = None):
-	return mapper.make_receipt(source_name, target_doc)
+def make_receipt(source_name: str | None = None, target_doc: str | dict | None = None):
+	_required(source_name=source_name)
+	return mapper.make_receipt(source_name, _json(target_doc, "target_doc", dict) if target_doc else None)

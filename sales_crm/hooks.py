@@ -41,3 +41,14 @@ _SCOPED = (
 )
 permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in _SCOPED}
 has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in _SCOPED}
+
+# Values no Sales CRM record may hold (NaN, unstorable numbers, objects in text fields, non-dates):
+# refused with a translated error before any controller or database sees them (sales_crm/sanitize.py).
+before_request = ["sales_crm.sanitize.check_request_shape"]
+# before_insert too: Frappe names a new document (from its naming_series) before it validates it.
+doc_events = {
+	"*": {
+		"before_insert": "sales_crm.sanitize.validate_field_values",
+		"before_validate": "sales_crm.sanitize.validate_field_values",
+	},
+}

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.model.workflow import apply_workflow
 from frappe.query_builder.functions import Lower, Trim
-from frappe.utils import now_datetime
+from frappe.utils import cstr, now_datetime
 
 from sales_crm.install import STANDARD_METHOD
 from sales_crm.utils import department_of, get_settings
@@ -16,13 +16,13 @@ ASSIGNERS = {"Sales Manager", "Sales Director", "System Manager"}
 def normalized_keys(company_name=None, phone=None, mobile=None, email=None) -> dict:
 	"""What identifies a company: its name (case and spacing aside), its phone numbers, its e-mail."""
 	keys = {}
-	if company_name and company_name.strip():
-		keys["company_name"] = company_name.strip().lower()
-	phones = [p.strip() for p in (phone, mobile) if p and p.strip()]
+	if cstr(company_name).strip():
+		keys["company_name"] = cstr(company_name).strip().lower()
+	phones = [cstr(p).strip() for p in (phone, mobile) if cstr(p).strip()]
 	if phones:
 		keys["phones"] = phones
-	if email and email.strip():
-		keys["email"] = email.strip().lower()
+	if cstr(email).strip():
+		keys["email"] = cstr(email).strip().lower()
 	return keys
 
 

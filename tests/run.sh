@@ -37,9 +37,9 @@ fi
 
 ensure_services "$bench"
 python="$bench/env/bin/python"
-if ! "$python" -c "import pytest, requests" 2>/dev/null; then
+if ! "$python" -c "import pytest, requests, hypothesis" 2>/dev/null; then
 	echo "tests: installing pytest into the bench's Python"
-	"$python" -m pip install --quiet pytest requests
+	"$python" -m pip install --quiet pytest requests hypothesis
 fi
 export SALES_CRM_BENCH="$bench" PYTHONDONTWRITEBYTECODE=1
 exec "$python" -m pytest -p no:cacheprovider tests "$@"

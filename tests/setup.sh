@@ -73,7 +73,7 @@ if [ ! -d "$bench/apps/frappe" ]; then
 		bench init --frappe-branch version-15 --python "$python" "$(basename "$bench")")
 fi
 # Frappe v15's Google client libraries import pkg_resources, which setuptools 70 dropped.
-as_owner "$bench" "$bench/env/bin/python" -m pip install --quiet "setuptools<70" pytest requests
+as_owner "$bench" "$bench/env/bin/python" -m pip install --quiet "setuptools<70" pytest requests hypothesis
 (cd "$bench" && as_owner "$bench" env PATH="$home/.bench-env/bin:$PATH" bench set-config -g root_password "$password" >/dev/null)
 ensure_services "$bench"
 

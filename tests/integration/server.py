@@ -40,17 +40,17 @@ class Server:
 			stdout=log,
 			stderr=log,
 		)
-		deadline = time.monotonic() + 60
+		deadline = time.monotonic() + 180
 		while time.monotonic() < deadline:
 			try:
-				if requests.get(f"{self.url}/api/method/ping", headers=self.headers(), timeout=2).ok:
+				if requests.get(f"{self.url}/api/method/ping", headers=self.headers(), timeout=30).ok:
 					return self
-			except requests.ConnectionError:
+			except (requests.ConnectionError, requests.Timeout):
 				pass
 			if self.proc.poll() is not None:
 				raise RuntimeError("the test server exited; see logs/sales_crm_test_server.log")
 			time.sleep(0.3)
-		raise RuntimeError("the test server did not answer in 60 s")
+		raise RuntimeError("the test server did not answer in 180 s")
 
 	def stop(self):
 		if self.proc:

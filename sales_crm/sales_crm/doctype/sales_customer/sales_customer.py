@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 from frappe.model.document import Document
+from frappe.utils import cstr
 
 from sales_crm.utils import default_sales_person
 
@@ -33,4 +34,4 @@ class SalesCustomer(Document):
 	def validate(self):
 		default_sales_person(self)
 		if self.email:
-			self.email = self.email.strip().lower()
+			self.email = cstr(self.email).strip().lower()

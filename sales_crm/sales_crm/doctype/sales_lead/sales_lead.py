@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import now_datetime
+from frappe.utils import cstr, now_datetime
 
 from sales_crm.leads import find_duplicate
 from sales_crm.utils import default_sales_person, department_of
@@ -59,7 +59,7 @@ class SalesLead(Document):
 
 	def set_missing_values(self):
 		if self.email:
-			self.email = self.email.strip().lower()
+			self.email = cstr(self.email).strip().lower()
 		if self.is_new() and "Sales Manager" not in frappe.get_roles():
 			# a salesperson's own lead is personal; managers enter department leads
 			default_sales_person(self)
@@ -72,7 +72,7 @@ class SalesLead(Document):
 			throw(self, _("a lead is converted only by Convert to Opportunity"), "status")
 		if self.status == "Assigned" and not self.sales_person:
 			throw(self, _("an Assigned lead needs a Sales Person"), "sales_person")
-		if self.status == "Lost" and not (self.lost_reason or "").strip():
+		if self.status == "Lost" and not cstr(self.lost_reason).strip():
 			throw(self, _("a Lost lead needs a Lost Reason"), "lost_reason")
 		if before and before.status in ("Converted", "Lost") and self.has_value_changed("status"):
 			throw(self, _("a {0} lead cannot change status").format(_(before.status)), "status")

@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, flt, now_datetime
+from frappe.utils import cint, cstr, flt, now_datetime
 
 from sales_crm.pricing import check_non_negative, check_percent, item_values
 from sales_crm.utils import company_currency, default_sales_person
@@ -115,7 +115,7 @@ class SalesOpportunity(Document):
 		changed = before and before.status != self.status
 		if self.status == "Won" and (not before or changed) and not self.flags.from_contract:
 			throw(self, _("an opportunity is Won only when a contract for it is signed"), "status")
-		if self.status == "Lost" and not (self.lost_reason or "").strip():
+		if self.status == "Lost" and not cstr(self.lost_reason).strip():
 			throw(self, _("a Lost opportunity needs a Lost Reason"), "lost_reason")
 		if changed and before.status == "Won" and not self.flags.from_contract:
 			throw(self, _("a Won opportunity cannot change status"), "status")

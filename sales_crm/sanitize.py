@@ -1,0 +1,165 @@
+"""Values a Sales CRM document can store, checked before its own validation runs.
+
+REST accepts any JSON: NaN and infinities (Python's json reads them), numbers past what a column
+holds, lists and objects where text belongs, dates that are not dates. Unchecked, each of them ends
+as a database error (an HTTP 500) or a silent zero. Here each one becomes a translated
+ValidationError naming the record, the row and the field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from sales_crm.pricing import MAX_VALUE, to_decimal
+
+DECIMAL_TYPES = {"Float", "Currency", "Percent"}
+INT_TYPES = {"Int", "Check"}
+DATE_TYPES = {"Date", "Datetime"}
+TEXT_TYPES = {
+	"Data",
+	"Link",
+	"Dynamic Link",
+	"Select",
+	"Small Text",
+	"Text",
+	"Long Text",
+	"Text Editor",
+	"Code",
+	"Read Only",
+	"Phone",
+}
+NAME_TYPES = {"Link", "Dynamic Link", "Select"}
+INT_LIMIT = 2**31 - 1
+
+
+def problem_with(fieldtype: str, value) -> str | None:
+	"""What is wrong with ``value`` for a field of ``fieldtype`` (a rule name), or None."""
+	if value is None or value == "":
+		return None
+	if fieldtype in DECIMAL_TYPES or fieldtype in INT_TYPES:
+		if isinstance(value, bool):
+			return None if fieldtype == "Check" else "number"
+		if not isinstance(value, int | float | str):
+			return "number"
+		try:
+			number = to_decimal(value)
+		except ValueError:
+			return "number"
+		if not number.is_finite():
+			return "number"
+		if fieldtype in INT_TYPES:
+			if number != number.to_integral_value():
+				return "integer"
+			return "too_large" if abs(number) > INT_LIMIT else None
+		return "too_large" if abs(number) > MAX_VALUE else None
+	if fieldtype in DATE_TYPES:
+		if isinstance(value, datetime.date):
+			return None
+		if not isinstance(value, str):
+			return "date"
+		try:
+			# what the desk, the importer and REST clients send: ISO dates and times
+			(datetime.date if fieldtype == "Date" else datetime.datetime).fromisoformat(value.strip())
+		except ValueError:
+			return "date"
+		return None
+	if fieldtype in NAME_TYPES and not isinstance(value, str):
+		return "text"  # a record name or an option: Frappe builds names and queries from it as a string
+	if fieldtype in TEXT_TYPES and not isinstance(value, str | int | float):
+		return "text"
+	return None
+
+
+def messages() -> dict[str, str]:
+	from frappe import _
+
+	return {
+		"number": _("{0} must be a number, not {1}"),
+		"integer": _("{0} must be a whole number, not {1}"),
+		"too_large": _("{0} is too large to store ({1})"),
+		"date": _("{0} must be a date, not {1}"),
+		"text": _("{0} must be text, not {1}"),
+	}
+
+
+def field_problems(meta, values, idx: int | None = None) -> list[tuple]:
+	"""``(idx, label, value, rule)`` for each value of ``values`` (a dict or a document) its field cannot hold."""
+	found = []
+	for df in meta.fields:
+		value = values.get(df.fieldname)
+		rule = problem_with(df.fieldtype, value)
+		if rule:
+			found.append((idx, df.label or df.fieldname, value, rule))
+	return found
+
+
+def throw_field_problems(doctype: str, name: str | None, found: list[tuple]):
+	import frappe
+	from frappe import _
+
+	texts = messages()
+	lines = []
+	for idx, label, value, rule in found:
+		where = _("{0} {1}").format(_(doctype), name or _("(new)"))
+		if idx is not None:
+			where = _("{0}, row {1}").format(where, idx)
+		text = str(value)
+		text = text if len(text) <= 40 else text[:37] + "…"
+		lines.append(f"{where}: {texts[rule].format(_(label), frappe.bold(frappe.utils.escape_html(text)))}")
+	frappe.throw(lines if len(lines) > 1 else lines[0], title=_("Invalid Value"), as_list=len(lines) > 1)
+
+
+def validate_field_values(doc, method=None):
+	"""doc_events ``before_insert`` / ``before_validate`` for every DocType of the Sales CRM module."""
+	if doc.meta.module != "Sales CRM":
+		return
+	found = field_problems(doc.meta, doc)
+	for row in doc.get_all_children():
+		found += field_problems(row.meta, row, row.idx)
+	if found:
+		throw_field_problems(doc.doctype, doc.name, found)
+
+
+DOCUMENT_PATH = re.compile(r"^/api/(?:v1/resource|resource|v2/document)/([^/]+)(?:/.+)?/?$")
+
+
+def check_request_shape():
+	"""``before_request`` hook: a write to one of our DocTypes over REST must send an object whose child
+	tables are lists of objects. Frappe builds the document from the body before any hook of the DocType
+	runs, and a list body, or ``"items": 1``, would otherwise end in a TypeError (HTTP 500)."""
+	import frappe
+	from frappe import _
+
+	request = getattr(frappe.local, "request", None)
+	if not request or request.method not in ("POST", "PUT", "PATCH"):
+		return
+	match = DOCUMENT_PATH.match(request.path)
+	if not match:
+		return
+	doctype = match.group(1)
+	if not frappe.db.exists("DocType", {"name": doctype, "module": "Sales CRM"}):
+		return
+	from frappe.api.v1 import get_request_form_data
+
+	data = get_request_form_data()
+	if not isinstance(data, dict):
+		frappe.throw(
+			_("{0}: the request body must be a JSON object").format(_(doctype)), title=_("Invalid Request")
+		)
+	meta = frappe.get_meta(doctype)
+	found = field_problems(meta, data)
+	for df in meta.get_table_fields():
+		rows = data.get(df.fieldname)
+		if rows is None:
+			continue
+		if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+			frappe.throw(
+				_("{0}: {1} must be a list of rows (objects)").format(_(doctype), _(df.label)),
+				title=_("Invalid Request"),
+			)
+		child = frappe.get_meta(df.options)
+		for number, row in enumerate(rows, 1):
+			found += field_problems(child, row, number)
+	if found:
+		throw_field_problems(doctype, data.get("name") if isinstance(data.get("name"), str) else None, found)

@@ -1,0 +1,38 @@
+import pytest
+
+from sales_crm.sanitize import problem_with
+
+
+@pytest.mark.parametrize(
+	"fieldtype, value, rule",
+	[
+		("Currency", 12.5, None),
+		("Currency", "12.5", None),
+		("Currency", None, None),
+		("Currency", float("nan"), "number"),
+		("Float", float("-inf"), "number"),
+		("Percent", "abc", "number"),
+		("Currency", [1], "number"),
+		("Currency", {"a": 1}, "number"),
+		("Currency", True, "number"),
+		("Currency", 10**13, "too_large"),
+		("Int", 3, None),
+		("Int", 3.5, "integer"),
+		("Int", 2**40, "too_large"),
+		("Check", True, None),
+		("Check", 1, None),
+		("Date", "2026-02-30", "date"),
+		("Date", "2026-02-28", None),
+		("Date", 12, "date"),
+		("Datetime", "not a time", "date"),
+		("Data", {"x": 1}, "text"),
+		("Link", ["a"], "text"),
+		("Data", "<script>", None),
+		("Small Text", 5, None),
+		("Data", 5, None),
+		("Select", 1, "text"),
+		("Link", 7, "text"),
+	],
+)
+def test_problem_with(fieldtype, value, rule):
+	assert problem_with(fieldtype, value) == rule
