@@ -1,0 +1,163 @@
+"""Concurrent requests against a multi-worker server: after each race the invariants hold and nothing
+was created twice (issue: 50 receipt pairs, invoice_order with the same and different numbers, and
+convert_lead on one lead)."""
+
+import threading
+
+import frappe
+import pytest
+from factories import make_department, make_product, make_user
+from frappe.utils import random_string
+from frappe.utils.password import update_password
+from invariants import violations
+from server import Server
+
+PASSWORD = "Race-Sales-CRM-2026!"
+
+
+@pytest.fixture(scope="module")
+def race(bench, site):
+	tag = random_string(5).lower()
+	users = frappe._dict(
+		sales=make_user(f"race-sales-{tag}@example.com", "Sales User"),
+		manager=make_user(f"race-manager-{tag}@example.com", "Sales User", "Sales Manager"),
+		accounts=make_user(f"race-accounts-{tag}@example.com", "Accounts User"),
+	)
+	for user in users.values():
+		update_password(user, PASSWORD)
+	department = make_department(users.manager, [users.sales]).name
+	product = make_product(standard_rate=100).name
+	frappe.db.commit()
+	srv = Server(bench, site, workers=4).start()
+	yield frappe._dict(server=srv, users=users, department=department, product=product)
+	srv.stop()
+
+
+def at_once(*calls):
+	"""Run the calls in threads released together; their responses in order."""
+	results = [None] * len(calls)
+	barrier = threading.Barrier(len(calls))
+
+	def run(k):
+		barrier.wait()
+		results[k] = calls[k]()
+
+	threads = [threading.Thread(target=run, args=(k,)) for k in range(len(calls))]
+	for t in threads:
+		t.start()
+	for t in threads:
+		t.join()
+	return results
+
+
+def submitted_order(client, product, qty=100):
+	customer = client.insert({"doctype": "Sales Customer", "customer_name": f"Race {random_string(6)}"})
+	order = client.insert(
+		{
+			"doctype": "Customer Order",
+			"customer": customer["name"],
+			"tax_rate": 0,
+			"items": [{"product": product, "qty": qty, "price_list_rate": 100}],
+		}
+	)
+	assert client.submit("Customer Order", order["name"]).ok
+	return order["name"]
+
+
+def test_fifty_receipt_pairs_on_the_same_receivables(race):
+	users, srv = race.users, race.server
+	sales = srv.session(users.sales, PASSWORD)
+	accounts = [srv.session(users.accounts, PASSWORD) for _ in range(2)]
+	order = submitted_order(sales, race.product, qty=1000)
+	pairs, one_winner = 50, 0
+	for i in range(pairs):
+		receivable = accounts[0].ok(
+			"sales_crm.api.invoice_order",
+			order=order,
+			invoice_no=f"P{i}",
+			invoice_date="2026-11-20",
+			amount=100,
+		)
+		drafts = [
+			accounts[0].insert(accounts[0].ok("sales_crm.api.make_receipt", source_name=receivable))
+			for _ in range(2)
+		]
+		results = at_once(
+			*(lambda k=k: accounts[k].submit("Sales Receipt", drafts[k]["name"]) for k in range(2))
+		)
+		codes = sorted(r.status_code for r in results)
+		assert codes == [200, 417], [r.text[:200] for r in results]
+		one_winner += 1
+	assert one_winner == pairs
+	assert frappe.db.count("Sales Receipt", {"customer_order": order, "docstatus": 1}) == pairs
+	assert violations() == []
+
+
+def test_invoice_order_with_the_same_number_at_once(race):
+	users, srv = race.users, race.server
+	order = submitted_order(srv.session(users.sales, PASSWORD), race.product)
+	clients = [srv.session(users.accounts, PASSWORD) for _ in range(4)]
+	for round_ in range(5):
+		results = at_once(
+			*(
+				lambda c=c: c.call(
+					"sales_crm.api.invoice_order",
+					order=order,
+					invoice_no=f"SAME-{round_}",
+					invoice_date="2026-11-20",
+					amount=100,
+				)
+				for c in clients
+			)
+		)
+		assert all(r.ok for r in results), [r.text[:200] for r in results]
+		assert len({r.json()["message"] for r in results}) == 1  # one receivable, returned to all four
+	frappe.db.rollback()
+	assert frappe.db.count("Sales Receivable", {"customer_order": order, "docstatus": 1}) == 5
+	assert violations() == []
+
+
+def test_invoice_order_with_different_numbers_never_exceeds_the_order(race):
+	users, srv = race.users, race.server
+	order = submitted_order(srv.session(users.sales, PASSWORD), race.product, qty=10)  # 1,000
+	clients = [srv.session(users.accounts, PASSWORD) for _ in range(6)]
+	results = at_once(
+		*(
+			lambda k=k, c=c: c.call(
+				"sales_crm.api.invoice_order",
+				order=order,
+				invoice_no=f"DIFF-{k}",
+				invoice_date="2026-11-20",
+				amount=300,
+			)
+			for k, c in enumerate(clients)
+		)
+	)
+	ok = [r for r in results if r.ok]
+	assert len(ok) == 3  # 3 × 300 fits in 1,000; a fourth would not
+	assert all(r.status_code == 417 and "exceeds" in r.text for r in results if not r.ok)
+	frappe.db.rollback()
+	assert frappe.db.get_value("Customer Order", order, "invoiced_amount") == 900
+	assert violations() == []
+
+
+def test_convert_lead_at_once_creates_one_opportunity(race):
+	users, srv = race.users, race.server
+	clients = [srv.session(users.sales, PASSWORD) for _ in range(4)]
+	for _ in range(5):
+		lead = clients[0].insert(
+			{
+				"doctype": "Sales Lead",
+				"company_name": f"Race Lead {random_string(6)}",
+				"lead_source": "800 Hotline",
+			}
+		)
+		assert lead["status"] == "Assigned"  # a salesperson's own lead
+		results = at_once(
+			*(lambda c=c: c.call("sales_crm.api.convert_lead", lead=lead["name"]) for c in clients)
+		)
+		assert all(r.ok for r in results), [r.text[:200] for r in results]
+		assert len({r.json()["message"] for r in results}) == 1
+		frappe.db.rollback()
+		assert frappe.db.count("Sales Opportunity", {"sales_lead": lead["name"]}) == 1
+		assert frappe.db.count("Sales Customer", {"source_lead": lead["name"]}) == 1
