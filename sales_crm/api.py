@@ -8,7 +8,7 @@ import json
 
 import frappe
 
-from sales_crm import mapper, orders
+from sales_crm import commission_flow, mapper, orders, plan_flow
 from sales_crm import leads as lead_flow
 
 
@@ -97,3 +97,23 @@ def invoice_order(
 def make_receipt(source_name: str | None = None, target_doc: str | dict | None = None):
 	_required(source_name=source_name)
 	return mapper.make_receipt(source_name, _json(target_doc, "target_doc", dict) if target_doc else None)
+
+
+@frappe.whitelist(methods=["POST"])
+def generate_salesperson_commissions(
+	commission_type: str | None = None, from_date: str | None = None, to_date: str | None = None
+) -> dict:
+	_required(commission_type=commission_type, from_date=from_date, to_date=to_date)
+	return commission_flow.generate_salesperson_commissions(commission_type, from_date, to_date)
+
+
+@frappe.whitelist(methods=["POST"])
+def pay_salesperson_commissions(names: str | list | None = None) -> list[dict]:
+	_required(names=names)
+	return commission_flow.pay_salesperson_commissions(_list(names, "names"))
+
+
+@frappe.whitelist(methods=["POST"])
+def compile_sales_plan(plan: str | None = None):
+	_required(plan=plan)
+	return plan_flow.compile_sales_plan(plan)

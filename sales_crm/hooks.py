@@ -1,3 +1,4 @@
+from sales_crm.permissions import SCOPED
 from sales_crm.workflows import WORKFLOW_ACTIONS, WORKFLOW_NAMES, WORKFLOW_STATES
 
 app_name = "sales_crm"
@@ -17,6 +18,9 @@ after_install = "sales_crm.install.after_install"
 after_migrate = "sales_crm.install.after_migrate"
 before_uninstall = "sales_crm.install.before_uninstall"
 
+# Drafts the previous month's Monthly salesperson commissions when Sales CRM Settings switch it on.
+scheduler_events = {"monthly": ["sales_crm.commission_flow.run_monthly_commission_job"]}
+
 # Workflows, their states and actions ship as fixtures, filtered to this app's own records.
 fixtures = [
 	{"dt": "Workflow State", "filters": [["name", "in", list(WORKFLOW_STATES)]]},
@@ -26,21 +30,8 @@ fixtures = [
 
 # Row-level permissions (sales_crm/permissions.py): lists, reports and link searches use the query
 # conditions; get, write, submit, cancel and delete of one document use has_permission.
-_SCOPED = (
-	"Sales Customer",
-	"Sales Lead",
-	"Sales Opportunity",
-	"Sales Quotation",
-	"Sales Contract",
-	"Customer Order",
-	"Sales Receivable",
-	"Sales Receipt",
-	"Salesperson Commission",
-	"Customer Commission",
-	"Sales Plan",
-)
-permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in _SCOPED}
-has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in _SCOPED}
+permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in SCOPED}
+has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in SCOPED}
 
 # Values no Sales CRM record may hold (NaN, unstorable numbers, objects in text fields, non-dates):
 # refused with a translated error before any controller or database sees them (sales_crm/sanitize.py).

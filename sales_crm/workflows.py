@@ -10,6 +10,10 @@ WORKFLOW_STATES = (
 	"Approved",
 	"Accepted",
 	"Rejected",
+	"Drafting",
+	"Under Approval",
+	"Executing",
+	"Closed",
 )
 WORKFLOW_ACTIONS = (
 	"Assign",
@@ -18,4 +22,6 @@ WORKFLOW_ACTIONS = (
 	"Request Changes",
 	"Customer Accepted",
 	"Customer Rejected",
+	"Request Approval",
+	"Close",
 )

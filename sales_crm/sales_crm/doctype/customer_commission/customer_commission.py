@@ -1,7 +1,17 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import flt, getdate
+
+from sales_crm.commissions import customer_commission_amount, payment_problem
+from sales_crm.pricing import check_non_negative, check_percent
+from sales_crm.validation import throw, throw_problems
+
+# The workflow's states before the Sales Director approves: nothing can be paid yet.
+UNAPPROVED = ("Drafting", "Under Approval")
 
 
 class CustomerCommission(Document):
@@ -30,4 +40,81 @@ class CustomerCommission(Document):
 		status: DF.Literal["Drafting", "Under Approval", "Executing", "Closed"]
 		to_date: DF.Date | None
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		self.set_missing_values()
+		self.validate_numbers()
+		self.validate_dates()
+		self.calculate_commission()
+		self.validate_payment()
+
+	def set_missing_values(self):
+		"""Customer, currency and sales amount are the contract's; the paid amount is its receipts'."""
+		contract = frappe.db.get_value(
+			"Sales Contract",
+			self.sales_contract,
+			["docstatus", "customer", "currency", "grand_total", "sales_person"],
+			as_dict=True,
+		)
+		if not contract or contract.docstatus != 1:
+			throw(self, _("a commission needs a signed (submitted) contract"), "sales_contract")
+		self.customer = contract.customer
+		self.currency = contract.currency
+		self.sales_amount = contract.grand_total
+		self.sales_person = self.sales_person or contract.sales_person
+		self.customer_paid_amount = self.paid_by_customer()
+
+	def paid_by_customer(self) -> float:
+		from sales_crm.commission_flow import collected_amounts
+
+		return collected_amounts([self.sales_contract], base=False).get(self.sales_contract, 0)
+
+	def validate_numbers(self):
+		problems = [
+			check_percent("commission_rate", self.commission_rate),
+			check_non_negative("commission_paid_amount", self.commission_paid_amount),
+		]
+		throw_problems(self, [p for p in problems if p])
+
+	def validate_dates(self):
+		if self.from_date and self.to_date and getdate(self.from_date) > getdate(self.to_date):
+			throw(
+				self,
+				_("{0} is after To Date {1}").format(self.from_date, self.to_date),
+				"from_date",
+				title=_("Invalid Period"),
+			)
+
+	def calculate_commission(self):
+		self.commission_amount = customer_commission_amount(
+			self.commission_basis, self.commission_rate, self.sales_amount, self.customer_paid_amount
+		)
+
+	def validate_payment(self):
+		if flt(self.commission_paid_amount) > 0 and self.status in UNAPPROVED:
+			throw(
+				self,
+				_("can be recorded only once the commission is approved (Executing), not while {0}").format(
+					_(self.status)
+				),
+				"commission_paid_amount",
+			)
+		if payment_problem(self.commission_paid_amount, self.commission_amount) == "exceeds_accrued":
+			throw(
+				self,
+				_("{0} exceeds the commission amount {1}").format(
+					frappe.bold(flt(self.commission_paid_amount, 2)),
+					frappe.bold(flt(self.commission_amount, 2)),
+				),
+				"commission_paid_amount",
+				title=_("Overpayment"),
+			)
+
+	def update_customer_paid(self):
+		"""A receipt moved what the customer paid on the contract: follow it (called by the receipt)."""
+		self.customer_paid_amount = self.paid_by_customer()
+		self.calculate_commission()
+		self.db_set(
+			{"customer_paid_amount": self.customer_paid_amount, "commission_amount": self.commission_amount},
+			update_modified=False,
+		)

@@ -7,6 +7,7 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
+from sales_crm.commission_flow import update_basic_commission
 from sales_crm.controllers.selling import SellingController
 from sales_crm.fulfilment import check_take, percent_done
 from sales_crm.pricing import check_percent
@@ -111,6 +112,7 @@ class SalesContract(SellingController):
 	def on_submit(self):
 		self.set_status(update=True)
 		self.update_opportunity()
+		update_basic_commission(self)
 
 	def before_cancel(self):
 		orders = frappe.get_all(
@@ -127,6 +129,7 @@ class SalesContract(SellingController):
 	def on_cancel(self):
 		self.set_status(update=True)
 		self.update_opportunity()
+		update_basic_commission(self)
 
 	def update_opportunity(self):
 		if self.opportunity:

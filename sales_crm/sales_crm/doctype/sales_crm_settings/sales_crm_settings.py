@@ -17,5 +17,6 @@ class SalesCRMSettings(Document):
 		default_credit_days: DF.Int
 		default_sales_method: DF.Link | None
 		default_tax_rate: DF.Percent
+		enable_monthly_commission_job: DF.Check
 	# end: auto-generated types
 	pass

@@ -1,7 +1,13 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import flt
+
+from sales_crm import plans
+from sales_crm.validation import throw
 
 
 class SalesPlan(Document):
@@ -26,4 +32,77 @@ class SalesPlan(Document):
 		total_target_collection_amount: DF.Currency
 		total_target_order_amount: DF.Currency
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		self.validate_header()
+		self.set_periods()
+		self.validate_targets()
+		self.calculate_totals()
+
+	def before_submit(self):
+		self.validate_targets(require_positive=True)
+
+	def validate_header(self):
+		if not plans.check_fiscal_year(self.fiscal_year):
+			throw(self, _("{0} is not a year like 2026").format(self.fiscal_year), "fiscal_year")
+		self.fiscal_year = str(self.fiscal_year).strip()
+		if self.growth_factor in (None, ""):
+			self.growth_factor = 1
+		if flt(self.growth_factor) <= 0:
+			throw(self, _("must be greater than 0, not {0}").format(self.growth_factor), "growth_factor")
+
+	def set_periods(self):
+		for row in self.targets:
+			row.period = (row.period or "").strip()
+			period = plans.parse_period(self.period_type, row.period)
+			row.period_start = period.start if period else None
+			row.period_end = period.end if period else None
+
+	def validate_targets(self, require_positive: bool = False):
+		problems = plans.check_targets(
+			self.period_type,
+			self.fiscal_year,
+			[
+				plans.TargetRow(
+					row.idx,
+					row.sales_person,
+					row.period,
+					row.target_order_amount,
+					row.target_collection_amount,
+					row.target_new_customers,
+				)
+				for row in self.targets
+			],
+			require_positive,
+		)
+		if problems:
+			throw(self, "; ".join(self.describe(problem) for problem in problems), "targets")
+
+	def describe(self, problem: plans.TargetProblem) -> str:
+		row = next(row for row in self.targets if row.idx == problem.idx)
+		if problem.rule == "period_format":
+			return _("row {0}: period {1} is not a {2} period like {3}").format(
+				problem.idx,
+				frappe.bold(row.period or ""),
+				_(self.period_type),
+				plans.example(self.period_type),
+			)
+		if problem.rule == "outside_year":
+			return _("row {0}: period {1} is outside fiscal year {2}").format(
+				problem.idx, frappe.bold(row.period), self.fiscal_year
+			)
+		if problem.rule == "duplicate":
+			return _("row {0}: {1} has a target for period {2} in row {3} already").format(
+				problem.idx, row.sales_person, frappe.bold(row.period), problem.value
+			)
+		if problem.rule == "negative":
+			return _("row {0}: {1} cannot be negative ({2})").format(
+				problem.idx, _(row.meta.get_label(problem.fieldname)), problem.value
+			)
+		return _(
+			"row {0}: set at least one target above 0 (compile the plan to fill it from history)"
+		).format(problem.idx)
+
+	def calculate_totals(self):
+		self.total_target_order_amount = sum(flt(row.target_order_amount) for row in self.targets)
+		self.total_target_collection_amount = sum(flt(row.target_collection_amount) for row in self.targets)

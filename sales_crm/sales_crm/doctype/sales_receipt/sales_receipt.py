@@ -7,6 +7,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from sales_crm.commission_flow import update_collected_commissions
 from sales_crm.receivables import apply, check_allocation, reverse
 from sales_crm.utils import company_currency
 from sales_crm.validation import throw, throw_problems
@@ -43,6 +44,7 @@ class SalesReceipt(Document):
 		reference_no: DF.Data | None
 		remarks: DF.SmallText | None
 		sales_contract: DF.Link | None
+		sales_department: DF.Link | None
 		sales_person: DF.Link | None
 		total_amount: DF.Currency
 		write_off_amount: DF.Currency
@@ -122,6 +124,7 @@ class SalesReceipt(Document):
 			self.customer_order = rows[0].customer_order
 			self.sales_contract = rows[0].sales_contract
 		self.sales_person = self.sales_person or rows[0].sales_person
+		self.sales_department = self.sales_department or rows[0].sales_department
 
 	def lock_orders(self):
 		"""Every path that moves money takes the order rows first, then the receivables: no deadlocks."""
@@ -142,6 +145,7 @@ class SalesReceipt(Document):
 				apply(receivable.balance(), row.allocated_amount, row.write_off_amount), update=True
 			)
 		self.update_orders(receivables.values())
+		update_collected_commissions(r.sales_contract for r in receivables.values())
 
 	def on_cancel(self):
 		self.lock_orders()
@@ -152,6 +156,7 @@ class SalesReceipt(Document):
 				reverse(receivable.balance(), row.allocated_amount, row.write_off_amount), update=True
 			)
 		self.update_orders(receivables.values())
+		update_collected_commissions(r.sales_contract for r in receivables.values())
 
 	def update_orders(self, receivables):
 		from sales_crm.sales_crm.doctype.sales_receivable.sales_receivable import update_contract_collected

@@ -1,7 +1,16 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import flt, getdate
+
+from sales_crm import commissions as rules
+from sales_crm.pricing import check_non_negative, check_percent
+from sales_crm.status import commission_status
+from sales_crm.utils import company_currency, department_of
+from sales_crm.validation import throw, throw_problems
 
 
 class SalespersonCommission(Document):
@@ -18,6 +27,7 @@ class SalespersonCommission(Document):
 		)
 
 		accrued_amount: DF.Currency
+		achievement: DF.Percent
 		amended_from: DF.Link | None
 		base_amount: DF.Currency
 		commission_basis: DF.Literal["Contract Amount", "Collected Amount"]
@@ -37,6 +47,141 @@ class SalespersonCommission(Document):
 		sales_department: DF.Link | None
 		sales_person: DF.Link
 		status: DF.Literal["Draft", "Accrued", "Partly Paid", "Paid", "Cancelled"]
+		target_amount: DF.Currency
 		to_date: DF.Date | None
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		self.set_missing_values()
+		self.validate_period()
+		self.calculate_amounts()
+		self.validate_payment()
+		self.set_status()
+
+	def set_missing_values(self):
+		self.currency = self.currency or company_currency()
+		if not self.sales_department:
+			self.sales_department = department_of(self.sales_person)
+		if self.commission_type == "Basic":
+			self.from_date = self.to_date = None
+			self.contracts = []
+			if self.sales_contract:
+				contract = frappe.db.get_value(
+					"Sales Contract",
+					self.sales_contract,
+					["docstatus", "contract_type", "base_grand_total", "sales_person"],
+					as_dict=True,
+				)
+				if not contract or contract.docstatus != 1:
+					throw(self, _("a commission needs a signed (submitted) contract"), "sales_contract")
+				self.contract_type = contract.contract_type
+				self.contract_amount = contract.base_grand_total
+		else:
+			self.sales_contract = None
+
+	def validate_period(self):
+		if self.commission_type == "Basic":
+			if not self.sales_contract:
+				throw(self, _("a Basic commission belongs to one contract"), "sales_contract")
+			return
+		if not self.from_date or not self.to_date:
+			throw(self, _("a periodic commission needs From Date and To Date"), "from_date")
+		if getdate(self.from_date) > getdate(self.to_date):
+			throw(
+				self,
+				_("{0} is after To Date {1}").format(self.from_date, self.to_date),
+				"from_date",
+				title=_("Invalid Period"),
+			)
+
+	def calculate_amounts(self):
+		"""Base from the contract(s) by the commission basis, accrued = base × rate, outstanding."""
+		problems = [check_percent("commission_rate", self.commission_rate)]
+		problems.append(check_non_negative("base_amount", self.base_amount))
+		throw_problems(self, [p for p in problems if p])
+		if self.commission_type == "Basic":
+			collected = self.collected().get(self.sales_contract, 0)
+			self.base_amount = rules.base_amount(self.commission_basis, self.contract_amount, collected)
+		elif self.contracts:
+			collected = self.collected()
+			figures = rules.period_commission(
+				(
+					rules.ContractLine(
+						row.sales_contract, flt(row.contract_amount), collected.get(row.sales_contract, 0)
+					)
+					for row in self.contracts
+				),
+				self.commission_basis,
+				self.commission_rate,
+			)
+			for row, line in zip(self.contracts, figures.lines, strict=True):
+				row.base_amount = line.base_amount
+				row.commission_amount = line.commission_amount
+			self.contract_amount = figures.contract_amount
+			self.base_amount = figures.base_amount
+		self.accrued_amount = rules.accrual(self.base_amount, self.commission_rate)
+		self.outstanding_amount = rules.outstanding(self.accrued_amount, self.paid_amount)
+
+	def collected(self) -> dict[str, float]:
+		if self.commission_basis != rules.COLLECTED_AMOUNT:
+			return {}
+		from sales_crm.commission_flow import collected_amounts
+
+		return collected_amounts([self.sales_contract] + [row.sales_contract for row in self.contracts])
+
+	def validate_payment(self):
+		problem = rules.payment_problem(self.paid_amount, self.accrued_amount)
+		if problem == "negative":
+			throw_problems(self, [check_non_negative("paid_amount", self.paid_amount)])
+		elif problem == "exceeds_accrued":
+			throw(
+				self,
+				_("{0} exceeds the accrued amount {1}").format(
+					frappe.bold(flt(self.paid_amount, 2)), frappe.bold(flt(self.accrued_amount, 2))
+				),
+				"paid_amount",
+				title=_("Overpayment"),
+			)
+
+	def set_status(self, update: bool = False):
+		self.status = commission_status(self.docstatus, self.accrued_amount, self.paid_amount)
+		if update:
+			self.db_set("status", self.status, update_modified=False)
+
+	def before_update_after_submit(self):
+		"""A payment recorded on an accrued commission (paid_amount is allowed on submit)."""
+		self.outstanding_amount = rules.outstanding(self.accrued_amount, self.paid_amount)
+		self.validate_payment()
+		self.set_status()
+
+	def on_submit(self):
+		self.set_status(update=True)
+
+	def before_cancel(self):
+		if flt(self.paid_amount) > 0:
+			throw(
+				self,
+				_("{0} is paid already; record the refund first").format(
+					frappe.bold(flt(self.paid_amount, 2))
+				),
+				"paid_amount",
+			)
+
+	def on_cancel(self):
+		self.set_status(update=True)
+
+	def update_collected(self):
+		"""A receipt moved what the customer paid: a draft is recomputed and saved, an accrued commission
+		is recomputed in place (its rate and contracts stay as accrued)."""
+		if self.commission_basis != rules.COLLECTED_AMOUNT or self.docstatus == 2:
+			return
+		if self.docstatus == 0:
+			self.flags.ignore_permissions = True
+			self.save()
+			return
+		self.calculate_amounts()
+		self.validate_payment()  # accrued may not fall below what is paid
+		self.set_status()
+		self.db_update()
+		for row in self.contracts:
+			row.db_update()

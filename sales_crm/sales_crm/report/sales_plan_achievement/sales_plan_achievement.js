@@ -1,0 +1,54 @@
+// Copyright (c) 2026, sales_crm contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Sales Plan Achievement"] = {
+	filters: [
+		{
+			fieldname: "sales_plan",
+			label: __("Sales Plan"),
+			fieldtype: "Link",
+			options: "Sales Plan",
+			reqd: 1,
+		},
+		{
+			fieldname: "sales_department",
+			label: __("Sales Department"),
+			fieldtype: "Link",
+			options: "Sales Department",
+		},
+		{
+			fieldname: "sales_person",
+			label: __("Sales Person"),
+			fieldtype: "Link",
+			options: "User",
+		},
+		{
+			fieldname: "period",
+			label: __("Period"),
+			fieldtype: "Data",
+			description: __("e.g. 2026-03, 2026-Q1, 2026-H1 or 2026"),
+		},
+	],
+	onload(report) {
+		// default to the most recent submitted plan
+		if (report.get_filter_value("sales_plan")) return;
+		frappe.db
+			.get_list("Sales Plan", {
+				filters: { docstatus: 1 },
+				fields: ["name"],
+				order_by: "modified desc",
+				limit: 1,
+			})
+			.then((plans) => {
+				if (plans.length) report.set_filter_value("sales_plan", plans[0].name);
+			});
+	},
+	formatter(value, row, column, data, default_formatter) {
+		value = default_formatter(value, row, column, data);
+		if (data && ["order_completion", "collection_completion"].includes(column.fieldname)) {
+			const done = data[column.fieldname] >= 100;
+			value = `<span style="color: var(${done ? "--green-600" : "--orange-600"})">${value}</span>`;
+		}
+		return value;
+	},
+};
