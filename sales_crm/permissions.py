@@ -20,20 +20,28 @@ from frappe.query_builder import Criterion
 SEE_ALL_ROLES = {"System Manager", "Sales Director"}
 SALES_ROLES = {"Sales User", "Sales Manager"}
 
-# DocTypes with row-level rules: doctype -> (has a sales_person field, has a sales_department field)
-SCOPED = {
-	"Sales Customer": (True, True),
-	"Sales Lead": (True, True),
-	"Sales Opportunity": (True, True),
-	"Sales Quotation": (True, True),
-	"Sales Contract": (True, True),
-	"Customer Order": (True, True),
-	"Sales Receivable": (True, True),
-	"Sales Receipt": (True, True),
-	"Salesperson Commission": (True, True),
-	"Customer Commission": (True, True),
-	"Sales Plan": (False, True),
-}
+# DocTypes with row-level rules; each is owned through its sales_person and/or sales_department field.
+SCOPED = (
+	"Sales Customer",
+	"Sales Lead",
+	"Sales Opportunity",
+	"Sales Quotation",
+	"Sales Contract",
+	"Customer Order",
+	"Sales Receivable",
+	"Sales Receipt",
+	"Salesperson Commission",
+	"Customer Commission",
+	"Sales Plan",
+)
+
+
+def owner_fields(doctype: str) -> tuple[bool, bool]:
+	"""(has a sales_person field, has a sales_department field), from the DocType's meta."""
+	meta = frappe.get_meta(doctype)
+	return meta.has_field("sales_person"), meta.has_field("sales_department")
+
+
 ACCOUNTS_SEE_ALL = {
 	"Sales Customer",
 	"Sales Contract",
@@ -62,7 +70,7 @@ class Scope:
 			return True
 		if sales_department and sales_department in self.departments:
 			return True
-		owner = sales_person if SCOPED[doctype][0] else sales_department
+		owner = sales_person if owner_fields(doctype)[0] else sales_department
 		if self.unowned and not owner:
 			return True
 		return bool(
@@ -97,7 +105,7 @@ def scope_for(doctype: str, user: str | None = None) -> Scope:
 		return Scope(everything=True)
 	if not roles & SALES_ROLES:
 		return Scope()
-	has_person, _has_department = SCOPED[doctype]
+	has_person, _has_department = owner_fields(doctype)
 	members = member_departments(user)
 	departments = managed_departments(user) if "Sales Manager" in roles else frozenset()
 	if doctype == "Sales Plan":
@@ -117,12 +125,13 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	if scope.everything:
 		return ""
 	table = f"`tab{doctype}`"
+	has_person, has_department = owner_fields(doctype)
 	rules = []
 	if scope.own:
 		rules.append(f"{table}.`sales_person` = {frappe.db.escape(scope.own)}")
-	if scope.departments:
+	if scope.departments and has_department:
 		rules.append(f"{table}.`sales_department` in ({_sql_list(scope.departments)})")
-	owner_field = "sales_person" if SCOPED[doctype][0] else "sales_department"
+	owner_field = "sales_person" if has_person else "sales_department"
 	unowned = f"coalesce({table}.`{owner_field}`, '') = ''"
 	if scope.unowned:
 		rules.append(unowned)
@@ -138,11 +147,11 @@ def criterion(table, doctype: str, user: str | None = None) -> Criterion | None:
 	scope = scope_for(doctype, user)
 	if scope.everything:
 		return None
-	has_person = SCOPED[doctype][0]
+	has_person, has_department = owner_fields(doctype)
 	rules = []
 	if scope.own:
 		rules.append(table.sales_person == scope.own)
-	if scope.departments:
+	if scope.departments and has_department:
 		rules.append(table.sales_department.isin(list(scope.departments)))
 	owner = table.sales_person if has_person else table.sales_department
 	unowned = owner.isnull() | (owner == "")
@@ -165,7 +174,7 @@ def has_permission(
 	if getattr(doc, "is_new", lambda: False)():
 		# a new document is checked by what it claims: a salesperson may not file records for another
 		return _admits_new(doc, scope)
-	has_person, has_department = SCOPED[doc.doctype]
+	has_person, has_department = owner_fields(doc.doctype)
 	return scope.admits(
 		doc.doctype,
 		doc.get("sales_person") if has_person else None,

@@ -63,16 +63,23 @@ class Server:
 	def session(self, user: str, password: str) -> "Client":
 		return Client(self, user, password)
 
+	def anonymous(self) -> "Client":
+		return Client(self, None, None)
+
 
 class Client:
 	"""One logged-in user."""
 
 	def __init__(self, server: Server, user: str, password: str):
 		self.server, self.user = server, user
+		self.base = server.url
 		self.http = requests.Session()
 		self.http.headers.update(server.headers())
-		r = self.http.post(f"{server.url}/api/method/login", data={"usr": user, "pwd": password}, timeout=30)
-		assert r.ok, f"login of {user} failed: {r.status_code} {r.text[:300]}"
+		if user:
+			r = self.http.post(
+				f"{server.url}/api/method/login", data={"usr": user, "pwd": password}, timeout=30
+			)
+			assert r.ok, f"login of {user} failed: {r.status_code} {r.text[:300]}"
 
 	def call(self, method: str, **kwargs) -> requests.Response:
 		data = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in kwargs.items() if v is not None}

@@ -2,9 +2,9 @@
 
 import frappe
 import pytest
+from factories import make_customer, make_department, make_product, make_user
 from frappe.desk.search import search_link
 
-from factories import make_customer, make_department, make_product, make_user
 from sales_crm.permissions import criterion
 
 

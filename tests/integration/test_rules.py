@@ -4,9 +4,9 @@ the refusal, with no rollback in between, so the refusal came before any write."
 
 import frappe
 import pytest
+from factories import db_state, make_customer, pipeline
 from frappe.model.workflow import apply_workflow
 
-from factories import db_state, make_customer, pipeline
 from sales_crm import api
 
 

@@ -1,0 +1,322 @@
+"""Roles × DocTypes × operations, over HTTP as real users, against the allow-table below.
+
+Actors: `owner` (Sales User whose records these are, department X), `peer` (Sales User, X), `manager`
+(Sales Manager of X), `other_manager` (Sales Manager of Y), `director` (Sales Director), `accounts`
+(Accounts User), `guest` (not logged in). Every cell is asserted; a destructive operation runs on a
+fresh record of the owner's made for that cell.
+"""
+
+import collections
+
+import frappe
+import pytest
+from factories import make_department, make_product, make_user
+from frappe.model.workflow import apply_workflow
+from frappe.utils import random_string
+from frappe.utils.password import update_password
+from server import Server
+
+PASSWORD = "Matrix-Sales-CRM-2026!"
+ACTORS = ("owner", "peer", "manager", "other_manager", "director", "accounts", "guest")
+SALES = {"owner", "peer", "manager", "other_manager", "director"}
+IN_SCOPE = {"owner", "manager", "director"}
+FINANCE_READ = IN_SCOPE | {"accounts"}
+
+# doctype -> operation -> the actors allowed; an operation that does not apply is absent.
+EXPECTED = {
+	"Sales Lead": {
+		"list": IN_SCOPE,
+		"get": IN_SCOPE,
+		"report": IN_SCOPE,
+		"create": SALES,
+		"write": IN_SCOPE,
+		"delete": {"manager", "director"},
+		"workflow": IN_SCOPE,
+	},
+	"Sales Customer": {
+		"list": FINANCE_READ,
+		"get": FINANCE_READ,
+		"report": FINANCE_READ,
+		"create": SALES,
+		"write": IN_SCOPE,
+		"delete": {"manager", "director"},
+	},
+	"Sales Opportunity": {
+		"list": IN_SCOPE,
+		"get": IN_SCOPE,
+		"report": IN_SCOPE,
+		"create": SALES,
+		"write": IN_SCOPE,
+		"delete": {"manager", "director"},
+	},
+	"Sales Quotation": {
+		"list": IN_SCOPE,
+		"get": IN_SCOPE,
+		"report": IN_SCOPE,
+		"create": SALES,
+		"write": IN_SCOPE,
+		"submit": {"director"},
+		"cancel": {"director"},
+		"delete": {"manager", "director"},
+		"workflow": {"director"},
+	},
+	"Sales Contract": {
+		"list": FINANCE_READ,
+		"get": FINANCE_READ,
+		"report": FINANCE_READ,
+		"create": SALES,
+		"write": IN_SCOPE,
+		"submit": IN_SCOPE,
+		"cancel": {"manager", "director"},
+		"delete": {"manager", "director"},
+	},
+	"Customer Order": {
+		"list": FINANCE_READ,
+		"get": FINANCE_READ,
+		"report": FINANCE_READ,
+		"create": SALES,
+		"write": IN_SCOPE,
+		"submit": IN_SCOPE,
+		"cancel": {"manager", "director"},
+		"delete": {"manager", "director"},
+	},
+	"Sales Receivable": {
+		"list": FINANCE_READ,
+		"get": FINANCE_READ,
+		"report": FINANCE_READ,
+		"create": {"accounts"},
+		"write": {"accounts"},
+		"submit": {"accounts"},
+		"cancel": {"accounts"},
+		"delete": set(),
+	},
+	"Sales Receipt": {
+		"list": FINANCE_READ,
+		"get": FINANCE_READ,
+		"report": FINANCE_READ,
+		"create": {"accounts"},
+		"write": {"accounts"},
+		"submit": {"accounts"},
+		"cancel": {"accounts"},
+		"delete": {"accounts"},
+	},
+}
+HARMLESS = {
+	"Sales Lead": "industry",
+	"Sales Customer": "industry",
+	"Sales Opportunity": "contact_person",
+	"Sales Quotation": "payment_terms",
+	"Sales Contract": "payment_terms",
+	"Customer Order": "contact_person",
+	"Sales Receivable": "description",
+	"Sales Receipt": "remarks",
+}
+WORKFLOW_ACTION = {"Sales Lead": "Mark Lost", "Sales Quotation": "Approve"}
+
+
+class Records:
+	"""The owner's records, made in-process as Administrator and committed (the server is another process)."""
+
+	def __init__(self, org):
+		self.org = org
+		self.product = make_product(standard_rate=100).name
+		self.customer = self.make("Sales Customer", submit=False)
+
+	def base(self):
+		return {"sales_person": self.org.owner, "sales_department": self.org.dept_x}
+
+	def items(self):
+		return [{"product": self.product, "qty": 1, "price_list_rate": 100}]
+
+	def make(self, doctype, submit=False):
+		frappe.set_user("Administrator")
+		if doctype == "Sales Customer":
+			doc = {"customer_name": f"Matrix {random_string(6)}"}
+		elif doctype == "Sales Lead":
+			doc = {
+				"company_name": f"Matrix {random_string(6)}",
+				"lead_source": "800 Hotline",
+				"lost_reason": "no budget",
+			}
+		elif doctype == "Sales Opportunity":
+			doc = {"opportunity_name": "Matrix deal", "customer": self.customer}
+		elif doctype in ("Sales Quotation", "Sales Contract", "Customer Order"):
+			doc = {"customer": self.customer, "tax_rate": 0, "items": self.items(), "title": "Matrix"}
+		elif doctype == "Sales Receivable":
+			order = self.make("Customer Order", submit=True)
+			doc = {
+				"customer_order": order,
+				"invoice_no": random_string(8),
+				"invoice_date": "2026-11-01",
+				"total_amount": 100,
+			}
+		elif doctype == "Sales Receipt":
+			receivable = self.make("Sales Receivable", submit=True)
+			doc = {
+				"customer": self.customer,
+				"allocations": [{"sales_receivable": receivable, "allocated_amount": 100}],
+			}
+		record = frappe.get_doc({"doctype": doctype, **self.base(), **doc}).insert()
+		if submit:
+			if doctype == "Sales Quotation":
+				apply_workflow(record, "Approve")
+			else:
+				record.submit()
+		frappe.db.commit()
+		return record.name
+
+	def new_payload(self, doctype, actor_user):
+		"""What an actor would POST to create one of these (their own, where the DocType has an owner)."""
+		if doctype == "Sales Receivable":
+			return {
+				"customer_order": self.make("Customer Order", submit=True),
+				"invoice_no": random_string(8),
+				"invoice_date": "2026-11-01",
+				"total_amount": 100,
+			}
+		if doctype == "Sales Receipt":
+			return {
+				"customer": self.customer,
+				"allocations": [
+					{"sales_receivable": self.make("Sales Receivable", submit=True), "allocated_amount": 100}
+				],
+			}
+		customer = (
+			self.customer if actor_user in (self.org.owner, self.org.manager, self.org.director) else None
+		)
+		if (
+			doctype in ("Sales Opportunity", "Sales Quotation", "Sales Contract", "Customer Order")
+			and not customer
+		):
+			frappe.set_user("Administrator")
+			customer = (
+				frappe.get_doc(
+					{
+						"doctype": "Sales Customer",
+						"customer_name": f"Own {random_string(5)}",
+						"sales_person": actor_user,
+					}
+				)
+				.insert()
+				.name
+			)
+			frappe.db.commit()
+		return {
+			"Sales Lead": {"company_name": f"New {random_string(6)}", "lead_source": "800 Hotline"},
+			"Sales Customer": {"customer_name": f"New {random_string(6)}"},
+			"Sales Opportunity": {"opportunity_name": "New", "customer": customer},
+			"Sales Quotation": {"customer": customer, "tax_rate": 0, "items": self.items(), "title": "New"},
+			"Sales Contract": {"customer": customer, "tax_rate": 0, "items": self.items()},
+			"Customer Order": {"customer": customer, "tax_rate": 0, "items": self.items()},
+		}[doctype]
+
+
+@pytest.fixture(scope="module")
+def matrix(bench, site):
+	tag = random_string(5).lower()
+	org = frappe._dict(
+		owner=make_user(f"mx-owner-{tag}@example.com", "Sales User"),
+		peer=make_user(f"mx-peer-{tag}@example.com", "Sales User"),
+		manager=make_user(f"mx-manager-{tag}@example.com", "Sales User", "Sales Manager"),
+		other_manager=make_user(f"mx-other-{tag}@example.com", "Sales User", "Sales Manager"),
+		director=make_user(f"mx-director-{tag}@example.com", "Sales User", "Sales Director"),
+		accounts=make_user(f"mx-accounts-{tag}@example.com", "Accounts User"),
+	)
+	for user in org.values():
+		update_password(user, PASSWORD)
+	org.dept_x = make_department(org.manager, [org.owner, org.peer]).name
+	org.dept_y = make_department(org.other_manager, []).name
+	frappe.db.commit()
+	srv = Server(bench, site, workers=2).start()
+	clients = {actor: srv.session(org[actor], PASSWORD) for actor in ACTORS if actor != "guest"}
+	clients["guest"] = srv.anonymous()
+	yield frappe._dict(org=org, server=srv, clients=clients, records=Records(org))
+	srv.stop()
+
+
+def attempt(m, doctype, op, actor):
+	"""Whether ``actor`` may do ``op``: True (done), False (refused); any other answer fails the test."""
+	c, rec = m.clients[actor], m.records
+	if op in ("list", "get", "report", "write"):
+		name = rec.shared.setdefault(doctype, rec.make(doctype))
+	if op == "list":
+		r = c.http.get(
+			f"{c.base}/api/resource/{doctype}", params={"filters": frappe.as_json([["name", "=", name]])}
+		)
+		return _read(r, lambda body: [row["name"] for row in body["data"]] == [name])
+	if op == "get":
+		r = c.http.get(f"{c.base}/api/resource/{doctype}/{name}")
+		return _read(r, lambda body: body["data"]["name"] == name)
+	if op == "report":
+		r = c.http.get(
+			f"{c.base}/api/method/frappe.desk.reportview.get",
+			params={
+				"doctype": doctype,
+				"fields": frappe.as_json(["name"]),
+				"filters": frappe.as_json([["name", "=", name]]),
+			},
+		)
+		return _read(r, lambda body: name in str(body.get("message")))  # compressed rows, or [] when none
+	if op == "create":
+		r = c.http.post(
+			f"{c.base}/api/resource/{doctype}",
+			json={"doctype": doctype, **rec.new_payload(doctype, m.org.get(actor))},
+		)
+		return _write(r)
+	if op == "write":
+		return _write(
+			c.http.put(f"{c.base}/api/resource/{doctype}/{name}", json={HARMLESS[doctype]: f"by {actor}"})
+		)
+	if op == "submit":
+		return _write(
+			c.http.put(f"{c.base}/api/resource/{doctype}/{rec.make(doctype)}", json={"docstatus": 1})
+		)
+	if op == "cancel":
+		fresh = rec.make(doctype, submit=True)
+		return _write(
+			c.http.post(f"{c.base}/api/method/frappe.client.cancel", data={"doctype": doctype, "name": fresh})
+		)
+	if op == "delete":
+		return _write(c.http.delete(f"{c.base}/api/resource/{doctype}/{rec.make(doctype)}"))
+	if op == "workflow":
+		fresh = rec.make(doctype)
+		r = c.http.post(
+			f"{c.base}/api/method/frappe.model.workflow.apply_workflow",
+			data={
+				"doc": frappe.as_json({"doctype": doctype, "name": fresh}),
+				"action": WORKFLOW_ACTION[doctype],
+			},
+		)
+		return _write(r, refused=(403, 417))
+	raise AssertionError(op)
+
+
+def _read(r, found):
+	if r.status_code == 200:
+		return bool(found(r.json()))
+	assert r.status_code == 403, f"unexpected {r.status_code}: {r.text[:300]}"
+	return False
+
+
+def _write(r, refused=(403,)):
+	if r.status_code in (200, 202):
+		return True
+	assert r.status_code in refused, f"unexpected {r.status_code}: {r.text[:400]}"
+	return False
+
+
+def test_permission_matrix(matrix):
+	matrix.records.shared = {}
+	cells, wrong = 0, []
+	for doctype, ops in EXPECTED.items():
+		for op, allowed in ops.items():
+			for actor in ACTORS:
+				got = attempt(matrix, doctype, op, actor)
+				cells += 1
+				if got != (actor in allowed):
+					wrong.append(
+						f"{doctype} {op} {actor}: {'allowed' if got else 'refused'}, expected the opposite"
+					)
+	print(f"\npermission matrix: {cells} cells checked, {len(wrong)} wrong")
+	assert wrong == []
+	assert cells == sum(len(ops) for ops in EXPECTED.values()) * len(ACTORS)
