@@ -183,10 +183,16 @@ def has_permission(
 
 
 def _admits_new(doc, scope: Scope) -> bool:
-	person = doc.get("sales_person")
-	if not person or person == scope.own:
+	"""A new record may name as its owner the creator, or someone of a department they manage."""
+	has_person, has_department = owner_fields(doc.doctype)
+	department = doc.get("sales_department") if has_department else None
+	if has_person:
+		person = doc.get("sales_person")
+		if not person or person == scope.own:
+			return True
+	elif not department:
 		return True
-	return bool(doc.get("sales_department") and doc.get("sales_department") in scope.departments)
+	return bool(department and department in scope.departments)
 
 
 def _sql_list(values) -> str:

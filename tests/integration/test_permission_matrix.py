@@ -90,6 +90,35 @@ EXPECTED = {
 		"cancel": {"accounts"},
 		"delete": set(),
 	},
+	"Customer Commission": {
+		"list": FINANCE_READ,
+		"get": FINANCE_READ,
+		"report": FINANCE_READ,
+		"create": IN_SCOPE,
+		"write": FINANCE_READ,
+		"delete": {"manager", "director"},
+		"workflow": IN_SCOPE,
+	},
+	"Salesperson Commission": {
+		"list": FINANCE_READ,
+		"get": FINANCE_READ,
+		"report": FINANCE_READ,
+		"create": {"manager", "accounts"},
+		"write": {"manager", "accounts"},
+		"submit": {"accounts"},
+		"cancel": {"accounts"},
+		"delete": set(),
+	},
+	"Sales Plan": {
+		"list": {"owner", "peer", "manager", "director"},
+		"get": {"owner", "peer", "manager", "director"},
+		"report": {"owner", "peer", "manager", "director"},
+		"create": {"manager", "director"},
+		"write": {"manager", "director"},
+		"submit": {"manager", "director"},
+		"cancel": {"manager", "director"},
+		"delete": {"manager", "director"},
+	},
 	"Sales Receipt": {
 		"list": FINANCE_READ,
 		"get": FINANCE_READ,
@@ -110,8 +139,15 @@ HARMLESS = {
 	"Customer Order": "contact_person",
 	"Sales Receivable": "description",
 	"Sales Receipt": "remarks",
+	"Customer Commission": "contact_person",
+	"Salesperson Commission": "commission_name",
+	"Sales Plan": "plan_name",
 }
-WORKFLOW_ACTION = {"Sales Lead": "Mark Lost", "Sales Quotation": "Approve"}
+WORKFLOW_ACTION = {
+	"Sales Lead": "Mark Lost",
+	"Sales Quotation": "Approve",
+	"Customer Commission": "Request Approval",
+}
 
 
 class Records:
@@ -156,7 +192,12 @@ class Records:
 				"customer": self.customer,
 				"allocations": [{"sales_receivable": receivable, "allocated_amount": 100}],
 			}
-		record = frappe.get_doc({"doctype": doctype, **self.base(), **doc}).insert()
+		elif doctype in ("Customer Commission", "Salesperson Commission", "Sales Plan"):
+			doc = self.commission_or_plan(doctype)
+		record = frappe.get_doc({"doctype": doctype, **self.base(), **doc})
+		if doctype == "Sales Plan":
+			record.sales_person = None
+		record.insert()
 		if submit:
 			if doctype == "Sales Quotation":
 				apply_workflow(record, "Approve")
@@ -165,7 +206,36 @@ class Records:
 		frappe.db.commit()
 		return record.name
 
+	def commission_or_plan(self, doctype):
+		if doctype == "Sales Plan":
+			return {
+				"plan_name": f"Plan {random_string(5)}",
+				"fiscal_year": "2026",
+				"period_type": "Annual",
+				"targets": [{"sales_person": self.org.owner, "period": "2026", "target_order_amount": 1000}],
+			}
+		if doctype == "Customer Commission":
+			return {
+				"commission_name": "Matrix",
+				"sales_contract": self.make("Sales Contract", submit=True),
+				"commission_rate": 2,
+			}
+		return {
+			"commission_name": "Matrix",
+			"commission_type": "Monthly",
+			"from_date": "2026-11-01",
+			"to_date": "2026-11-30",
+			"commission_rate": 2,
+		}
+
 	def new_payload(self, doctype, actor_user):
+		if doctype in ("Customer Commission", "Salesperson Commission", "Sales Plan"):
+			payload = self.commission_or_plan(doctype)
+			return {
+				**payload,
+				**({} if doctype == "Sales Plan" else {"sales_person": self.org.owner}),
+				"sales_department": self.org.dept_x,
+			}
 		"""What an actor would POST to create one of these (their own, where the DocType has an owner)."""
 		if doctype == "Sales Receivable":
 			return {

@@ -36,6 +36,7 @@ class CustomerCommission(Document):
 		naming_series: DF.Literal["CC-.YYYY.-"]
 		sales_amount: DF.Currency
 		sales_contract: DF.Link
+		sales_department: DF.Link | None
 		sales_person: DF.Link | None
 		status: DF.Literal["Drafting", "Under Approval", "Executing", "Closed"]
 		to_date: DF.Date | None
@@ -53,7 +54,7 @@ class CustomerCommission(Document):
 		contract = frappe.db.get_value(
 			"Sales Contract",
 			self.sales_contract,
-			["docstatus", "customer", "currency", "grand_total", "sales_person"],
+			["docstatus", "customer", "currency", "grand_total", "sales_person", "sales_department"],
 			as_dict=True,
 		)
 		if not contract or contract.docstatus != 1:
@@ -62,6 +63,7 @@ class CustomerCommission(Document):
 		self.currency = contract.currency
 		self.sales_amount = contract.grand_total
 		self.sales_person = self.sales_person or contract.sales_person
+		self.sales_department = self.sales_department or contract.sales_department
 		self.customer_paid_amount = self.paid_by_customer()
 
 	def paid_by_customer(self) -> float:
