@@ -117,3 +117,12 @@ def pay_salesperson_commissions(names: str | list | None = None) -> list[dict]:
 def compile_sales_plan(plan: str | None = None):
 	_required(plan=plan)
 	return plan_flow.compile_sales_plan(plan)
+
+
+@frappe.whitelist(methods=["POST"])
+def import_leads(leads: str | list | None = None) -> list[dict]:
+	"""Leads from the marketing subsystem; one answer per row (created / duplicate / error)."""
+	_required(leads=leads)
+	from sales_crm import lead_import
+
+	return lead_import.import_leads(_json(leads, "leads", list))

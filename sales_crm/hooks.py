@@ -33,6 +33,9 @@ fixtures = [
 permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in SCOPED}
 has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in SCOPED}
 
+# Print formats call rmb_upper (amounts in Chinese financial capitals).
+jinja = {"methods": ["sales_crm.money_words.rmb_upper"]}
+
 # Values no Sales CRM record may hold (NaN, unstorable numbers, objects in text fields, non-dates):
 # refused with a translated error before any controller or database sees them (sales_crm/sanitize.py).
 before_request = ["sales_crm.sanitize.check_request_shape"]
@@ -42,4 +45,6 @@ doc_events = {
 		"before_insert": "sales_crm.sanitize.validate_field_values",
 		"before_validate": "sales_crm.sanitize.validate_field_values",
 	},
+	# A department Assignment Rule (sales_crm/lead_import.py) gave a lead to a user: make it their lead.
+	"ToDo": {"after_insert": "sales_crm.lead_import.on_todo_insert"},
 }

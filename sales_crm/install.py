@@ -1,6 +1,9 @@
 """Install, migrate and uninstall steps: the records the app needs on every site."""
 
+import os
+
 import frappe
+import frappe.translate
 
 ROLES = ("Sales User", "Sales Manager", "Sales Director", "Accounts User")
 
@@ -29,6 +32,8 @@ def ensure_records():
 	ensure_roles()
 	ensure_standard_sales_method()
 	ensure_settings()
+	ensure_lead_assignment_rules()
+	compile_translations()
 
 
 def ensure_roles():
@@ -71,6 +76,39 @@ def ensure_settings():
 		settings.save()
 
 
+def ensure_lead_assignment_rules():
+	"""A disabled round-robin Assignment Rule per department (README: "Lead assignment rule")."""
+	from sales_crm.lead_import import ensure_assignment_rules
+
+	ensure_assignment_rules()
+
+
+def compile_translations():
+	"""Compile locale/*.po into the bench's sites/assets/locale/<lang>/LC_MESSAGES/sales_crm.mo.
+
+	Frappe v15 reads app translations only from the .mo files (git-ignored), so install and migrate
+	compile them; written to a temporary file and renamed, as other sites on the bench may be reading.
+	"""
+	import io
+	from pathlib import Path
+
+	from babel.messages.mofile import write_mo
+	from babel.messages.pofile import read_po
+	from frappe.gettext.translate import get_mo_path
+
+	for po_path in sorted((Path(__file__).parent / "locale").glob("*.po")):
+		with open(po_path, "rb") as f:
+			catalog = read_po(f)
+		buffer = io.BytesIO()
+		write_mo(buffer, catalog)
+		mo_path = get_mo_path("sales_crm", po_path.stem)
+		mo_path.parent.mkdir(parents=True, exist_ok=True)
+		tmp = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
+		tmp.write_bytes(buffer.getvalue())
+		os.replace(tmp, mo_path)
+	frappe.translate.clear_cache()
+
+
 def before_uninstall():
 	"""Records outside the module's DocTypes that the app created; the module's own are dropped by Frappe."""
 	for doctype, names in app_records_outside_module().items():
@@ -82,4 +120,7 @@ def before_uninstall():
 def app_records_outside_module() -> dict[str, list[str]]:
 	from sales_crm.workflows import WORKFLOW_NAMES
 
-	return {"Workflow": list(WORKFLOW_NAMES)}
+	rules = frappe.get_all(
+		"Assignment Rule", filters={"name": ("like", "Sales Lead Round Robin: %")}, pluck="name"
+	)
+	return {"Workflow": list(WORKFLOW_NAMES), "Assignment Rule": rules}

@@ -31,15 +31,18 @@ if [ "$(id -un)" != "$owner" ]; then
 	fi
 	ensure_services "$bench"
 	checkout=$(readable_checkout "$bench" "$checkout")
+	# the desk tests keep their screenshots here; the bench's owner writes them
+	install -d -o "$owner" "$checkout/tests/output" 2>/dev/null || true
 	exec runuser -u "$owner" -- env HOME="$(getent passwd "$owner" | cut -d: -f6)" PATH="$PATH" \
 		SALES_CRM_BENCH="$bench" bash "$checkout/tests/run.sh" "$@"
 fi
 
 ensure_services "$bench"
 python="$bench/env/bin/python"
-if ! "$python" -c "import pytest, requests, hypothesis" 2>/dev/null; then
+if ! "$python" -c "import pytest, requests, hypothesis, playwright" 2>/dev/null; then
+	# playwright drives Debian's /usr/bin/chromium (never `playwright install`)
 	echo "tests: installing pytest into the bench's Python"
-	"$python" -m pip install --quiet pytest requests hypothesis
+	"$python" -m pip install --quiet pytest requests hypothesis playwright
 fi
 export SALES_CRM_BENCH="$bench" PYTHONDONTWRITEBYTECODE=1
 exec "$python" -m pytest -p no:cacheprovider tests "$@"

@@ -1,0 +1,184 @@
+"""Lead intake from the marketing subsystem, and round-robin auto-assignment of department leads.
+
+``import_leads`` answers per row and keeps every row all-or-nothing with a savepoint: a bad row leaves
+no trace, the good rows around it are kept. The department Assignment Rules ship disabled; a manager
+enables one (Assignment Rule list, or ``setup_assignment_rule(department, enable=True)``) and new
+department leads of that department are shared round-robin among its active members.
+"""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import cstr, now_datetime, strip_html_tags
+
+from sales_crm import leads as lead_flow
+
+MAX_ROWS = 1000
+# What the marketing subsystem's customer file may set; statuses and owners move only through the flow.
+IMPORTABLE_FIELDS = frozenset(
+	(
+		"company_name",
+		"industry",
+		"address",
+		"website",
+		"contact_name",
+		"contact_title",
+		"phone",
+		"mobile",
+		"email",
+		"lead_source",
+		"origin",
+		"sales_department",
+		"own_products",
+	)
+)
+PRODUCT_FIELDS = frozenset(("product_name", "specification", "annual_volume", "remarks"))
+IGNORED_FIELDS = frozenset(("doctype", "row"))
+RULE_PREFIX = "Sales Lead Round Robin: "
+
+
+def import_leads(rows: list) -> list[dict]:
+	"""Insert each lead dict; answer ``{"row", "status": created|duplicate|error, …}`` per row."""
+	if not isinstance(rows, list):
+		frappe.throw(_("leads must be a JSON list of lead objects"))
+	if len(rows) > MAX_ROWS:
+		frappe.throw(_("At most {0} leads per call, not {1}").format(MAX_ROWS, len(rows)))
+	if not frappe.has_permission("Sales Lead", "create"):
+		frappe.throw(_("Not permitted to create Sales Leads"), frappe.PermissionError)
+	return [import_row(index, row) for index, row in enumerate(rows)]
+
+
+def import_row(index: int, row) -> dict:
+	savepoint = f"lead_import_{index}"
+	frappe.db.savepoint(savepoint)
+	messages_before = len(frappe.local.message_log or [])
+	try:
+		lead = build_lead(row)
+		duplicate = lead_flow.find_duplicate(lead)
+		if duplicate:
+			frappe.db.rollback(save_point=savepoint)
+			return {"row": index, "status": "duplicate", "doctype": duplicate[0], "of": duplicate[1]}
+		lead.insert()
+	except Exception as error:
+		frappe.db.rollback(save_point=savepoint)
+		if frappe.db.is_deadlocked(error) or frappe.db.is_timedout(error):
+			raise
+		del frappe.local.message_log[messages_before:]
+		return {"row": index, "status": "error", "message": error_message(error)}
+	return {"row": index, "status": "created", "name": lead.name}
+
+
+def build_lead(row):
+	if not isinstance(row, dict):
+		frappe.throw(_("a lead must be an object with fields, not {0}").format(type(row).__name__))
+	unknown = sorted(set(row) - IMPORTABLE_FIELDS - IGNORED_FIELDS)
+	if unknown:
+		frappe.throw(_("fields that cannot be imported: {0}").format(", ".join(unknown)))
+	if not cstr(row.get("company_name")).strip():
+		frappe.throw(_("Company Name is required"))
+	products = row.get("own_products") or []
+	if not isinstance(products, list) or not all(isinstance(p, dict) for p in products):
+		frappe.throw(_("own_products must be a list of objects"))
+	for product in products:
+		extra = sorted(set(product) - PRODUCT_FIELDS - IGNORED_FIELDS)
+		if extra:
+			frappe.throw(_("own_products: fields that cannot be imported: {0}").format(", ".join(extra)))
+
+	values = {key: value for key, value in row.items() if key in IMPORTABLE_FIELDS and key != "own_products"}
+	values.setdefault("origin", "Marketing Subsystem")
+	return frappe.get_doc(
+		{
+			"doctype": "Sales Lead",
+			**values,
+			"own_products": [{k: v for k, v in p.items() if k in PRODUCT_FIELDS} for p in products],
+		}
+	)
+
+
+def error_message(error: Exception) -> str:
+	text = strip_html_tags(cstr(error)).strip()
+	if not text and frappe.local.message_log:
+		text = strip_html_tags(cstr(json.loads(frappe.local.message_log[-1]).get("message")))
+	return text or _("{0} while importing the lead").format(type(error).__name__)
+
+
+# ---------------------------------------------------------------------------- assignment rules
+def rule_name(department: str) -> str:
+	return f"{RULE_PREFIX}{department}"
+
+
+def active_members(department: str) -> list[str]:
+	doc = frappe.get_doc("Sales Department", department)
+	return [
+		row.user for row in doc.members if row.is_active and frappe.db.get_value("User", row.user, "enabled")
+	]
+
+
+def setup_assignment_rule(department: str, enable: bool | int = False) -> str | None:
+	"""Create or refresh the department's round-robin rule (its users = the active members).
+
+	A new rule is created disabled unless ``enable``; an existing rule keeps its state unless ``enable``.
+	"""
+	users = active_members(department)
+	name = rule_name(department)
+	if frappe.db.exists("Assignment Rule", name):
+		rule = frappe.get_doc("Assignment Rule", name)
+	else:
+		if not users:
+			return None
+		rule = frappe.new_doc("Assignment Rule")
+		rule.name = name
+		rule.disabled = 1
+		rule.assignment_days = []
+		for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+			rule.append("assignment_days", {"day": day})
+	rule.update(
+		{
+			"document_type": "Sales Lead",
+			"priority": 1,
+			"rule": "Round Robin",
+			"description": _("New lead {0} for your department").format("{{ company_name }}"),
+			"assign_condition": (
+				f"sales_department == {json.dumps(department)} and not sales_person "
+				'and status == "Unassigned"'
+			),
+		}
+	)
+	if enable:
+		rule.disabled = 0
+	rule.set("users", [{"user": user} for user in users])
+	if not users:
+		rule.disabled = 1
+	rule.flags.ignore_permissions = True
+	if rule.is_new():
+		rule.insert(set_name=name)
+	else:
+		rule.save()
+	return rule.name
+
+
+def ensure_assignment_rules() -> None:
+	"""Install/migrate step: a (disabled) rule for every department that has active members."""
+	for department in frappe.get_all("Sales Department", filters={"disabled": 0}, pluck="name"):
+		setup_assignment_rule(department)
+
+
+def on_todo_insert(todo, method=None) -> None:
+	"""ToDo ``after_insert``: a rule assigned a department lead, so it becomes that user's personal lead."""
+	if todo.reference_type != "Sales Lead" or not todo.assignment_rule:
+		return
+	if not cstr(todo.assignment_rule).startswith(RULE_PREFIX):
+		return
+	lead = frappe.db.get_value(
+		"Sales Lead", todo.reference_name, ["status", "sales_person"], as_dict=True, for_update=True
+	)
+	if not lead or lead.status != "Unassigned" or lead.sales_person:
+		return
+	doc = frappe.get_doc("Sales Lead", todo.reference_name)
+	doc.db_set(
+		{"sales_person": todo.allocated_to, "status": "Assigned", "assigned_on": now_datetime()},
+		notify=True,
+	)
+	doc.add_comment("Workflow", _("Assigned"))
+	doc.add_comment("Info", _("Assigned to {0} by rule {1}").format(todo.allocated_to, todo.assignment_rule))

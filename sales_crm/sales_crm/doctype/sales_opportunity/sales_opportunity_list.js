@@ -1,0 +1,16 @@
+// Copyright (c) 2026, sales_crm contributors
+// For license information, please see license.txt
+
+frappe.listview_settings["Sales Opportunity"] = {
+	add_fields: ["status", "sales_stage", "probability", "expected_revenue", "currency"],
+	has_indicator_for_draft: 1,
+
+	get_indicator(doc) {
+		const colours = {
+			Open: "orange",
+			Won: "green",
+			Lost: "red",
+		};
+		return [__(doc.status), colours[doc.status] || "gray", "status,=," + doc.status];
+	},
+};

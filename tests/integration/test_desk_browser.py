@@ -1,0 +1,331 @@
+"""The desk in a real browser (Debian's headless Chromium driven by Playwright) against the test server.
+
+A salesperson converts a lead and saves a quotation; the director approves it with the workflow action
+button; the salesperson records the customer's acceptance; the desk in 简体中文 shows the translated
+labels; a company name carrying a script runs nowhere (list view, form, print preview). Every step
+leaves a screenshot under tests/output/<run timestamp>/.
+"""
+
+import os
+import random
+import time
+from datetime import datetime
+from pathlib import Path
+
+import frappe
+import pytest
+from factories import make_department, make_product, make_user
+from frappe.utils import random_string
+from frappe.utils.password import update_password
+from server import Server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+	"--headless",
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-dev-shm-usage",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--no-first-run",
+]
+PASSWORD = "Sales-CRM-desk-2026!"
+XSS = "<img src=x onerror=window.__xss=1>"
+OUTPUT = Path(__file__).resolve().parents[1] / "output" / datetime.now().strftime("%Y%m%d-%H%M%S")
+TIMEOUT = 30_000
+
+if not os.path.exists(CHROMIUM):
+	pytest.skip(
+		f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the desk tests",
+		allow_module_level=True,
+	)
+sync_api = pytest.importorskip(
+	"playwright.sync_api", reason="the playwright package is missing; tests/run.sh installs it"
+)
+
+
+@pytest.fixture(scope="module")
+def server(bench, site):
+	srv = Server(bench, site, workers=2).start()
+	yield srv
+	srv.stop()
+
+
+@pytest.fixture(scope="module")
+def team(site):
+	"""Committed (the server is another process): users, a department, products and an assigned lead."""
+	from sales_crm.leads import assign_leads
+
+	tag = random_string(6).lower()
+	team = frappe._dict(
+		sales=make_user(f"desk-sales-{tag}@example.com", "Sales User"),
+		manager=make_user(f"desk-manager-{tag}@example.com", "Sales User", "Sales Manager"),
+		director=make_user(f"desk-director-{tag}@example.com", "Sales User", "Sales Director"),
+	)
+	for user in team.values():
+		update_password(user, PASSWORD)
+	team.department = make_department(team.manager, [team.sales]).name
+	team.product = make_product(product_name=f"Desk Valve {tag}", standard_rate=100).name
+	lead = frappe.get_doc(
+		{
+			"doctype": "Sales Lead",
+			"company_name": f"Desk Co {tag}",
+			"lead_source": "Employee Referral",
+			"phone": f"+86-755-{random.randint(10000000, 99999999)}",
+			"sales_department": team.department,
+		}
+	).insert()
+	assign_leads([lead.name], team.sales)
+	team.lead = lead.name
+
+	# a customer and a lead whose names carry a script (stored directly: Frappe strips HTML from the
+	# Data fields it saves, but a name may come from elsewhere and must still show as text)
+	customer = frappe.get_doc(
+		{"doctype": "Sales Customer", "customer_name": f"XSS Co {tag}", "sales_person": team.sales}
+	).insert()
+	frappe.db.set_value("Sales Customer", customer.name, "customer_name", XSS)
+	team.xss_customer = customer.name
+	xss_lead = frappe.get_doc(
+		{
+			"doctype": "Sales Lead",
+			"company_name": f"XSS Lead {tag}",
+			"lead_source": "800 Hotline",
+			"sales_department": team.department,
+			"sales_person": team.sales,
+		}
+	).insert()
+	frappe.db.set_value("Sales Lead", xss_lead.name, "company_name", XSS)
+	team.xss_lead = xss_lead.name
+	frappe.db.commit()
+	return team
+
+
+@pytest.fixture(scope="module")
+def browser():
+	with sync_api.sync_playwright() as playwright:
+		chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+		yield chromium
+		chromium.close()
+
+
+class Desk:
+	"""One user's browser context, logged in through the login page."""
+
+	step = 0
+
+	def __init__(self, browser, server, user: str):
+		self.server, self.user = server, user
+		self.context = browser.new_context(
+			extra_http_headers={"X-Frappe-Site-Name": server.site},
+			viewport={"width": 1400, "height": 900},
+			locale="en-US",
+		)
+		self.context.set_default_timeout(TIMEOUT)
+		self.page = self.context.new_page()
+		self.errors = []
+		self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+		self.page.goto(f"{server.url}/login")
+		self.page.fill("#login_email", user)
+		self.page.fill("#login_password", PASSWORD)
+		self.page.click(".btn-login")
+		self.page.wait_for_url("**/app**")
+		self.wait_for_desk()
+
+	def wait_for_desk(self):
+		self.page.wait_for_function("() => window.frappe && frappe.boot && frappe.boot.user && frappe.router")
+
+	def goto(self, route: str):
+		self.page.goto(f"{self.server.url}{route}")
+		self.wait_for_desk()
+
+	def open_form(self, doctype: str, name: str):
+		self.goto(f"/app/{frappe.scrub(doctype).replace('_', '-')}/{name}")
+		self.wait_for_form(doctype, name)
+
+	def wait_for_form(self, doctype: str, name: str | None = None):
+		self.page.wait_for_function(
+			"([doctype, name]) => window.cur_frm && cur_frm.doctype === doctype && cur_frm.doc"
+			" && !cur_frm.doc.__islocal === !!name && (!name || cur_frm.doc.name === name)"
+			" && !frappe.dom.freeze_count",
+			arg=[doctype, name],
+		)
+		self.page.wait_for_timeout(400)  # the refresh handlers add their buttons
+
+	def click_menu_item(self, group: str, label: str):
+		"""A button group in the page head ("Create", "Actions") and one of its items."""
+		self.page.locator(".page-actions:visible").get_by_role("button", name=group).first.click()
+		self.page.locator(".page-actions:visible .dropdown-menu.show").get_by_text(
+			label, exact=True
+		).first.click()
+
+	def shot(self, name: str):
+		OUTPUT.mkdir(parents=True, exist_ok=True)
+		Desk.step += 1
+		path = OUTPUT / f"{Desk.step:02d}-{name}.png"
+		self.page.screenshot(path=str(path), full_page=True)
+		return path
+
+	def close(self):
+		self.context.close()
+
+
+def db_value(doctype, name, fields):
+	frappe.db.rollback()  # a fresh snapshot: the server committed in another process
+	return frappe.db.get_value(doctype, name, fields, as_dict=isinstance(fields, list))
+
+
+def test_lead_to_accepted_quotation_in_the_desk(browser, server, team):
+	sales = Desk(browser, server, team.sales)
+	try:
+		sales.shot("salesperson-logged-in")
+		sales.open_form("Sales Lead", team.lead)
+		sales.click_menu_item("Create", "Opportunity")
+		sales.page.wait_for_url("**/app/sales-opportunity/**")
+		opportunity = db_value("Sales Lead", team.lead, "opportunity")
+		assert opportunity
+		sales.wait_for_form("Sales Opportunity", opportunity)
+		assert db_value("Sales Lead", team.lead, "status") == "Converted"
+		sales.shot("lead-converted-to-opportunity")
+
+		sales.click_menu_item("Create", "Quotation")
+		sales.wait_for_form("Sales Quotation")
+		sales.page.evaluate(
+			"""([product]) => {
+				const row = cur_frm.add_child("items");
+				return frappe.model.set_value(row.doctype, row.name, "product", product)
+					.then(() => frappe.model.set_value(row.doctype, row.name, "qty", 12))
+					.then(() => cur_frm.refresh_field("items"));
+			}""",
+			[team.product],
+		)
+		sales.page.wait_for_timeout(800)  # the product's fetches
+		sales.page.keyboard.press("Control+s")
+		sales.page.wait_for_url("**/app/sales-quotation/QTN-**")
+		quotation = sales.page.evaluate("cur_frm.doc.name")
+		sales.wait_for_form("Sales Quotation", quotation)
+		saved = db_value("Sales Quotation", quotation, ["status", "docstatus", "opportunity", "grand_total"])
+		assert (saved.status, saved.docstatus, saved.opportunity) == ("Quoting", 0, opportunity)
+		assert saved.grand_total > 0
+		assert sales.page.locator(".indicator-pill:visible").first.inner_text().strip() in (
+			"Quoting",
+			"Draft",
+		)
+		sales.shot("quotation-saved")
+	finally:
+		sales.close()
+
+	director = Desk(browser, server, team.director)
+	try:
+		director.open_form("Sales Quotation", quotation)
+		director.shot("director-sees-quotation")
+		director.click_menu_item("Actions", "Approve")
+		director.page.wait_for_function("cur_frm.doc.docstatus === 1 && cur_frm.doc.status === 'Approved'")
+		approved = db_value("Sales Quotation", quotation, ["status", "docstatus", "approved_by"])
+		assert (approved.status, approved.docstatus) == ("Approved", 1)
+		director.page.wait_for_timeout(500)
+		director.shot("director-approved")
+	finally:
+		director.close()
+
+	sales = Desk(browser, server, team.sales)
+	try:
+		sales.open_form("Sales Quotation", quotation)
+		sales.click_menu_item("Actions", "Customer Accepted")
+		sales.page.wait_for_function("cur_frm.doc.status === 'Accepted'")
+		assert db_value("Sales Quotation", quotation, "status") == "Accepted"
+		sales.page.wait_for_timeout(500)
+		# the Accepted quotation offers the next conversions
+		sales.page.locator(".page-actions:visible").get_by_role("button", name="Create").first.click()
+		menu = sales.page.locator(".page-actions:visible .dropdown-menu.show")
+		assert menu.get_by_text("Contract", exact=True).count() == 1
+		sales.shot("customer-accepted")
+		assert not sales.errors, sales.errors
+	finally:
+		sales.close()
+
+
+def test_the_desk_in_chinese(browser, server, team):
+	frappe.db.set_value("User", team.sales, "language", "zh")
+	frappe.db.commit()
+	frappe.clear_cache(user=team.sales)
+	sales = Desk(browser, server, team.sales)
+	try:
+		assert sales.page.evaluate("frappe.boot.lang") == "zh"
+		sales.goto("/app/sales-lead")
+		sales.page.wait_for_selector(".list-row-container, .no-result")
+		sales.page.wait_for_timeout(500)
+		title = sales.page.locator(".page-head:visible .title-text").first.inner_text()
+		assert "客户线索" in title
+		body = sales.page.locator("body").inner_text()
+		assert "已分配" in body or "成功关闭" in body  # the list's status indicators
+		sales.shot("zh-sales-lead-list")
+
+		sales.open_form("Sales Lead", team.lead)
+		body = sales.page.locator(".form-layout:visible").first.inner_text()
+		for label in ("公司名称", "线索来源", "销售员"):
+			assert label in body, label
+		assert "成功关闭" in sales.page.locator(".indicator-pill:visible").first.inner_text()
+		sales.shot("zh-sales-lead-form")
+	finally:
+		sales.close()
+		frappe.db.set_value("User", team.sales, "language", "en")
+		frappe.db.commit()
+		frappe.clear_cache(user=team.sales)
+
+
+def test_a_script_in_a_company_name_never_runs(browser, server, team):
+	quotation = frappe.get_doc(
+		{
+			"doctype": "Sales Quotation",
+			"title": "XSS quote",
+			"customer": team.xss_customer,
+			"sales_person": team.sales,
+			"items": [{"product": team.product, "qty": 1, "price_list_rate": 1200}],
+			"tax_rate": 0,
+		}
+	).insert()
+	frappe.db.commit()
+
+	sales = Desk(browser, server, team.sales)
+	try:
+		page = sales.page
+		for route, what in (
+			("/app/sales-customer", "list-customers"),
+			("/app/sales-lead", "list-leads"),
+		):
+			sales.goto(route)
+			page.wait_for_selector(".list-row-container")
+			page.wait_for_timeout(800)
+			assert page.evaluate("typeof window.__xss") == "undefined", route
+			assert page.locator("img[onerror]").count() == 0, route
+			sales.shot(f"xss-{what}")
+
+		sales.open_form("Sales Customer", team.xss_customer)
+		page.wait_for_timeout(800)
+		assert page.evaluate("typeof window.__xss") == "undefined"
+		assert page.locator("img[onerror]").count() == 0  # no element was made from the name
+		assert page.locator("input[data-fieldname='customer_name']:visible").input_value() == XSS  # as text
+		sales.shot("xss-customer-form")
+
+		sales.open_form("Sales Lead", team.xss_lead)
+		page.wait_for_timeout(800)
+		assert page.evaluate("typeof window.__xss") == "undefined"
+		sales.shot("xss-lead-form")
+
+		sales.open_form("Sales Quotation", quotation.name)
+		page.wait_for_timeout(800)
+		assert page.evaluate("typeof window.__xss") == "undefined"
+
+		page.goto(
+			f"{server.url}/printview?doctype=Sales%20Quotation&name={quotation.name}"
+			"&format=Sales%20Quotation%20Bilingual&no_letterhead=1"
+		)
+		page.wait_for_selector(".sc-print")
+		time.sleep(0.5)
+		assert page.evaluate("typeof window.__xss") == "undefined"
+		text = page.locator(".sc-print").inner_text()
+		assert XSS in text and "壹仟贰佰元整" in text and "报价单" in text
+		assert page.locator("img[onerror]").count() == 0
+		sales.shot("xss-print-preview")
+	finally:
+		sales.close()
