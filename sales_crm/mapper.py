@@ -55,43 +55,68 @@ def make_quotation(source_name: str, target_doc=None):
 	)
 
 
-def make_contract(source_name: str, target_doc=None):
-	from sales_crm.sales_crm.doctype.sales_contract.sales_contract import contracted_qty
-
-	source = frappe.get_doc("Sales Quotation", source_name)
-	source.check_permission("read")
-	_require(
-		source,
-		source.docstatus == 1 and source.status == "Accepted",
-		_("only an Accepted quotation becomes a contract"),
-	)
-	done = contracted_qty(source_name)
-	_require(
-		source,
-		any(remaining(r.qty, done.get(r.name, 0)) > 0 for r in source.items),
-		_("everything is contracted already"),
-	)
+def _map_remaining(
+	source, done: dict, target: str, parent_map: dict, row_links: dict, target_doc, postprocess=None
+):
+	"""Map ``source`` to ``target`` with each row's quantity not yet taken (``done``: row name → qty taken);
+	rows with nothing left are skipped. ``row_links``: target row field → source row field."""
+	source_items = frappe.get_meta(source.doctype).get_field("items").options
+	target_items = frappe.get_meta(target).get_field("items").options
 
 	def update_item(source_row, target_row, source_parent):
-		target_row.quotation_item = source_row.name
+		for target_field, source_field in row_links.items():
+			target_row.set(target_field, source_row.get(source_field))
 		target_row.qty = remaining(source_row.qty, done.get(source_row.name, 0))
 
 	return get_mapped_doc(
-		"Sales Quotation",
-		source_name,
+		source.doctype,
+		source.name,
 		{
-			"Sales Quotation": {
-				"doctype": "Sales Contract",
-				"field_map": {"name": "quotation"},
-				"field_no_map": ["status", "naming_series", "title", "approved_by", "approved_on", "version"],
-			},
-			"Sales Quotation Item": {
-				"doctype": "Sales Contract Item",
+			source.doctype: {"doctype": target, **parent_map},
+			source_items: {
+				"doctype": target_items,
 				"field_map": {f: f for f in ITEM_FIELDS},
 				"postprocess": update_item,
 				"condition": lambda row: remaining(row.qty, done.get(row.name, 0)) > 0,
 			},
 		},
+		target_doc,
+		postprocess,
+	)
+
+
+def _source(
+	doctype: str, name: str, ok, refusal: str, done: dict | None = None, all_taken: str | None = None
+):
+	source = frappe.get_doc(doctype, name)
+	source.check_permission("read")
+	_require(source, ok(source), refusal)
+	if done is not None:
+		_require(source, any(remaining(r.qty, done.get(r.name, 0)) > 0 for r in source.items), all_taken)
+	return source
+
+
+def make_contract(source_name: str, target_doc=None):
+	from sales_crm.sales_crm.doctype.sales_contract.sales_contract import contracted_qty
+
+	done = contracted_qty(source_name)
+	source = _source(
+		"Sales Quotation",
+		source_name,
+		lambda q: q.docstatus == 1 and q.status == "Accepted",
+		_("only an Accepted quotation becomes a contract"),
+		done,
+		_("everything is contracted already"),
+	)
+	return _map_remaining(
+		source,
+		done,
+		"Sales Contract",
+		{
+			"field_map": {"name": "quotation"},
+			"field_no_map": ["status", "naming_series", "title", "approved_by", "approved_on", "version"],
+		},
+		{"quotation_item": "name"},
 		target_doc,
 	)
 
@@ -110,45 +135,29 @@ def make_order(source_name: str, target_doc=None):
 def _order_from_contract(source_name: str, target_doc=None):
 	from sales_crm.sales_crm.doctype.sales_contract.sales_contract import ordered_qty
 
-	source = frappe.get_doc("Sales Contract", source_name)
-	source.check_permission("read")
-	_require(
-		source,
-		source.docstatus == 1 and source.status == "Signed",
-		_("only a Signed contract can be ordered"),
-	)
 	done = ordered_qty(source_name)
-	_require(
-		source,
-		any(remaining(r.qty, done.get(r.name, 0)) > 0 for r in source.items),
+	source = _source(
+		"Sales Contract",
+		source_name,
+		lambda c: c.docstatus == 1 and c.status == "Signed",
+		_("only a Signed contract can be ordered"),
+		done,
 		_("everything is ordered already"),
 	)
-
-	def update_item(source_row, target_row, source_parent):
-		target_row.contract_item = source_row.name
-		target_row.quotation_item = source_row.quotation_item
-		target_row.qty = remaining(source_row.qty, done.get(source_row.name, 0))
 
 	def postprocess(source, target):
 		target.order_source = "Contract"
 		target.credit_days = None
 
-	return get_mapped_doc(
-		"Sales Contract",
-		source_name,
+	return _map_remaining(
+		source,
+		done,
+		"Customer Order",
 		{
-			"Sales Contract": {
-				"doctype": "Customer Order",
-				"field_map": {"name": "sales_contract"},
-				"field_no_map": ["status", "naming_series", "per_collected"],
-			},
-			"Sales Contract Item": {
-				"doctype": "Customer Order Item",
-				"field_map": {f: f for f in ITEM_FIELDS},
-				"postprocess": update_item,
-				"condition": lambda row: remaining(row.qty, done.get(row.name, 0)) > 0,
-			},
+			"field_map": {"name": "sales_contract"},
+			"field_no_map": ["status", "naming_series", "per_collected"],
 		},
+		{"contract_item": "name", "quotation_item": "quotation_item"},
 		target_doc,
 		postprocess,
 	)
