@@ -19,7 +19,11 @@ after_migrate = "sales_crm.install.after_migrate"
 before_uninstall = "sales_crm.install.before_uninstall"
 
 # Drafts the previous month's Monthly salesperson commissions when Sales CRM Settings switch it on.
-scheduler_events = {"monthly": ["sales_crm.commission_flow.run_monthly_commission_job"]}
+# and refreshes which receivables are overdue every day.
+scheduler_events = {
+	"daily": ["sales_crm.receivables.flag_overdue_receivables"],
+	"monthly": ["sales_crm.commission_flow.run_monthly_commission_job"],
+}
 
 # Workflows, their states and actions ship as fixtures, filtered to this app's own records.
 fixtures = [

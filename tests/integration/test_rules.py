@@ -217,3 +217,14 @@ def test_a_revision_is_an_amendment_with_the_next_version():
 	revision.insert()
 	assert (revision.version, revision.status, revision.docstatus) == (2, "Quoting", 0)
 	assert revision.name.startswith(quotation.name)
+
+
+def test_the_daily_job_flags_overdue_receivables():
+	from sales_crm.receivables import flag_overdue_receivables
+
+	p = pipeline("receivable")
+	due = frappe.db.get_value("Sales Receivable", p.receivable, "due_date")
+	flag_overdue_receivables(today=frappe.utils.add_days(due, 1))
+	assert frappe.db.get_value("Sales Receivable", p.receivable, "is_overdue") == 1
+	flag_overdue_receivables(today=due)
+	assert frappe.db.get_value("Sales Receivable", p.receivable, "is_overdue") == 0
