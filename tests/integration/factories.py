@@ -126,7 +126,9 @@ def pipeline(upto: str = "receivable", qty=(10, 4)) -> frappe._dict:
 			"doctype": "Sales Opportunity",
 			"opportunity_name": f"Deal {random_string(5)}",
 			"customer": customer.name,
-			"items": [{"product": p, "qty": q, "rate": r} for p, q, r in zip(products, qty, (100, 50), strict=True)],
+			"items": [
+				{"product": p, "qty": q, "rate": r} for p, q, r in zip(products, qty, (100, 50), strict=True)
+			],
 		}
 	).insert()
 	out.opportunity = opportunity.name

@@ -102,11 +102,18 @@ def test_salesperson_cannot_file_records_for_another(org):
 	customer = make_customer().name
 	assert frappe.db.get_value("Sales Customer", customer, "sales_person") == org.a1
 	doc = frappe.get_doc(
-		{"doctype": "Sales Opportunity", "opportunity_name": "Not mine", "customer": customer, "sales_person": org.a2}
+		{
+			"doctype": "Sales Opportunity",
+			"opportunity_name": "Not mine",
+			"customer": customer,
+			"sales_person": org.a2,
+		}
 	)
 	with pytest.raises(frappe.PermissionError):
 		doc.insert()
-	own = frappe.get_doc({"doctype": "Sales Opportunity", "opportunity_name": "Mine", "customer": customer}).insert()
+	own = frappe.get_doc(
+		{"doctype": "Sales Opportunity", "opportunity_name": "Mine", "customer": customer}
+	).insert()
 	assert (own.sales_person, own.sales_department) == (org.a1, org.dept_a)
 
 

@@ -107,7 +107,11 @@ class SalesQuotation(SellingController):
 			# a Director's plain submit is the Approve action (the workflow checks the transition too)
 			self.status = "Approved"
 		if self.status != "Approved":
-			throw(self, _("a quotation is submitted only by its approval (status {0})").format(_(self.status)), "status")
+			throw(
+				self,
+				_("a quotation is submitted only by its approval (status {0})").format(_(self.status)),
+				"status",
+			)
 		self.approved_by = frappe.session.user
 		self.approved_on = now_datetime()
 

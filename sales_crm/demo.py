@@ -1,0 +1,675 @@
+"""A realistic, deterministic demo dataset (``bench --site X sales-crm-demo --leads N --seed S``).
+
+Masters (departments, salespeople, products) go through their controllers; the transactions — leads,
+customers, opportunities with their stage history, quotations, contracts, orders, receivables and
+receipts — are computed here with the app's own arithmetic (``pricing``, ``status``, ``receivables``) and
+written with ``frappe.db.bulk_insert``, so 100 000 leads load in minutes. Every figure the controllers
+keep is written consistent: receivable total = received + write-off + outstanding, invoiced ≤ the
+order's grand total, a receivable's received amount = its receipts' allocations.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import frappe
+from frappe.utils import add_days, getdate, now_datetime
+
+from sales_crm.commissions import accrual, outstanding
+from sales_crm.pricing import document_totals, item_values
+from sales_crm.receivables import Balance, apply, invoiced_qty
+from sales_crm.status import commission_status, contract_status, order_status, percent, receivable_status
+
+PREFIX = "DEMO"
+SOURCES = (
+	"Marketing Campaign",
+	"Employee Referral",
+	"800 Hotline",
+	"Advertising Response",
+	"Customer Referral",
+)
+SOURCE_WEIGHTS = (30, 15, 20, 25, 10)
+INDUSTRIES = ("Manufacturing", "Retail", "Logistics", "Energy", "Healthcare", "Construction", "Food")
+DEPARTMENTS = ("East China", "North China", "South China", "Key Accounts")
+PRODUCTS = (  # code, name, uom, standard rate
+	("DEMO-STEEL-DN50", "Steel tube DN50", "m", 38),
+	("DEMO-STEEL-DN100", "Steel tube DN100", "m", 72),
+	("DEMO-VALVE-G", "Gate valve", "pcs", 460),
+	("DEMO-PUMP-C", "Centrifugal pump", "set", 5800),
+	("DEMO-SENSOR-P", "Pressure sensor", "pcs", 950),
+	("DEMO-CABLE-4", "Control cable 4-core", "m", 12.5),
+	("DEMO-PANEL-X", "Control panel", "set", 14800),
+	("DEMO-SERVICE", "Installation service", "day", 2200),
+)
+STAGES = (("Needs Tracking", 20), ("Solution Design", 40), ("Quotation", 60), ("Contract Signing", 80))
+TAX_RATE = 13
+CHUNK = 2000
+
+
+class Demo:
+	def __init__(
+		self,
+		leads: int,
+		seed: int = 42,
+		anchor=None,
+		salespeople_per_department: int = 5,
+		commit: bool = True,
+	):
+		self.commit = commit
+		self.leads = leads
+		self.prefix = f"{PREFIX}{seed}"
+		self.rng = random.Random(seed)
+		self.anchor = getdate(anchor) if anchor else getdate()
+		self.per_department = salespeople_per_department
+		self.rows: dict[str, list[dict]] = defaultdict(list)
+		self.counters: dict[str, int] = defaultdict(int)
+		self.currency = frappe.db.get_single_value("Sales CRM Settings", "company_currency") or "CNY"
+
+	# ------------------------------------------------------------------ helpers
+	def name(self, kind: str) -> str:
+		self.counters[kind] += 1
+		return f"{self.prefix}-{kind}-{self.counters[kind]:07d}"
+
+	def moment(self, day, hour_from: int = 8, hour_to: int = 19) -> datetime:
+		day = getdate(day)
+		return datetime(
+			day.year, day.month, day.day, self.rng.randint(hour_from, hour_to - 1), self.rng.randint(0, 59)
+		)
+
+	def later(self, start, low: int, high: int):
+		"""A day ``low``–``high`` days after ``start``, or None when that lies after the anchor date."""
+		day = add_days(getdate(start), self.rng.randint(low, high))
+		return day if day <= self.anchor else None
+
+	def add(
+		self, doctype: str, row: dict, created: datetime, docstatus: int = 0, owner: str = "Administrator"
+	):
+		row.setdefault("name", self.name(doctype.replace(" ", "")[:6].upper()))
+		row.update(creation=created, modified=created, owner=owner, modified_by=owner, docstatus=docstatus)
+		self.rows[doctype].append(row)
+		return row
+
+	def child(self, doctype: str, parent: dict, parenttype: str, parentfield: str, rows: list[dict]):
+		for idx, row in enumerate(rows, 1):
+			row.update(
+				name=self.name("ROW"),
+				parent=parent["name"],
+				parenttype=parenttype,
+				parentfield=parentfield,
+				idx=idx,
+				creation=parent["creation"],
+				modified=parent["modified"],
+				owner=parent["owner"],
+				modified_by=parent["owner"],
+				docstatus=parent["docstatus"],
+			)
+			self.rows[doctype].append(row)
+
+	# ------------------------------------------------------------------ masters (controllers)
+	def masters(self):
+		self.products = []
+		for code, product_name, uom, rate in PRODUCTS:
+			if not frappe.db.exists("Sales Product", code):
+				frappe.get_doc(
+					{
+						"doctype": "Sales Product",
+						"product_code": code,
+						"product_name": product_name,
+						"uom": uom,
+						"standard_rate": rate,
+					}
+				).insert(ignore_permissions=True)
+			self.products.append((code, product_name, uom, rate))
+		self.departments = {}
+		for d, department in enumerate(DEPARTMENTS, 1):
+			manager = self.user(f"demo-manager-{d}@example.com", "Sales User", "Sales Manager")
+			people = [
+				self.user(f"demo-sales-{d}-{i}@example.com", "Sales User")
+				for i in range(1, self.per_department + 1)
+			]
+			name = f"{PREFIX} {department}"
+			if not frappe.db.exists("Sales Department", name):
+				frappe.get_doc(
+					{
+						"doctype": "Sales Department",
+						"department_name": name,
+						"manager": manager,
+						"commission_basis": "Contract Amount",
+						"members": [{"user": p, "commission_rate": 2, "is_active": 1} for p in people],
+					}
+				).insert(ignore_permissions=True)
+			self.departments[name] = people
+		self.user("demo-director@example.com", "Sales User", "Sales Director")
+		self.user("demo-accounts@example.com", "Accounts User")
+
+	def user(self, email: str, *roles: str) -> str:
+		if not frappe.db.exists("User", email):
+			user = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": email.split("@")[0],
+					"send_welcome_email": 0,
+				}
+			)
+			user.append_roles(*roles)
+			user.flags.no_welcome_mail = True
+			user.insert(ignore_permissions=True)
+		return email
+
+	# ------------------------------------------------------------------ transactions (computed)
+	def items(self, exchange_rate: float) -> list[dict]:
+		rows = []
+		for code, product_name, uom, rate in self.rng.sample(self.products, self.rng.randint(1, 3)):
+			qty = self.rng.choice((1, 2, 5, 10, 20, 50, 100, 200))
+			discount = self.rng.choice((0, 0, 0, 5, 10))
+			price_list_rate = round(rate / exchange_rate, 2)
+			values = item_values(qty, price_list_rate, discount, 0, exchange_rate)
+			rows.append(
+				{
+					"product": code,
+					"product_name": product_name,
+					"uom": uom,
+					"qty": qty,
+					"price_list_rate": price_list_rate,
+					"discount_percentage": discount,
+					"rate": values.rate,
+					"amount": values.amount,
+					"base_rate": values.base_rate,
+					"base_amount": values.base_amount,
+				}
+			)
+		return rows
+
+	def selling(
+		self, doctype, created, docstatus, owner, base: dict, items: list[dict], item_doctype, extra_item=None
+	):
+		totals = document_totals([(r["qty"], r["amount"]) for r in items], TAX_RATE, base["exchange_rate"])
+		row = {
+			**base,
+			"company_currency": self.currency,
+			"tax_rate": TAX_RATE,
+			"total_qty": totals.total_qty,
+			"net_total": totals.net_total,
+			"tax_amount": totals.tax_amount,
+			"grand_total": totals.grand_total,
+			"base_net_total": totals.base_net_total,
+			"base_tax_amount": totals.base_tax_amount,
+			"base_grand_total": totals.base_grand_total,
+		}
+		doc = self.add(doctype, row, created, docstatus, owner)
+		self.child(item_doctype, doc, doctype, "items", [{**r, **(extra_item or {})} for r in items])
+		return doc
+
+	def lead(self, department: str, people: list[str]):
+		created = self.moment(add_days(self.anchor, -self.rng.randint(0, 540)))
+		person = self.rng.choice(people)
+		outcome = self.rng.choices(("Unassigned", "Assigned", "Converted", "Lost"), (12, 23, 45, 20))[0]
+		company = f"{self.rng.choice(('Hua', 'Jin', 'Xin', 'Da', 'Tian', 'Hong'))}{self.rng.choice(('tai', 'feng', 'sheng', 'yuan', 'li'))} {self.rng.choice(INDUSTRIES)} Co. {self.counters['LEAD'] + 1}"
+		lead = self.add(
+			"Sales Lead",
+			{
+				"name": self.name("LEAD"),
+				"naming_series": "LEAD-.YYYY.-",
+				"company_name": company,
+				"industry": self.rng.choice(INDUSTRIES),
+				"contact_name": "Demo Contact",
+				"phone": f"+86-21-{self.rng.randint(10000000, 99999999)}",
+				"lead_source": self.rng.choices(SOURCES, SOURCE_WEIGHTS)[0],
+				"origin": self.rng.choice(("Direct Entry", "Marketing Subsystem")),
+				"status": outcome,
+				"sales_department": department,
+				"sales_person": None if outcome == "Unassigned" else person,
+			},
+			created,
+			owner=person,
+		)
+		if outcome != "Unassigned":
+			lead["assigned_on"] = created + timedelta(hours=self.rng.randint(1, 48))
+		if outcome == "Lost":
+			lead["lost_reason"] = self.rng.choice(("No budget", "Chose a competitor", "No response"))
+		if outcome != "Converted":
+			return
+		converted_day = self.later(created, 1, 30)
+		if not converted_day:
+			lead["status"] = "Assigned"
+			return
+		converted_on = self.moment(converted_day)
+		customer = self.add(
+			"Sales Customer",
+			{
+				"name": self.name("CUST"),
+				"naming_series": "CUST-.#####",
+				"customer_name": company,
+				"customer_type": "Company",
+				"industry": lead["industry"],
+				"phone": lead["phone"],
+				"sales_person": person,
+				"sales_department": department,
+				"source_lead": lead["name"],
+			},
+			converted_on,
+			owner=person,
+		)
+		lead.update(converted_on=converted_on, customer=customer["name"])
+		lead["opportunity"] = self.opportunity(lead, customer, person, department, converted_on)
+
+	def opportunity(self, lead, customer, person, department, created) -> str:
+		foreign = self.rng.random() < 0.1
+		currency, exchange_rate = ("USD", 7.1) if foreign else (self.currency, 1.0)
+		items = self.items(exchange_rate)
+		expected = sum(r["amount"] for r in items)
+		fate = self.rng.choices(("open", "quote", "lost"), (30, 50, 20))[0]
+		reached = self.rng.randint(0, 1) if fate != "quote" else 2
+		opp = self.add(
+			"Sales Opportunity",
+			{
+				"name": self.name("OPP"),
+				"naming_series": "OPP-.YYYY.-",
+				"opportunity_name": f"{customer['customer_name']} — {items[0]['product_name']}",
+				"customer": customer["name"],
+				"sales_lead": lead["name"],
+				"status": "Lost" if fate == "lost" else "Open",
+				"lost_reason": "Lost to a competitor" if fate == "lost" else None,
+				"sales_method": "Standard",
+				"currency": currency,
+				"exchange_rate": exchange_rate,
+				"company_currency": self.currency,
+				"expected_revenue": expected,
+				"base_expected_revenue": round(expected * exchange_rate, 2),
+				"won_amount": 0,
+				"sales_person": person,
+				"sales_department": department,
+				"expected_close_date": add_days(created.date(), 60),
+			},
+			created,
+			owner=person,
+		)
+		self.child(
+			"Sales Opportunity Item",
+			opp,
+			"Sales Opportunity",
+			"items",
+			[{k: r[k] for k in ("product", "product_name", "uom", "qty", "rate", "amount")} for r in items],
+		)
+		history, entered = [], created
+		quotation = None
+		for index in range(reached + 1):
+			history.append(
+				{
+					"stage": STAGES[index][0],
+					"probability": STAGES[index][1],
+					"entered_on": entered,
+					"changed_by": person,
+				}
+			)
+			if index < reached:
+				day = self.later(entered, 2, 25)
+				if not day:
+					break
+				entered = self.moment(day)
+				history[-1]["left_on"] = entered
+		if fate == "quote" and history[-1]["stage"] == "Quotation":
+			quotation = self.quotation(opp, customer, person, department, items, entered)
+		signed = quotation.pop("_contract_signed", None) if quotation else None
+		if signed:
+			history[-1]["left_on"] = signed
+			history.append(
+				{"stage": "Contract Signing", "probability": 80, "entered_on": signed, "changed_by": person}
+			)
+		opp["sales_stage"], opp["probability"] = history[-1]["stage"], history[-1]["probability"]
+		self.child("Sales Opportunity Stage", opp, "Sales Opportunity", "stage_history", history)
+		return opp["name"]
+
+	def quotation(self, opp, customer, person, department, items, created):
+		status = self.rng.choices(("Quoting", "Approved", "Accepted", "Rejected"), (10, 10, 60, 20))[0]
+		base = {
+			"name": self.name("QTN"),
+			"naming_series": "QTN-.YYYY.-",
+			"title": opp["opportunity_name"],
+			"customer": customer["name"],
+			"opportunity": opp["name"],
+			"status": status,
+			"version": 1,
+			"transaction_date": created.date(),
+			"valid_till": add_days(created.date(), 30),
+			"currency": opp["currency"],
+			"exchange_rate": opp["exchange_rate"],
+			"sales_person": person,
+			"sales_department": department,
+		}
+		if status != "Quoting":
+			approved_on = created + timedelta(hours=self.rng.randint(1, 96))
+			if approved_on.date() > self.anchor:
+				status = base["status"] = "Quoting"
+			else:
+				base.update(approved_by="demo-director@example.com", approved_on=approved_on)
+		quotation = self.selling(
+			"Sales Quotation",
+			created,
+			0 if status == "Quoting" else 1,
+			person,
+			base,
+			items,
+			"Sales Quotation Item",
+		)
+		if status == "Rejected":
+			opp.update(status="Lost", lost_reason="Quotation rejected")
+		if status == "Accepted" and self.rng.random() < 0.85:
+			day = self.later(created, 3, 30)
+			if day:
+				signed = self.moment(day)
+				contract = self.contract(opp, quotation, items, signed)
+				quotation["_contract_signed"] = signed
+				opp.update(status="Won", won_amount=contract["grand_total"])
+		return quotation
+
+	def contract(self, opp, quotation, items, signed):
+		person = quotation["sales_person"]
+		base = {
+			"name": self.name("CON"),
+			"naming_series": "CON-.YYYY.-",
+			"contract_type": self.rng.choice(("Standard", "Standard", "Framework", "Service")),
+			"customer": quotation["customer"],
+			"quotation": quotation["name"],
+			"opportunity": opp["name"],
+			"signed_on": signed.date(),
+			"start_date": signed.date(),
+			"end_date": add_days(signed.date(), 365),
+			"currency": quotation["currency"],
+			"exchange_rate": quotation["exchange_rate"],
+			"commission_rate": 2,
+			"sales_person": person,
+			"sales_department": quotation["sales_department"],
+		}
+		ordered = self.rng.random() < 0.9
+		contract = self.selling(
+			"Sales Contract", signed, 1, person, base, items, "Sales Contract Item", {"ordered_qty": 0}
+		)
+		contract["total_commission"] = round(contract["grand_total"] * 0.02, 2)
+		contract.update(per_ordered=0, per_collected=0)
+		if ordered:
+			day = self.later(signed, 0, 20)
+			if day:
+				self.order(contract, items, self.moment(day))
+		contract["status"] = contract_status(1, contract["per_ordered"], contract["per_collected"])
+		self.commissions(contract, signed)
+		return contract
+
+	def commissions(self, contract, signed):
+		"""The contract's Basic salesperson commission (accrued on signing, paid after a while) and, for
+		some customers, a customer commission."""
+		accrued = accrual(contract["base_grand_total"], 2)
+		paid = accrued if self.later(signed, 30, 30) and self.rng.random() < 0.6 else 0.0
+		commission = self.add(
+			"Salesperson Commission",
+			{
+				"name": self.name("SPC"),
+				"naming_series": "SPC-.YYYY.-",
+				"commission_name": f"Basic commission on {contract['name']}",
+				"commission_type": "Basic",
+				"sales_person": contract["sales_person"],
+				"sales_department": contract["sales_department"],
+				"commission_date": signed.date(),
+				"sales_contract": contract["name"],
+				"contract_type": contract["contract_type"],
+				"contract_amount": contract["base_grand_total"],
+				"currency": self.currency,
+				"commission_basis": "Contract Amount",
+				"base_amount": contract["base_grand_total"],
+				"commission_rate": 2,
+				"accrued_amount": accrued,
+				"paid_amount": paid,
+				"outstanding_amount": outstanding(accrued, paid),
+			},
+			signed,
+			1,
+		)
+		commission["status"] = commission_status(1, accrued, paid)
+		if self.rng.random() < 0.15:
+			status = self.rng.choice(("Drafting", "Under Approval", "Executing", "Closed"))
+			sales = contract["grand_total"]
+			amount = round(sales * 0.03, 2)
+			self.add(
+				"Customer Commission",
+				{
+					"name": self.name("CC"),
+					"naming_series": "CC-.YYYY.-",
+					"commission_name": f"Rebate on {contract['name']}",
+					"status": status,
+					"from_date": signed.date(),
+					"to_date": add_days(signed.date(), 365),
+					"sales_contract": contract["name"],
+					"customer": contract["customer"],
+					"sales_person": contract["sales_person"],
+					"sales_department": contract["sales_department"],
+					"currency": contract["currency"],
+					"sales_amount": sales,
+					"customer_paid_amount": round(sales * contract["per_collected"] / 100, 2),
+					"commission_basis": "Sales Amount",
+					"commission_rate": 3,
+					"commission_amount": amount,
+					"commission_paid_amount": amount if status == "Closed" else 0,
+				},
+				signed,
+			)
+
+	def order(self, contract, items, created):
+		person = contract["sales_person"]
+		base = {
+			"name": self.name("ORD"),
+			"naming_series": "ORD-.YYYY.-",
+			"order_date": created.date(),
+			"order_type": "Standard",
+			"order_source": "Contract",
+			"customer": contract["customer"],
+			"sales_contract": contract["name"],
+			"quotation": contract["quotation"],
+			"opportunity": contract["opportunity"],
+			"sales_mode": self.rng.choice(("Direct", "Distribution", "Online")),
+			"delivery_method": self.rng.choice(("Own Delivery", "Customer Pickup", "Courier")),
+			"settlement_method": self.rng.choice(("Bank Transfer", "Bank Transfer", "Cheque", "Credit")),
+			"credit_days": 30,
+			"delivery_date": add_days(created.date(), 14),
+			"currency": contract["currency"],
+			"exchange_rate": contract["exchange_rate"],
+			"sales_person": person,
+			"sales_department": contract["sales_department"],
+		}
+		for row in self.rows["Sales Contract Item"][-len(items) :]:
+			row["ordered_qty"] = row["qty"]
+		contract["per_ordered"] = 100
+		order = self.selling("Customer Order", created, 1, person, base, items, "Customer Order Item")
+		order_items = self.rows["Customer Order Item"][-len(items) :]
+		delivered = self.rng.random() < 0.8
+		for row in order_items:
+			row["delivered_qty"] = row["qty"] if delivered else 0
+		# invoices: all, half or nothing, in one or two receivables
+		plan = self.rng.choices(("full", "half", "none"), (80, 10, 10))[0]
+		grand = order["grand_total"]
+		amounts = []
+		if plan == "full":
+			amounts = (
+				[grand]
+				if self.rng.random() < 0.7
+				else [round(grand * 0.6, 2), round(grand - round(grand * 0.6, 2), 2)]
+			)
+		elif plan == "half":
+			amounts = [round(grand / 2, 2)]
+		invoiced = received = 0.0
+		day = created.date()
+		for amount in amounts:
+			day = self.later(day, 0, 20)
+			if not day:
+				break
+			receivable = self.receivable(order, amount, day)
+			invoiced += amount
+			received += receivable["received_amount"]
+		order["invoiced_amount"] = round(invoiced, 2)
+		order["per_invoiced"] = percent(invoiced, grand)
+		order["per_delivered"] = 100 if delivered else 0
+		order["per_collected"] = percent(received, grand)
+		order["status"] = order_status(1, order["per_delivered"], order["per_invoiced"])
+		for row in order_items:
+			row["invoiced_qty"] = invoiced_qty(row["qty"], invoiced, grand)
+		contract["per_collected"] = percent(received, contract["grand_total"])
+
+	def receivable(self, order, amount: float, invoice_date):
+		person = order["sales_person"]
+		rate = order["exchange_rate"]
+		due = None if self.rng.random() < 0.05 else add_days(invoice_date, 30)
+		receivable = self.add(
+			"Sales Receivable",
+			{
+				"name": self.name("AR"),
+				"naming_series": "AR-.YYYY.-",
+				"posting_date": invoice_date,
+				"customer": order["customer"],
+				"description": f"Invoice for order {order['name']}",
+				"due_date": due,
+				"invoice_no": f"{self.prefix}-INV-{self.counters['AR']:07d}",
+				"invoice_date": invoice_date,
+				"customer_order": order["name"],
+				"sales_contract": order["sales_contract"],
+				"opportunity": order["opportunity"],
+				"currency": order["currency"],
+				"exchange_rate": rate,
+				"company_currency": self.currency,
+				"settlement_method": order["settlement_method"],
+				"total_amount": amount,
+				"base_total_amount": round(amount * rate, 2),
+				"sales_person": person,
+				"sales_department": order["sales_department"],
+			},
+			self.moment(invoice_date),
+			1,
+			"demo-accounts@example.com",
+		)
+		balance = Balance(amount, 0, 0)
+		fate = self.rng.choices(("paid", "partly", "unpaid"), (60, 20, 20))[0]
+		pay_day = self.later(invoice_date, 3, 90) if fate != "unpaid" else None
+		if pay_day:
+			allocated = amount if fate == "paid" else round(amount * self.rng.choice((0.3, 0.5, 0.7)), 2)
+			write_off = 0.0
+			if fate == "paid" and self.rng.random() < 0.05:
+				write_off = min(round(amount * 0.01, 2), amount)
+				allocated = round(amount - write_off, 2)
+			balance = apply(balance, allocated, write_off)
+			self.receipt(receivable, order, allocated, write_off, pay_day)
+		receivable.update(
+			received_amount=balance.received,
+			write_off_amount=balance.write_off,
+			outstanding_amount=balance.outstanding,
+			base_outstanding_amount=round(balance.outstanding * rate, 2),
+			status=receivable_status(balance.outstanding),
+			is_overdue=int(balance.outstanding > 0 and due is not None and due < self.anchor),
+		)
+		return receivable
+
+	def receipt(self, receivable, order, allocated: float, write_off: float, day):
+		rate = receivable["exchange_rate"]
+		receipt = self.add(
+			"Sales Receipt",
+			{
+				"name": self.name("RCPT"),
+				"naming_series": "RCPT-.YYYY.-",
+				"receipt_date": day,
+				"receipt_type": "Payment",
+				"customer": receivable["customer"],
+				"customer_order": order["name"],
+				"sales_contract": order["sales_contract"],
+				"currency": receivable["currency"],
+				"exchange_rate": rate,
+				"company_currency": self.currency,
+				"receivable_amount": receivable["total_amount"],
+				"previously_received": 0,
+				"outstanding_before": receivable["total_amount"],
+				"paid_amount": allocated,
+				"write_off_amount": write_off,
+				"total_amount": round(allocated + write_off, 2),
+				"base_paid_amount": round(allocated * rate, 2),
+				"sales_person": receivable["sales_person"],
+				"sales_department": receivable["sales_department"],
+			},
+			self.moment(day),
+			1,
+			"demo-accounts@example.com",
+		)
+		self.child(
+			"Sales Receipt Allocation",
+			receipt,
+			"Sales Receipt",
+			"allocations",
+			[
+				{
+					"sales_receivable": receivable["name"],
+					"invoice_no": receivable["invoice_no"],
+					"customer_order": order["name"],
+					"outstanding_amount": receivable["total_amount"],
+					"allocated_amount": allocated,
+					"write_off_amount": write_off,
+				}
+			],
+		)
+
+	# ------------------------------------------------------------------ writing
+	def generate(self, progress: Callable[[int], None] | None = None):
+		departments = list(self.departments.items())
+		for i in range(self.leads):
+			department, people = departments[i % len(departments)]
+			self.lead(department, people)
+			if progress and (i + 1) % 500 == 0:
+				progress(500)
+			if sum(len(v) for v in self.rows.values()) >= 50 * CHUNK:
+				self.flush()
+		if progress:
+			progress(self.leads % 500)
+		self.flush()
+
+	def flush(self):
+		for doctype, rows in self.rows.items():
+			if not rows:
+				continue
+			columns = {"name", "creation", "modified", "owner", "modified_by", "docstatus"}
+			valid = {df.fieldname for df in frappe.get_meta(doctype).fields} | columns
+			valid |= {"parent", "parenttype", "parentfield", "idx"}
+			fields = sorted({key for row in rows for key in row if key in valid})
+			frappe.db.bulk_insert(
+				doctype, fields, [[row.get(f) for f in fields] for row in rows], chunk_size=CHUNK
+			)
+		self.rows.clear()
+		if self.commit:
+			frappe.db.commit()
+
+
+def make_demo(leads: int = 1000, seed: int = 42, anchor=None, progress=None, commit: bool = True) -> dict:
+	"""Load the demo dataset into the connected site; returns how many of each record were written.
+	``commit=False`` leaves the transaction open (tests roll it back)."""
+	demo = Demo(leads, seed, anchor, commit=commit)
+	if frappe.db.exists("Sales Lead", demo.prefix + "-LEAD-0000001"):
+		frappe.throw(
+			frappe._("The demo data of seed {0} is already loaded; choose another --seed").format(seed)
+		)
+	demo.masters()
+	if commit:
+		frappe.db.commit()
+	counts_before = {dt: frappe.db.count(dt) for dt in WRITTEN}
+	demo.generate(progress)
+	return {dt: frappe.db.count(dt) - counts_before[dt] for dt in WRITTEN}
+
+
+WRITTEN = (
+	"Sales Lead",
+	"Sales Customer",
+	"Sales Opportunity",
+	"Sales Quotation",
+	"Sales Contract",
+	"Customer Order",
+	"Sales Receivable",
+	"Sales Receipt",
+	"Salesperson Commission",
+	"Customer Commission",
+)

@@ -1,0 +1,182 @@
+# Copyright (c) 2026, sales_crm contributors
+# For license information, please see license.txt
+"""Customer Value Analysis: per customer, the submitted orders of the period and their company-currency
+amount, the last order date, orders per month, the receipts collected in the period and how many days
+after invoicing the customer paid (weighted by the amount each receipt allocated). The chart compares
+orders and collections month by month."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Coalesce, Count, DateFormat, Max, Sum
+from frappe.utils import flt
+from pypika.terms import CustomFunction
+
+from sales_crm.analysis import months_in_range, ratio
+from sales_crm.reporting import column, currency, report_filters, scope, summary
+
+DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
+
+
+def execute(filters=None):
+	filters = report_filters(filters)
+	data = get_data(filters)
+	return get_columns(), data, None, get_chart(filters), get_summary(data)
+
+
+def get_columns() -> list[dict]:
+	return [
+		column("customer", _("Customer"), "Link", 140, options="Sales Customer"),
+		column("customer_name", _("Customer Name"), "Data", 180),
+		column("orders", _("Orders"), "Int", 80),
+		currency("order_amount", _("Order Amount"), 140),
+		currency("average_order_value", _("Average Order")),
+		column("last_order_date", _("Last Order"), "Date", 100),
+		column("orders_per_month", _("Orders / Month"), "Float", 110, precision=2),
+		currency("collected_amount", _("Collected"), 140),
+		column("avg_days_to_pay", _("Avg Days to Pay"), "Float", 120, precision=1),
+	]
+
+
+def orders_by_customer(filters) -> dict[str, dict]:
+	order = frappe.qb.DocType("Customer Order")
+	rows = (
+		frappe.qb.from_(order)
+		.select(
+			order.customer,
+			Count("*").as_("orders"),
+			Sum(Coalesce(order.base_grand_total, 0)).as_("order_amount"),
+			Max(order.order_date).as_("last_order_date"),
+		)
+		.where(order.docstatus == 1)
+		.where(scope(order, "Customer Order", filters, "order_date"))
+		.groupby(order.customer)
+		.run(as_dict=True)
+	)
+	return {row.customer: row for row in rows}
+
+
+def collected_by_customer(filters) -> dict[str, float]:
+	receipt = frappe.qb.DocType("Sales Receipt")
+	rows = (
+		frappe.qb.from_(receipt)
+		.select(receipt.customer, Sum(Coalesce(receipt.base_paid_amount, 0)))
+		.where(receipt.docstatus == 1)
+		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
+		.groupby(receipt.customer)
+		.run()
+	)
+	return {customer: flt(amount) for customer, amount in rows}
+
+
+def days_to_pay_by_customer(filters) -> dict[str, float]:
+	"""Σ(allocated × days from invoice to receipt) / Σ allocated, over the period's submitted receipts."""
+	receipt = frappe.qb.DocType("Sales Receipt")
+	allocation = frappe.qb.DocType("Sales Receipt Allocation")
+	receivable = frappe.qb.DocType("Sales Receivable")
+	days = DateDiff(receipt.receipt_date, Coalesce(receivable.invoice_date, receivable.posting_date))
+	rows = (
+		frappe.qb.from_(allocation)
+		.join(receipt)
+		.on((receipt.name == allocation.parent) & (allocation.parenttype == "Sales Receipt"))
+		.join(receivable)
+		.on(receivable.name == allocation.sales_receivable)
+		.select(receipt.customer, Sum(allocation.allocated_amount * days), Sum(allocation.allocated_amount))
+		.where((receipt.docstatus == 1) & (allocation.allocated_amount > 0))
+		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
+		.groupby(receipt.customer)
+		.run()
+	)
+	return {customer: ratio(weighted, allocated, 1) for customer, weighted, allocated in rows}
+
+
+def get_data(filters) -> list[dict]:
+	orders = orders_by_customer(filters)
+	collected = collected_by_customer(filters)
+	days = days_to_pay_by_customer(filters)
+	customers = [c for c in set(orders) | set(collected) if c]
+	names = (
+		dict(
+			frappe.get_all(
+				"Sales Customer",
+				filters={"name": ("in", customers)},
+				fields=["name", "customer_name"],
+				as_list=True,
+			)
+		)
+		if customers
+		else {}
+	)
+	months = months_in_range(filters.from_date, filters.to_date)
+	data = []
+	for customer in customers:
+		row = orders.get(customer) or {}
+		count = row.get("orders") or 0
+		amount = flt(row.get("order_amount"), 2)
+		data.append(
+			{
+				"customer": customer,
+				"customer_name": names.get(customer, ""),
+				"orders": count,
+				"order_amount": amount,
+				"average_order_value": flt(ratio(amount, count), 2),
+				"last_order_date": row.get("last_order_date"),
+				"orders_per_month": ratio(count, months),
+				"collected_amount": flt(collected.get(customer), 2),
+				"avg_days_to_pay": days.get(customer),
+			}
+		)
+	data.sort(key=lambda r: (-r["order_amount"], -r["collected_amount"], r["customer"]))
+	return data
+
+
+def monthly(doctype: str, date_field: str, amount_field: str, filters) -> dict[str, float]:
+	table = frappe.qb.DocType(doctype)
+	month = DateFormat(table[date_field], "%Y-%m")
+	rows = (
+		frappe.qb.from_(table)
+		.select(month, Sum(Coalesce(table[amount_field], 0)))
+		.where(table.docstatus == 1)
+		.where(scope(table, doctype, filters, date_field))
+		.groupby(month)
+		.run()
+	)
+	return {m: flt(amount, 2) for m, amount in rows}
+
+
+def get_chart(filters) -> dict | None:
+	orders = monthly("Customer Order", "order_date", "base_grand_total", filters)
+	collections = monthly("Sales Receipt", "receipt_date", "base_paid_amount", filters)
+	months = sorted(set(orders) | set(collections))
+	if not months:
+		return None
+	return {
+		"data": {
+			"labels": months,
+			"datasets": [
+				{"name": _("Orders"), "values": [orders.get(m, 0.0) for m in months]},
+				{"name": _("Collections"), "values": [collections.get(m, 0.0) for m in months]},
+			],
+		},
+		"type": "line",
+		"fieldtype": "Currency",
+		"colors": ["#5e64ff", "#28a745"],
+	}
+
+
+def get_summary(data: list[dict]) -> list[dict]:
+	collected = sum(row["collected_amount"] for row in data)
+	paid_days = [
+		(row["avg_days_to_pay"], row["collected_amount"])
+		for row in data
+		if row["avg_days_to_pay"] is not None
+	]
+	return [
+		summary(sum(1 for row in data if row["orders"]), _("Ordering Customers"), "Int"),
+		summary(sum(row["order_amount"] for row in data), _("Order Amount")),
+		summary(collected, _("Collected"), indicator="Green"),
+		summary(
+			ratio(sum(d * w for d, w in paid_days), sum(w for _d, w in paid_days), 1),
+			_("Avg Days to Pay"),
+			"Float",
+		),
+	]

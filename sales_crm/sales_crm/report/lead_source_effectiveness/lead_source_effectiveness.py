@@ -1,0 +1,124 @@
+# Copyright (c) 2026, sales_crm contributors
+# For license information, please see license.txt
+"""Lead Source Effectiveness: per lead source, the leads created in the period, how many converted or
+were lost, the company-currency revenue their won opportunities signed, and the lead-to-conversion
+cycle in days. One grouped query over the leads joined to their opportunity."""
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
+from frappe.utils import flt
+
+from sales_crm.analysis import rate, ratio
+from sales_crm.reporting import column, currency, label, report_filters, scope, summary
+
+SOURCES = (
+	"Marketing Campaign",
+	"Employee Referral",
+	"800 Hotline",
+	"Advertising Response",
+	"Customer Referral",
+)
+
+
+def execute(filters=None):
+	filters = report_filters(filters)
+	data = get_data(filters)
+	return get_columns(), data, None, get_chart(data), get_summary(data)
+
+
+def get_columns() -> list[dict]:
+	return [
+		column("lead_source", _("Lead Source"), "Data", 170),
+		column("leads", _("Leads"), "Int", 90),
+		column("converted", _("Converted"), "Int", 100),
+		column("lost", _("Lost"), "Int", 80),
+		column("conversion_rate", _("Conversion %"), "Percent", 110),
+		column("won_opportunities", _("Won Opportunities"), "Int", 130),
+		currency("won_revenue", _("Won Revenue"), 140),
+		currency("revenue_per_lead", _("Revenue per Lead")),
+		column("avg_cycle_days", _("Avg Cycle (Days)"), "Float", 120, precision=1),
+	]
+
+
+def get_data(filters) -> list[dict]:
+	lead = frappe.qb.DocType("Sales Lead")
+	opportunity = frappe.qb.DocType("Sales Opportunity")
+	won = (opportunity.status == "Won") & (lead.status == "Converted")
+	cycle_seconds = UnixTimestamp(lead.converted_on) - UnixTimestamp(lead.creation)
+	source = Coalesce(lead.lead_source, "")
+	query = (
+		frappe.qb.from_(lead)
+		.left_join(opportunity)
+		.on(opportunity.name == lead.opportunity)
+		.select(
+			source.as_("lead_source"),
+			Count("*").as_("leads"),
+			Sum(Case().when(lead.status == "Converted", 1).else_(0)).as_("converted"),
+			Sum(Case().when(lead.status == "Lost", 1).else_(0)).as_("lost"),
+			Sum(Case().when(won, 1).else_(0)).as_("won_opportunities"),
+			Sum(
+				Case()
+				.when(won, Coalesce(opportunity.won_amount, 0) * Coalesce(opportunity.exchange_rate, 1))
+				.else_(0)
+			).as_("won_revenue"),
+			Avg(Case().when((lead.status == "Converted") & lead.converted_on.notnull(), cycle_seconds)).as_(
+				"avg_cycle_seconds"
+			),
+		)
+		.where(scope(lead, "Sales Lead", filters, "creation", is_datetime=True))
+		.groupby(source)
+	)
+	if filters.lead_source:
+		query = query.where(lead.lead_source == filters.lead_source)
+	rows = query.run(as_dict=True)
+	order = {s: i for i, s in enumerate(SOURCES)}
+	data = []
+	for row in sorted(rows, key=lambda r: order.get(r.lead_source, len(order))):
+		data.append(
+			{
+				"lead_source": label(row.lead_source),
+				"leads": row.leads,
+				"converted": int(row.converted or 0),
+				"lost": int(row.lost or 0),
+				"conversion_rate": rate(row.converted, row.leads),
+				"won_opportunities": int(row.won_opportunities or 0),
+				"won_revenue": flt(row.won_revenue, 2),
+				"revenue_per_lead": flt(ratio(row.won_revenue, row.leads), 2),
+				"avg_cycle_days": flt(flt(row.avg_cycle_seconds) / 86400, 1),
+			}
+		)
+	return data
+
+
+def get_chart(data: list[dict]) -> dict | None:
+	if not data:
+		return None
+	return {
+		"data": {
+			"labels": [row["lead_source"] for row in data],
+			"datasets": [
+				{"name": _("Leads"), "values": [row["leads"] for row in data]},
+				{"name": _("Converted"), "values": [row["converted"] for row in data]},
+			],
+		},
+		"type": "bar",
+		"colors": ["#7cd6fd", "#28a745"],
+	}
+
+
+def get_summary(data: list[dict]) -> list[dict]:
+	leads = sum(row["leads"] for row in data)
+	converted = sum(row["converted"] for row in data)
+	cycle_days = ratio(sum(row["avg_cycle_days"] * row["converted"] for row in data), converted, 1)
+	best = max(data, key=lambda row: row["conversion_rate"], default=None)
+	return [
+		summary(leads, _("Leads"), "Int"),
+		summary(rate(converted, leads), _("Conversion %"), "Percent", "Green" if converted else "Orange"),
+		summary(sum(row["won_revenue"] for row in data), _("Won Revenue"), indicator="Green"),
+		summary(cycle_days, _("Avg Cycle (Days)"), "Float"),
+		summary(
+			best["lead_source"] if best and best["converted"] else "-", _("Best Converting Source"), "Data"
+		),
+	]

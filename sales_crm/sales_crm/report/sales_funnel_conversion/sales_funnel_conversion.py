@@ -1,0 +1,168 @@
+# Copyright (c) 2026, sales_crm contributors
+# For license information, please see license.txt
+"""Sales Funnel Conversion: how many leads, opportunities, quotations, contracts, orders and fully
+collected orders the period produced, their company-currency amounts and the stage-to-stage conversion,
+grouped by lead source, department, salesperson or month.
+
+Each stage is counted by its own date in the period (a lead by its creation, a contract by its signing,
+…), one grouped query per stage. Lead source reaches the later stages through their opportunity's lead.
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Coalesce, Count, DateFormat, Sum
+from frappe.utils import flt
+
+from sales_crm.analysis import rate
+from sales_crm.reporting import column, currency, label, report_filters, scope, summary
+
+GROUP_BY = ("lead_source", "sales_department", "sales_person", "month")
+
+# stage -> (label, doctype, date field, date field is a datetime, amount field)
+STAGES = {
+	"lead": ("Leads", "Sales Lead", "creation", True, None),
+	"opportunity": ("Opportunities", "Sales Opportunity", "creation", True, "base_expected_revenue"),
+	"quotation": ("Quotations", "Sales Quotation", "transaction_date", False, "base_grand_total"),
+	"contract": ("Contracts", "Sales Contract", "signed_on", False, "base_grand_total"),
+	"order": ("Orders", "Customer Order", "order_date", False, "base_grand_total"),
+	"collected": ("Collected Orders", "Customer Order", "order_date", False, "base_grand_total"),
+}
+# conversion column -> (from stage, to stage)
+CONVERSIONS = {
+	"lead_to_opportunity": ("lead", "opportunity"),
+	"opportunity_to_quotation": ("opportunity", "quotation"),
+	"quotation_to_contract": ("quotation", "contract"),
+	"contract_to_order": ("contract", "order"),
+	"order_to_collected": ("order", "collected"),
+}
+
+
+def execute(filters=None):
+	filters = report_filters(filters)
+	filters.group_by = filters.group_by if filters.group_by in GROUP_BY else "sales_person"
+	data, totals = get_data(filters)
+	return get_columns(filters), data, None, get_chart(totals), get_summary(totals)
+
+
+def get_columns(filters) -> list[dict]:
+	group = {
+		"lead_source": column("group", _("Lead Source"), "Data", 170),
+		"sales_department": column("group", _("Sales Department"), "Link", 170, options="Sales Department"),
+		"sales_person": column("group", _("Sales Person"), "Link", 190, options="User"),
+		"month": column("group", _("Month"), "Data", 90),
+	}[filters.group_by]
+	columns = [group]
+	previous = None
+	for stage, (stage_label, _doctype, _date, _dt, amount) in STAGES.items():
+		stage_label = _(stage_label)
+		columns.append(column(f"{stage}_count", stage_label, "Int", 100))
+		if amount:
+			columns.append(currency(f"{stage}_amount", _("{0} Amount").format(stage_label)))
+		if previous:
+			columns.append(
+				column(
+					f"{previous}_to_{stage}",
+					_("{0} → {1} %").format(_(STAGES[previous][0]), stage_label),
+					"Percent",
+					110,
+				)
+			)
+		previous = stage
+	return columns
+
+
+def stage_query(stage: str, filters):
+	"""(group, count, amount) of one stage, grouped in SQL."""
+	_label, doctype, date_field, is_datetime, amount_field = STAGES[stage]
+	table = frappe.qb.DocType(doctype)
+	query = frappe.qb.from_(table).where(scope(table, doctype, filters, date_field, is_datetime))
+	if stage == "quotation":
+		query = query.where(table.docstatus < 2)
+	elif stage in ("contract", "order", "collected"):
+		query = query.where(table.docstatus == 1)
+	if stage == "collected":
+		query = query.where(table.per_collected >= 99.9999)
+
+	if filters.group_by == "month":
+		key = DateFormat(table[date_field], "%Y-%m")
+	elif filters.group_by == "lead_source":
+		if doctype == "Sales Lead":
+			key = table.lead_source
+		else:
+			lead = frappe.qb.DocType("Sales Lead")
+			if doctype == "Sales Opportunity":
+				query = query.left_join(lead).on(lead.name == table.sales_lead)
+			else:
+				opportunity = frappe.qb.DocType("Sales Opportunity")
+				query = (
+					query.left_join(opportunity)
+					.on(opportunity.name == table.opportunity)
+					.left_join(lead)
+					.on(lead.name == opportunity.sales_lead)
+				)
+			key = lead.lead_source
+	else:
+		key = table[filters.group_by]
+	key = Coalesce(key, "")
+	query = query.select(key.as_("grp"), Count("*").as_("cnt")).groupby(key)
+	if amount_field:
+		return query.select(Sum(Coalesce(table[amount_field], 0))).run()
+	return [(grp, cnt, 0.0) for grp, cnt in query.run()]
+
+
+def get_data(filters) -> tuple[list[dict], dict]:
+	figures = {
+		stage: {grp: (cnt, flt(amount)) for grp, cnt, amount in stage_query(stage, filters)}
+		for stage in STAGES
+	}
+	groups = sorted({grp for rows in figures.values() for grp in rows}, key=lambda g: (g == "", g))
+	data = [
+		line(label(grp) if filters.group_by != "sales_person" else grp or _("Unassigned"), figures, grp)
+		for grp in groups
+	]
+	totals = line(
+		_("Total"),
+		{
+			stage: {"": (sum(c for c, _a in rows.values()), sum(a for _c, a in rows.values()))}
+			for stage, rows in figures.items()
+		},
+		"",
+	)
+	return data, totals
+
+
+def line(group_label: str, figures: dict, grp: str) -> dict:
+	row = {"group": group_label}
+	for stage in STAGES:
+		count, amount = figures[stage].get(grp, (0, 0.0))
+		row[f"{stage}_count"] = count
+		if STAGES[stage][4]:
+			row[f"{stage}_amount"] = amount
+	for fieldname, (source, target) in CONVERSIONS.items():
+		row[fieldname] = rate(row[f"{target}_count"], row[f"{source}_count"])
+	return row
+
+
+def get_chart(totals: dict) -> dict | None:
+	if not any(totals[f"{stage}_count"] for stage in STAGES):
+		return None
+	return {
+		"data": {
+			"labels": [_(STAGES[stage][0]) for stage in STAGES],
+			"datasets": [{"name": _("Count"), "values": [totals[f"{stage}_count"] for stage in STAGES]}],
+		},
+		"type": "bar",
+		"colors": ["#5e64ff"],
+	}
+
+
+def get_summary(totals: dict) -> list[dict]:
+	overall = rate(totals["order_count"], totals["lead_count"])
+	return [
+		summary(totals["lead_count"], _("Leads"), "Int"),
+		summary(totals["opportunity_count"], _("Opportunities"), "Int"),
+		summary(totals["order_count"], _("Orders"), "Int"),
+		summary(totals["order_amount"], _("Order Amount")),
+		summary(totals["collected_amount"], _("Collected Orders Amount"), indicator="Green"),
+		summary(overall, _("Lead → Order %"), "Percent", "Green" if overall else "Orange"),
+	]
