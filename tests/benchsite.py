@@ -22,6 +22,7 @@ DEFAULT_BENCH = "/home/frappe/frappe-bench"
 TEST_SITE = os.environ.get("SALES_CRM_TEST_SITE", "sales-crm-test.localhost")
 ADMIN_PASSWORD = "admin"
 FINGERPRINT_KEY = "sales_crm_test_fingerprint"
+TEST_USER_LIMIT = 1_000_000
 
 # What a site must be re-installed for: the schema, fixtures, install steps, hooks and translations.
 INSTALL_INPUTS = ("*.json", "hooks.py", "install.py", "patches.txt", "modules.txt", "*.po", "*.csv")
@@ -129,9 +130,16 @@ class Bench:
 			self.reinstall(site)
 			log(f"integration: {site} re-installed in {time.monotonic() - started:.0f} s")
 		else:
+			self.configure_test_site(site)
 			return site
 		self.frappe("set-config", FINGERPRINT_KEY, wanted, site=site)
+		self.configure_test_site(site)
 		return site
+
+	def configure_test_site(self, site: str) -> None:
+		"""The tests create far more users than Frappe's sign-up throttle allows a site in an hour."""
+		if self.site_config(site).get("throttle_user_limit") != TEST_USER_LIMIT:
+			self.frappe("set-config", "throttle_user_limit", str(TEST_USER_LIMIT), "--parse", site=site)
 
 	def new_site(self, site: str, install_app: bool = True) -> None:
 		args = ["new-site", site, "--admin-password", ADMIN_PASSWORD, "--no-mariadb-socket"]
