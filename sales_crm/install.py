@@ -32,6 +32,7 @@ def ensure_records():
 	ensure_roles()
 	ensure_standard_sales_method()
 	ensure_settings()
+	ensure_opportunity_kanban()
 	ensure_lead_assignment_rules()
 	compile_translations()
 
@@ -55,6 +56,33 @@ def ensure_standard_sales_method():
 			"description": "Needs tracking, solution design, quotation and contract signing.",
 			"stages": [
 				{"stage": stage, "probability": probability} for stage, probability in STANDARD_STAGES
+			],
+		}
+	).insert(ignore_permissions=True)
+
+
+OPPORTUNITY_KANBAN = "Sales Opportunity Pipeline"
+STAGE_COLOURS = ("Gray", "Blue", "Orange", "Green")
+
+
+def ensure_opportunity_kanban():
+	"""A public Kanban board of open opportunities, a column per Standard stage. Dragging a card saves the
+	opportunity's new stage, so the stage rules (forward only, history kept) apply there too."""
+	if frappe.db.exists("Kanban Board", OPPORTUNITY_KANBAN):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Kanban Board",
+			"kanban_board_name": OPPORTUNITY_KANBAN,
+			"reference_doctype": "Sales Opportunity",
+			"field_name": "sales_stage",
+			"private": 0,
+			"show_labels": 1,
+			"filters": frappe.as_json([["Sales Opportunity", "status", "=", "Open"]]),
+			"fields": frappe.as_json(["customer", "expected_revenue", "probability", "sales_person"]),
+			"columns": [
+				{"column_name": stage, "status": "Active", "indicator": colour}
+				for (stage, _probability), colour in zip(STANDARD_STAGES, STAGE_COLOURS, strict=True)
 			],
 		}
 	).insert(ignore_permissions=True)
@@ -123,4 +151,4 @@ def app_records_outside_module() -> dict[str, list[str]]:
 	rules = frappe.get_all(
 		"Assignment Rule", filters={"name": ("like", "Sales Lead Round Robin: %")}, pluck="name"
 	)
-	return {"Workflow": list(WORKFLOW_NAMES), "Assignment Rule": rules}
+	return {"Workflow": list(WORKFLOW_NAMES), "Assignment Rule": rules, "Kanban Board": [OPPORTUNITY_KANBAN]}

@@ -24,6 +24,7 @@ def test_fresh_site_gets_the_app_in_one_command(bench, scratch_site, capsys):
 	assert bench.execute(site, "frappe.db.exists", "DocType", "Customer Order") == "Customer Order"
 	assert bench.execute(site, "frappe.db.exists", "Sales Method", "Standard") == "Standard"
 	assert bench.execute(site, "frappe.db.exists", "Workspace", "Sales CRM") == "Sales CRM"
+	assert bench.execute(site, "frappe.db.exists", "Kanban Board", "Sales Opportunity Pipeline")
 	with capsys.disabled():
 		print(
 			f"\ninstall: a fresh site with sales_crm took {seconds:.0f} s (new-site, install-app, setup wizard)"
@@ -41,3 +42,4 @@ def test_uninstall_removes_everything(bench, scratch_site):
 	assert bench.execute(site, "frappe.db.exists", "Workspace", "Sales CRM") is None
 	assert bench.execute(site, "frappe.db.exists", "Module Def", "Sales CRM") is None
 	assert bench.execute(site, "frappe.db.exists", "Workflow", "Sales Quotation Workflow") is None
+	assert bench.execute(site, "frappe.db.exists", "Kanban Board", "Sales Opportunity Pipeline") is None

@@ -228,3 +228,27 @@ def test_the_daily_job_flags_overdue_receivables():
 	assert frappe.db.get_value("Sales Receivable", p.receivable, "is_overdue") == 1
 	flag_overdue_receivables(today=due)
 	assert frappe.db.get_value("Sales Receivable", p.receivable, "is_overdue") == 0
+
+
+def test_the_opportunity_kanban_moves_stages_by_the_rules():
+	from frappe.desk.doctype.kanban_board.kanban_board import update_order_for_single_card
+
+	from sales_crm.install import OPPORTUNITY_KANBAN
+
+	board = frappe.get_doc("Kanban Board", OPPORTUNITY_KANBAN)
+	assert (board.reference_doctype, board.field_name) == ("Sales Opportunity", "sales_stage")
+	assert [c.column_name for c in board.columns] == [
+		"Needs Tracking",
+		"Solution Design",
+		"Quotation",
+		"Contract Signing",
+	]
+	p = pipeline("opportunity")
+	update_order_for_single_card(OPPORTUNITY_KANBAN, p.opportunity, "Needs Tracking", "Solution Design", 0, 0)
+	opportunity = frappe.get_doc("Sales Opportunity", p.opportunity)
+	assert opportunity.sales_stage == "Solution Design" and opportunity.probability == 40
+	assert [r.stage for r in opportunity.stage_history] == ["Needs Tracking", "Solution Design"]
+	with pytest.raises(frappe.ValidationError, match="forward only"):
+		update_order_for_single_card(
+			OPPORTUNITY_KANBAN, p.opportunity, "Solution Design", "Needs Tracking", 0, 0
+		)
