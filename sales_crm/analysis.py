@@ -29,24 +29,7 @@ def ratio(numerator: float | None, denominator: float | None, precision: int = 2
 	return round((numerator or 0) / denominator, precision)
 
 
-def ageing_bucket(days_past_due: int | None, has_due_date: bool = True) -> str:
-	"""The bucket of one receivable: ``not_due`` while its due date lies ahead; one aged by its invoice
-	date (no due date) is never "not yet due"."""
-	days = days_past_due or 0
-	if has_due_date and days < 0:
-		return "not_due"
-	days = max(days, 0)
-	for fieldname, _label, first, last in AGEING_BUCKETS:
-		if days >= first and (last is None or days <= last):
-			return fieldname
-	return AGEING_BUCKETS[-1][0]
-
-
 def months_in_range(from_date: date, to_date: date) -> float:
 	"""The length of a period in months (days / average month), never below one month."""
 	days = (to_date - from_date).days + 1
 	return max(days / 30.4375, 1.0)
-
-
-def weighted_amount(amount: float | None, probability: float | None) -> float:
-	return round((amount or 0) * (probability or 0) / 100, 2)

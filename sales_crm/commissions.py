@@ -101,10 +101,6 @@ def previous_month(today: date) -> tuple[date, date]:
 	return end.replace(day=1), end
 
 
-def month_bounds(day: date) -> tuple[date, date]:
-	return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
 @dataclass(frozen=True)
 class ContractLine:
 	sales_contract: str

@@ -10,9 +10,7 @@ from sales_crm.validation import throw_problems
 
 
 class SellingController(Document):
-	def validate(self):
-		self.set_missing_values()
-		self.calculate_totals()
+	"""Each subclass's validate() calls set_missing_values() and calculate_totals() among its own steps."""
 
 	def set_missing_values(self):
 		self.company_currency = company_currency()

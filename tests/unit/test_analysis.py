@@ -20,27 +20,6 @@ def test_rate_and_ratio():
 	assert analysis.ratio(28000, 600, 1) == 46.7 and analysis.ratio(1, None) == 0
 
 
-@pytest.mark.parametrize(
-	"days, has_due_date, bucket",
-	[
-		(-5, True, "not_due"),
-		(0, True, "range_0_30"),
-		(30, True, "range_0_30"),
-		(31, True, "range_31_60"),
-		(60, True, "range_31_60"),
-		(61, True, "range_61_90"),
-		(90, True, "range_61_90"),
-		(91, True, "range_90_above"),
-		(400, True, "range_90_above"),
-		(10, False, "range_0_30"),  # aged by its invoice date: never "not yet due", never dropped
-		(-3, False, "range_0_30"),
-	],
-)
-def test_ageing_bucket(days, has_due_date, bucket):
-	assert analysis.ageing_bucket(days, has_due_date) == bucket
-
-
-def test_months_and_weighting():
+def test_months_in_range():
 	assert analysis.months_in_range(date(2026, 1, 1), date(2026, 12, 31)) == pytest.approx(365 / 30.4375)
 	assert analysis.months_in_range(date(2026, 3, 1), date(2026, 3, 5)) == 1
-	assert analysis.weighted_amount(300, 60) == 180 and analysis.weighted_amount(None, 60) == 0

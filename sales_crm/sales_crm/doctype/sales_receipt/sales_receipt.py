@@ -52,8 +52,7 @@ class SalesReceipt(Document):
 
 	def validate(self):
 		self.company_currency = company_currency()
-		self.validate_allocations()
-		self.set_totals()
+		self.set_totals(self.validate_allocations())
 
 	def receivables(self, for_update: bool = False) -> dict:
 		names = sorted({row.sales_receivable for row in self.allocations if row.sales_receivable})
@@ -110,8 +109,7 @@ class SalesReceipt(Document):
 		throw_problems(self, problems, table="allocations")
 		return receivables
 
-	def set_totals(self):
-		receivables = self.receivables()
+	def set_totals(self, receivables: dict):
 		rows = [receivables[row.sales_receivable] for row in self.allocations]
 		self.receivable_amount = sum(flt(r.total_amount) for r in rows)
 		self.previously_received = sum(flt(r.received_amount) for r in rows)
