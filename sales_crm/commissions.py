@@ -6,7 +6,6 @@ every rule. The Frappe side (records, hooks, the monthly job) is ``sales_crm.com
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
