@@ -8,8 +8,10 @@ import json
 
 import frappe
 
-from sales_crm import commission_flow, mapper, orders, plan_flow
-from sales_crm import leads as lead_flow
+from sales_crm.flows import commissions as commission_flow
+from sales_crm.flows import leads as lead_flow
+from sales_crm.flows import mapper, orders
+from sales_crm.flows import plans as plan_flow
 
 
 def _required(**arguments):

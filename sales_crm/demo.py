@@ -18,10 +18,16 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
-from sales_crm.commissions import accrual, outstanding
-from sales_crm.pricing import document_totals, item_values
-from sales_crm.receivables import Balance, apply, invoiced_qty
-from sales_crm.status import commission_status, contract_status, order_status, percent, receivable_status
+from sales_crm.rules.commissions import accrual, outstanding
+from sales_crm.rules.pricing import document_totals, item_values
+from sales_crm.rules.receivables import Balance, apply, invoiced_qty
+from sales_crm.rules.status import (
+	commission_status,
+	contract_status,
+	order_status,
+	percent,
+	receivable_status,
+)
 
 PREFIX = "DEMO"
 SOURCES = (

@@ -1,6 +1,3 @@
-from sales_crm.permissions import SCOPED
-from sales_crm.workflows import WORKFLOW_ACTIONS, WORKFLOW_NAMES, WORKFLOW_STATES
-
 app_name = "sales_crm"
 app_title = "Sales CRM"
 app_publisher = "sales_crm contributors"
@@ -21,24 +18,86 @@ before_uninstall = "sales_crm.install.before_uninstall"
 # Drafts the previous month's Monthly salesperson commissions when Sales CRM Settings switch it on.
 # and refreshes which receivables are overdue every day.
 scheduler_events = {
-	"daily": ["sales_crm.receivables.flag_overdue_receivables"],
-	"monthly": ["sales_crm.commission_flow.run_monthly_commission_job"],
+	"daily": ["sales_crm.flows.orders.flag_overdue_receivables"],
+	"monthly": ["sales_crm.flows.commissions.run_monthly_commission_job"],
 }
 
-# Workflows, their states and actions ship as fixtures, filtered to this app's own records.
+# Workflows, their states and actions ship as fixtures, filtered to this app's own records: Frappe's
+# own states (Pending, Approved, Rejected) and actions (Approve, Reject, Review) are used, never shipped,
+# so a migrate does not re-insert them (sales_crm/constants.py keeps these lists; a test compares them).
 fixtures = [
-	{"dt": "Workflow State", "filters": [["name", "in", list(WORKFLOW_STATES)]]},
-	{"dt": "Workflow Action Master", "filters": [["name", "in", list(WORKFLOW_ACTIONS)]]},
-	{"dt": "Workflow", "filters": [["name", "in", list(WORKFLOW_NAMES)]]},
+	{
+		"dt": "Workflow State",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Unassigned",
+					"Assigned",
+					"Converted",
+					"Lost",
+					"Quoting",
+					"Accepted",
+					"Drafting",
+					"Under Approval",
+					"Executing",
+					"Closed",
+				],
+			]
+		],
+	},
+	{
+		"dt": "Workflow Action Master",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Assign",
+					"Mark Lost",
+					"Request Changes",
+					"Customer Accepted",
+					"Customer Rejected",
+					"Request Approval",
+					"Close",
+				],
+			]
+		],
+	},
+	{
+		"dt": "Workflow",
+		"filters": [
+			[
+				"name",
+				"in",
+				["Sales Lead Workflow", "Sales Quotation Workflow", "Customer Commission Workflow"],
+			]
+		],
+	},
 ]
 
 # Row-level permissions (sales_crm/permissions.py): lists, reports and link searches use the query
 # conditions; get, write, submit, cancel and delete of one document use has_permission.
-permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in SCOPED}
-has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in SCOPED}
+# The DocTypes are sales_crm.permissions.SCOPED (a test checks that both lists agree).
+_scoped = (
+	"Sales Customer",
+	"Sales Lead",
+	"Sales Opportunity",
+	"Sales Quotation",
+	"Sales Contract",
+	"Customer Order",
+	"Sales Receivable",
+	"Sales Receipt",
+	"Salesperson Commission",
+	"Customer Commission",
+	"Sales Plan",
+)
+permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in _scoped}
+has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in _scoped}
 
 # Print formats call rmb_upper (amounts in Chinese financial capitals).
-jinja = {"methods": ["sales_crm.money_words.rmb_upper"]}
+jinja = {"methods": ["sales_crm.rules.money_words.rmb_upper"]}
 
 # Values no Sales CRM record may hold (NaN, unstorable numbers, objects in text fields, non-dates):
 # refused with a translated error before any controller or database sees them (sales_crm/sanitize.py).
@@ -50,5 +109,5 @@ doc_events = {
 		"before_validate": "sales_crm.sanitize.validate_field_values",
 	},
 	# A department Assignment Rule (sales_crm/lead_import.py) gave a lead to a user: make it their lead.
-	"ToDo": {"after_insert": "sales_crm.lead_import.on_todo_insert"},
+	"ToDo": {"after_insert": "sales_crm.flows.lead_import.on_todo_insert"},
 }

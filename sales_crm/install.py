@@ -5,15 +5,7 @@ import os
 import frappe
 import frappe.translate
 
-ROLES = ("Sales User", "Sales Manager", "Sales Director", "Accounts User")
-
-STANDARD_METHOD = "Standard"
-STANDARD_STAGES = (
-	("Needs Tracking", 20),
-	("Solution Design", 40),
-	("Quotation", 60),
-	("Contract Signing", 80),
-)
+from sales_crm.constants import ROLES, STANDARD_METHOD, STANDARD_STAGES, WORKFLOW_NAMES
 
 
 def before_install():
@@ -106,7 +98,7 @@ def ensure_settings():
 
 def ensure_lead_assignment_rules():
 	"""A disabled round-robin Assignment Rule per department (README: "Lead assignment rule")."""
-	from sales_crm.lead_import import ensure_assignment_rules
+	from sales_crm.flows.lead_import import ensure_assignment_rules
 
 	ensure_assignment_rules()
 
@@ -146,8 +138,6 @@ def before_uninstall():
 
 
 def app_records_outside_module() -> dict[str, list[str]]:
-	from sales_crm.workflows import WORKFLOW_NAMES
-
 	rules = frappe.get_all(
 		"Assignment Rule", filters={"name": ("like", "Sales Lead Round Robin: %")}, pluck="name"
 	)

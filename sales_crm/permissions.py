@@ -17,23 +17,10 @@ from dataclasses import dataclass, field
 import frappe
 from frappe.query_builder import Criterion
 
+from sales_crm.constants import SCOPED
+
 SEE_ALL_ROLES = {"System Manager", "Sales Director"}
 SALES_ROLES = {"Sales User", "Sales Manager"}
-
-# DocTypes with row-level rules; each is owned through its sales_person and/or sales_department field.
-SCOPED = (
-	"Sales Customer",
-	"Sales Lead",
-	"Sales Opportunity",
-	"Sales Quotation",
-	"Sales Contract",
-	"Customer Order",
-	"Sales Receivable",
-	"Sales Receipt",
-	"Salesperson Commission",
-	"Customer Commission",
-	"Sales Plan",
-)
 
 
 def owner_fields(doctype: str) -> tuple[bool, bool]:

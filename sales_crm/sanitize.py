@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from sales_crm.pricing import MAX_VALUE, to_decimal
+from sales_crm.rules.pricing import MAX_VALUE, to_decimal
 
 DECIMAL_TYPES = {"Float", "Currency", "Percent"}
 INT_TYPES = {"Int", "Check"}

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from sales_crm.pricing import Problem
+from sales_crm.rules.pricing import Problem
 
 
 def rule_message(rule: str) -> str:

@@ -4,7 +4,7 @@ import frappe
 from frappe.model.document import Document
 from frappe.utils import cint
 
-from sales_crm.pricing import ItemInput, price_document
+from sales_crm.rules.pricing import ItemInput, price_document
 from sales_crm.utils import company_currency, default_sales_person, get_settings
 from sales_crm.validation import throw_problems
 

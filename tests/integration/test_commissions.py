@@ -368,8 +368,8 @@ def test_customer_commission_workflow(team):
 def test_monthly_job_drafts_the_previous_month_when_switched_on(team):
 	from frappe.utils import add_months, getdate, today
 
-	from sales_crm.commission_flow import run_monthly_commission_job
-	from sales_crm.commissions import previous_month
+	from sales_crm.flows.commissions import run_monthly_commission_job
+	from sales_crm.rules.commissions import previous_month
 
 	start, end = previous_month(getdate(today()))
 	sign_contract(team.sales, 1, 1500, signed_on=str(start))

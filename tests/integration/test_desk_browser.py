@@ -54,7 +54,7 @@ def server(bench, site):
 @pytest.fixture(scope="module")
 def team(site):
 	"""Committed (the server is another process): users, a department, products and an assigned lead."""
-	from sales_crm.leads import assign_leads
+	from sales_crm.flows.leads import assign_leads
 
 	tag = random_string(6).lower()
 	team = frappe._dict(

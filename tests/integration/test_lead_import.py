@@ -10,7 +10,7 @@ from frappe.cache_manager import clear_doctype_map
 from frappe.utils import random_string
 
 from sales_crm import api
-from sales_crm.lead_import import rule_name, setup_assignment_rule
+from sales_crm.flows.lead_import import rule_name, setup_assignment_rule
 
 
 def lead_row(**kwargs) -> dict:

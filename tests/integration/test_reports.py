@@ -24,8 +24,9 @@ from frappe.desk.query_report import run
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, getdate, random_string
 
-from sales_crm import api, leads
-from sales_crm.commission_flow import pay_salesperson_commissions
+from sales_crm import api
+from sales_crm.flows import leads
+from sales_crm.flows.commissions import pay_salesperson_commissions
 
 REPORTS = (
 	"Sales Funnel Conversion",

@@ -220,7 +220,7 @@ def test_a_revision_is_an_amendment_with_the_next_version():
 
 
 def test_the_daily_job_flags_overdue_receivables():
-	from sales_crm.receivables import flag_overdue_receivables
+	from sales_crm.flows.orders import flag_overdue_receivables
 
 	p = pipeline("receivable")
 	due = frappe.db.get_value("Sales Receivable", p.receivable, "due_date")

@@ -70,7 +70,7 @@ def extract_messages() -> dict[str, str]:
 		if message and str(message).strip():
 			messages.setdefault(str(message), where)
 
-	from sales_crm.install import STANDARD_STAGES
+	from sales_crm.constants import STANDARD_STAGES
 
 	for stage, _probability in STANDARD_STAGES:
 		add(stage, "install.py (the Standard sales method)")

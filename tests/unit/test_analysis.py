@@ -1,16 +1,10 @@
-"""The arithmetic of the analyses (sales_crm/analysis.py), without Frappe."""
+"""The arithmetic of the analyses (sales_crm/rules/analysis.py), without Frappe."""
 
-import importlib.util
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-	"analysis", Path(__file__).resolve().parents[2] / "sales_crm" / "analysis.py"
-)
-analysis = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(analysis)
+from sales_crm.rules import analysis
 
 
 def test_rate_and_ratio():

@@ -1,10 +1,10 @@
-"""Commission rates, tiers, accruals and payouts (sales_crm.commissions), without Frappe."""
+"""Commission rates, tiers, accruals and payouts (sales_crm.rules.commissions), without Frappe."""
 
 from datetime import date
 
 import pytest
 
-from sales_crm.commissions import (
+from sales_crm.rules.commissions import (
 	COLLECTED_AMOUNT,
 	CONTRACT_AMOUNT,
 	ContractLine,

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from sales_crm.money_words import rmb_upper
+from sales_crm.rules.money_words import rmb_upper
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
-"""Sales plan periods, target checks, compilation and completion (sales_crm.plans), without Frappe."""
+"""Sales plan periods, target checks, compilation and completion (sales_crm.rules.plans), without Frappe."""
 
 from datetime import date
 
 import pytest
 
-from sales_crm.plans import (
+from sales_crm.rules.plans import (
 	Period,
 	TargetRow,
 	check_fiscal_year,

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from sales_crm.pricing import (
+from sales_crm.rules.pricing import (
 	ItemInput,
 	Problem,
 	check_document,

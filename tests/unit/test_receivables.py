@@ -1,7 +1,7 @@
 import pytest
 
-from sales_crm.fulfilment import check_take, percent_done, remaining
-from sales_crm.receivables import (
+from sales_crm.rules.fulfilment import check_take, percent_done, remaining
+from sales_crm.rules.receivables import (
 	Balance,
 	apply,
 	check_allocation,

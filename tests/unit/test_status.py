@@ -1,6 +1,12 @@
 import pytest
 
-from sales_crm.status import commission_status, contract_status, order_status, percent, receivable_status
+from sales_crm.rules.status import (
+	commission_status,
+	contract_status,
+	order_status,
+	percent,
+	receivable_status,
+)
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate
 
-from sales_crm.commissions import customer_commission_amount, payment_problem
-from sales_crm.pricing import check_non_negative, check_percent
+from sales_crm.rules.commissions import customer_commission_amount, payment_problem
+from sales_crm.rules.pricing import check_non_negative, check_percent
 from sales_crm.validation import throw, throw_problems
 
 # The workflow's states before the Sales Director approves: nothing can be paid yet.
@@ -67,7 +67,7 @@ class CustomerCommission(Document):
 		self.customer_paid_amount = self.paid_by_customer()
 
 	def paid_by_customer(self) -> float:
-		from sales_crm.commission_flow import collected_amounts
+		from sales_crm.flows.commissions import collected_amounts
 
 		return collected_amounts([self.sales_contract], base=False).get(self.sales_contract, 0)
 

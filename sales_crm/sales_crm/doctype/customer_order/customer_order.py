@@ -8,9 +8,9 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
 from sales_crm.controllers.selling import SellingController
-from sales_crm.fulfilment import check_take, percent_done
-from sales_crm.receivables import invoiced_qty
-from sales_crm.status import order_status, percent
+from sales_crm.rules.fulfilment import check_take, percent_done
+from sales_crm.rules.receivables import invoiced_qty
+from sales_crm.rules.status import order_status, percent
 from sales_crm.validation import throw, throw_problems
 
 

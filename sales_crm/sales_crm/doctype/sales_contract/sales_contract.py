@@ -7,11 +7,11 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
-from sales_crm.commission_flow import update_basic_commission
 from sales_crm.controllers.selling import SellingController
-from sales_crm.fulfilment import check_take, percent_done
-from sales_crm.pricing import check_percent
-from sales_crm.status import contract_status, percent
+from sales_crm.flows.commissions import update_basic_commission
+from sales_crm.rules.fulfilment import check_take, percent_done
+from sales_crm.rules.pricing import check_percent
+from sales_crm.rules.status import contract_status, percent
 from sales_crm.validation import throw, throw_problems
 
 

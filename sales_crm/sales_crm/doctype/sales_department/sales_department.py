@@ -4,7 +4,7 @@
 from frappe import _
 from frappe.model.document import Document
 
-from sales_crm.pricing import check_non_negative, check_percent
+from sales_crm.rules.pricing import check_non_negative, check_percent
 from sales_crm.validation import throw, throw_problems
 
 

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cstr, now_datetime
 
-from sales_crm.leads import find_duplicate
+from sales_crm.flows.leads import find_duplicate
 from sales_crm.utils import default_sales_person, department_of
 from sales_crm.validation import throw
 

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, cstr, flt, now_datetime
 
-from sales_crm.pricing import check_non_negative, check_percent, item_values
+from sales_crm.rules.pricing import check_non_negative, check_percent, item_values
 from sales_crm.utils import company_currency, default_sales_person
 from sales_crm.validation import throw, throw_problems
 

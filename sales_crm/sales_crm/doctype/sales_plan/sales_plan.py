@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
-from sales_crm import plans
+from sales_crm.rules import plans
 from sales_crm.validation import throw
 
 

@@ -7,8 +7,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
-from sales_crm.commission_flow import update_collected_commissions
-from sales_crm.receivables import apply, check_allocation, reverse
+from sales_crm.flows.commissions import update_collected_commissions
+from sales_crm.rules.receivables import apply, check_allocation, reverse
 from sales_crm.utils import company_currency
 from sales_crm.validation import throw, throw_problems
 

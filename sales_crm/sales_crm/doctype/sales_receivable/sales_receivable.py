@@ -8,8 +8,8 @@ from frappe.model.document import Document
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, flt, getdate, nowdate
 
-from sales_crm.receivables import Balance, check_invoice_amount
-from sales_crm.status import receivable_status
+from sales_crm.rules.receivables import Balance, check_invoice_amount
+from sales_crm.rules.status import receivable_status
 from sales_crm.utils import company_currency, get_settings
 from sales_crm.validation import throw, throw_problems
 

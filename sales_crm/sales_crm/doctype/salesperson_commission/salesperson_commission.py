@@ -6,9 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate
 
-from sales_crm import commissions as rules
-from sales_crm.pricing import check_non_negative, check_percent
-from sales_crm.status import commission_status
+from sales_crm.rules import commissions as rules
+from sales_crm.rules.pricing import check_non_negative, check_percent
+from sales_crm.rules.status import commission_status
 from sales_crm.utils import company_currency, department_of
 from sales_crm.validation import throw, throw_problems
 
@@ -125,7 +125,7 @@ class SalespersonCommission(Document):
 	def collected(self) -> dict[str, float]:
 		if self.commission_basis != rules.COLLECTED_AMOUNT:
 			return {}
-		from sales_crm.commission_flow import collected_amounts
+		from sales_crm.flows.commissions import collected_amounts
 
 		return collected_amounts([self.sales_contract] + [row.sales_contract for row in self.contracts])
 

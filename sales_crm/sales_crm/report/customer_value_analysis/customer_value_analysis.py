@@ -11,8 +11,8 @@ from frappe.query_builder.functions import Coalesce, Count, DateFormat, Max, Sum
 from frappe.utils import flt
 from pypika.terms import CustomFunction
 
-from sales_crm.analysis import months_in_range, ratio
 from sales_crm.reporting import column, currency, report_filters, scope, summary
+from sales_crm.rules.analysis import months_in_range, ratio
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 

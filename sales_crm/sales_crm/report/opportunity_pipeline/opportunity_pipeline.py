@@ -10,8 +10,8 @@ from frappe import _
 from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
 from frappe.utils import flt, now_datetime
 
-from sales_crm.analysis import ratio
 from sales_crm.reporting import column, currency, label, report_filters, scope, summary
+from sales_crm.rules.analysis import ratio
 
 
 def execute(filters=None):

@@ -10,8 +10,8 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
 from frappe.utils import flt
 
-from sales_crm.analysis import rate, ratio
 from sales_crm.reporting import column, currency, report_filters, scope, summary
+from sales_crm.rules.analysis import rate, ratio
 
 STATUSES = ("quoting", "approved", "accepted", "rejected")
 

@@ -15,8 +15,8 @@ from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import flt, getdate
 from pypika.terms import CustomFunction
 
-from sales_crm.analysis import AGEING_BUCKETS
 from sales_crm.reporting import column, currency, label, report_filters, scope, summary
+from sales_crm.rules.analysis import AGEING_BUCKETS
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 GROUP_BY = ("customer", "sales_person")

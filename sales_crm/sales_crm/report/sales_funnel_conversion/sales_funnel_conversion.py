@@ -13,8 +13,8 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, DateFormat, Sum
 from frappe.utils import flt
 
-from sales_crm.analysis import rate
 from sales_crm.reporting import column, currency, label, report_filters, scope, summary
+from sales_crm.rules.analysis import rate
 
 GROUP_BY = ("lead_source", "sales_department", "sales_person", "month")
 

@@ -8,7 +8,7 @@ from frappe import _
 from frappe.query_builder.functions import Max, Min, Sum
 from frappe.utils import flt
 
-from sales_crm.plans import completion
+from sales_crm.rules.plans import completion
 
 # Roles that see every salesperson's figures; a plain Sales User sees their own.
 OVERSEERS = {"Sales Manager", "Sales Director", "Accounts User", "System Manager"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sales_crm.pricing import Problem, to_decimal
+from sales_crm.rules.pricing import Problem, to_decimal
 
 
 def remaining(qty: object, done: object) -> float:

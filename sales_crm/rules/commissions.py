@@ -1,7 +1,7 @@
 """Salesperson and customer commission arithmetic: rates, tiers by plan achievement, accruals, payouts.
 
 Plain numbers and dates in, plain numbers out: nothing here imports Frappe, so the unit tests reach
-every rule. The Frappe side (records, hooks, the monthly job) is ``sales_crm.commission_flow``.
+every rule. The Frappe side (records, hooks, the monthly job) is ``sales_crm.flows.commissions``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sales_crm.pricing import round_to, to_decimal
+from sales_crm.rules.pricing import round_to, to_decimal
 
 CONTRACT_AMOUNT = "Contract Amount"
 COLLECTED_AMOUNT = "Collected Amount"

@@ -6,7 +6,7 @@ from frappe.model.workflow import apply_workflow
 from frappe.query_builder.functions import Lower, Trim
 from frappe.utils import cstr, now_datetime
 
-from sales_crm.install import STANDARD_METHOD
+from sales_crm.constants import STANDARD_METHOD
 from sales_crm.utils import department_of, get_settings
 from sales_crm.validation import throw
 

@@ -5,7 +5,7 @@
 - Receipts move the Collected Amount commissions and the customers' paid amounts (one call from the
   receipt: ``update_collected_commissions``).
 - ``pay_salesperson_commissions`` pays what is outstanding.
-The arithmetic is ``sales_crm.commissions``; amounts of salesperson commissions are in company currency.
+The arithmetic is ``sales_crm.rules.commissions``; amounts of salesperson commissions are in company currency.
 """
 
 from collections import defaultdict
@@ -16,7 +16,7 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate, today
 
-from sales_crm import commissions as rules
+from sales_crm.rules import commissions as rules
 from sales_crm.utils import company_currency, department_of, get_settings
 from sales_crm.validation import throw
 

@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import cstr, now_datetime, strip_html_tags
 
-from sales_crm import leads as lead_flow
+from sales_crm.flows import leads as lead_flow
 
 MAX_ROWS = 1000
 # What the marketing subsystem's customer file may set; statuses and owners move only through the flow.

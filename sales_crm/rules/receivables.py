@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sales_crm.pricing import Problem, round_to, to_decimal
+from sales_crm.rules.pricing import Problem, round_to, to_decimal
 
 
 @dataclass(frozen=True)
@@ -89,22 +89,3 @@ def invoiced_qty(qty: object, invoiced_amount: object, grand_total: object) -> f
 		return 0.0
 	share = min(to_decimal(invoiced_amount) / total, Decimal(1))
 	return float(round(to_decimal(qty) * share, 6))
-
-
-def flag_overdue_receivables(today=None) -> int:
-	"""Daily job: ``is_overdue`` of every submitted receivable as of ``today``, in one statement each way."""
-	import frappe
-	from frappe.utils import nowdate
-
-	today = today or nowdate()
-	receivable = frappe.qb.DocType("Sales Receivable")
-	overdue = (
-		(receivable.docstatus == 1) & (receivable.outstanding_amount > 0) & (receivable.due_date < today)
-	)
-	frappe.qb.update(receivable).set(receivable.is_overdue, 1).where(
-		overdue & (receivable.is_overdue == 0)
-	).run()
-	frappe.qb.update(receivable).set(receivable.is_overdue, 0).where(
-		(receivable.docstatus == 1) & (receivable.is_overdue == 1) & ~overdue
-	).run()
-	return frappe.db.count("Sales Receivable", {"docstatus": 1, "is_overdue": 1})

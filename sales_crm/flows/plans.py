@@ -5,7 +5,7 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
-from sales_crm import plans
+from sales_crm.rules import plans
 from sales_crm.validation import throw
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sales_crm.pricing import round_to, to_decimal
+from sales_crm.rules.pricing import round_to, to_decimal
 
 PERIOD_TYPES = ("Monthly", "Quarterly", "Half-Yearly", "Annual")
 

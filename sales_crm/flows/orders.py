@@ -2,10 +2,10 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, nowdate
 
-from sales_crm.fulfilment import check_take, remaining
-from sales_crm.receivables import remaining_to_invoice
+from sales_crm.rules.fulfilment import check_take, remaining
+from sales_crm.rules.receivables import remaining_to_invoice
 from sales_crm.validation import throw, throw_problems
 
 
@@ -91,3 +91,19 @@ def invoice_order(
 	receivable.insert()
 	receivable.submit()
 	return receivable.name
+
+
+def flag_overdue_receivables(today=None) -> int:
+	"""Daily job: ``is_overdue`` of every submitted receivable as of ``today``, in one statement each way."""
+	today = today or nowdate()
+	receivable = frappe.qb.DocType("Sales Receivable")
+	overdue = (
+		(receivable.docstatus == 1) & (receivable.outstanding_amount > 0) & (receivable.due_date < today)
+	)
+	frappe.qb.update(receivable).set(receivable.is_overdue, 1).where(
+		overdue & (receivable.is_overdue == 0)
+	).run()
+	frappe.qb.update(receivable).set(receivable.is_overdue, 0).where(
+		(receivable.docstatus == 1) & (receivable.is_overdue == 1) & ~overdue
+	).run()
+	return frappe.db.count("Sales Receivable", {"docstatus": 1, "is_overdue": 1})

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import flt
 
-from sales_crm.fulfilment import remaining
+from sales_crm.rules.fulfilment import remaining
 
 ITEM_FIELDS = [
 	"product",

@@ -1,0 +1,58 @@
+"""Names the app ships and refers to: roles, the standard sales method, its workflows.
+
+Plain data: no imports, so any module (and the tests) can read it.
+"""
+
+ROLES = ("Sales User", "Sales Manager", "Sales Director", "Accounts User")
+
+STANDARD_METHOD = "Standard"
+STANDARD_STAGES = (
+	("Needs Tracking", 20),
+	("Solution Design", 40),
+	("Quotation", 60),
+	("Contract Signing", 80),
+)
+
+WORKFLOW_NAMES = ("Sales Lead Workflow", "Sales Quotation Workflow", "Customer Commission Workflow")
+WORKFLOW_STATES = (
+	"Unassigned",
+	"Assigned",
+	"Converted",
+	"Lost",
+	"Quoting",
+	"Approved",
+	"Accepted",
+	"Rejected",
+	"Drafting",
+	"Under Approval",
+	"Executing",
+	"Closed",
+)
+WORKFLOW_ACTIONS = (
+	"Assign",
+	"Mark Lost",
+	"Approve",
+	"Request Changes",
+	"Customer Accepted",
+	"Customer Rejected",
+	"Request Approval",
+	"Close",
+)
+# Frappe creates these on every site (frappe.utils.install); the app's workflows use them, never ship them.
+CORE_WORKFLOW_STATES = frozenset({"Pending", "Approved", "Rejected"})
+CORE_WORKFLOW_ACTIONS = frozenset({"Approve", "Reject", "Review"})
+
+# DocTypes with row-level rules (sales_crm.permissions); hooks.py lists the same names.
+SCOPED = (
+	"Sales Customer",
+	"Sales Lead",
+	"Sales Opportunity",
+	"Sales Quotation",
+	"Sales Contract",
+	"Customer Order",
+	"Sales Receivable",
+	"Sales Receipt",
+	"Salesperson Commission",
+	"Customer Commission",
+	"Sales Plan",
+)
