@@ -125,6 +125,6 @@ def compile_sales_plan(plan: str | None = None):
 def import_leads(leads: str | list | None = None) -> list[dict]:
 	"""Leads from the marketing subsystem; one answer per row (created / duplicate / error)."""
 	_required(leads=leads)
-	from sales_crm import lead_import
+	from sales_crm.flows import lead_import
 
 	return lead_import.import_leads(_json(leads, "leads", list))
