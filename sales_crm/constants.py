@@ -13,7 +13,14 @@ STANDARD_STAGES = (
 	("Contract Signing", 80),
 )
 
-WORKFLOW_NAMES = ("Sales Lead Workflow", "Sales Quotation Workflow", "Customer Commission Workflow")
+WORKFLOW_NAMES = (
+	"Sales Lead Workflow",
+	"Sales Quotation Workflow",
+	"Customer Commission Workflow",
+	"Sales Contract Workflow",
+	"Customer Order Workflow",
+	"Salesperson Commission Workflow",
+)
 WORKFLOW_STATES = (
 	"Unassigned",
 	"Assigned",
@@ -27,6 +34,12 @@ WORKFLOW_STATES = (
 	"Under Approval",
 	"Executing",
 	"Closed",
+	"Draft",
+	"Pending Approval",
+	"Signed",
+	"Confirmed",
+	"Cancelled",
+	"Paid",
 )
 WORKFLOW_ACTIONS = (
 	"Assign",
@@ -37,6 +50,9 @@ WORKFLOW_ACTIONS = (
 	"Customer Rejected",
 	"Request Approval",
 	"Close",
+	"Sign",
+	"Confirm",
+	"Pay",
 )
 # Frappe creates these on every site (frappe.utils.install); the app's workflows use them, never ship them.
 CORE_WORKFLOW_STATES = frozenset({"Pending", "Approved", "Rejected"})

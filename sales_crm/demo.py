@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import frappe
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import add_days, flt, getdate, now_datetime
 
 from sales_crm.rules.commissions import accrual, outstanding
 from sales_crm.rules.pricing import document_totals, item_values
@@ -159,6 +159,8 @@ class Demo:
 					"email": email,
 					"first_name": email.split("@")[0],
 					"send_welcome_email": 0,
+					# inserted as an import (below), which skips the DocType defaults: enabled explicitly
+					"enabled": 1,
 				}
 			)
 			user.append_roles(*roles)
@@ -401,7 +403,7 @@ class Demo:
 			"Sales Contract", signed, 1, person, base, items, "Sales Contract Item", {"ordered_qty": 0}
 		)
 		contract["total_commission"] = round(contract["grand_total"] * 0.02, 2)
-		contract.update(per_ordered=0, per_collected=0)
+		contract.update(per_ordered=0, per_collected=0, collected_amount=0, base_collected_amount=0)
 		if ordered:
 			day = self.later(signed, 0, 20)
 			if day:
@@ -522,10 +524,13 @@ class Demo:
 		order["invoiced_amount"] = round(invoiced, 2)
 		order["per_invoiced"] = percent(invoiced, grand)
 		order["per_delivered"] = 100 if delivered else 0
+		order["received_amount"] = round(received, 2)
 		order["per_collected"] = percent(received, grand)
 		order["status"] = order_status(1, order["per_delivered"], order["per_invoiced"])
 		for row in order_items:
 			row["invoiced_qty"] = invoiced_qty(row["qty"], invoiced, grand)
+		contract["collected_amount"] = round(received, 2)
+		contract["base_collected_amount"] = round(received * flt(order["exchange_rate"]), 2)
 		contract["per_collected"] = percent(received, contract["grand_total"])
 
 	def receivable(self, order, amount: float, invoice_date):

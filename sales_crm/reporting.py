@@ -1,12 +1,14 @@
 """What every Sales CRM report shares: filter defaults, the rows a user may count, and the figures of
 the workspace's custom number cards.
 
-Every report query goes through ``scope()``, which applies ``permissions.criterion`` — a Sales User's
-report counts only their own records, whatever filters they send.
+Every report query goes through ``scope()``, which applies ``visible()``: exactly the rows the user's
+list of that DocType shows (the app's row scope and Frappe's User Permissions alike), so no report sees
+wider than the list — a Sales User's report counts only their own records, whatever filters they send.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import frappe
@@ -15,17 +17,64 @@ from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import add_days, getdate
 
-from sales_crm.permissions import criterion
-
 NOT_SET = "Not Set"
+
+
+def never_raises(execute):
+	"""A report's ``execute`` that answers every filter with rows or a message, and never raises.
+
+	Frappe v15 (``Report.execute_script_report``) starts a 15-second timer before a script report runs
+	and cancels it only when the report returns: a report that raises leaves the timer to switch the
+	Report to ``prepared_report = 1`` for every user, and without a worker it never answers again. So a
+	bad filter becomes the report's message (with no rows), and anything unexpected is logged as well.
+	"""
+
+	@functools.wraps(execute)
+	def run(filters=None):
+		try:
+			return execute(filters)
+		except Exception as error:
+			messages = [m for m in _messages() if m]
+			frappe.clear_messages()
+			if isinstance(error, frappe.ValidationError | frappe.PermissionError):
+				message = "; ".join(messages) or str(error)
+			else:
+				frappe.log_error(title=_("Sales CRM report failed"))
+				message = _("The report could not run with these filters ({0}).").format(type(error).__name__)
+			return [], [], message
+
+	return run
+
+
+def _messages() -> list[str]:
+	import json
+
+	found = []
+	for entry in getattr(frappe.local, "message_log", None) or []:
+		try:
+			entry = json.loads(entry) if isinstance(entry, str) else entry
+		except ValueError:
+			pass
+		found.append(
+			frappe.utils.strip_html_tags(entry.get("message") if isinstance(entry, dict) else str(entry))
+		)
+	return found
 
 
 def report_filters(filters) -> frappe._dict:
 	"""The filters with the period defaulting to the current calendar year."""
-	filters = frappe._dict(filters or {})
+	if not isinstance(filters, dict):
+		filters = {}
+	filters = frappe._dict(filters)
+	for key in ("sales_person", "sales_department", "customer", "sales_plan", "group_by", "sales_method"):
+		if filters.get(key) is not None and not isinstance(filters.get(key), str):
+			frappe.throw(_("Filter {0} must be a single value").format(key), title=_("Invalid Filter"))
 	today = getdate()
-	filters.from_date = getdate(filters.from_date or date(today.year, 1, 1))
-	filters.to_date = getdate(filters.to_date or date(today.year, 12, 31))
+	try:
+		filters.from_date = getdate(filters.from_date or date(today.year, 1, 1))
+		filters.to_date = getdate(filters.to_date or date(today.year, 12, 31))
+	except Exception:
+		frappe.throw(_("From Date and To Date must be dates"), title=_("Invalid Period"))
 	if filters.from_date > filters.to_date:
 		frappe.throw(_("From Date must be before To Date"), title=_("Invalid Period"))
 	return filters
@@ -42,13 +91,40 @@ def department_condition(table, department: str) -> Criterion:
 	return table.sales_department == department
 
 
+class _RawCriterion(Criterion):
+	"""A SQL condition Frappe built (the list's match conditions), used as a ``frappe.qb`` criterion."""
+
+	def __init__(self, sql: str):
+		super().__init__()
+		self.sql = sql
+
+	def get_sql(self, **kwargs) -> str:
+		return self.sql
+
+
+def visible(table, doctype: str, user: str | None = None) -> Criterion | None:
+	"""The rows of ``doctype`` the user's list shows, as a criterion on ``table`` (aliased or not);
+	``None`` when that is every row. Built by Frappe's own list query (``build_match_conditions``:
+	``permission_query_conditions`` and User Permissions), so reports and lists never disagree."""
+	from frappe.desk.reportview import build_match_conditions
+
+	user = user or frappe.session.user
+	if not frappe.has_permission(doctype, "read", user=user):
+		return table.name.isnull()  # matches nothing: name is never null
+	conditions = build_match_conditions(doctype, user=user, as_condition=True)
+	if not conditions:
+		return None
+	subquery = f"select `tab{doctype}`.`name` from `tab{doctype}` where {conditions}"
+	return _RawCriterion(f"{table.name.get_sql(quote_char='`', with_namespace=True)} in ({subquery})")
+
+
 def scope(
 	table, doctype: str, filters, date_field: str | None = None, is_datetime: bool = False
 ) -> Criterion:
 	"""The rows of ``doctype`` a report may count: the user's permission scope, the period and the
 	salesperson / department filters."""
 	conditions = []
-	allowed = criterion(table, doctype)
+	allowed = visible(table, doctype)
 	if allowed is not None:
 		conditions.append(allowed)
 	if date_field:

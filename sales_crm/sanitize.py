@@ -163,3 +163,82 @@ def check_request_shape():
 			found += field_problems(child, row, number)
 	if found:
 		throw_field_problems(doctype, data.get("name") if isinstance(data.get("name"), str) else None, found)
+
+
+def validate_links(doc, method=None):
+	"""doc_events ``before_validate``: every Link and Dynamic Link of a Sales CRM record and its rows names
+	an existing record, and department members are enabled System Users.
+
+	Frappe v15 checks links itself, but skips a missing target when the field has ``fetch_from``
+	dependents (``BaseDocument.get_invalid_links``), so a row could name a product that does not exist.
+	One query per target DocType."""
+	import frappe
+	from frappe import _
+
+	if doc.meta.module != "Sales CRM":
+		return
+	wanted: dict[str, set[str]] = {}
+	places: list[tuple] = []
+	for record in [doc, *doc.get_all_children()]:
+		for df in record.meta.get_link_fields() + record.meta.get_dynamic_link_fields():
+			value = record.get(df.fieldname)
+			if not value or not isinstance(value, str):
+				continue
+			target = df.options if df.fieldtype == "Link" else record.get(df.options)
+			if not target or target == "[Select]":
+				continue
+			wanted.setdefault(target, set()).add(value)
+			places.append((record, df, target, value))
+	existing = {
+		target: set(frappe.get_all(target, filters={"name": ["in", sorted(values)]}, pluck="name"))
+		if not frappe.get_meta(target).issingle
+		else values
+		for target, values in wanted.items()
+		if frappe.db.exists("DocType", target)
+	}
+	for record, df, target, value in places:
+		if target in existing and value not in existing[target]:
+			where = _("{0} {1}").format(_(doc.doctype), doc.name or _("(new)"))
+			if record is not doc:
+				where = _("{0}, row {1}").format(where, record.idx)
+			frappe.throw(
+				_("{0}: {1} {2} ({3}) does not exist").format(
+					where, _(target), frappe.bold(value), _(df.label)
+				),
+				frappe.LinkValidationError,
+				title=_("Missing Record"),
+			)
+	if doc.doctype == "Sales Department":
+		validate_members(doc)
+
+
+def validate_members(department) -> None:
+	"""A department's members and manager are enabled System Users (people who can sign in to the desk)."""
+	import frappe
+	from frappe import _
+
+	users = {row.user for row in department.members if row.user}
+	if department.manager:
+		users.add(department.manager)
+	valid = set(
+		frappe.get_all(
+			"User",
+			filters={"name": ["in", sorted(users) or [""]], "enabled": 1, "user_type": "System User"},
+			pluck="name",
+		)
+	)
+	for row in department.members:
+		if row.user and row.user not in valid:
+			frappe.throw(
+				_("{0} {1}, row {2}: {3} is not an enabled System User").format(
+					_("Sales Department"), department.name or _("(new)"), row.idx, frappe.bold(row.user)
+				),
+				title=_("Invalid Member"),
+			)
+	if department.manager and department.manager not in valid:
+		frappe.throw(
+			_("{0} {1}: manager {2} is not an enabled System User").format(
+				_("Sales Department"), department.name or _("(new)"), frappe.bold(department.manager)
+			),
+			title=_("Invalid Manager"),
+		)

@@ -1,12 +1,14 @@
 """What quotations, contracts and orders share: defaults, and totals recomputed on the server."""
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint
+from frappe.utils import cint, flt, now_datetime
 
+from sales_crm.org import APPROVERS, has_role
 from sales_crm.rules.pricing import ItemInput, price_document
 from sales_crm.utils import company_currency, default_sales_person, get_settings
-from sales_crm.validation import throw_problems
+from sales_crm.validation import throw, throw_problems
 
 
 class SellingController(Document):
@@ -58,3 +60,134 @@ class SellingController(Document):
 		self.base_net_total = totals.base_net_total
 		self.base_tax_amount = totals.base_tax_amount
 		self.base_grand_total = totals.base_grand_total
+
+
+class ApprovedSellingController(SellingController):
+	"""Contracts and orders: signed (submitted) as approved, or by a Sales Director.
+
+	``set_approval()`` (in ``validate``) works out whether the document departs from what was approved
+	upstream (``sales_crm.chain.drift``) or carries a commission rate other than the policy's; if so the
+	workflow sends it to a director (Request Approval → Approve), whose approval is bound to a fingerprint
+	of the terms. ``check_approval()`` (in ``before_submit``) refuses a signature the approval does not
+	cover — whatever path the submit comes by (desk, REST, workflow action, ``bench execute``).
+	"""
+
+	APPROVAL_FIELDS = ("approved_by", "approved_on", "approval_hash")
+
+	def approval_source(self):
+		"""``(source document or None, chain.Copy or None)`` the document is checked against."""
+		raise NotImplementedError
+
+	def commission_rates(self) -> tuple[object, object]:
+		"""``(rate, policy rate)`` when the document carries a commission; ``(None, None)`` otherwise."""
+		return None, None
+
+	def set_approval(self):
+		from sales_crm import chain
+		from sales_crm.rules.approval import approval_reasons
+
+		self.keep_approval_fields()
+		source, copy = self.approval_source()
+		drift = chain.drift(self, source, copy) if source else []
+		rate, policy = self.commission_rates()
+		reasons = approval_reasons(source is not None, drift, rate, policy)
+		self.needs_approval = int(bool(reasons))
+		self.approval_reasons = "\n".join(self.describe_reason(r, source) for r in reasons) or None
+		self.track_approval()
+
+	def keep_approval_fields(self):
+		"""Only the server writes who approved what: values sent by a client are replaced."""
+		before = self.get_doc_before_save()
+		for fieldname in self.APPROVAL_FIELDS:
+			self.set(fieldname, before.get(fieldname) if before else None)
+
+	def describe_reason(self, reason: tuple, source) -> str:
+		from sales_crm.rules.approval import COMMISSION_RATE, DRIFT, NO_SOURCE
+
+		kind = reason[0]
+		if kind == NO_SOURCE:
+			return _("no accepted quotation stands behind it")
+		if kind == COMMISSION_RATE:
+			return _("commission rate {0}% instead of the department policy's {1}%").format(
+				flt(reason[1], 6), flt(reason[2], 6)
+			)
+		if kind == DRIFT:
+			_kind, idx, fieldname, value, upstream = reason
+			if idx is None:
+				label = _(self.meta.get_label(fieldname))
+				return _("{0} is {1}, {2} {3} has {4}").format(
+					label, value, _(source.doctype), source.name, upstream
+				)
+			label = _(frappe.get_meta(self.meta.get_field("items").options).get_label(fieldname))
+			return _("row {0}: {1} is {2}, {3} {4} has {5}").format(
+				idx, label, value, _(source.doctype), source.name, upstream
+			)
+		return str(reason)
+
+	def terms_hash(self) -> str:
+		from sales_crm.rules.approval import terms_fingerprint
+
+		header = {
+			f: self.get(f)
+			for f in (
+				"customer",
+				"currency",
+				"exchange_rate",
+				"price_strategy",
+				"payment_terms",
+				"tax_rate",
+				"commission_rate",
+				"grand_total",
+				"sales_person",
+			)
+			if self.meta.has_field(f)
+		}
+		rows = [
+			{
+				f: row.get(f)
+				for f in ("product", "qty", "uom", "price_list_rate", "discount_percentage", "rate")
+			}
+			for row in self.items
+		]
+		return terms_fingerprint(header, rows)
+
+	def track_approval(self):
+		"""The workflow's Approve records the director and the terms; a later change of the terms sends
+		the document back for approval."""
+		before = self.get_doc_before_save()
+		state = self.get("workflow_state")
+		was = before.get("workflow_state") if before else None
+		if state == "Approved" and was != "Approved":
+			if not has_role(APPROVERS):
+				throw(
+					self, _("only a Sales Director approves it"), "needs_approval", exc=frappe.PermissionError
+				)
+			self.record_approval()
+		elif state == "Approved" and self.approval_hash != self.terms_hash():
+			self.workflow_state = "Pending Approval" if self.needs_approval else "Draft"
+			for fieldname in self.APPROVAL_FIELDS:
+				self.set(fieldname, None)
+
+	def record_approval(self):
+		self.approved_by = frappe.session.user
+		self.approved_on = now_datetime()
+		self.approval_hash = self.terms_hash()
+
+	def check_approval(self):
+		"""In ``before_submit``: a document that needs approval is signed only as approved."""
+		if not self.needs_approval:
+			return
+		if has_role(APPROVERS):
+			self.record_approval()  # a director's own signature is the approval
+			return
+		if self.approved_by and self.approval_hash == self.terms_hash():
+			return
+		throw(
+			self,
+			_("needs a Sales Director's approval before it is signed ({0})").format(
+				"; ".join((self.approval_reasons or "").splitlines())
+			),
+			"needs_approval",
+			title=_("Approval Required"),
+			exc=frappe.PermissionError,
+		)

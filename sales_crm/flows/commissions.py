@@ -2,91 +2,100 @@
 
 - Signing a contract accrues its Basic commission; cancelling the contract cancels it (not once paid).
 - ``generate_salesperson_commissions`` drafts the periodic (monthly … annual) commissions.
-- Receipts move the Collected Amount commissions and the customers' paid amounts (one call from the
-  receipt: ``update_collected_commissions``).
+- Receipts move the Collected Amount commissions and the customers' paid amounts: the document chain
+  (``sales_crm.chain``) refreshes them.
 - ``pay_salesperson_commissions`` pays what is outstanding.
 The arithmetic is ``sales_crm.rules.commissions``; amounts of salesperson commissions are in company currency.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate, today
 
+from sales_crm.org import (
+	COMMISSION_GENERATORS,
+	COMMISSION_PAYERS,
+	department_members,
+	department_of,
+	has_role,
+	managed_departments,
+	member_row,
+	require_role,
+)
 from sales_crm.rules import commissions as rules
-from sales_crm.utils import company_currency, department_of, get_settings
+from sales_crm.utils import company_currency, get_settings
 from sales_crm.validation import throw
 
 SPC = "Salesperson Commission"
-GENERATORS = {"Sales Manager", "Accounts User", "System Manager"}
-PAYERS = {"Accounts User", "System Manager"}
 
 
-def _require_role(roles: set[str], what: str):
-	if not roles & set(frappe.get_roles()):
-		frappe.throw(
-			_("{0} needs one of the roles {1}").format(what, ", ".join(_(r) for r in sorted(roles))),
-			frappe.PermissionError,
+# --- the department's commission policy -------------------------------------------------------------
+
+
+def department_policy(department: str | None) -> frappe._dict:
+	"""The department's explicit commission policy (Sales Department, "Commission Policy" section):
+
+	- ``basic``: whether each signed contract accrues a Basic commission, at ``basic_rate`` (a member's
+	  own rate replaces it);
+	- ``basis``: Contract Amount or Collected Amount;
+	- ``periodic_type``: the one periodic type paid (Monthly … Annual), empty when none is set;
+	- ``scheme``: how periodic relates to Basic — "Tiered Bonus" (the tier rate on top of Basic) or
+	  "Top-up to Tier Rate" (the tier rate less the Basic rate each contract earned);
+	- ``tiers``: ``(min_achievement, rate)`` of plan achievement.
+	"""
+	values = (
+		frappe.db.get_value(
+			"Sales Department",
+			department,
+			[
+				"commission_basis",
+				"basic_commission",
+				"basic_commission_rate",
+				"periodic_commission_type",
+				"periodic_scheme",
+			],
+			as_dict=True,
 		)
-
-
-# --- configuration -------------------------------------------------------------------------------
-
-
-def member_rate(user: str, department: str | None = None) -> float:
-	"""The salesperson's own commission rate in their (or the given) Sales Department."""
-	member = frappe.qb.DocType("Sales Department Member")
-	query = (
-		frappe.qb.from_(member)
-		.select(member.commission_rate)
-		.where((member.user == user) & (member.parenttype == "Sales Department") & (member.is_active == 1))
-		.orderby(member.creation)
-		.limit(1)
+		if department
+		else None
+	) or frappe._dict(basic_commission=1)
+	tiers = (
+		frappe.get_all(
+			"Sales Commission Tier",
+			filters={
+				"parent": department,
+				"parenttype": "Sales Department",
+				"parentfield": "commission_tiers",
+			},
+			fields=["min_achievement", "commission_rate"],
+			order_by="min_achievement asc",
+		)
+		if department
+		else []
 	)
-	if department:
-		query = query.where(member.parent == department)
-	rows = query.run()
-	if not rows and department:
-		return member_rate(user)
-	return flt(rows[0][0]) if rows else 0.0
-
-
-def department_policy(department: str | None) -> tuple[str, list[tuple[float, float]]]:
-	"""The department's commission basis and its tiers ``(min_achievement, rate)``."""
-	if not department:
-		return rules.CONTRACT_AMOUNT, []
-	basis = frappe.db.get_value("Sales Department", department, "commission_basis") or rules.CONTRACT_AMOUNT
-	tiers = frappe.get_all(
-		"Sales Commission Tier",
-		filters={"parent": department, "parenttype": "Sales Department", "parentfield": "commission_tiers"},
-		fields=["min_achievement", "commission_rate"],
-		order_by="min_achievement asc",
+	return frappe._dict(
+		basis=values.commission_basis or rules.CONTRACT_AMOUNT,
+		basic=bool(values.basic_commission),
+		basic_rate=flt(values.basic_commission_rate),
+		periodic_type=values.periodic_commission_type or None,
+		scheme=values.periodic_scheme or rules.TIERED_BONUS,
+		tiers=[(flt(t.min_achievement), flt(t.commission_rate)) for t in tiers],
 	)
-	return basis, [(flt(t.min_achievement), flt(t.commission_rate)) for t in tiers]
+
+
+def policy_rate(sales_person: str | None, department: str | None) -> frappe._dict:
+	"""The Basic rate the policy gives this salesperson: ``rate`` (0 when the department pays no Basic
+	commission) and ``basic`` (whether it pays one)."""
+	department = department or department_of(sales_person)
+	policy = department_policy(department)
+	member = member_row(sales_person, department) if sales_person else None
+	rate = rules.basic_rate(member.commission_rate if member else 0, policy.basic_rate)
+	return frappe._dict(rate=rate if policy.basic else 0.0, basic=policy.basic, policy=policy)
 
 
 # --- figures -------------------------------------------------------------------------------------
-
-
-def collected_amounts(contracts: Iterable[str], base: bool = True) -> dict[str, float]:
-	"""What customers have paid per contract (its submitted receivables' received amounts), in company
-	currency (``base``) or in the contract's currency."""
-	contracts = sorted({c for c in contracts if c})
-	if not contracts:
-		return {}
-	receivable = frappe.qb.DocType("Sales Receivable")
-	amount = receivable.received_amount * receivable.exchange_rate if base else receivable.received_amount
-	rows = (
-		frappe.qb.from_(receivable)
-		.select(receivable.sales_contract, Sum(amount))
-		.where(receivable.sales_contract.isin(contracts) & (receivable.docstatus == 1))
-		.groupby(receivable.sales_contract)
-		.run()
-	)
-	return {contract: flt(total, 2) for contract, total in rows}
 
 
 def signed_contracts(from_date, to_date, sales_person: str | None = None) -> list[frappe._dict]:
@@ -163,14 +172,16 @@ def update_basic_commission(contract) -> None:
 
 
 def make_basic_commission(contract) -> str | None:
-	"""The signed contract's Basic commission for its salesperson, submitted (accrued) at once."""
+	"""The signed contract's Basic commission for its salesperson, drafted for approval."""
 	if not contract.sales_person:
 		return None
 	existing = basic_commissions(contract.name)
 	if existing:
 		return existing[0]
 	department = contract.sales_department or department_of(contract.sales_person)
-	basis, _tiers = department_policy(department)
+	policy = department_policy(department)
+	if not policy.basic:
+		return None
 	doc = frappe.get_doc(
 		{
 			"doctype": SPC,
@@ -183,15 +194,13 @@ def make_basic_commission(contract) -> str | None:
 			"contract_type": contract.contract_type,
 			"contract_amount": contract.base_grand_total,
 			"currency": company_currency(),
-			"commission_basis": basis,
-			"commission_rate": rules.basic_rate(
-				contract.commission_rate, member_rate(contract.sales_person, department)
-			),
+			"commission_basis": policy.basis,
+			# the contract's rate: the policy's, or another one a director approved on the contract
+			"commission_rate": contract.commission_rate,
 		}
 	)
-	doc.flags.ignore_permissions = True  # the salesperson signs; the system accrues on their behalf
-	doc.insert()
-	doc.submit()
+	doc.flags.ignore_permissions = True  # the salesperson signs; the system drafts on their behalf
+	doc.insert()  # a draft: a Sales Manager or Director approves it (Salesperson Commission Workflow)
 	return doc.name
 
 
@@ -214,7 +223,7 @@ def generate_salesperson_commissions(commission_type: str, from_date, to_date) -
 	A second run for the same salesperson, type and period updates the draft; a submitted one is left
 	alone and reported under ``skipped``.
 	"""
-	_require_role(GENERATORS, _("Generating salesperson commissions"))
+	require_role(COMMISSION_GENERATORS, _("Generating salesperson commissions"))
 	if commission_type not in rules.PERIODIC_TYPES:
 		frappe.throw(
 			_("Commission Type must be one of {0}, not {1}").format(
@@ -235,8 +244,13 @@ def generate_salesperson_commissions(commission_type: str, from_date, to_date) -
 			contracts[row.sales_person].append(row)
 	targets = plan_targets(list(contracts), from_date, to_date)
 
-	result = {"created": [], "updated": [], "skipped": []}
+	result = {"created": [], "updated": [], "skipped": [], "not_in_policy": []}
 	for person, rows in contracts.items():
+		department = department_of(person) or rows[0].sales_department
+		policy = department_policy(department)
+		if policy.periodic_type and policy.periodic_type != commission_type:
+			result["not_in_policy"].append(person)  # the department pays another periodic type
+			continue
 		existing = frappe.get_all(
 			SPC,
 			filters={
@@ -252,12 +266,18 @@ def generate_salesperson_commissions(commission_type: str, from_date, to_date) -
 		if existing and existing[0].docstatus == 1:
 			result["skipped"].append(existing[0].name)
 			continue
-		doc = frappe.get_doc(SPC, existing[0].name, for_update=True) if existing else frappe.new_doc(SPC)
-		department = department_of(person) or rows[0].sales_department
-		basis, tiers = department_policy(department)
+		own = existing[0].name if existing else None
+		refuse_overlap(person, commission_type, from_date, to_date, exclude=own)
+		paid = in_periodic_commissions([row.name for row in rows], exclude=own)
+		rows = [row for row in rows if row.name not in paid]  # a contract is paid by one periodic run only
+		if not rows:
+			continue
+		doc = frappe.get_doc(SPC, own, for_update=True) if own else frappe.new_doc(SPC)
 		target = rules.target_for_period(targets.get(person, []), from_date, to_date)
 		actual = sum(flt(row.base_grand_total) for row in rows)
 		achievement = rules.achievement(actual, target) if target is not None else None
+		member = member_row(person, department)
+		basic_rates = basic_rates_of([row.name for row in rows]) if policy.scheme == rules.TOP_UP else {}
 		doc.update(
 			{
 				"commission_name": _("{0} commission {1} – {2}").format(
@@ -270,10 +290,12 @@ def generate_salesperson_commissions(commission_type: str, from_date, to_date) -
 				"from_date": from_date,
 				"to_date": to_date,
 				"currency": company_currency(),
-				"commission_basis": basis,
+				"commission_basis": policy.basis,
 				"target_amount": target or 0,
 				"achievement": achievement or 0,
-				"commission_rate": rules.period_rate(tiers, achievement, member_rate(person, department)),
+				"commission_rate": rules.period_rate(
+					policy.tiers, achievement, member.commission_rate if member else 0
+				),
 			}
 		)
 		doc.set(
@@ -283,6 +305,7 @@ def generate_salesperson_commissions(commission_type: str, from_date, to_date) -
 					"sales_contract": row.name,
 					"contract_type": row.contract_type,
 					"contract_amount": row.base_grand_total,
+					"basic_rate": basic_rates.get(row.name, 0),
 				}
 				for row in rows
 			],
@@ -293,21 +316,80 @@ def generate_salesperson_commissions(commission_type: str, from_date, to_date) -
 	return result
 
 
+def refuse_overlap(person: str, commission_type: str, from_date, to_date, exclude: str | None = None):
+	"""A salesperson's periodic commissions of one type never cover a day twice: a period that overlaps
+	another (draft or approved) one's, the very same period included, is refused, naming it. A re-run of
+	the generator updates its own draft (``exclude``) instead."""
+	others = frappe.get_all(
+		SPC,
+		filters={
+			"sales_person": person,
+			"commission_type": commission_type,
+			"docstatus": ["<", 2],
+			"from_date": ["<=", to_date],
+			"to_date": [">=", from_date],
+			"name": ["!=", exclude or ""],
+		},
+		fields=["name", "from_date", "to_date"],
+	)
+	clash = others
+	if clash:
+		frappe.throw(
+			_("{0} {1} commission of {2} for {3} – {4} overlaps {5} ({6} – {7})").format(
+				_(SPC),
+				_(commission_type),
+				person,
+				from_date,
+				to_date,
+				clash[0].name,
+				clash[0].from_date,
+				clash[0].to_date,
+			),
+			title=_("Overlapping Period"),
+		)
+
+
+def in_periodic_commissions(contracts: list[str], exclude: str | None = None) -> dict[str, str]:
+	"""Contracts already in a (draft or approved) periodic commission other than ``exclude``: contract →
+	that commission."""
+	if not contracts:
+		return {}
+	detail = frappe.qb.DocType("Salesperson Commission Detail")
+	commission = frappe.qb.DocType(SPC)
+	rows = (
+		frappe.qb.from_(detail)
+		.join(commission)
+		.on(commission.name == detail.parent)
+		.select(detail.sales_contract, commission.name)
+		.where(
+			(detail.parenttype == SPC)
+			& detail.sales_contract.isin(contracts)
+			& (commission.docstatus < 2)
+			& (commission.name != (exclude or ""))
+		)
+		.run()
+	)
+	return dict(rows)
+
+
+def basic_rates_of(contracts: list[str]) -> dict[str, float]:
+	"""The rate of each contract's (draft or approved) Basic commission."""
+	if not contracts:
+		return {}
+	rows = frappe.get_all(
+		SPC,
+		filters={"commission_type": "Basic", "sales_contract": ["in", contracts], "docstatus": ["<", 2]},
+		fields=["sales_contract", "commission_rate"],
+	)
+	return {row.sales_contract: flt(row.commission_rate) for row in rows}
+
+
 def managed_sales_people() -> set[str] | None:
 	"""Whose commissions the user may generate: everyone (``None``) for finance, else the members of the
 	departments the Sales Manager manages."""
-	if {"Accounts User", "System Manager"} & set(frappe.get_roles()):
+	if has_role({"Accounts User", "System Manager"}):
 		return None
-	departments = frappe.get_all("Sales Department", filters={"manager": frappe.session.user}, pluck="name")
-	if not departments:
-		return set()
-	return set(
-		frappe.get_all(
-			"Sales Department Member",
-			filters={"parent": ["in", departments], "parenttype": "Sales Department"},
-			pluck="user",
-		)
-	)
+	return set(department_members(managed_departments(frappe.session.user), active_only=False))
 
 
 def run_monthly_commission_job() -> None:
@@ -318,46 +400,12 @@ def run_monthly_commission_job() -> None:
 	generate_salesperson_commissions("Monthly", start, end)
 
 
-# --- collections ---------------------------------------------------------------------------------
-
-
-def update_collected_commissions(contracts: Iterable[str]) -> None:
-	"""A receipt was submitted or cancelled: move the Collected Amount commissions of its contracts and
-	the customer commissions' paid amounts."""
-	contracts = sorted({c for c in contracts if c})
-	if not contracts:
-		return
-	commission = frappe.qb.DocType(SPC)
-	detail = frappe.qb.DocType("Salesperson Commission Detail")
-	open_collected = (commission.docstatus < 2) & (commission.commission_basis == rules.COLLECTED_AMOUNT)
-	basic = (
-		frappe.qb.from_(commission)
-		.select(commission.name)
-		.where(open_collected & commission.sales_contract.isin(contracts))
-	)
-	periodic = (
-		frappe.qb.from_(detail)
-		.join(commission)
-		.on(commission.name == detail.parent)
-		.select(commission.name)
-		.where(open_collected & (detail.parenttype == SPC) & detail.sales_contract.isin(contracts))
-	)
-	names = set(basic.run(pluck=True)) | set(periodic.run(pluck=True))
-	for name in sorted(names):  # in name order, so that concurrent receipts lock in the same order
-		frappe.get_doc(SPC, name, for_update=True).update_collected()
-
-	for name in frappe.get_all(
-		"Customer Commission", filters={"sales_contract": ["in", contracts]}, pluck="name", order_by="name"
-	):
-		frappe.get_doc("Customer Commission", name, for_update=True).update_customer_paid()
-
-
 # --- payouts -------------------------------------------------------------------------------------
 
 
 def pay_salesperson_commissions(names: list[str]) -> list[dict]:
 	"""Pay the outstanding amount of each accrued commission; already paid ones are reported as such."""
-	_require_role(PAYERS, _("Paying salesperson commissions"))
+	require_role(COMMISSION_PAYERS, _("Paying salesperson commissions"))
 	if not names:
 		frappe.throw(_("Choose at least one commission to pay"))
 	result = []
@@ -367,7 +415,9 @@ def pay_salesperson_commissions(names: list[str]) -> list[dict]:
 		doc = frappe.get_doc(SPC, name, for_update=True)
 		doc.check_permission("write")
 		if doc.docstatus != 1:
-			throw(doc, _("only an accrued (submitted) commission can be paid"), "status")
+			throw(
+				doc, _("only an approved commission can be paid (it is {0})").format(_(doc.status)), "status"
+			)
 		due = rules.outstanding(doc.accrued_amount, doc.paid_amount)
 		if due > 0:
 			doc.paid_amount = flt(doc.paid_amount) + due

@@ -13,6 +13,7 @@ from frappe import _
 from frappe.utils import cstr, now_datetime, strip_html_tags
 
 from sales_crm.flows import leads as lead_flow
+from sales_crm.org import department_members
 
 MAX_ROWS = 1000
 # What the marketing subsystem's customer file may set; statuses and owners move only through the flow.
@@ -109,10 +110,7 @@ def rule_name(department: str) -> str:
 
 
 def active_members(department: str) -> list[str]:
-	doc = frappe.get_doc("Sales Department", department)
-	return [
-		row.user for row in doc.members if row.is_active and frappe.db.get_value("User", row.user, "enabled")
-	]
+	return department_members([department])
 
 
 def setup_assignment_rule(department: str, enable: bool | int = False) -> str | None:

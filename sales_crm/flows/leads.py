@@ -7,10 +7,9 @@ from frappe.query_builder.functions import Lower, Trim
 from frappe.utils import cstr, now_datetime
 
 from sales_crm.constants import STANDARD_METHOD
-from sales_crm.utils import department_of, get_settings
+from sales_crm.org import ASSIGNERS, department_of, has_role
+from sales_crm.utils import get_settings
 from sales_crm.validation import throw
-
-ASSIGNERS = {"Sales Manager", "Sales Director", "System Manager"}
 
 
 def normalized_keys(company_name=None, phone=None, mobile=None, email=None) -> dict:
@@ -64,7 +63,7 @@ def find_duplicate(lead) -> tuple[str, str] | None:
 
 
 def can_assign(user: str | None = None) -> bool:
-	return bool(ASSIGNERS & set(frappe.get_roles(user)))
+	return has_role(ASSIGNERS, user)
 
 
 def assign_leads(leads: list[str], sales_person: str) -> list[str]:
@@ -75,7 +74,7 @@ def assign_leads(leads: list[str], sales_person: str) -> list[str]:
 		frappe.throw(_("Choose at least one lead to assign"))
 	if not frappe.db.exists("User", {"name": sales_person, "enabled": 1}):
 		frappe.throw(_("Sales Person {0} is not an active user").format(frappe.bold(sales_person)))
-	if "Sales User" not in frappe.get_roles(sales_person):
+	if not has_role({"Sales User"}, sales_person):
 		frappe.throw(_("{0} does not have the Sales User role").format(frappe.bold(sales_person)))
 
 	from frappe.desk.form.assign_to import add as add_assignment

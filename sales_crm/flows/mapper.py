@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import flt
 
+from sales_crm import chain
 from sales_crm.rules.fulfilment import remaining
 
 ITEM_FIELDS = [
@@ -97,9 +98,7 @@ def _source(
 
 
 def make_contract(source_name: str, target_doc=None):
-	from sales_crm.sales_crm.doctype.sales_contract.sales_contract import contracted_qty
-
-	done = contracted_qty(source_name)
+	done = chain.taken("contracted", source_name)
 	source = _source(
 		"Sales Quotation",
 		source_name,
@@ -133,9 +132,7 @@ def make_order(source_name: str, target_doc=None):
 
 
 def _order_from_contract(source_name: str, target_doc=None):
-	from sales_crm.sales_crm.doctype.sales_contract.sales_contract import ordered_qty
-
-	done = ordered_qty(source_name)
+	done = chain.taken("ordered", source_name)
 	source = _source(
 		"Sales Contract",
 		source_name,

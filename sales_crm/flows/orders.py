@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, nowdate
 
+from sales_crm import chain
 from sales_crm.rules.fulfilment import check_take, remaining
 from sales_crm.rules.receivables import remaining_to_invoice
 from sales_crm.validation import throw, throw_problems
@@ -46,7 +47,8 @@ def deliver_order(name: str, items: dict | None = None) -> dict:
 	for row_name, qty in wanted.items():
 		row = rows[row_name]
 		row.db_set("delivered_qty", flt(row.delivered_qty) + flt(qty), update_modified=False)
-	order.update_delivered()
+	chain.refresh_delivered(order.name)
+	order.reload()
 	order.add_comment(
 		"Info",
 		_("Delivered: {0}").format(

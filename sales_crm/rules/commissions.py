@@ -16,6 +16,9 @@ from sales_crm.rules.pricing import round_to, to_decimal
 CONTRACT_AMOUNT = "Contract Amount"
 COLLECTED_AMOUNT = "Collected Amount"
 PERIODIC_TYPES = ("Monthly", "Quarterly", "Half-Yearly", "Annual")
+# How a department's periodic commission relates to its Basic one (Sales Department.periodic_scheme).
+TIERED_BONUS = "Tiered Bonus"  # the tier rate on the period's contracts, on top of their Basic commissions
+TOP_UP = "Top-up to Tier Rate"  # the tier rate less the Basic rate each contract already earned
 
 
 def accrual(base_amount: object, rate: object) -> float:
@@ -105,6 +108,7 @@ class ContractLine:
 	sales_contract: str
 	contract_amount: float
 	collected_amount: float = 0
+	basic_rate: float = 0  # under TOP_UP: the Basic rate the contract already earned, deducted
 
 
 @dataclass(frozen=True)
@@ -124,18 +128,33 @@ class PeriodCommission:
 
 
 def period_commission(contracts: Iterable[ContractLine], basis: str, rate: object) -> PeriodCommission:
-	"""One line per contract and the totals: accrued = total base × rate (each line rounded on its own)."""
+	"""One line per contract and the totals: accrued = total base × rate (each line rounded on its own).
+
+	A line with a ``basic_rate`` (the TOP_UP scheme) earns only ``rate − basic_rate`` (never below 0), and
+	the accrued amount is then the sum of the lines."""
 	lines = []
+	topped_up = False
 	for contract in contracts:
 		base = base_amount(basis, contract.contract_amount, contract.collected_amount)
+		line_rate = max(to_decimal(rate) - to_decimal(contract.basic_rate or 0), Decimal(0))
+		topped_up = topped_up or bool(contract.basic_rate)
 		lines.append(
 			CommissionLine(
-				contract.sales_contract, round_to(contract.contract_amount), base, accrual(base, rate)
+				contract.sales_contract, round_to(contract.contract_amount), base, accrual(base, line_rate)
 			)
 		)
 	total_contract = round_to(sum((to_decimal(line.contract_amount) for line in lines), Decimal(0)))
 	total_base = round_to(sum((to_decimal(line.base_amount) for line in lines), Decimal(0)))
-	return PeriodCommission(lines, total_contract, total_base, accrual(total_base, rate))
+	if topped_up:
+		accrued = round_to(sum((to_decimal(line.commission_amount) for line in lines), Decimal(0)))
+	else:
+		accrued = accrual(total_base, rate)
+	return PeriodCommission(lines, total_contract, total_base, accrued)
+
+
+def periods_overlap(start_a: date, end_a: date, start_b: date, end_b: date) -> bool:
+	"""Two closed date ranges share at least one day."""
+	return start_a <= end_b and start_b <= end_a
 
 
 def payment_problem(paid_amount: object, accrued_amount: object) -> str | None:

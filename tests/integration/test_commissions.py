@@ -20,7 +20,9 @@ def as_user(user):
 	frappe.set_user(user)
 
 
-def sign_contract(sales_person, qty, rate, signed_on="2026-03-10", tax_rate=0, commission_rate=0):
+def sign_contract(
+	sales_person, qty, rate, signed_on="2026-03-10", tax_rate=0, commission_rate=0, approve=True
+):
 	"""A contract of ``qty × rate`` (plus tax) signed (submitted) by the salesperson on ``signed_on``."""
 	as_user("Administrator")  # products and customers are masters the salesperson does not create
 	contract = selling_doc(
@@ -31,9 +33,24 @@ def sign_contract(sales_person, qty, rate, signed_on="2026-03-10", tax_rate=0, c
 		signed_on=signed_on,
 		commission_rate=commission_rate,
 	)
+	contract = frappe.get_doc("Sales Contract", contract.name)
+	if contract.needs_approval:
+		# a rate other than the department's policy: the director approves it before the signature
+		as_user(sales_person)
+		contract = apply_workflow(contract, "Request Approval")
+		as_user("Administrator")
+		contract = apply_workflow(contract, "Approve")
 	as_user(sales_person)
 	contract = frappe.get_doc("Sales Contract", contract.name)
 	contract.submit()
+	if approve:
+		# its Basic commission is drafted; the manager approves it (Salesperson Commission Workflow)
+		as_user("Administrator")
+		for name in frappe.get_all(
+			SPC, filters={"sales_contract": contract.name, "docstatus": 0}, pluck="name"
+		):
+			apply_workflow(frappe.get_doc(SPC, name), "Approve")
+		as_user(sales_person)
 	return contract
 
 
@@ -131,7 +148,7 @@ def test_monthly_commissions_generated_once_per_salesperson(team):
 	stranger = sales_team()
 	as_user(stranger.manager)
 	theirs = api.generate_salesperson_commissions("Monthly", "2026-03-01", "2026-03-31")
-	assert theirs == {"created": [], "updated": [], "skipped": []}
+	assert theirs == {"created": [], "updated": [], "skipped": [], "not_in_policy": []}
 
 	as_user(team.manager)
 	result = api.generate_salesperson_commissions("Monthly", "2026-03-01", "2026-03-31")
@@ -166,8 +183,11 @@ def test_monthly_commissions_generated_once_per_salesperson(team):
 	count = frappe.db.count(SPC, {"sales_person": team.sales, "commission_type": "Monthly"})
 	assert count == 1
 
-	# once accrued (submitted), a rerun leaves it alone
+	# approval is the manager's (finance pays, it does not approve); once approved, a rerun leaves it alone
 	as_user(team.accounts)
+	with pytest.raises(frappe.PermissionError, match="Approving"):
+		frappe.get_doc(SPC, ours[team.sales]).submit()
+	as_user(team.manager)
 	frappe.get_doc(SPC, ours[team.sales]).submit()
 	as_user(team.manager)
 	third = api.generate_salesperson_commissions("Monthly", "2026-03-01", "2026-03-31")

@@ -22,6 +22,7 @@ def race(bench, site):
 		sales=make_user(f"race-sales-{tag}@example.com", "Sales User"),
 		manager=make_user(f"race-manager-{tag}@example.com", "Sales User", "Sales Manager"),
 		accounts=make_user(f"race-accounts-{tag}@example.com", "Accounts User"),
+		director=make_user(f"race-director-{tag}@example.com", "Sales User", "Sales Director"),
 	)
 	for user in users.values():
 		update_password(user, PASSWORD)
@@ -50,7 +51,8 @@ def at_once(*calls):
 	return results
 
 
-def submitted_order(client, product, qty=100):
+def submitted_order(client, product, director: str, qty=100):
+	"""A direct order (no contract or quotation): the salesperson drafts it, a director signs it."""
 	customer = client.insert({"doctype": "Sales Customer", "customer_name": f"Race {random_string(6)}"})
 	order = client.insert(
 		{
@@ -60,7 +62,8 @@ def submitted_order(client, product, qty=100):
 			"items": [{"product": product, "qty": qty, "price_list_rate": 100}],
 		}
 	)
-	assert client.submit("Customer Order", order["name"]).ok
+	director = client.server.session(director, PASSWORD)
+	assert director.submit("Customer Order", order["name"]).ok
 	return order["name"]
 
 
@@ -68,7 +71,7 @@ def test_fifty_receipt_pairs_on_the_same_receivables(race):
 	users, srv = race.users, race.server
 	sales = srv.session(users.sales, PASSWORD)
 	accounts = [srv.session(users.accounts, PASSWORD) for _ in range(2)]
-	order = submitted_order(sales, race.product, qty=1000)
+	order = submitted_order(sales, race.product, race.users.director, qty=1000)
 	pairs, one_winner = 50, 0
 	for i in range(pairs):
 		receivable = accounts[0].ok(
@@ -95,7 +98,7 @@ def test_fifty_receipt_pairs_on_the_same_receivables(race):
 
 def test_invoice_order_with_the_same_number_at_once(race):
 	users, srv = race.users, race.server
-	order = submitted_order(srv.session(users.sales, PASSWORD), race.product)
+	order = submitted_order(srv.session(users.sales, PASSWORD), race.product, users.director)
 	clients = [srv.session(users.accounts, PASSWORD) for _ in range(4)]
 	for round_ in range(5):
 		results = at_once(
@@ -119,7 +122,7 @@ def test_invoice_order_with_the_same_number_at_once(race):
 
 def test_invoice_order_with_different_numbers_never_exceeds_the_order(race):
 	users, srv = race.users, race.server
-	order = submitted_order(srv.session(users.sales, PASSWORD), race.product, qty=10)  # 1,000
+	order = submitted_order(srv.session(users.sales, PASSWORD), race.product, users.director, qty=10)  # 1,000
 	clients = [srv.session(users.accounts, PASSWORD) for _ in range(6)]
 	results = at_once(
 		*(

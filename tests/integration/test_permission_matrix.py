@@ -66,7 +66,9 @@ EXPECTED = {
 		"report": FINANCE_READ,
 		"create": SALES,
 		"write": IN_SCOPE,
-		"submit": IN_SCOPE,
+		# a contract with no quotation behind it: signed by a director only (the others request approval)
+		"submit": {"director"},
+		"workflow": {"owner", "manager", "director"},
 		"cancel": {"manager", "director"},
 		"delete": {"manager", "director"},
 	},
@@ -76,7 +78,9 @@ EXPECTED = {
 		"report": FINANCE_READ,
 		"create": SALES,
 		"write": IN_SCOPE,
-		"submit": IN_SCOPE,
+		# a direct order (no contract, no quotation): confirmed by a director only
+		"submit": {"director"},
+		"workflow": {"owner", "manager", "director"},
 		"cancel": {"manager", "director"},
 		"delete": {"manager", "director"},
 	},
@@ -104,9 +108,10 @@ EXPECTED = {
 		"get": FINANCE_READ,
 		"report": FINANCE_READ,
 		"create": {"manager", "accounts"},
-		"write": {"manager", "accounts"},
-		"submit": {"accounts"},
-		"cancel": {"accounts"},
+		"write": {"manager", "director", "accounts"},
+		# approval (Salesperson Commission Workflow): the department's manager or a director
+		"submit": {"manager", "director"},
+		"cancel": {"director", "accounts"},
 		"delete": set(),
 	},
 	"Sales Plan": {
@@ -130,6 +135,12 @@ EXPECTED = {
 		"delete": {"accounts"},
 	},
 }
+# Counts and aggregates show exactly what the list shows: every reading operation, for every actor.
+AGGREGATES = ("count", "list_count", "group_by", "aggregate", "export", "print")
+for _ops in EXPECTED.values():
+	for _op in AGGREGATES:
+		_ops[_op] = _ops["list"]
+
 HARMLESS = {
 	"Sales Lead": "industry",
 	"Sales Customer": "industry",
@@ -144,6 +155,8 @@ HARMLESS = {
 	"Sales Plan": "plan_name",
 }
 WORKFLOW_ACTION = {
+	"Sales Contract": "Request Approval",
+	"Customer Order": "Request Approval",
 	"Sales Lead": "Mark Lost",
 	"Sales Quotation": "Approve",
 	"Customer Commission": "Request Approval",
@@ -220,11 +233,14 @@ class Records:
 				"sales_contract": self.make("Sales Contract", submit=True),
 				"commission_rate": 2,
 			}
+		# a salesperson's periodic commissions of one type never overlap: each record has its own year
+		self.periods = getattr(self, "periods", 0) + 1
+		year = 2100 + self.periods
 		return {
 			"commission_name": "Matrix",
 			"commission_type": "Monthly",
-			"from_date": "2026-11-01",
-			"to_date": "2026-11-30",
+			"from_date": f"{year}-11-01",
+			"to_date": f"{year}-11-30",
 			"commission_rate": 2,
 		}
 
@@ -307,7 +323,7 @@ def matrix(bench, site):
 def attempt(m, doctype, op, actor):
 	"""Whether ``actor`` may do ``op``: True (done), False (refused); any other answer fails the test."""
 	c, rec = m.clients[actor], m.records
-	if op in ("list", "get", "report", "write"):
+	if op in ("list", "get", "report", "write", *AGGREGATES):
 		name = rec.shared.setdefault(doctype, rec.make(doctype))
 	if op == "list":
 		r = c.http.get(
@@ -327,6 +343,8 @@ def attempt(m, doctype, op, actor):
 			},
 		)
 		return _read(r, lambda body: name in str(body.get("message")))  # compressed rows, or [] when none
+	if op in AGGREGATES:
+		return aggregate(c, doctype, op, name)
 	if op == "create":
 		r = c.http.post(
 			f"{c.base}/api/resource/{doctype}",
@@ -361,9 +379,56 @@ def attempt(m, doctype, op, actor):
 	raise AssertionError(op)
 
 
-def _read(r, found):
+def aggregate(c, doctype: str, op: str, name: str) -> bool:
+	"""Whether a count, aggregate, export or print lets the actor learn of the owner's record."""
+	by_name = frappe.as_json([[doctype, "name", "=", name]])
+	if op == "count":
+		r = c.http.post(
+			f"{c.base}/api/method/frappe.client.get_count", data={"doctype": doctype, "filters": by_name}
+		)
+		return _read(r, lambda body: body["message"] == 1)
+	if op == "list_count":
+		r = c.http.post(
+			f"{c.base}/api/method/frappe.desk.reportview.get_count",
+			data={"doctype": doctype, "filters": by_name},
+		)
+		return _read(r, lambda body: body["message"] == 1)
+	if op == "group_by":
+		r = c.http.post(
+			f"{c.base}/api/method/frappe.desk.listview.get_group_by_count",
+			data={"doctype": doctype, "current_filters": by_name, "field": "owner"},
+		)
+		return _read(r, lambda body: sum(row["count"] for row in body["message"]) == 1)
+	if op == "aggregate":
+		r = c.http.post(
+			f"{c.base}/api/method/frappe.client.get_list",
+			data={"doctype": doctype, "filters": by_name, "fields": frappe.as_json(["count(name) as n"])},
+		)
+		return _read(r, lambda body: body["message"][0]["n"] == 1)
+	if op == "export":
+		r = c.http.post(
+			f"{c.base}/api/method/frappe.desk.reportview.export_query",
+			data={
+				"doctype": doctype,
+				"file_format_type": "CSV",
+				"fields": frappe.as_json([f"`tab{doctype}`.`name`"]),
+				"filters": by_name,
+				"title": doctype,
+			},
+		)
+		return _read(r, lambda body: name in body, text=True)
+	if op == "print":
+		r = c.http.get(
+			f"{c.base}/api/method/frappe.www.printview.get_html_and_style",
+			params={"doc": doctype, "name": name},
+		)
+		return _read(r, lambda body: name in str((body.get("message") or {}).get("html")))
+	raise AssertionError(op)
+
+
+def _read(r, found, text: bool = False):
 	if r.status_code == 200:
-		return bool(found(r.json()))
+		return bool(found(r.text if text else r.json()))
 	assert r.status_code == 403, f"unexpected {r.status_code}: {r.text[:300]}"
 	return False
 

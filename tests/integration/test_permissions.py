@@ -5,7 +5,7 @@ import pytest
 from factories import make_customer, make_department, make_product, make_user
 from frappe.desk.search import search_link
 
-from sales_crm.permissions import criterion
+from sales_crm.reporting import visible as report_scope
 
 
 @pytest.fixture
@@ -132,6 +132,24 @@ def test_report_criterion_matches_the_list(org):
 	own_b1 = lead(org, org.b1, org.dept_b).name
 	table = frappe.qb.DocType("Sales Lead")
 	query = frappe.qb.from_(table).select(table.name).where(table.name.isin([unassigned_a, own_b1]))
-	condition = criterion(table, "Sales Lead", org.a1)
+	condition = report_scope(table, "Sales Lead", org.a1)
 	assert {r[0] for r in query.where(condition).run()} == {unassigned_a}
-	assert criterion(table, "Sales Lead", org.director) is None
+	assert report_scope(table, "Sales Lead", org.director) is None
+
+
+def test_reports_follow_user_permissions(org):
+	"""A User Permission narrows the list, and the reports' scope with it (no report sees wider)."""
+	from frappe.permissions import add_user_permission
+
+	own_a = lead(org, org.a1, org.dept_a).name
+	other = frappe.get_doc(
+		{"doctype": "Sales Department", "department_name": f"UP {frappe.generate_hash(length=6)}"}
+	).insert(ignore_permissions=True)
+	own_other = lead(org, org.a1, other.name).name
+	add_user_permission("Sales Department", org.dept_a, org.a1, applicable_for="Sales Lead")
+	frappe.set_user(org.a1)
+	listed = set(frappe.get_list("Sales Lead", filters={"name": ["in", [own_a, own_other]]}, pluck="name"))
+	table = frappe.qb.DocType("Sales Lead")
+	query = frappe.qb.from_(table).select(table.name).where(table.name.isin([own_a, own_other]))
+	reported = {r[0] for r in query.where(report_scope(table, "Sales Lead")).run()}
+	assert listed == reported == {own_a}

@@ -102,9 +102,10 @@ def test_the_whole_flow(team):
 	assert quotation.status == "Accepted"
 
 	# the contract is signed: the opportunity is won
+	# at the department policy's commission rate: the salesperson signs without a director
 	contract = frappe.get_doc(api.make_contract(quotation.name))
-	contract.commission_rate = 3
 	contract.insert()
+	assert (contract.commission_rate, contract.needs_approval) == (2, 0)
 	contract.submit()
 	assert contract.status == "Signed" and contract.grand_total == 1243
 	opportunity.reload()

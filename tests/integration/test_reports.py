@@ -78,6 +78,11 @@ def order_for(quotation):
 	contract = frappe.get_doc(api.make_contract(quotation.name))
 	contract.insert()
 	contract.submit()
+	# its Basic commission is drafted for approval: approved here (Salesperson Commission Workflow)
+	for name in frappe.get_all(
+		"Salesperson Commission", filters={"sales_contract": contract.name, "docstatus": 0}, pluck="name"
+	):
+		frappe.get_doc("Salesperson Commission", name).submit()
 	order = frappe.get_doc(api.make_order(contract.name))
 	order.insert()
 	order.submit()

@@ -117,3 +117,37 @@ def test_payment_rules():
 def test_customer_commission_amount():
 	assert customer_commission_amount("Sales Amount", 5, 10000, 4000) == 500
 	assert customer_commission_amount("Paid Amount", 5, 10000, 4000) == 200
+
+
+def test_top_up_deducts_each_contracts_basic_rate():
+	from sales_crm.rules.commissions import ContractLine, period_commission
+
+	figures = period_commission(
+		[
+			ContractLine("C1", 1000, basic_rate=3),
+			ContractLine("C2", 500, basic_rate=0),
+			ContractLine("C3", 100, basic_rate=9),
+		],
+		"Contract Amount",
+		5,
+	)
+	assert [line.commission_amount for line in figures.lines] == [20.0, 25.0, 0.0]
+	assert figures.accrued_amount == 45.0 and figures.base_amount == 1600.0
+
+
+def test_tiered_bonus_keeps_one_rounding_on_the_total():
+	from sales_crm.rules.commissions import ContractLine, period_commission
+
+	figures = period_commission([ContractLine("C1", 0.33), ContractLine("C2", 0.33)], "Contract Amount", 50)
+	assert figures.accrued_amount == 0.33  # 0.66 × 50 %, not 0.17 + 0.17
+
+
+def test_periods_overlap():
+	from datetime import date
+
+	from sales_crm.rules.commissions import periods_overlap
+
+	jan = (date(2026, 1, 1), date(2026, 1, 31))
+	assert periods_overlap(*jan, date(2026, 1, 31), date(2026, 3, 31))
+	assert not periods_overlap(*jan, date(2026, 2, 1), date(2026, 2, 28))
+	assert periods_overlap(*jan, *jan)

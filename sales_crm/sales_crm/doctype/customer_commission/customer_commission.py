@@ -6,12 +6,27 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate
 
+from sales_crm import chain
 from sales_crm.rules.commissions import customer_commission_amount, payment_problem
 from sales_crm.rules.pricing import check_non_negative, check_percent
 from sales_crm.validation import throw, throw_problems
 
 # The workflow's states before the Sales Director approves: nothing can be paid yet.
 UNAPPROVED = ("Drafting", "Under Approval")
+# Once sent for approval, the terms are what the director approves: only a return to Drafting (Request
+# Changes) opens them again; a change after approval is a new commission through the workflow.
+FROZEN_IN = ("Under Approval", "Executing", "Closed")
+TERMS = (
+	"sales_contract",
+	"customer",
+	"commission_basis",
+	"commission_rate",
+	"from_date",
+	"to_date",
+	"sales_person",
+	"contact_person",
+	"commission_name",
+)
 
 
 class CustomerCommission(Document):
@@ -43,6 +58,7 @@ class CustomerCommission(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		self.validate_frozen_terms()
 		self.set_missing_values()
 		self.validate_numbers()
 		self.validate_dates()
@@ -66,10 +82,23 @@ class CustomerCommission(Document):
 		self.sales_department = self.sales_department or contract.sales_department
 		self.customer_paid_amount = self.paid_by_customer()
 
-	def paid_by_customer(self) -> float:
-		from sales_crm.flows.commissions import collected_amounts
+	def validate_frozen_terms(self):
+		before = self.get_doc_before_save()
+		if not before or before.status not in FROZEN_IN:
+			return
+		changed = [f for f in TERMS if self.meta.has_field(f) and _differs(self.get(f), before.get(f))]
+		if changed:
+			throw(
+				self,
+				_("is {0}: its terms are frozen ({1}); create a new commission for the change").format(
+					_(before.status), ", ".join(_(self.meta.get_label(f)) for f in changed)
+				),
+				changed[0],
+				title=_("Approved Commission"),
+			)
 
-		return collected_amounts([self.sales_contract], base=False).get(self.sales_contract, 0)
+	def paid_by_customer(self) -> float:
+		return chain.collected([self.sales_contract], base=False).get(self.sales_contract, 0)
 
 	def validate_numbers(self):
 		problems = [
@@ -120,3 +149,9 @@ class CustomerCommission(Document):
 			{"customer_paid_amount": self.customer_paid_amount, "commission_amount": self.commission_amount},
 			update_modified=False,
 		)
+
+
+def _differs(value, before) -> bool:
+	if isinstance(value, int | float) or isinstance(before, int | float):
+		return abs(flt(value) - flt(before)) > 1e-9
+	return str(value or "") != str(before or "")

@@ -4,17 +4,15 @@
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Sum
-from frappe.utils import flt
 
-from sales_crm.controllers.selling import SellingController
-from sales_crm.rules.fulfilment import check_take, percent_done
-from sales_crm.rules.receivables import invoiced_qty
-from sales_crm.rules.status import order_status, percent
+from sales_crm import chain
+from sales_crm.controllers.selling import ApprovedSellingController
+from sales_crm.rules.fulfilment import check_take
+from sales_crm.rules.status import order_status
 from sales_crm.validation import throw, throw_problems
 
 
-class CustomerOrder(SellingController):
+class CustomerOrder(ApprovedSellingController):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -72,6 +70,7 @@ class CustomerOrder(SellingController):
 		self.set_missing_values()
 		self.validate_source()
 		self.calculate_totals()
+		self.set_approval()
 		self.set_status()
 
 	def validate_source(self):
@@ -117,9 +116,7 @@ class CustomerOrder(SellingController):
 
 	def validate_quantities(self, contract, link_field: str):
 		"""No row may take more than the contract row has left (other submitted orders counted)."""
-		from sales_crm.sales_crm.doctype.sales_contract.sales_contract import ordered_qty
-
-		ordered = ordered_qty(contract.name, exclude=self.name)
+		ordered = chain.taken("ordered", contract.name, exclude=self.name)
 		rows = {row.name: row for row in contract.items}
 		problems = []
 		for row in self.items:
@@ -143,9 +140,45 @@ class CustomerOrder(SellingController):
 		if update:
 			self.db_set("status", self.status, update_modified=False)
 
+	def approval_source(self):
+		"""An order of a signed contract copies it exactly (``validate_contract_terms``); one made straight
+		from a quotation is checked against it; a direct order has nothing approved behind it."""
+		if self.sales_contract:
+			return frappe.get_doc("Sales Contract", self.sales_contract), None
+		if self.quotation:
+			return frappe.get_doc("Sales Quotation", self.quotation), chain.copy_of(
+				"Customer Order", "Sales Quotation"
+			)
+		return None, None
+
+	def set_approval(self):
+		if self.sales_contract:
+			self.validate_contract_terms()
+			self.keep_approval_fields()
+			self.needs_approval = 0
+			self.approval_reasons = None
+			return
+		super().set_approval()
+
+	def validate_contract_terms(self):
+		"""The contract is signed: its prices, discounts and tax are the order's, without exception."""
+		contract = frappe.get_doc("Sales Contract", self.sales_contract)
+		found = chain.drift(self, contract, chain.copy_of("Customer Order", "Sales Contract"))
+		if found:
+			self.approval_reasons = None
+			reasons = "; ".join(self.describe_reason(("drift", *item), contract) for item in found)
+			throw(self, _("must keep the signed contract's terms: {0}").format(reasons), "sales_contract")
+
+	def before_submit(self):
+		self.check_approval()
+		# under the contract's row lock: two orders submitted at once cannot both take what remains
+		chain.lock(self)
+		if self.sales_contract:
+			self.validate_quantities(frappe.get_doc("Sales Contract", self.sales_contract), "contract_item")
+
 	def on_submit(self):
 		self.set_status(update=True)
-		self.update_contract()
+		chain.roll_up(self)
 
 	def before_cancel(self):
 		receivables = frappe.get_all(
@@ -153,46 +186,14 @@ class CustomerOrder(SellingController):
 		)
 		if receivables:
 			throw(self, _("it has receivables; cancel them first: {0}").format(", ".join(receivables)))
+		chain.lock(self)
 
 	def on_cancel(self):
 		self.set_status(update=True)
-		self.update_contract()
+		chain.roll_up(self)
 
-	def update_contract(self):
-		if self.sales_contract:
-			contract = frappe.get_doc("Sales Contract", self.sales_contract, for_update=True)
-			if self.docstatus == 1:
-				# re-check under the contract's lock: two orders submitted at once cannot both take the rest
-				self.validate_quantities(contract, "contract_item")
-			contract.update_ordered()
 
-	def update_delivered(self):
-		self.db_set(
-			"per_delivered",
-			percent_done([(r.qty, r.delivered_qty) for r in self.items]),
-			update_modified=False,
-		)
-		self.set_status(update=True)
+def on_doctype_update():
+	from sales_crm.chain import add_indexes
 
-	def update_invoiced(self):
-		"""Invoiced amount, quantities and % from the submitted receivables (under the order's row lock)."""
-		receivable = frappe.qb.DocType("Sales Receivable")
-		rows = (
-			frappe.qb.from_(receivable)
-			.select(
-				Sum(receivable.total_amount),
-				Sum(receivable.received_amount),
-			)
-			.where((receivable.customer_order == self.name) & (receivable.docstatus == 1))
-			.for_update()
-			.run()
-		)
-		invoiced, received = (flt(v) for v in rows[0])
-		self.db_set("invoiced_amount", invoiced, update_modified=False)
-		for row in self.items:
-			row.db_set(
-				"invoiced_qty", invoiced_qty(row.qty, invoiced, self.grand_total), update_modified=False
-			)
-		self.db_set("per_invoiced", percent(invoiced, self.grand_total), update_modified=False)
-		self.db_set("per_collected", percent(received, self.grand_total), update_modified=False)
-		self.set_status(update=True)
+	add_indexes("Customer Order")

@@ -33,3 +33,9 @@ class CustomerOrderItem(Document):
 		uom: DF.Data | None
 	# end: auto-generated types
 	pass
+
+
+def on_doctype_update():
+	from sales_crm.chain import add_indexes
+
+	add_indexes("Customer Order Item")

@@ -4,18 +4,18 @@
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
-from sales_crm.controllers.selling import SellingController
-from sales_crm.flows.commissions import update_basic_commission
-from sales_crm.rules.fulfilment import check_take, percent_done
+from sales_crm import chain
+from sales_crm.controllers.selling import ApprovedSellingController
+from sales_crm.flows.commissions import policy_rate, update_basic_commission
+from sales_crm.rules.fulfilment import check_take
 from sales_crm.rules.pricing import check_percent
-from sales_crm.rules.status import contract_status, percent
+from sales_crm.rules.status import contract_status
 from sales_crm.validation import throw, throw_problems
 
 
-class SalesContract(SellingController):
+class SalesContract(ApprovedSellingController):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -66,6 +66,7 @@ class SalesContract(SellingController):
 		self.validate_against_quotation()
 		self.calculate_totals()
 		self.calculate_commission()
+		self.set_approval()
 		self.set_status()
 
 	def validate_against_quotation(self):
@@ -88,7 +89,7 @@ class SalesContract(SellingController):
 					fieldname,
 				)
 		self.opportunity = quotation.opportunity
-		contracted = contracted_qty(quotation.name, exclude=self.name)
+		contracted = chain.taken("contracted", quotation.name, exclude=self.name)
 		quoted = {row.name: row for row in quotation.items}
 		problems = []
 		for row in self.items:
@@ -101,8 +102,34 @@ class SalesContract(SellingController):
 		throw_problems(self, problems)
 
 	def calculate_commission(self):
+		"""The department's policy gives the rate (an empty rate takes it); any other rate is left to a
+		director (``set_approval``). ``total_commission``: what the Basic commission will accrue."""
 		throw_problems(self, [p for p in [check_percent("commission_rate", self.commission_rate)] if p])
-		self.total_commission = flt(flt(self.grand_total) * flt(self.commission_rate) / 100, 2)
+		policy = policy_rate(self.sales_person, self.sales_department)
+		self.policy_commission_rate = policy.rate
+		if self.commission_rate in (None, ""):
+			self.commission_rate = policy.rate
+		elif not flt(self.commission_rate) and self.docstatus == 0 and not self.get_doc_before_save():
+			self.commission_rate = policy.rate  # a new contract's unset (zero) rate
+		basic = flt(self.commission_rate) if policy.basic else 0
+		self.total_commission = flt(flt(self.grand_total) * basic / 100, 2)
+
+	def approval_source(self):
+		if not self.quotation:
+			return None, None
+		return frappe.get_doc("Sales Quotation", self.quotation), chain.copy_of(
+			"Sales Contract", "Sales Quotation"
+		)
+
+	def commission_rates(self):
+		return self.commission_rate, self.policy_commission_rate
+
+	def before_submit(self):
+		self.check_approval()
+		# the quotation (and opportunity) rows are locked: two contracts at once cannot both take the rest
+		chain.lock(self)
+		self.validate_against_quotation()
+		self.signed_on = self.signed_on or frappe.utils.today()
 
 	def set_status(self, update: bool = False):
 		self.status = contract_status(self.docstatus, self.per_ordered, self.per_collected)
@@ -111,7 +138,7 @@ class SalesContract(SellingController):
 
 	def on_submit(self):
 		self.set_status(update=True)
-		self.update_opportunity()
+		chain.roll_up(self)
 		update_basic_commission(self)
 
 	def before_cancel(self):
@@ -125,61 +152,15 @@ class SalesContract(SellingController):
 			throw(
 				self, _("cancel what is booked against it first: {0}").format(", ".join(orders + receivables))
 			)
+		chain.lock(self)
 
 	def on_cancel(self):
 		self.set_status(update=True)
-		self.update_opportunity()
+		chain.roll_up(self)
 		update_basic_commission(self)
 
-	def update_opportunity(self):
-		if self.opportunity:
-			frappe.get_doc("Sales Opportunity", self.opportunity, for_update=True).update_won()
 
-	def update_ordered(self):
-		"""Ordered quantities and % from the submitted orders; called under the contract's row lock."""
-		ordered = ordered_qty(self.name)
-		for row in self.items:
-			row.db_set("ordered_qty", ordered.get(row.name, 0), update_modified=False)
-		self.db_set(
-			"per_ordered", percent_done([(r.qty, r.ordered_qty) for r in self.items]), update_modified=False
-		)
-		self.set_status(update=True)
+def on_doctype_update():
+	from sales_crm.chain import add_indexes
 
-	def update_collected(self, received: float):
-		self.db_set("per_collected", percent(received, self.grand_total), update_modified=False)
-		self.set_status(update=True)
-
-
-def contracted_qty(quotation: str, exclude: str | None = None) -> dict[str, float]:
-	"""Quantity per quotation row already in submitted contracts."""
-	item = frappe.qb.DocType("Sales Contract Item")
-	contract = frappe.qb.DocType("Sales Contract")
-	query = (
-		frappe.qb.from_(item)
-		.join(contract)
-		.on(contract.name == item.parent)
-		.select(item.quotation_item, Sum(item.qty))
-		.where((contract.quotation == quotation) & (contract.docstatus == 1))
-		.groupby(item.quotation_item)
-	)
-	if exclude:
-		query = query.where(contract.name != exclude)
-	return {row: flt(qty) for row, qty in query.run()}
-
-
-def ordered_qty(contract: str, exclude: str | None = None) -> dict[str, float]:
-	"""Quantity per contract row already in submitted orders."""
-	item = frappe.qb.DocType("Customer Order Item")
-	order = frappe.qb.DocType("Customer Order")
-	query = (
-		frappe.qb.from_(item)
-		.join(order)
-		.on(order.name == item.parent)
-		.select(item.contract_item, Sum(item.qty))
-		.where((order.sales_contract == contract) & (order.docstatus == 1))
-		.groupby(item.contract_item)
-		.for_update()
-	)
-	if exclude:
-		query = query.where(order.name != exclude)
-	return {row: flt(qty) for row, qty in query.run()}
+	add_indexes("Sales Contract")

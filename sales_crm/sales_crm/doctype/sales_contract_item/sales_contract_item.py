@@ -31,3 +31,9 @@ class SalesContractItem(Document):
 		uom: DF.Data | None
 	# end: auto-generated types
 	pass
+
+
+def on_doctype_update():
+	from sales_crm.chain import add_indexes
+
+	add_indexes("Sales Contract Item")

@@ -7,7 +7,8 @@ from frappe.model.document import Document
 from frappe.utils import cstr, now_datetime
 
 from sales_crm.flows.leads import find_duplicate
-from sales_crm.utils import default_sales_person, department_of
+from sales_crm.org import department_of, has_role
+from sales_crm.utils import default_sales_person
 from sales_crm.validation import throw
 
 
@@ -60,7 +61,7 @@ class SalesLead(Document):
 	def set_missing_values(self):
 		if self.email:
 			self.email = cstr(self.email).strip().lower()
-		if self.is_new() and "Sales Manager" not in frappe.get_roles():
+		if self.is_new() and not has_role({"Sales Manager"}):
 			# a salesperson's own lead is personal; managers enter department leads
 			default_sales_person(self)
 		if self.sales_person and not self.sales_department:

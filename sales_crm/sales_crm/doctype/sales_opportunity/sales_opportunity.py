@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, cstr, flt, now_datetime
+from frappe.utils import cstr, flt, now_datetime
 
 from sales_crm.rules.pricing import check_non_negative, check_percent, item_values
 from sales_crm.utils import company_currency, default_sales_person
@@ -75,9 +75,16 @@ class SalesOpportunity(Document):
 			values = item_values(row.qty or 0, 0, 0, row.rate)
 			row.amount = values.amount
 			total += values.amount
+			throw_problems(self, [p for p in [check_non_negative("amount", row.amount, row.idx)] if p])
 		if not flt(self.expected_revenue) and total:
 			self.expected_revenue = total
 		self.base_expected_revenue = flt(flt(self.expected_revenue) * flt(self.exchange_rate), 2)
+		# computed figures must fit their columns too (a huge quantity × rate is refused, not a 500)
+		problems = [
+			check_non_negative("expected_revenue", self.expected_revenue),
+			check_non_negative("base_expected_revenue", self.base_expected_revenue),
+		]
+		throw_problems(self, [p for p in problems if p])
 
 	def stages(self) -> list:
 		return frappe.get_cached_doc("Sales Method", self.sales_method).stages
@@ -147,13 +154,11 @@ class SalesOpportunity(Document):
 		return False
 
 	def update_won(self):
-		"""Won amount and status from the signed contracts (called when a contract is signed or cancelled)."""
-		contracts = frappe.get_all(
-			"Sales Contract", filters={"opportunity": self.name, "docstatus": 1}, fields=["grand_total"]
-		)
-		self.won_amount = sum(flt(c.grand_total) for c in contracts)
+		"""Status and stage once a contract was signed or cancelled (``won_amount`` is the chain's roll-up
+		of the signed contracts, sales_crm/chain.py)."""
+		signed = frappe.db.exists("Sales Contract", {"opportunity": self.name, "docstatus": 1})
 		self.flags.from_contract = True
-		if contracts:
+		if signed:
 			self.move_to_stage("Contract Signing")
 			self.status = "Won"
 		elif self.status == "Won":

@@ -7,9 +7,8 @@ from frappe import _
 from frappe.utils import cint, now_datetime
 
 from sales_crm.controllers.selling import SellingController
+from sales_crm.org import APPROVERS, has_role
 from sales_crm.validation import throw
-
-APPROVERS = {"Sales Director", "System Manager"}
 
 
 class SalesQuotation(SellingController):
@@ -101,7 +100,7 @@ class SalesQuotation(SellingController):
 	def before_submit(self):
 		# Sales Users hold "submit" only so that they can record the customer's answer on a submitted
 		# quotation; submitting is approving, and only a Sales Director approves.
-		if not APPROVERS & set(frappe.get_roles()):
+		if not has_role(APPROVERS):
 			throw(self, _("only a Sales Director approves a quotation"), "status", exc=frappe.PermissionError)
 		if self.status == "Quoting":
 			# a Director's plain submit is the Approve action (the workflow checks the transition too)

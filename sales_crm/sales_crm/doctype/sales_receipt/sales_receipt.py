@@ -7,8 +7,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
-from sales_crm.flows.commissions import update_collected_commissions
-from sales_crm.rules.receivables import apply, check_allocation, reverse
+from sales_crm import chain
+from sales_crm.rules.receivables import check_allocation
 from sales_crm.utils import company_currency
 from sales_crm.validation import throw, throw_problems
 
@@ -124,42 +124,17 @@ class SalesReceipt(Document):
 		self.sales_person = self.sales_person or rows[0].sales_person
 		self.sales_department = self.sales_department or rows[0].sales_department
 
-	def lock_orders(self):
-		"""Every path that moves money takes the order rows first, then the receivables: no deadlocks."""
-		names = {row.sales_receivable for row in self.allocations}
-		orders = frappe.get_all(
-			"Sales Receivable", filters={"name": ["in", list(names)]}, pluck="customer_order"
-		)
-		for order in sorted(set(orders)):
-			frappe.db.get_value("Customer Order", order, "name", for_update=True)
+	def before_submit(self):
+		# every record the receipt moves is locked first; the allocations are then re-checked against the
+		# locked receivables, so that two receipts at once can never over-collect
+		chain.lock(self)
+		self.set_totals(self.validate_allocations(for_update=True))
 
 	def on_submit(self):
-		# the receivables are locked and re-checked: two receipts at once can never over-collect
-		self.lock_orders()
-		receivables = self.validate_allocations(for_update=True)
-		for row in self.allocations:
-			receivable = receivables[row.sales_receivable]
-			receivable.set_balance(
-				apply(receivable.balance(), row.allocated_amount, row.write_off_amount), update=True
-			)
-		self.update_orders(receivables.values())
-		update_collected_commissions(r.sales_contract for r in receivables.values())
+		chain.roll_up(self)
+
+	def before_cancel(self):
+		chain.lock(self)
 
 	def on_cancel(self):
-		self.lock_orders()
-		receivables = self.receivables(for_update=True)
-		for row in self.allocations:
-			receivable = receivables[row.sales_receivable]
-			receivable.set_balance(
-				reverse(receivable.balance(), row.allocated_amount, row.write_off_amount), update=True
-			)
-		self.update_orders(receivables.values())
-		update_collected_commissions(r.sales_contract for r in receivables.values())
-
-	def update_orders(self, receivables):
-		from sales_crm.sales_crm.doctype.sales_receivable.sales_receivable import update_contract_collected
-
-		for order in sorted({r.customer_order for r in receivables}):
-			frappe.get_doc("Customer Order", order, for_update=True).update_invoiced()
-		for contract in sorted({r.sales_contract for r in receivables if r.sales_contract}):
-			update_contract_collected(contract)
+		chain.roll_up(self)

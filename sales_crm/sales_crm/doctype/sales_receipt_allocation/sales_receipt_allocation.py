@@ -24,3 +24,9 @@ class SalesReceiptAllocation(Document):
 		write_off_amount: DF.Currency
 	# end: auto-generated types
 	pass
+
+
+def on_doctype_update():
+	from sales_crm.chain import add_indexes
+
+	add_indexes("Sales Receipt Allocation")

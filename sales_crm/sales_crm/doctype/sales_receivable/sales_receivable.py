@@ -8,6 +8,7 @@ from frappe.model.document import Document
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, flt, getdate, nowdate
 
+from sales_crm import chain
 from sales_crm.rules.receivables import Balance, check_invoice_amount
 from sales_crm.rules.status import receivable_status
 from sales_crm.utils import company_currency, get_settings
@@ -111,7 +112,8 @@ class SalesReceivable(Document):
 			.where(receivable.name != (self.name or ""))
 		)
 		if for_update:
-			query = query.for_update()
+			# by the (customer_order, docstatus) index: a draft another request is submitting is not read
+			query = query.force_index(chain.source_index("customer_order")).for_update()
 		invoiced = flt(query.run()[0][0])
 		problem = check_invoice_amount(self.total_amount, order.grand_total, invoiced)
 		throw_problems(self, [problem] if problem else [])
@@ -143,23 +145,20 @@ class SalesReceivable(Document):
 
 	def before_submit(self):
 		# under the order's row lock: concurrent invoices can never exceed the order's grand total
+		chain.lock(self)
 		self.validate_order(for_update=True)
 
 	def on_submit(self):
-		self.update_order()
+		chain.roll_up(self)
 
 	def before_cancel(self):
 		receipts = linked_receipts(self.name)
 		if receipts:
 			throw(self, _("receipts are allocated to it; cancel them first: {0}").format(", ".join(receipts)))
+		chain.lock(self)
 
 	def on_cancel(self):
-		self.update_order()
-
-	def update_order(self):
-		frappe.get_doc("Customer Order", self.customer_order, for_update=True).update_invoiced()
-		if self.sales_contract:
-			update_contract_collected(self.sales_contract)
+		chain.roll_up(self)
 
 
 def linked_receipts(receivable: str) -> list[str]:
@@ -177,12 +176,7 @@ def linked_receipts(receivable: str) -> list[str]:
 	return [r[0] for r in rows]
 
 
-def update_contract_collected(contract: str):
-	receivable = frappe.qb.DocType("Sales Receivable")
-	received = (
-		frappe.qb.from_(receivable)
-		.select(Sum(receivable.received_amount))
-		.where((receivable.sales_contract == contract) & (receivable.docstatus == 1))
-		.run()
-	)[0][0]
-	frappe.get_doc("Sales Contract", contract).update_collected(flt(received))
+def on_doctype_update():
+	from sales_crm.chain import add_indexes
+
+	add_indexes("Sales Receivable")

@@ -4,12 +4,21 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt, getdate
+from frappe.utils import flt, getdate, now_datetime
 
+from sales_crm import chain
+from sales_crm.org import (
+	APPROVERS,
+	COMMISSION_APPROVERS,
+	COMMISSION_PAYERS,
+	department_of,
+	has_role,
+	require_role,
+)
 from sales_crm.rules import commissions as rules
 from sales_crm.rules.pricing import check_non_negative, check_percent
 from sales_crm.rules.status import commission_status
-from sales_crm.utils import company_currency, department_of
+from sales_crm.utils import company_currency
 from sales_crm.validation import throw, throw_problems
 
 
@@ -54,6 +63,7 @@ class SalespersonCommission(Document):
 	def validate(self):
 		self.set_missing_values()
 		self.validate_period()
+		self.validate_policy()
 		self.calculate_amounts()
 		self.validate_payment()
 		self.set_status()
@@ -107,7 +117,10 @@ class SalespersonCommission(Document):
 			figures = rules.period_commission(
 				(
 					rules.ContractLine(
-						row.sales_contract, flt(row.contract_amount), collected.get(row.sales_contract, 0)
+						row.sales_contract,
+						flt(row.contract_amount),
+						collected.get(row.sales_contract, 0),
+						flt(row.basic_rate),
 					)
 					for row in self.contracts
 				),
@@ -122,12 +135,61 @@ class SalespersonCommission(Document):
 		self.accrued_amount = rules.accrual(self.base_amount, self.commission_rate)
 		self.outstanding_amount = rules.outstanding(self.accrued_amount, self.paid_amount)
 
+	def validate_policy(self):
+		"""A periodic commission pays what the department's policy says, each contract once, and no day of
+		a salesperson's period twice for one type."""
+		if self.commission_type == "Basic":
+			return
+		from sales_crm.flows.commissions import department_policy, in_periodic_commissions, refuse_overlap
+
+		policy = department_policy(self.sales_department)
+		if policy.periodic_type and policy.periodic_type != self.commission_type:
+			throw(
+				self,
+				_("department {0} pays {1} commissions, not {2}").format(
+					self.sales_department, _(policy.periodic_type), _(self.commission_type)
+				),
+				"commission_type",
+			)
+		refuse_overlap(self.sales_person, self.commission_type, self.from_date, self.to_date, self.name)
+		contracts = [row.sales_contract for row in self.contracts]
+		signed = {
+			c.name: c
+			for c in frappe.get_all(
+				"Sales Contract",
+				filters={"name": ["in", contracts or [""]]},
+				fields=["name", "docstatus", "sales_person", "signed_on"],
+			)
+		}
+		for row in self.contracts:
+			contract = signed.get(row.sales_contract)
+			if (
+				not contract
+				or contract.docstatus != 1
+				or contract.sales_person != self.sales_person
+				or not contract.signed_on
+				or not (getdate(self.from_date) <= getdate(contract.signed_on) <= getdate(self.to_date))
+			):
+				throw(
+					self,
+					_("row {0}: contract {1} is not one {2} signed in the period").format(
+						row.idx, row.sales_contract, self.sales_person
+					),
+					"contracts",
+				)
+		paid = in_periodic_commissions(contracts, exclude=self.name)
+		if paid:
+			contract, other = next(iter(sorted(paid.items())))
+			throw(
+				self,
+				_("contract {0} is paid already by periodic commission {1}").format(contract, other),
+				"contracts",
+			)
+
 	def collected(self) -> dict[str, float]:
 		if self.commission_basis != rules.COLLECTED_AMOUNT:
 			return {}
-		from sales_crm.flows.commissions import collected_amounts
-
-		return collected_amounts([self.sales_contract] + [row.sales_contract for row in self.contracts])
+		return chain.collected([self.sales_contract] + [row.sales_contract for row in self.contracts])
 
 	def validate_payment(self):
 		problem = rules.payment_problem(self.paid_amount, self.accrued_amount)
@@ -149,10 +211,30 @@ class SalespersonCommission(Document):
 			self.db_set("status", self.status, update_modified=False)
 
 	def before_update_after_submit(self):
-		"""A payment recorded on an accrued commission (paid_amount is allowed on submit)."""
+		"""A payment on an approved commission: by finance only. The workflow's Pay pays what is due."""
+		before = self.get_doc_before_save()
+		paying = before and before.get("workflow_state") != "Paid" and self.workflow_state == "Paid"
+		if paying or (before and flt(before.paid_amount) != flt(self.paid_amount)):
+			require_role(COMMISSION_PAYERS, _("Paying salesperson commissions"))
+		if paying:
+			self.paid_amount = self.accrued_amount
 		self.outstanding_amount = rules.outstanding(self.accrued_amount, self.paid_amount)
 		self.validate_payment()
 		self.set_status()
+		self.set_workflow_state()
+
+	def set_workflow_state(self):
+		if self.docstatus == 1:
+			self.workflow_state = "Paid" if self.status == "Paid" else "Approved"
+
+	def before_submit(self):
+		"""Approval: a Sales Manager or Director, and never one's own commission (a director excepted)."""
+		require_role(COMMISSION_APPROVERS, _("Approving salesperson commissions"))
+		if self.sales_person == frappe.session.user and not has_role(APPROVERS):
+			throw(self, _("nobody approves their own commission"), "sales_person", exc=frappe.PermissionError)
+		self.approved_by = frappe.session.user
+		self.approved_on = now_datetime()
+		self.workflow_state = "Approved"
 
 	def on_submit(self):
 		self.set_status(update=True)
@@ -182,6 +264,7 @@ class SalespersonCommission(Document):
 		self.calculate_amounts()
 		self.validate_payment()  # accrued may not fall below what is paid
 		self.set_status()
+		self.set_workflow_state()
 		self.db_update()
 		for row in self.contracts:
 			row.db_update()

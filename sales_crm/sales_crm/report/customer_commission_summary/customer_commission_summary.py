@@ -8,12 +8,13 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import flt
 
-from sales_crm.reporting import column, currency, report_filters, scope, summary
+from sales_crm.reporting import column, currency, never_raises, report_filters, scope, summary
 
 AMOUNTS = ("sales_amount", "customer_paid_amount", "commission_amount", "commission_paid_amount")
 STATUSES = ("Drafting", "Under Approval", "Executing", "Closed")
 
 
+@never_raises
 def execute(filters=None):
 	filters = report_filters(filters)
 	data = get_data(filters)

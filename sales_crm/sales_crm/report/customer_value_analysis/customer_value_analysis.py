@@ -11,12 +11,13 @@ from frappe.query_builder.functions import Coalesce, Count, DateFormat, Max, Sum
 from frappe.utils import flt
 from pypika.terms import CustomFunction
 
-from sales_crm.reporting import column, currency, report_filters, scope, summary
+from sales_crm.reporting import column, currency, never_raises, report_filters, scope, summary
 from sales_crm.rules.analysis import months_in_range, ratio
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 
 
+@never_raises
 def execute(filters=None):
 	filters = report_filters(filters)
 	data = get_data(filters)

@@ -10,7 +10,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
 from frappe.utils import flt
 
-from sales_crm.reporting import column, currency, label, report_filters, scope, summary
+from sales_crm.reporting import column, currency, label, never_raises, report_filters, scope, summary
 from sales_crm.rules.analysis import rate, ratio
 
 SOURCES = (
@@ -22,6 +22,7 @@ SOURCES = (
 )
 
 
+@never_raises
 def execute(filters=None):
 	filters = report_filters(filters)
 	data = get_data(filters)

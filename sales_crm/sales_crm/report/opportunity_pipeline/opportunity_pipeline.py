@@ -10,10 +10,11 @@ from frappe import _
 from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
 from frappe.utils import flt, now_datetime
 
-from sales_crm.reporting import column, currency, label, report_filters, scope, summary
+from sales_crm.reporting import column, currency, label, never_raises, report_filters, scope, summary
 from sales_crm.rules.analysis import ratio
 
 
+@never_raises
 def execute(filters=None):
 	filters = report_filters(filters)
 	filters.sales_method = filters.sales_method or frappe.db.get_single_value(

@@ -10,12 +10,13 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
 from frappe.utils import flt
 
-from sales_crm.reporting import column, currency, report_filters, scope, summary
+from sales_crm.reporting import column, currency, never_raises, report_filters, scope, summary
 from sales_crm.rules.analysis import rate, ratio
 
 STATUSES = ("quoting", "approved", "accepted", "rejected")
 
 
+@never_raises
 def execute(filters=None):
 	filters = report_filters(filters)
 	data = get_data(filters)

@@ -15,7 +15,7 @@ from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import flt, getdate
 from pypika.terms import CustomFunction
 
-from sales_crm.reporting import column, currency, label, report_filters, scope, summary
+from sales_crm.reporting import column, currency, label, never_raises, report_filters, scope, summary
 from sales_crm.rules.analysis import AGEING_BUCKETS
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
@@ -23,6 +23,7 @@ GROUP_BY = ("customer", "sales_person")
 AMOUNTS = ("total_amount", "outstanding_amount", "not_due", *(b[0] for b in AGEING_BUCKETS))
 
 
+@never_raises
 def execute(filters=None):
 	filters = report_filters(filters)
 	filters.report_date = getdate(filters.report_date or getdate())

@@ -13,7 +13,7 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, DateFormat, Sum
 from frappe.utils import flt
 
-from sales_crm.reporting import column, currency, label, report_filters, scope, summary
+from sales_crm.reporting import column, currency, label, never_raises, report_filters, scope, summary
 from sales_crm.rules.analysis import rate
 
 GROUP_BY = ("lead_source", "sales_department", "sales_person", "month")
@@ -37,6 +37,7 @@ CONVERSIONS = {
 }
 
 
+@never_raises
 def execute(filters=None):
 	filters = report_filters(filters)
 	filters.group_by = filters.group_by if filters.group_by in GROUP_BY else "sales_person"

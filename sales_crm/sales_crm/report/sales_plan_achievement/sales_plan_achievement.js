@@ -8,7 +8,19 @@ frappe.query_reports["Sales Plan Achievement"] = {
 			label: __("Sales Plan"),
 			fieldtype: "Link",
 			options: "Sales Plan",
-			reqd: 1,
+			description: __("Empty: every plan you can see, for the period below"),
+		},
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.year_start(),
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.year_end(),
 		},
 		{
 			fieldname: "sales_department",

@@ -1,13 +1,18 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 """Sales Plan Achievement: each target of a plan against the orders, contracts and collections of its
-salesperson in its period. One grouped query per figure; the targets' periods bound the actuals."""
+salesperson in its period. One grouped query per figure; the targets' periods bound the actuals.
+
+Without a plan it shows every plan the user's list shows whose targets touch the period (the current
+year by default). Plans are the list's (``reporting.visible``); a Sales User sees only their own rows."""
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Max, Min, Sum
 from frappe.utils import flt
 
+from sales_crm.org import department_members, has_role
+from sales_crm.reporting import never_raises, report_filters, visible
 from sales_crm.rules.plans import completion
 
 # Roles that see every salesperson's figures; a plain Sales User sees their own.
@@ -21,11 +26,10 @@ ACTUALS = {
 }
 
 
+@never_raises
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	if not filters.sales_plan:
-		frappe.throw(_("Choose a Sales Plan"), title=_("Filter Required"))
-	if not OVERSEERS & set(frappe.get_roles()):
+	filters = report_filters(filters)
+	if not has_role(OVERSEERS):
 		filters.sales_person = frappe.session.user
 	data = get_data(filters)
 	return get_columns(), data, None, get_chart(data), get_summary(data)
@@ -87,18 +91,23 @@ def get_columns() -> list[dict]:
 
 
 def target_conditions(target, filters):
-	condition = (target.parent == filters.sales_plan) & (target.parenttype == "Sales Plan")
+	plan = frappe.qb.DocType("Sales Plan")
+	plans = frappe.qb.from_(plan).select(plan.name).where(plan.docstatus < 2)
+	allowed = visible(plan, "Sales Plan")
+	if allowed is not None:
+		plans = plans.where(allowed)
+	if filters.sales_plan:
+		plans = plans.where(plan.name == filters.sales_plan)
+	condition = target.parent.isin(plans) & (target.parenttype == "Sales Plan")
+	if not filters.sales_plan:
+		condition &= (target.period_start <= filters.to_date) & (target.period_end >= filters.from_date)
 	if filters.sales_person:
 		condition &= target.sales_person == filters.sales_person
 	if filters.period:
-		condition &= target.period == filters.period.strip()
+		condition &= target.period == str(filters.period).strip()
 	if filters.sales_department:
-		member = frappe.qb.DocType("Sales Department Member")
-		condition &= target.sales_person.isin(
-			frappe.qb.from_(member)
-			.select(member.user)
-			.where((member.parent == filters.sales_department) & (member.parenttype == "Sales Department"))
-		)
+		members = department_members([filters.sales_department], active_only=False)
+		condition &= target.sales_person.isin(members or [""])
 	return condition
 
 

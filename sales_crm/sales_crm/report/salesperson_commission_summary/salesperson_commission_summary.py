@@ -8,11 +8,12 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import flt
 
-from sales_crm.reporting import column, currency, report_filters, scope, summary
+from sales_crm.reporting import column, currency, never_raises, report_filters, scope, summary
 
 AMOUNTS = ("base_amount", "accrued_amount", "paid_amount", "outstanding_amount")
 
 
+@never_raises
 def execute(filters=None):
 	filters = report_filters(filters)
 	data = get_data(filters)

@@ -1,0 +1,127 @@
+"""Who is who in the sales organisation: roles and department membership, one function each.
+
+Every caller (permissions, commissions, lead assignment, reports, approvals) asks here, so "a member of
+a department" and "may approve" mean the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+
+SEE_ALL_ROLES = frozenset({"System Manager", "Sales Director"})
+SALES_ROLES = frozenset({"Sales User", "Sales Manager"})
+# Approve quotations, contracts and orders that depart from what was approved, and commission rates.
+APPROVERS = frozenset({"Sales Director", "System Manager"})
+# Approve salesperson commissions.
+COMMISSION_APPROVERS = frozenset({"Sales Manager", "Sales Director", "System Manager"})
+# Generate periodic commissions; pay them.
+COMMISSION_GENERATORS = frozenset({"Sales Manager", "Accounts User", "System Manager"})
+COMMISSION_PAYERS = frozenset({"Accounts User", "System Manager"})
+# Assign leads.
+ASSIGNERS = frozenset({"Sales Manager", "Sales Director", "System Manager"})
+
+
+def roles(user: str | None = None) -> set[str]:
+	return set(frappe.get_roles(user or frappe.session.user))
+
+
+def has_role(wanted, user: str | None = None) -> bool:
+	"""The user holds one of ``wanted`` (Administrator holds every role)."""
+	return bool(set(wanted) & roles(user))
+
+
+def require_role(wanted, what: str, user: str | None = None) -> None:
+	"""Refuse (403) unless the user holds one of ``wanted``; ``what`` names the refused act."""
+	if not has_role(wanted, user):
+		frappe.throw(
+			_("{0} needs one of the roles {1}").format(what, ", ".join(_(r) for r in sorted(wanted))),
+			frappe.PermissionError,
+		)
+
+
+def is_salesperson(user: str | None) -> bool:
+	return bool(user) and user not in ("Administrator", "Guest") and "Sales User" in roles(user)
+
+
+def member_departments(user: str) -> frozenset[str]:
+	"""The departments the user is an active member of."""
+	member = frappe.qb.DocType("Sales Department Member")
+	department = frappe.qb.DocType("Sales Department")
+	rows = (
+		frappe.qb.from_(member)
+		.join(department)
+		.on(department.name == member.parent)
+		.select(member.parent)
+		.distinct()
+		.where((member.user == user) & (member.is_active == 1) & (member.parenttype == "Sales Department"))
+		.run(pluck=True)
+	)
+	return frozenset(rows)
+
+
+def managed_departments(user: str) -> frozenset[str]:
+	"""The departments the user manages."""
+	return frozenset(frappe.get_all("Sales Department", filters={"manager": user}, pluck="name"))
+
+
+def department_of(user: str | None) -> str | None:
+	"""The user's department for new records: the first enabled one they are an active member of, else
+	the first enabled one they manage."""
+	if not user:
+		return None
+	for departments in (member_departments(user), managed_departments(user)):
+		enabled = (
+			frappe.get_all(
+				"Sales Department", filters={"name": ["in", sorted(departments)], "disabled": 0}, pluck="name"
+			)
+			if departments
+			else []
+		)
+		if enabled:
+			return sorted(enabled)[0]
+	return None
+
+
+def department_members(departments, active_only: bool = True) -> list[str]:
+	"""The users who are (active, enabled) members of these departments, sorted."""
+	departments = sorted(set(departments or ()))
+	if not departments:
+		return []
+	member = frappe.qb.DocType("Sales Department Member")
+	user = frappe.qb.DocType("User")
+	query = (
+		frappe.qb.from_(member)
+		.join(user)
+		.on(user.name == member.user)
+		.select(member.user)
+		.distinct()
+		.where(member.parent.isin(departments) & (member.parenttype == "Sales Department"))
+		.orderby(member.user)
+	)
+	if active_only:
+		query = query.where((member.is_active == 1) & (user.enabled == 1))
+	return query.run(pluck=True)
+
+
+def member_row(user: str, department: str | None = None):
+	"""The user's active membership row (``commission_rate`` …) in ``department``, else in any department."""
+	filters = {"user": user, "is_active": 1, "parenttype": "Sales Department"}
+	if department:
+		rows = frappe.get_all(
+			"Sales Department Member",
+			filters={**filters, "parent": department},
+			fields=["parent", "commission_rate"],
+			order_by="idx asc",
+			limit=1,
+		)
+		if rows:
+			return rows[0]
+	rows = frappe.get_all(
+		"Sales Department Member",
+		filters=filters,
+		fields=["parent", "commission_rate"],
+		order_by="creation asc",
+		limit=1,
+	)
+	return rows[0] if rows else None

@@ -1,0 +1,98 @@
+"""No report raises, whatever its filters: Frappe v15 starts a 15-second timer before a script report runs
+and cancels it only when the report returns, so a report that raises would switch itself to "prepared
+report" for every user. Every report runs over HTTP with empty and hostile filters; then, past the timer,
+no Report has changed."""
+
+import json
+import time
+
+import frappe
+import pytest
+from factories import make_user
+from frappe.utils import random_string
+from frappe.utils.password import update_password
+from server import Server
+
+PASSWORD = "Report-Filters-2026!"
+HOSTILE_FILTERS = [
+	{},
+	{"from_date": "not a date", "to_date": "2026-13-45"},
+	{"from_date": "2030-01-01", "to_date": "2020-01-01"},
+	{"sales_person": ["a", "b"], "sales_department": {"x": 1}},
+	{"sales_plan": "NO SUCH PLAN", "period": 2026, "group_by": "'; drop table x; --"},
+	{"customer": "<img src=x onerror=alert(1)>", "report_date": "yesterday", "sales_method": 7},
+]
+
+
+@pytest.fixture(scope="module")
+def server(bench, site):
+	srv = Server(bench, site, workers=2).start()
+	yield srv
+	srv.stop()
+
+
+def reports() -> list[str]:
+	return sorted(frappe.get_all("Report", filters={"module": "Sales CRM"}, pluck="name"))
+
+
+def test_every_report_answers_every_filter_and_stays_unprepared(server):
+	tag = random_string(6).lower()
+	users = [
+		make_user(f"rf-sales-{tag}@example.com", "Sales User"),
+		make_user(f"rf-director-{tag}@example.com", "Sales User", "Sales Director"),
+	]
+	for user in users:
+		update_password(user, PASSWORD)
+	frappe.db.commit()
+	names = reports()
+	assert len(names) >= 9
+	clients = [server.session(user, PASSWORD) for user in users]
+	answers = []
+	for client in clients:
+		for name in names:
+			for filters in HOSTILE_FILTERS:
+				r = client.call("frappe.desk.query_report.run", report_name=name, filters=json.dumps(filters))
+				answers.append((client.user, name, filters, r.status_code))
+				assert r.status_code == 200, (client.user, name, filters, r.status_code, r.text[:400])
+				result = r.json()["message"]
+				assert isinstance(result["result"], list)
+	time.sleep(17)  # past Frappe's 15-second watcher
+	frappe.db.rollback()
+	prepared = frappe.get_all("Report", filters={"name": ["in", names], "prepared_report": 1}, pluck="name")
+	assert prepared == []
+	assert len(answers) == len(clients) * len(names) * len(HOSTILE_FILTERS)
+
+
+def test_a_bad_filter_is_the_reports_message():
+	from sales_crm.sales_crm.report.receivable_ageing.receivable_ageing import execute
+
+	frappe.set_user("Administrator")
+	columns, data, message = execute({"from_date": "2030-01-01", "to_date": "2020-01-01"})[:3]
+	assert (columns, data) == ([], []) and "From Date" in message
+
+
+def test_sales_plan_achievement_without_a_plan_shows_every_visible_plan():
+	from sales_crm.sales_crm.report.sales_plan_achievement.sales_plan_achievement import execute
+
+	frappe.set_user("Administrator")
+	person = make_user(f"spa-{random_string(6).lower()}@example.com", "Sales User")
+	plans = []
+	for year, amount in (("2026", 1000), ("2026", 500)):
+		plan = frappe.get_doc(
+			{
+				"doctype": "Sales Plan",
+				"plan_name": f"SPA {random_string(5)}",
+				"fiscal_year": year,
+				"period_type": "Annual",
+				"targets": [{"sales_person": person, "period": year, "target_order_amount": amount}],
+			}
+		).insert()
+		plans.append(plan.name)
+	result = execute({"sales_person": person, "from_date": "2026-01-01", "to_date": "2026-12-31"})
+	rows = result[1]
+	assert [(r["sales_person"], r["period"], r["target_order_amount"]) for r in rows] == [
+		(person, "2026", 1500)
+	]
+	assert execute({"sales_person": person, "from_date": "2027-01-01", "to_date": "2027-12-31"})[1] == []
+	only_one = execute({"sales_person": person, "sales_plan": plans[0]})[1]
+	assert [r["target_order_amount"] for r in only_one] == [1000]
