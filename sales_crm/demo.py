@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
+from sales_crm import rounding  # the pure rules round as System Settings say
 from sales_crm.rules.commissions import accrual, outstanding
 from sales_crm.rules.pricing import document_totals, item_values
 from sales_crm.rules.receivables import Balance, apply, invoiced_qty

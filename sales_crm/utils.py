@@ -2,6 +2,8 @@
 
 import frappe
 
+from sales_crm import rounding  # the pure rules round as System Settings say
+
 
 def get_settings():
 	return frappe.get_cached_doc("Sales CRM Settings")

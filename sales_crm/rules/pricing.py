@@ -1,14 +1,17 @@
 """Money arithmetic of quotations, contracts and orders.
 
 Plain numbers in, plain numbers out: nothing here imports Frappe, so the unit tests reach every rule.
-Amounts are computed in ``Decimal`` and rounded half-up, the way an invoice is checked by hand.
+Amounts are computed in ``Decimal`` and rounded to the currency's precision by the site's rounding method:
+one regime with Frappe's ``flt``/``rounded``. The Frappe side (``sales_crm.rounding``) tells this module how
+to read System Settings' "Rounding Method"; with no site behind it (the unit tests) it rounds half-up
+(Commercial Rounding), the way an invoice is checked by hand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 # decimal(21,9) columns hold twelve integer digits; anything larger cannot be stored.
 MAX_VALUE = Decimal("999999999999")
@@ -57,9 +60,36 @@ def to_decimal(value: object) -> Decimal:
 		raise ValueError(f"not a number: {value!r}") from e
 
 
-def round_to(value: Decimal | float | int, precision: int = 2) -> float:
+# System Settings' "Rounding Method" options and the Decimal rounding each one is. Frappe's float code rounds
+# the number's shortest repr (its epsilons exist for that), which is the Decimal this module rounds.
+ROUNDING_MODES = {
+	"Banker's Rounding (legacy)": ROUND_HALF_EVEN,
+	"Banker's Rounding": ROUND_HALF_EVEN,
+	"Commercial Rounding": ROUND_HALF_UP,
+}
+DEFAULT_ROUNDING_METHOD = "Commercial Rounding"
+_site_rounding_method: Callable[[], str | None] | None = None
+
+
+def follow_rounding_method(source: Callable[[], str | None] | None) -> None:
+	"""Round as ``source()`` names (a System Settings method); ``None``: the default, half-up."""
+	global _site_rounding_method
+	_site_rounding_method = source
+
+
+def rounding_mode(method: str | None = None) -> str:
+	"""The Decimal rounding of ``method``, else of the site's method, else half-up."""
+	if not method and _site_rounding_method:
+		method = _site_rounding_method()
+	method = method or DEFAULT_ROUNDING_METHOD
+	if method not in ROUNDING_MODES:
+		raise ValueError(f"unknown rounding method: {method!r}")
+	return ROUNDING_MODES[method]
+
+
+def round_to(value: Decimal | float | int, precision: int = 2, method: str | None = None) -> float:
 	quantum = Decimal(1).scaleb(-precision)
-	return float(to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP))
+	return float(to_decimal(value).quantize(quantum, rounding=rounding_mode(method)))
 
 
 def _number_problem(fieldname: str, value: object, idx: int | None) -> tuple[Decimal | None, Problem | None]:
