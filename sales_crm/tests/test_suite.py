@@ -1,10 +1,11 @@
 """``bench --site <site> run-tests --app sales_crm``: the pytest suite, run in-process by Frappe's runner.
 
 The tests live once, in the checkout's ``tests/`` (pytest is the main runner: ``bash tests/run.sh``).
-Frappe's runner imports this module; ``load_tests`` hands it a suite that runs the unit layer and the
-in-process integration layer (everything not marked ``out_of_process``: those start gunicorn, Chromium or bench commands) with
-pytest on the site ``run-tests`` connected to, and reports every pytest item to Frappe's unittest result
-as one test, so the runner's "Ran N tests" counts them and a failing item fails the run.
+Frappe's runner imports this module; ``load_tests`` hands it one test case that runs the unit layer and
+the in-process integration layer (everything not marked ``out_of_process``: those start gunicorn,
+Chromium or bench commands) with pytest on the site ``run-tests`` connected to, and reports every pytest
+item to Frappe's unittest result as a test of its own, so the runner's "Ran N tests" counts them and a
+failing item fails the run.
 """
 
 import os
@@ -83,15 +84,24 @@ class _Reporter:
 			self.result.stopTest(case)
 
 
-class PytestSuite(unittest.TestSuite):
-	def __init__(self, args: list[str]):
-		super().__init__()
-		self.args = args
+class PytestSession(unittest.TestCase):
+	"""The one test Frappe's runner finds (a TestCase, so that runners that flatten suites into their cases,
+	as v16's does, keep it); running it runs pytest and reports each pytest item as a test of its own."""
 
-	def countTestCases(self):
-		return 0  # known only once pytest has collected
+	def __init__(self, args: list[str] | str = "runTest"):
+		super().__init__("runTest")
+		self.args = args if isinstance(args, list) else []
 
-	def run(self, result, debug=False):
+	def runTest(self):  # never called: run() is overridden
+		raise AssertionError("PytestSession.run runs pytest")
+
+	def id(self):
+		return "sales_crm.tests.test_suite.pytest"
+
+	def __str__(self):
+		return self.id()
+
+	def run(self, result=None):
 		import pytest
 
 		if not TESTS.is_dir():
@@ -134,15 +144,19 @@ class PytestSuite(unittest.TestSuite):
 
 def load_tests(loader, standard_tests, pattern):
 	"""The unittest protocol Frappe's runner follows (TestLoader.loadTestsFromModule)."""
-	return PytestSuite(
+	return unittest.TestSuite(
 		[
-			str(TESTS / "unit"),
-			str(TESTS / "integration"),
-			"-m",
-			"not out_of_process",
-			"-p",
-			"no:cacheprovider",
-			"-q",
-			f"--rootdir={CHECKOUT}",
+			PytestSession(
+				[
+					str(TESTS / "unit"),
+					str(TESTS / "integration"),
+					"-m",
+					"not out_of_process",
+					"-p",
+					"no:cacheprovider",
+					"-q",
+					f"--rootdir={CHECKOUT}",
+				]
+			)
 		]
 	)
