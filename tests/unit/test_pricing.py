@@ -152,7 +152,10 @@ def test_rounding_follows_the_method_named():
 	assert round_to(0.125, 2, "Banker's Rounding") == 0.12
 	assert round_to(0.135, 2, "Banker's Rounding") == 0.14
 	assert round_to(-0.125, 2, "Commercial Rounding") == -0.13  # away from zero, as Frappe's
-	assert round_to(0.125, 2, "Banker's Rounding (legacy)") == 0.12
+	# Frappe's legacy method: ties to even for whole numbers only; with decimals they go up (towards +∞)
+	assert round_to(2.5, 0, "Banker's Rounding (legacy)") == 2
+	assert round_to(0.125, 2, "Banker's Rounding (legacy)") == 0.13
+	assert round_to(-0.125, 2, "Banker's Rounding (legacy)") == -0.12
 	with pytest.raises(ValueError, match="unknown rounding method"):
 		round_to(1, 2, "Upwards")
 
