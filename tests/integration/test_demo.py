@@ -32,8 +32,9 @@ def test_the_desk_button_queues_one_long_job(monkeypatch, seed):
 
 
 def test_only_a_system_manager_loads_demo_data(monkeypatch, seed):
+	manager = make_user(f"manager-{seed}@example.com", "Sales Manager")
 	monkeypatch.setattr(frappe, "enqueue", lambda *a, **k: pytest.fail("queued"))
-	frappe.set_user(make_user(f"demo-{seed}@example.com", "Sales Manager"))
+	frappe.set_user(manager)
 	with pytest.raises(frappe.PermissionError):
 		api.load_demo_data(leads=10, seed=seed)
 
