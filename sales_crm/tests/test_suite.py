@@ -25,8 +25,8 @@ class PytestItem(unittest.TestCase):
 		super().__init__("runTest")
 		self.nodeid = nodeid
 
-	def runTest(self):  # never called: PytestSuite reports the item's outcome
-		raise AssertionError("a pytest item runs inside PytestSuite")
+	def runTest(self):  # never called: PytestSession reports the item's outcome
+		raise AssertionError("a pytest item runs inside PytestSession")
 
 	def id(self):
 		return self.nodeid
