@@ -128,3 +128,13 @@ def import_leads(leads: str | list | None = None) -> list[dict]:
 	from sales_crm.flows import lead_import
 
 	return lead_import.import_leads(_json(leads, "leads", list))
+
+
+@frappe.whitelist(methods=["POST"])
+def load_demo_data(leads: int | str = 1000, seed: int | str = 42) -> dict:
+	"""Queue the demo dataset as a background job with progress (System Managers); the job's id."""
+	from frappe.utils import cint
+
+	from sales_crm import demo
+
+	return demo.enqueue_demo(cint(leads), cint(seed))

@@ -1,7 +1,5 @@
 """Install, migrate and uninstall steps: the records the app needs on every site."""
 
-import os
-
 import frappe
 import frappe.translate
 
@@ -106,26 +104,12 @@ def ensure_lead_assignment_rules():
 def compile_translations():
 	"""Compile locale/*.po into the bench's sites/assets/locale/<lang>/LC_MESSAGES/sales_crm.mo.
 
-	Frappe v15 reads app translations only from the .mo files (git-ignored), so install and migrate
-	compile them; written to a temporary file and renamed, as other sites on the bench may be reading.
+	Frappe v15 reads app translations only from the .mo files (git-ignored) and compiles them on
+	``bench build`` only, so install and migrate run Frappe's own compiler (``bench compile-po-to-mo``).
 	"""
-	import io
-	from pathlib import Path
+	from frappe.gettext.translate import compile_translations as compile_po_to_mo
 
-	from babel.messages.mofile import write_mo
-	from babel.messages.pofile import read_po
-	from frappe.gettext.translate import get_mo_path
-
-	for po_path in sorted((Path(__file__).parent / "locale").glob("*.po")):
-		with open(po_path, "rb") as f:
-			catalog = read_po(f)
-		buffer = io.BytesIO()
-		write_mo(buffer, catalog)
-		mo_path = get_mo_path("sales_crm", po_path.stem)
-		mo_path.parent.mkdir(parents=True, exist_ok=True)
-		tmp = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
-		tmp.write_bytes(buffer.getvalue())
-		os.replace(tmp, mo_path)
+	compile_po_to_mo("sales_crm", force=True)
 	frappe.translate.clear_cache()
 
 

@@ -2,6 +2,7 @@
 
 import frappe
 
+from sales_crm import rounding  # the pure rules round as System Settings say
 from sales_crm.org import department_of, is_salesperson
 
 

@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from sales_crm import rounding  # the pure rules round as System Settings say
 from sales_crm.rules.pricing import Problem
 
 

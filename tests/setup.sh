@@ -30,7 +30,23 @@ apt-get install -y -qq git curl ca-certificates build-essential pkg-config cron 
 	wkhtmltopdf xvfb libfontconfig fonts-noto-cjk chromium >/dev/null
 command -v node >/dev/null || apt-get install -y -qq nodejs npm >/dev/null
 command -v yarn >/dev/null || npm install --global --silent yarn
-python=$(command -v python3.11 || command -v python3)
+# Debian's own interpreter, never root's PATH (pyenv, conda…): the bench user must be able to run it.
+python=${SALES_CRM_PYTHON:-/usr/bin/python3.11}
+check_python() {
+	local who=$1
+	if [ ! -x "$python" ]; then
+		echo "setup: $python is missing; Frappe v15 needs Debian 12's python3.11 (apt-get install python3.11 python3.11-venv)," >&2
+		echo "       or set SALES_CRM_PYTHON to a Python 3.10-3.12 that every user can run" >&2
+		exit 1
+	fi
+	if ! runuser -u "$who" -- "$python" -c \
+		"import sys, venv, ensurepip; sys.exit(0 if (3, 10) <= sys.version_info[:2] < (3, 13) else 1)" 2>/dev/null; then
+		echo "setup: user $who cannot run $python as a Python 3.10-3.12 with venv and ensurepip" >&2
+		echo "       ($("$python" --version 2>&1)); use Debian's /usr/bin/python3.11 or set SALES_CRM_PYTHON" >&2
+		exit 1
+	fi
+}
+check_python nobody
 
 step "MariaDB for Frappe (utf8mb4) and its root password"
 cat >/etc/mysql/mariadb.conf.d/99-frappe.cnf <<'CNF'
@@ -61,6 +77,7 @@ step "the bench user ($user) and the bench CLI"
 id "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
 home=$(getent passwd "$user" | cut -d: -f6)
 chmod 755 "$home"
+check_python "$user"
 if [ ! -x "$home/.bench-env/bin/bench" ]; then
 	runuser -u "$user" -- "$python" -m venv "$home/.bench-env"
 	runuser -u "$user" -- "$home/.bench-env/bin/pip" install --quiet frappe-bench

@@ -147,7 +147,8 @@ def convert_lead(name: str) -> str:
 			"opportunity_name": lead.company_name,
 			"customer": customer,
 			"sales_lead": lead.name,
-			"contact_person": " ".join(filter(None, [lead.contact_name, lead.contact_title])) or None,
+			"contact_person": " ".join(part for part in (lead.contact_name, lead.contact_title) if part)
+			or None,
 			"sales_method": get_settings().default_sales_method or STANDARD_METHOD,
 			"sales_person": lead.sales_person,
 			"sales_department": lead.sales_department,

@@ -1,14 +1,17 @@
 """Money arithmetic of quotations, contracts and orders.
 
 Plain numbers in, plain numbers out: nothing here imports Frappe, so the unit tests reach every rule.
-Amounts are computed in ``Decimal`` and rounded half-up, the way an invoice is checked by hand.
+Amounts are computed in ``Decimal`` and rounded to the currency's precision by the site's rounding method:
+one regime with Frappe's ``flt``/``rounded``. The Frappe side (``sales_crm.rounding``) tells this module how
+to read System Settings' "Rounding Method"; with no site behind it (the unit tests) it rounds half-up
+(Commercial Rounding), the way an invoice is checked by hand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 # decimal(21,9) columns hold twelve integer digits; anything larger cannot be stored.
 MAX_VALUE = Decimal("999999999999")
@@ -57,9 +60,51 @@ def to_decimal(value: object) -> Decimal:
 		raise ValueError(f"not a number: {value!r}") from e
 
 
-def round_to(value: Decimal | float | int, precision: int = 2) -> float:
+# System Settings' "Rounding Method" options and the Decimal rounding each one is. Frappe's float code rounds
+# the number's shortest repr (its epsilons exist for that), which is the Decimal this module rounds.
+LEGACY_ROUNDING = "Banker's Rounding (legacy)"
+ROUNDING_MODES = {
+	LEGACY_ROUNDING: ROUND_HALF_EVEN,  # to whole numbers; with decimals, see decimal_rounding
+	"Banker's Rounding": ROUND_HALF_EVEN,
+	"Commercial Rounding": ROUND_HALF_UP,  # ties away from zero
+}
+DEFAULT_ROUNDING_METHOD = "Commercial Rounding"
+_site_rounding_method: Callable[[], str | None] | None = None
+
+
+def follow_rounding_method(source: Callable[[], str | None] | None) -> None:
+	"""Round as ``source()`` names (a System Settings method); ``None``: the default, half-up."""
+	global _site_rounding_method
+	_site_rounding_method = source
+
+
+def rounding_mode(method: str | None = None) -> str:
+	"""The Decimal rounding of ``method``, else of the site's method, else half-up."""
+	method = _method_name(method)
+	if method not in ROUNDING_MODES:
+		raise ValueError(f"unknown rounding method: {method!r}")
+	return ROUNDING_MODES[method]
+
+
+def decimal_rounding(mode: str, method: str | None, precision: int, value: Decimal) -> str:
+	"""Frappe's legacy method breaks ties to even only for whole numbers; with decimals it sends them up
+	(towards +∞: -0.125 → -0.12), which is half-up for positives and half-down for negatives."""
+	if mode == ROUND_HALF_EVEN and precision > 0 and _method_name(method) == LEGACY_ROUNDING:
+		return ROUND_HALF_UP if value >= 0 else ROUND_HALF_DOWN
+	return mode
+
+
+def _method_name(method: str | None) -> str:
+	if not method and _site_rounding_method:
+		method = _site_rounding_method()
+	return method or DEFAULT_ROUNDING_METHOD
+
+
+def round_to(value: Decimal | float | int, precision: int = 2, method: str | None = None) -> float:
 	quantum = Decimal(1).scaleb(-precision)
-	return float(to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP))
+	number = to_decimal(value)
+	rounding = decimal_rounding(rounding_mode(method), method, precision, number)
+	return float(number.quantize(quantum, rounding=rounding))
 
 
 def _number_problem(fieldname: str, value: object, idx: int | None) -> tuple[Decimal | None, Problem | None]:

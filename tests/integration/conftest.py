@@ -14,6 +14,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import benchsite
 
 
+def _embedded_site() -> str | None:
+	"""The site Frappe's own runner (``bench --site S run-tests --app sales_crm``) connected to, if any."""
+	frappe = sys.modules.get("frappe")
+	if frappe is None:
+		return None
+	site = getattr(frappe.local, "site", None)
+	return site if site and getattr(frappe.local, "db", None) else None
+
+
+EMBEDDED_SITE = _embedded_site()
+if EMBEDDED_SITE and not os.environ.get("SALES_CRM_BENCH"):
+	import frappe
+
+	os.environ["SALES_CRM_BENCH"] = str(Path(frappe.local.sites_path).resolve().parent)
+
+
 def _skip_reason() -> str | None:
 	path = benchsite.bench_path()
 	if not benchsite.bench_present(path):
@@ -26,6 +42,18 @@ def _skip_reason() -> str | None:
 
 
 SKIP_REASON = _skip_reason()
+
+
+# Fixtures that start processes against the site (gunicorn, Chromium, bench site commands): their tests
+# are marked out_of_process, and `bench run-tests --app sales_crm` (sales_crm/tests/test_suite.py) leaves
+# them to `bash tests/run.sh`.
+OUT_OF_PROCESS_FIXTURES = {"server", "race", "world", "matrix", "browser", "scratch_site"}
+
+
+def pytest_collection_modifyitems(config, items):
+	for item in items:
+		if OUT_OF_PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())):
+			item.add_marker(pytest.mark.out_of_process)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -58,6 +86,13 @@ def site(bench, request):
 	def log(line):
 		if reporter:
 			reporter.write_line(line)
+
+	if EMBEDDED_SITE:
+		# Frappe's runner owns the connection: use its site as it is, and leave the connection open.
+		frappe.set_user("Administrator")
+		yield EMBEDDED_SITE
+		frappe.db.rollback()
+		return
 
 	name = bench.ensure_test_site(log=log)
 	os.chdir(bench.sites)  # Frappe resolves its logs and files from sites/, as under bench

@@ -37,7 +37,10 @@ def selling_doc(doctype: str, items: list[dict], insert: bool = True, **kwargs):
 	for row in items:
 		row = dict(row)
 		if "product" not in row:
-			row["product"] = make_product(standard_rate=row.get("price_list_rate", 100)).name
+			# a valid product (standard rates are non_negative) even for a row whose own rate is bad
+			rate = row.get("price_list_rate", 100)
+			valid = isinstance(rate, int | float) and not isinstance(rate, bool) and 0 <= rate < 1e12
+			row["product"] = make_product(standard_rate=rate if valid else 100).name
 		rows.append(row)
 	doc = frappe.get_doc({"doctype": doctype, "customer": customer, "items": rows, **kwargs})
 	if doctype == "Sales Quotation":

@@ -128,8 +128,11 @@ class Desk:
 		self.page.fill("#login_email", user)
 		self.page.fill("#login_password", PASSWORD)
 		self.page.click(".btn-login")
-		self.page.wait_for_url("**/app**")
+		self.page.wait_for_url(lambda url: "/login" not in url)
 		self.wait_for_desk()
+		# the desk's route as the site serves it after login: /app on Frappe v15, /desk on v16
+		self.desk = self.page.evaluate("() => '/' + location.pathname.split('/')[1]")
+		assert self.desk in ("/app", "/desk"), self.page.url
 
 	def wait_for_desk(self):
 		self.page.wait_for_function("() => window.frappe && frappe.boot && frappe.boot.user && frappe.router")
@@ -139,7 +142,7 @@ class Desk:
 		self.wait_for_desk()
 
 	def open_form(self, doctype: str, name: str):
-		self.goto(f"/app/{frappe.scrub(doctype).replace('_', '-')}/{name}")
+		self.goto(f"{self.desk}/{frappe.scrub(doctype).replace('_', '-')}/{name}")
 		self.wait_for_form(doctype, name)
 
 	def wait_for_form(self, doctype: str, name: str | None = None):
@@ -180,7 +183,7 @@ def test_lead_to_accepted_quotation_in_the_desk(browser, server, team):
 		sales.shot("salesperson-logged-in")
 		sales.open_form("Sales Lead", team.lead)
 		sales.click_menu_item("Create", "Opportunity")
-		sales.page.wait_for_url("**/app/sales-opportunity/**")
+		sales.page.wait_for_url(f"**{sales.desk}/sales-opportunity/**")
 		opportunity = db_value("Sales Lead", team.lead, "opportunity")
 		assert opportunity
 		sales.wait_for_form("Sales Opportunity", opportunity)
@@ -200,7 +203,7 @@ def test_lead_to_accepted_quotation_in_the_desk(browser, server, team):
 		)
 		sales.page.wait_for_timeout(800)  # the product's fetches
 		sales.page.keyboard.press("Control+s")
-		sales.page.wait_for_url("**/app/sales-quotation/QTN-**")
+		sales.page.wait_for_url(f"**{sales.desk}/sales-quotation/QTN-**")
 		quotation = sales.page.evaluate("cur_frm.doc.name")
 		sales.wait_for_form("Sales Quotation", quotation)
 		saved = db_value("Sales Quotation", quotation, ["status", "docstatus", "opportunity", "grand_total"])
@@ -251,7 +254,7 @@ def test_the_desk_in_chinese(browser, server, team):
 	sales = Desk(browser, server, team.sales)
 	try:
 		assert sales.page.evaluate("frappe.boot.lang") == "zh"
-		sales.goto("/app/sales-lead")
+		sales.goto(f"{sales.desk}/sales-lead")
 		sales.page.wait_for_selector(".list-row-container, .no-result")
 		sales.page.wait_for_timeout(500)
 		title = sales.page.locator(".page-head:visible .title-text").first.inner_text()
@@ -290,8 +293,8 @@ def test_a_script_in_a_company_name_never_runs(browser, server, team):
 	try:
 		page = sales.page
 		for route, what in (
-			("/app/sales-customer", "list-customers"),
-			("/app/sales-lead", "list-leads"),
+			(f"{sales.desk}/sales-customer", "list-customers"),
+			(f"{sales.desk}/sales-lead", "list-leads"),
 		):
 			sales.goto(route)
 			page.wait_for_selector(".list-row-container")

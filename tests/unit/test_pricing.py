@@ -37,7 +37,7 @@ def test_item_amount_and_base_amounts():
 	assert values.base_amount == 1917.0
 
 
-def test_half_up_rounding_of_amount():
+def test_half_up_rounding_of_amount_without_a_site():
 	assert item_values(qty=1, price_list_rate=0, discount_percentage=0, rate=0.125).amount == 0.13
 	# the rate is stored at the currency's precision first, and the amount is computed from what is stored
 	assert item_values(qty=3, price_list_rate=0, discount_percentage=0, rate=0.335).amount == 1.02
@@ -145,3 +145,30 @@ def test_price_document_refuses_amounts_that_cannot_be_stored():
 def test_booleans_are_not_numbers():
 	assert [p.rule for p in check_item(1, True, 0, 0, 0)] == ["finite"]
 	assert not math.isnan(item_rate(0, 0, 1))
+
+
+def test_rounding_follows_the_method_named():
+	assert round_to(0.125, 2, "Commercial Rounding") == 0.13
+	assert round_to(0.125, 2, "Banker's Rounding") == 0.12
+	assert round_to(0.135, 2, "Banker's Rounding") == 0.14
+	assert round_to(-0.125, 2, "Commercial Rounding") == -0.13  # away from zero, as Frappe's
+	# Frappe's legacy method: ties to even for whole numbers only; with decimals they go up (towards +∞)
+	assert round_to(2.5, 0, "Banker's Rounding (legacy)") == 2
+	assert round_to(0.125, 2, "Banker's Rounding (legacy)") == 0.13
+	assert round_to(-0.125, 2, "Banker's Rounding (legacy)") == -0.12
+	with pytest.raises(ValueError, match="unknown rounding method"):
+		round_to(1, 2, "Upwards")
+
+
+def test_rounding_follows_the_site_once_told_how_to_read_it():
+	from sales_crm.rules import pricing
+
+	assert item_values(qty=1, price_list_rate=0, discount_percentage=0, rate=0.125).amount == 0.13
+	pricing.follow_rounding_method(lambda: "Banker's Rounding")
+	try:
+		assert item_values(qty=1, price_list_rate=0, discount_percentage=0, rate=0.125).amount == 0.12
+		assert document_totals([(1, 100)], tax_rate=0.125).tax_amount == 0.12
+		assert round_to(0.125, 2, "Commercial Rounding") == 0.13  # a named method wins
+	finally:
+		pricing.follow_rounding_method(None)
+	assert round_to(0.125) == 0.13

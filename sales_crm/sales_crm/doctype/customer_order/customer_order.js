@@ -4,7 +4,9 @@ frappe.ui.form.on("Customer Order", {
 		if (frm.doc.docstatus !== 1) return;
 		if (frm.doc.per_delivered < 100) {
 			frm.add_custom_button(__("Deliver"), () =>
-				frappe.call("sales_crm.api.deliver_order", { order: frm.doc.name }).then(() => frm.reload_doc())
+				frappe
+					.call("sales_crm.api.deliver_order", { order: frm.doc.name })
+					.then(() => frm.reload_doc())
 			);
 		}
 		if (frm.doc.per_invoiced < 100 && frappe.model.can_create("Sales Receivable")) {
@@ -12,8 +14,19 @@ frappe.ui.form.on("Customer Order", {
 				frappe.prompt(
 					[
 						{ fieldname: "invoice_no", fieldtype: "Data", label: __("Invoice No"), reqd: 1 },
-						{ fieldname: "invoice_date", fieldtype: "Date", label: __("Invoice Date"), reqd: 1, default: frappe.datetime.get_today() },
-						{ fieldname: "amount", fieldtype: "Currency", label: __("Amount"), default: frm.doc.grand_total - (frm.doc.invoiced_amount || 0) },
+						{
+							fieldname: "invoice_date",
+							fieldtype: "Date",
+							label: __("Invoice Date"),
+							reqd: 1,
+							default: frappe.datetime.get_today(),
+						},
+						{
+							fieldname: "amount",
+							fieldtype: "Currency",
+							label: __("Amount"),
+							default: frm.doc.grand_total - (frm.doc.invoiced_amount || 0),
+						},
 						{ fieldname: "due_date", fieldtype: "Date", label: __("Due Date") },
 					],
 					(values) =>
@@ -24,7 +37,11 @@ frappe.ui.form.on("Customer Order", {
 				);
 			});
 		}
-		if (frm.doc.per_invoiced > 0 && frm.doc.per_collected < 100 && frappe.model.can_create("Sales Receipt")) {
+		if (
+			frm.doc.per_invoiced > 0 &&
+			frm.doc.per_collected < 100 &&
+			frappe.model.can_create("Sales Receipt")
+		) {
 			frm.add_custom_button(
 				__("Receipt"),
 				() => frappe.model.open_mapped_doc({ method: "sales_crm.api.make_receipt", frm }),

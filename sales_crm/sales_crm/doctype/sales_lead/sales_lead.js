@@ -11,13 +11,25 @@ frappe.ui.form.on("Sales Lead", {
 			);
 		}
 		if (frm.is_new()) return;
-		if (["Unassigned", "Assigned"].includes(frm.doc.status) && frappe.user.has_role(["Sales Manager", "Sales Director"])) {
+		if (
+			["Unassigned", "Assigned"].includes(frm.doc.status) &&
+			frappe.user.has_role(["Sales Manager", "Sales Director"])
+		) {
 			frm.add_custom_button(__("Assign"), () => {
 				frappe.prompt(
-					{ fieldname: "sales_person", fieldtype: "Link", options: "User", label: __("Sales Person"), reqd: 1 },
+					{
+						fieldname: "sales_person",
+						fieldtype: "Link",
+						options: "User",
+						label: __("Sales Person"),
+						reqd: 1,
+					},
 					(values) =>
 						frappe
-							.call("sales_crm.api.assign_leads", { leads: [frm.doc.name], sales_person: values.sales_person })
+							.call("sales_crm.api.assign_leads", {
+								leads: [frm.doc.name],
+								sales_person: values.sales_person,
+							})
 							.then(() => frm.reload_doc()),
 					__("Assign Lead")
 				);

@@ -9,7 +9,11 @@ frappe.listview_settings["Sales Quotation"] = {
 		if (doc.docstatus === 2) {
 			return [__("Cancelled"), "red", "docstatus,=,2"];
 		}
-		if (doc.status === "Approved" && doc.valid_till && frappe.datetime.get_diff(doc.valid_till, frappe.datetime.get_today()) < 0) {
+		if (
+			doc.status === "Approved" &&
+			doc.valid_till &&
+			frappe.datetime.get_diff(doc.valid_till, frappe.datetime.get_today()) < 0
+		) {
 			return [__("Expired"), "gray", "status,=,Approved|valid_till,<,Today"];
 		}
 		const colours = {

@@ -13,6 +13,10 @@ frappe.listview_settings["Sales Receipt"] = {
 			return [__("Cancelled"), "red", "docstatus,=,2"];
 		}
 		const colours = { Payment: "green", Advance: "blue", Refund: "orange" };
-		return [__(doc.receipt_type), colours[doc.receipt_type] || "green", "receipt_type,=," + doc.receipt_type];
+		return [
+			__(doc.receipt_type),
+			colours[doc.receipt_type] || "green",
+			"receipt_type,=," + doc.receipt_type,
+		];
 	},
 };

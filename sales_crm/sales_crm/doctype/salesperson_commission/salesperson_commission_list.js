@@ -24,25 +24,23 @@ frappe.listview_settings["Salesperson Commission"] = {
 				frappe.msgprint(__("Select the commissions to pay"));
 				return;
 			}
-			frappe.confirm(
-				__("Pay the outstanding amount of {0} commission(s)?", [names.length]),
-				() =>
-					frappe
-						.call({
-							method: "sales_crm.api.pay_salesperson_commissions",
-							args: { names },
-							freeze: true,
-							freeze_message: __("Recording payments…"),
-						})
-						.then((r) => {
-							const paid = (r.message || []).filter((row) => row.paid > 0);
-							frappe.show_alert({
-								message: __("{0} commission(s) paid", [paid.length]),
-								indicator: "green",
-							});
-							listview.clear_checked_items();
-							listview.refresh();
-						})
+			frappe.confirm(__("Pay the outstanding amount of {0} commission(s)?", [names.length]), () =>
+				frappe
+					.call({
+						method: "sales_crm.api.pay_salesperson_commissions",
+						args: { names },
+						freeze: true,
+						freeze_message: __("Recording payments…"),
+					})
+					.then((r) => {
+						const paid = (r.message || []).filter((row) => row.paid > 0);
+						frappe.show_alert({
+							message: __("{0} commission(s) paid", [paid.length]),
+							indicator: "green",
+						});
+						listview.clear_checked_items();
+						listview.refresh();
+					})
 			);
 		});
 	},

@@ -1,22 +1,10 @@
 // Copyright (c) 2026, sales_crm contributors
 // For license information, please see license.txt
+// {% include "sales_crm/public/js/report_filters.js" %}
 
 frappe.query_reports["Lead Source Effectiveness"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
-			reqd: 1,
-		},
+		...sales_crm.report_filters.date_range(),
 		{
 			fieldname: "lead_source",
 			label: __("Lead Source"),
@@ -30,17 +18,6 @@ frappe.query_reports["Lead Source Effectiveness"] = {
 				"Customer Referral",
 			],
 		},
-		{
-			fieldname: "sales_department",
-			label: __("Sales Department"),
-			fieldtype: "Link",
-			options: "Sales Department",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "User",
-		},
+		...sales_crm.report_filters.team(),
 	],
 };

@@ -1,22 +1,10 @@
 // Copyright (c) 2026, sales_crm contributors
 // For license information, please see license.txt
+// {% include "sales_crm/public/js/report_filters.js" %}
 
 frappe.query_reports["Opportunity Pipeline"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("Created From"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("Created To"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
-			reqd: 1,
-		},
+		...sales_crm.report_filters.date_range(__("Created From"), __("Created To")),
 		{
 			fieldname: "sales_method",
 			label: __("Sales Method"),
@@ -24,23 +12,7 @@ frappe.query_reports["Opportunity Pipeline"] = {
 			options: "Sales Method",
 			default: "Standard",
 		},
-		{
-			fieldname: "customer",
-			label: __("Customer"),
-			fieldtype: "Link",
-			options: "Sales Customer",
-		},
-		{
-			fieldname: "sales_department",
-			label: __("Sales Department"),
-			fieldtype: "Link",
-			options: "Sales Department",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "User",
-		},
+		...sales_crm.report_filters.customer(),
+		...sales_crm.report_filters.team(),
 	],
 };

@@ -1,5 +1,6 @@
 // Copyright (c) 2026, sales_crm contributors
 // For license information, please see license.txt
+// {% include "sales_crm/public/js/report_filters.js" %}
 
 frappe.query_reports["Receivable Ageing"] = {
 	filters: [
@@ -20,38 +21,9 @@ frappe.query_reports["Receivable Ageing"] = {
 			],
 			default: "customer",
 		},
-		{
-			fieldname: "from_date",
-			label: __("Collected From"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("Collected To"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
-			reqd: 1,
-		},
-		{
-			fieldname: "customer",
-			label: __("Customer"),
-			fieldtype: "Link",
-			options: "Sales Customer",
-		},
-		{
-			fieldname: "sales_department",
-			label: __("Sales Department"),
-			fieldtype: "Link",
-			options: "Sales Department",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "User",
-		},
+		...sales_crm.report_filters.date_range(__("Collected From"), __("Collected To")),
+		...sales_crm.report_filters.customer(),
+		...sales_crm.report_filters.team(),
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);

@@ -1,22 +1,10 @@
 // Copyright (c) 2026, sales_crm contributors
 // For license information, please see license.txt
+// {% include "sales_crm/public/js/report_filters.js" %}
 
 frappe.query_reports["Sales Funnel Conversion"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
-			reqd: 1,
-		},
+		...sales_crm.report_filters.date_range(),
 		{
 			fieldname: "group_by",
 			label: __("Group By"),
@@ -29,17 +17,6 @@ frappe.query_reports["Sales Funnel Conversion"] = {
 			],
 			default: "lead_source",
 		},
-		{
-			fieldname: "sales_department",
-			label: __("Sales Department"),
-			fieldtype: "Link",
-			options: "Sales Department",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "User",
-		},
+		...sales_crm.report_filters.team(),
 	],
 };

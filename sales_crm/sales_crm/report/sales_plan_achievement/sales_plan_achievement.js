@@ -1,5 +1,6 @@
 // Copyright (c) 2026, sales_crm contributors
 // For license information, please see license.txt
+// {% include "sales_crm/public/js/report_filters.js" %}
 
 frappe.query_reports["Sales Plan Achievement"] = {
 	filters: [
@@ -22,18 +23,7 @@ frappe.query_reports["Sales Plan Achievement"] = {
 			fieldtype: "Date",
 			default: frappe.datetime.year_end(),
 		},
-		{
-			fieldname: "sales_department",
-			label: __("Sales Department"),
-			fieldtype: "Link",
-			options: "Sales Department",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "User",
-		},
+		...sales_crm.report_filters.team(),
 		{
 			fieldname: "period",
 			label: __("Period"),

@@ -1,39 +1,16 @@
 // Copyright (c) 2026, sales_crm contributors
 // For license information, please see license.txt
+// {% include "sales_crm/public/js/report_filters.js" %}
 
 frappe.query_reports["Salesperson Commission Summary"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
-			reqd: 1,
-		},
+		...sales_crm.report_filters.date_range(),
 		{
 			fieldname: "commission_type",
 			label: __("Commission Type"),
 			fieldtype: "Select",
 			options: ["", "Basic", "Monthly", "Quarterly", "Half-Yearly", "Annual"],
 		},
-		{
-			fieldname: "sales_department",
-			label: __("Sales Department"),
-			fieldtype: "Link",
-			options: "Sales Department",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "User",
-		},
+		...sales_crm.report_filters.team(),
 	],
 };

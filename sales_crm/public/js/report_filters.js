@@ -1,0 +1,54 @@
+// The filters the Sales CRM reports share (date range, customer, department and salesperson), defined once.
+// Each report's .js includes this file with a Jinja include directive written in a line comment; Frappe
+// renders it when it serves the report's script (frappe.desk.query_report.get_script), so no build step
+// is needed. The directive sits in a comment so that the unrendered file is valid JavaScript, and this
+// file starts with a comment line so that the rendered one is too. (No directive in this text: Frappe
+// would expand it again.)
+frappe.provide("sales_crm");
+
+sales_crm.report_filters = {
+	date_range(from_label, to_label) {
+		return [
+			{
+				fieldname: "from_date",
+				label: from_label || __("From Date"),
+				fieldtype: "Date",
+				default: frappe.datetime.year_start(),
+				reqd: 1,
+			},
+			{
+				fieldname: "to_date",
+				label: to_label || __("To Date"),
+				fieldtype: "Date",
+				default: frappe.datetime.year_end(),
+				reqd: 1,
+			},
+		];
+	},
+	customer() {
+		return [
+			{
+				fieldname: "customer",
+				label: __("Customer"),
+				fieldtype: "Link",
+				options: "Sales Customer",
+			},
+		];
+	},
+	team() {
+		return [
+			{
+				fieldname: "sales_department",
+				label: __("Sales Department"),
+				fieldtype: "Link",
+				options: "Sales Department",
+			},
+			{
+				fieldname: "sales_person",
+				label: __("Sales Person"),
+				fieldtype: "Link",
+				options: "User",
+			},
+		];
+	},
+};
