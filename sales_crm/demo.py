@@ -162,8 +162,6 @@ class Demo:
 					# set explicitly: under in_import Frappe leaves the field defaults (enabled = 1) unset
 					"enabled": 1,
 					"send_welcome_email": 0,
-					# inserted as an import (below), which skips the DocType defaults: enabled explicitly
-					"enabled": 1,
 				}
 			)
 			user.append_roles(*roles)
