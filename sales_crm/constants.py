@@ -42,6 +42,18 @@ WORKFLOW_ACTIONS = (
 CORE_WORKFLOW_STATES = frozenset({"Pending", "Approved", "Rejected"})
 CORE_WORKFLOW_ACTIONS = frozenset({"Approve", "Reject", "Review"})
 
+# The lost and rejection reasons every site starts with (Sales Loss Reason); users add their own.
+LOSS_REASONS = (
+	"Price",
+	"Competitor",
+	"No Budget",
+	"No Decision",
+	"Timing",
+	"Product Fit",
+	"No Response",
+	"Other",
+)
+
 # DocTypes with row-level rules (sales_crm.permissions); hooks.py lists the same names.
 SCOPED = (
 	"Sales Customer",
@@ -55,4 +67,5 @@ SCOPED = (
 	"Salesperson Commission",
 	"Customer Commission",
 	"Sales Plan",
+	"Sales Follow Up",
 )

@@ -5,7 +5,7 @@ import os
 import frappe
 import frappe.translate
 
-from sales_crm.constants import ROLES, STANDARD_METHOD, STANDARD_STAGES, WORKFLOW_NAMES
+from sales_crm.constants import LOSS_REASONS, ROLES, STANDARD_METHOD, STANDARD_STAGES, WORKFLOW_NAMES
 
 
 def before_install():
@@ -23,6 +23,7 @@ def after_migrate():
 def ensure_records():
 	ensure_roles()
 	ensure_standard_sales_method()
+	ensure_loss_reasons()
 	ensure_settings()
 	ensure_opportunity_kanban()
 	ensure_lead_assignment_rules()
@@ -51,6 +52,13 @@ def ensure_standard_sales_method():
 			],
 		}
 	).insert(ignore_permissions=True)
+
+
+def ensure_loss_reasons():
+	"""The shipped lost/rejection reasons; a reason a user disabled or changed is left as it is."""
+	for reason in LOSS_REASONS:
+		if not frappe.db.exists("Sales Loss Reason", reason):
+			frappe.get_doc({"doctype": "Sales Loss Reason", "reason": reason}).insert(ignore_permissions=True)
 
 
 OPPORTUNITY_KANBAN = "Sales Opportunity Pipeline"

@@ -70,10 +70,12 @@ def extract_messages() -> dict[str, str]:
 		if message and str(message).strip():
 			messages.setdefault(str(message), where)
 
-	from sales_crm.constants import STANDARD_STAGES
+	from sales_crm.constants import LOSS_REASONS, STANDARD_STAGES
 
 	for stage, _probability in STANDARD_STAGES:
 		add(stage, "install.py (the Standard sales method)")
+	for reason in LOSS_REASONS:
+		add(reason, "install.py (the shipped Sales Loss Reasons)")
 	fixtures = root / "fixtures"
 	for name in ("workflow_state", "workflow_action_master", "workflow"):
 		path = fixtures / f"{name}.json"

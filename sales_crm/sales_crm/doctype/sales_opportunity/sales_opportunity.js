@@ -7,6 +7,14 @@ frappe.ui.form.on("Sales Opportunity", {
 				() => frappe.model.open_mapped_doc({ method: "sales_crm.api.make_quotation", frm }),
 				__("Create")
 			);
+			frm.add_custom_button(__("Log Follow-up"), () =>
+				frappe.new_doc("Sales Follow Up", { opportunity: frm.doc.name, customer: frm.doc.customer })
+			);
+		}
+	},
+	loss_reason(frm) {
+		if (frm.doc.loss_reason && !(frm.doc.lost_reason || "").trim()) {
+			frm.set_value("lost_reason", __(frm.doc.loss_reason));
 		}
 	},
 });

@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import cint, now_datetime
 
 from sales_crm.controllers.selling import SellingController
+from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.validation import throw
 
 APPROVERS = {"Sales Director", "System Manager"}
@@ -35,6 +36,7 @@ class SalesQuotation(SellingController):
 		exchange_rate: DF.Float
 		grand_total: DF.Currency
 		items: DF.Table[SalesQuotationItem]
+		loss_reason: DF.Link | None
 		naming_series: DF.Literal["QTN-.YYYY.-"]
 		net_total: DF.Currency
 		opportunity: DF.Link | None
@@ -58,6 +60,7 @@ class SalesQuotation(SellingController):
 		self.set_version()
 		self.validate_opportunity()
 		self.calculate_totals()
+		apply_loss_reason(self)
 		self.title = self.title or frappe.db.get_value("Sales Customer", self.customer, "customer_name")
 
 	def set_version(self):
@@ -116,6 +119,7 @@ class SalesQuotation(SellingController):
 		self.approved_on = now_datetime()
 
 	def before_update_after_submit(self):
+		apply_loss_reason(self)
 		before = self.get_doc_before_save()
 		if before and before.status != "Approved" and self.has_value_changed("status"):
 			throw(self, _("the customer's answer is final"), "status")

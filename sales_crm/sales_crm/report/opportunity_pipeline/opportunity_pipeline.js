@@ -25,6 +25,12 @@ frappe.query_reports["Opportunity Pipeline"] = {
 			default: "Standard",
 		},
 		{
+			fieldname: "opportunity_kind",
+			label: __("Opportunity Kind"),
+			fieldtype: "Select",
+			options: ["", "Purchase Need", "Product Sale", "Partnership", "Service"],
+		},
+		{
 			fieldname: "customer",
 			label: __("Customer"),
 			fieldtype: "Link",
