@@ -53,7 +53,9 @@ def sync_todo(doc) -> None:
 	if todo is None:
 		todo = frappe.get_doc({"doctype": "ToDo", "assigned_by": frappe.session.user, **values})
 		todo.insert(ignore_permissions=True)
-		doc.db_set("todo", todo.name, update_modified=False)
+		# not db_set: the link is bookkeeping, not a change the timeline should show
+		frappe.db.set_value(doc.doctype, doc.name, "todo", todo.name, update_modified=False)
+		doc.todo = todo.name
 		return
 	if any(str(todo.get(key) or "") != str(value or "") for key, value in values.items()):
 		todo.update(values)
