@@ -54,6 +54,10 @@ LOSS_REASONS = (
 	"Other",
 )
 
+# Address types a customer's sites may have besides Frappe's own (Office, Plant, Warehouse, …): the seed's
+# purchasing and IT departments. Added to Address.address_type with a Property Setter on install/migrate.
+ADDRESS_TYPES = ("Purchasing", "IT")
+
 # DocTypes with row-level rules (sales_crm.permissions); hooks.py lists the same names.
 SCOPED = (
 	"Sales Customer",

@@ -7,6 +7,7 @@ from frappe.query_builder.functions import Lower, Trim
 from frappe.utils import cstr, now_datetime
 
 from sales_crm.constants import STANDARD_METHOD
+from sales_crm.flows.contacts import carry_lead_contact
 from sales_crm.utils import department_of, get_settings
 from sales_crm.validation import throw
 
@@ -152,11 +153,13 @@ def convert_lead(name: str) -> str:
 			.name
 		)
 
+	contact = carry_lead_contact(lead, customer)
 	opportunity = frappe.get_doc(
 		{
 			"doctype": "Sales Opportunity",
 			"opportunity_name": lead.company_name,
 			"customer": customer,
+			"contact": contact,
 			"sales_lead": lead.name,
 			"contact_person": " ".join(filter(None, [lead.contact_name, lead.contact_title])) or None,
 			"sales_method": get_settings().default_sales_method or STANDARD_METHOD,

@@ -1,5 +1,12 @@
 // Copyright (c) 2026, sales_crm contributors
 frappe.ui.form.on("Sales Opportunity", {
+	setup(frm) {
+		// the customer's contacts and sites (Contact/Address linked to the Sales Customer)
+		frm.set_query("contact", () => ({
+			query: "frappe.contacts.doctype.contact.contact.contact_query",
+			filters: { link_doctype: "Sales Customer", link_name: frm.doc.customer },
+		}));
+	},
 	refresh(frm) {
 		if (!frm.is_new() && frm.doc.status === "Open") {
 			frm.add_custom_button(

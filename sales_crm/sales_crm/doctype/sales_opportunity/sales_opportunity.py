@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, cstr, flt, now_datetime
 
+from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.rules.pricing import check_non_negative, check_percent, item_values
 from sales_crm.utils import company_currency, default_sales_person
@@ -30,6 +31,7 @@ class SalesOpportunity(Document):
 
 		base_expected_revenue: DF.Currency
 		company_currency: DF.Link | None
+		contact: DF.Link | None
 		contact_person: DF.Data | None
 		currency: DF.Link
 		customer: DF.Link
@@ -57,6 +59,7 @@ class SalesOpportunity(Document):
 		self.set_missing_values()
 		self.calculate_items()
 		self.validate_stage()
+		validate_contact_and_site(self)
 		apply_loss_reason(self)
 		self.validate_status()
 		self.track_stage()

@@ -31,8 +31,10 @@ class SalesQuotation(SellingController):
 		base_net_total: DF.Currency
 		base_tax_amount: DF.Currency
 		company_currency: DF.Link | None
+		contact: DF.Link | None
 		currency: DF.Link
 		customer: DF.Link
+		customer_address: DF.Link | None
 		exchange_rate: DF.Float
 		grand_total: DF.Currency
 		items: DF.Table[SalesQuotationItem]
