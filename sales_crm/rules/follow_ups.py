@@ -20,15 +20,3 @@ def next_date_problem(follow_up_date: date | None, next_date: date | None) -> st
 	if follow_up_date and next_date and next_date < follow_up_date:
 		return "next_before_date"
 	return None
-
-
-def days_since(last: date | None, today: date) -> int | None:
-	"""Whole days since the last follow-up (None when there never was one)."""
-	return (today - last).days if last else None
-
-
-def is_stale(last: date | None, since: date, today: date, days: int) -> bool:
-	"""An open opportunity is stale when neither it nor any follow-up touched it in the last ``days`` days:
-	``since`` is when it was created, ``last`` its latest follow-up."""
-	reference = max(d for d in (last, since) if d) if (last or since) else None
-	return reference is None or (today - reference).days >= days

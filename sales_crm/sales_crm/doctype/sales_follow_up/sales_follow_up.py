@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cstr
+from frappe.utils import cstr, getdate
 
 from sales_crm.flows import follow_ups
 from sales_crm.rules.follow_ups import next_date_problem
@@ -85,7 +85,8 @@ class SalesFollowUp(Document):
 			self.sales_department = department_of(self.sales_person)
 
 	def validate_dates(self):
-		if next_date_problem(self.follow_up_date, self.next_follow_up_date):
+		dates = [getdate(d) if d else None for d in (self.follow_up_date, self.next_follow_up_date)]
+		if next_date_problem(*dates):
 			throw(
 				self,
 				_("the next follow-up ({0}) cannot come before this one ({1})").format(
