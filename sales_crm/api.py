@@ -9,6 +9,7 @@ import json
 import frappe
 
 from sales_crm.flows import commissions as commission_flow
+from sales_crm.flows import follow_ups as follow_up_flow
 from sales_crm.flows import leads as lead_flow
 from sales_crm.flows import mapper, orders
 from sales_crm.flows import plans as plan_flow
@@ -138,3 +139,18 @@ def load_demo_data(leads: int | str = 1000, seed: int | str = 42) -> dict:
 	from sales_crm import demo
 
 	return demo.enqueue_demo(cint(leads), cint(seed))
+
+
+@frappe.whitelist()
+def calendar_events(
+	doctype: str | None = None,
+	start: str | None = None,
+	end: str | None = None,
+	field_map: str | dict | None = None,
+	filters: str | list | None = None,
+	fields: str | list | None = None,
+) -> list[dict]:
+	"""The desk calendars of follow-ups, delivery, due and expected close dates: Frappe's own calendar
+	query (row permissions apply), leaving out the records without that date."""
+	_required(doctype=doctype, start=start, end=end, field_map=field_map)
+	return follow_up_flow.calendar_events(doctype, start, end, field_map, filters, fields)

@@ -58,6 +58,22 @@ WORKFLOW_ACTIONS = (
 CORE_WORKFLOW_STATES = frozenset({"Pending", "Approved", "Rejected"})
 CORE_WORKFLOW_ACTIONS = frozenset({"Approve", "Reject", "Review"})
 
+# The lost and rejection reasons every site starts with (Sales Loss Reason); users add their own.
+LOSS_REASONS = (
+	"Price",
+	"Competitor",
+	"No Budget",
+	"No Decision",
+	"Timing",
+	"Product Fit",
+	"No Response",
+	"Other",
+)
+
+# Address types a customer's sites may have besides Frappe's own (Office, Plant, Warehouse, …): the seed's
+# purchasing and IT departments. Added to Address.address_type with a Property Setter on install/migrate.
+ADDRESS_TYPES = ("Purchasing", "IT")
+
 # DocTypes with row-level rules (sales_crm.permissions); hooks.py lists the same names.
 SCOPED = (
 	"Sales Customer",
@@ -71,4 +87,5 @@ SCOPED = (
 	"Salesperson Commission",
 	"Customer Commission",
 	"Sales Plan",
+	"Sales Follow Up",
 )

@@ -10,6 +10,30 @@ required_apps = []
 
 export_python_type_annotations = True
 
+# The app's tile on Frappe's /apps screen opens the Sales CRM workspace.
+add_to_apps_screen = [
+	{
+		"name": "sales_crm",
+		"logo": "/assets/frappe/images/frappe-framework-logo.svg",
+		"title": "Sales CRM",
+		"route": "/app/sales-crm",
+	}
+]
+
+# The desk's global search (awesome bar) finds these records by their in_global_search fields.
+global_search_doctypes = {
+	"Default": [
+		{"doctype": "Sales Customer"},
+		{"doctype": "Sales Lead"},
+		{"doctype": "Sales Opportunity"},
+		{"doctype": "Sales Quotation"},
+		{"doctype": "Sales Contract"},
+		{"doctype": "Customer Order"},
+		{"doctype": "Sales Product"},
+		{"doctype": "Sales Follow Up"},
+	]
+}
+
 before_install = "sales_crm.install.before_install"
 after_install = "sales_crm.install.after_install"
 after_migrate = "sales_crm.install.after_migrate"
@@ -18,7 +42,10 @@ before_uninstall = "sales_crm.install.before_uninstall"
 # Drafts the previous month's Monthly salesperson commissions when Sales CRM Settings switch it on.
 # and refreshes which receivables are overdue every day.
 scheduler_events = {
-	"daily": ["sales_crm.flows.orders.flag_overdue_receivables"],
+	"daily": [
+		"sales_crm.flows.orders.flag_overdue_receivables",
+		"sales_crm.flows.follow_ups.flag_overdue_follow_ups",
+	],
 	"monthly": ["sales_crm.flows.commissions.run_monthly_commission_job"],
 }
 
@@ -108,6 +135,7 @@ _scoped = (
 	"Salesperson Commission",
 	"Customer Commission",
 	"Sales Plan",
+	"Sales Follow Up",
 )
 permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in _scoped}
 has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in _scoped}
@@ -131,6 +159,10 @@ doc_events = {
 			"sales_crm.sanitize.validate_links",
 		],
 	},
-	# A department Assignment Rule (sales_crm/lead_import.py) gave a lead to a user: make it their lead.
-	"ToDo": {"after_insert": "sales_crm.flows.lead_import.on_todo_insert"},
+	# A lead assigned in the desk (Assign To, bulk Assign To, an Assignment Rule) becomes the assignee's
+	# lead, as assign_leads makes it; a follow-up's ToDo marked done closes the follow-up.
+	"ToDo": {
+		"after_insert": "sales_crm.flows.lead_import.on_todo_insert",
+		"on_update": "sales_crm.flows.follow_ups.on_todo_update",
+	},
 }

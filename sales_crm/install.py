@@ -3,7 +3,14 @@
 import frappe
 import frappe.translate
 
-from sales_crm.constants import ROLES, STANDARD_METHOD, STANDARD_STAGES, WORKFLOW_NAMES
+from sales_crm.constants import (
+	ADDRESS_TYPES,
+	LOSS_REASONS,
+	ROLES,
+	STANDARD_METHOD,
+	STANDARD_STAGES,
+	WORKFLOW_NAMES,
+)
 
 
 def before_install():
@@ -21,6 +28,9 @@ def after_migrate():
 def ensure_records():
 	ensure_roles()
 	ensure_standard_sales_method()
+	ensure_loss_reasons()
+	ensure_address_types()
+	ensure_address_template()
 	ensure_settings()
 	ensure_opportunity_kanban()
 	ensure_lead_assignment_rules()
@@ -51,6 +61,48 @@ def ensure_standard_sales_method():
 	).insert(ignore_permissions=True)
 
 
+def ensure_loss_reasons():
+	"""The shipped lost/rejection reasons; a reason a user disabled or changed is left as it is."""
+	for reason in LOSS_REASONS:
+		if not frappe.db.exists("Sales Loss Reason", reason):
+			frappe.get_doc({"doctype": "Sales Loss Reason", "reason": reason}).insert(ignore_permissions=True)
+
+
+def ensure_address_types():
+	"""A customer's sites are Addresses: their types also offer the seed's Purchasing and IT."""
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+	options = frappe.get_meta("Address").get_field("address_type").options.split("\n")
+	missing = [kind for kind in ADDRESS_TYPES if kind not in options]
+	if not missing:
+		return
+	if "Other" in options:  # keep Other last
+		options.remove("Other")
+		missing.append("Other")
+	make_property_setter(
+		"Address",
+		"address_type",
+		"options",
+		"\n".join(options + missing),
+		"Text",
+		validate_fields_for_doctype=False,
+	)
+
+
+def ensure_address_template():
+	"""A customer's form lists its sites through Frappe's Address Template; a site without ERPNext has
+	none, so a default one (Frappe's standard layout) is created for the system's country (else China)."""
+	if frappe.db.exists("Address Template", {"is_default": 1}):
+		return
+	country = frappe.db.get_single_value("System Settings", "country") or "China"
+	if not frappe.db.exists("Country", country) or frappe.db.exists("Address Template", country):
+		return
+	frappe.get_doc({"doctype": "Address Template", "country": country, "is_default": 1}).insert(
+		ignore_permissions=True
+	)
+
+
+ADDRESS_TYPE_SETTER = "Address-address_type-options"
 OPPORTUNITY_KANBAN = "Sales Opportunity Pipeline"
 STAGE_COLOURS = ("Gray", "Blue", "Orange", "Green")
 
@@ -125,4 +177,9 @@ def app_records_outside_module() -> dict[str, list[str]]:
 	rules = frappe.get_all(
 		"Assignment Rule", filters={"name": ("like", "Sales Lead Round Robin: %")}, pluck="name"
 	)
-	return {"Workflow": list(WORKFLOW_NAMES), "Assignment Rule": rules, "Kanban Board": [OPPORTUNITY_KANBAN]}
+	return {
+		"Workflow": list(WORKFLOW_NAMES),
+		"Assignment Rule": rules,
+		"Kanban Board": [OPPORTUNITY_KANBAN],
+		"Property Setter": [ADDRESS_TYPE_SETTER],
+	}

@@ -66,8 +66,8 @@ def problem_with(fieldtype: str, value) -> str | None:
 		return None
 	if fieldtype in NAME_TYPES and not isinstance(value, str):
 		return "text"  # a record name or an option: Frappe builds names and queries from it as a string
-	if fieldtype in TEXT_TYPES and not isinstance(value, str | int | float):
-		return "text"
+	if fieldtype in TEXT_TYPES and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+		return "text"  # a bool too: Frappe's phone and e-mail checks call str methods on the value
 	return None
 
 

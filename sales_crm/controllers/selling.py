@@ -5,6 +5,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, flt, now_datetime
 
+from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.org import APPROVERS, has_role
 from sales_crm.rules.pricing import ItemInput, price_document
 from sales_crm.utils import company_currency, default_sales_person, get_settings
@@ -24,6 +25,8 @@ class SellingController(Document):
 			self.tax_rate = get_settings().default_tax_rate
 		default_sales_person(self)
 		self.apply_price_strategy()
+		# the contact and the customer site are the customer's (Contact/Address Dynamic Links)
+		validate_contact_and_site(self)
 
 	def apply_price_strategy(self):
 		"""Rows with a list price and no discount of their own take the price strategy's discount."""

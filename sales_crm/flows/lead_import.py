@@ -13,7 +13,7 @@ from frappe import _
 from frappe.utils import cstr, now_datetime, strip_html_tags
 
 from sales_crm.flows import leads as lead_flow
-from sales_crm.org import department_members
+from sales_crm.org import department_members, department_of
 
 MAX_ROWS = 1000
 # What the marketing subsystem's customer file may set; statuses and owners move only through the flow.
@@ -163,11 +163,25 @@ def ensure_assignment_rules() -> None:
 
 
 def on_todo_insert(todo, method=None) -> None:
-	"""ToDo ``after_insert``: a rule assigned a department lead, so it becomes that user's personal lead."""
-	if todo.reference_type != "Sales Lead" or not todo.assignment_rule:
+	"""ToDo ``after_insert``: a lead given to a user in the desk becomes that user's lead, status Assigned,
+	as ``assign_leads`` makes it: by an Assignment Rule, or by Assign To (one lead, or a bulk assignment
+	from the list), which also checks, as ``assign_leads`` does, who may assign and to whom."""
+	if todo.reference_type != "Sales Lead" or todo.status != "Open" or not todo.allocated_to:
 		return
-	if not cstr(todo.assignment_rule).startswith(RULE_PREFIX):
+	if todo.assignment_rule:
+		assign_by_rule(todo)
 		return
+	lead = frappe.get_doc("Sales Lead", todo.reference_name, for_update=True)
+	if lead.status == "Assigned" and lead.sales_person == todo.allocated_to:
+		return  # assign_leads' own ToDo, or a second ToDo for the lead's owner
+	if not lead_flow.can_assign():
+		frappe.throw(_("Only a Sales Manager or Sales Director may assign leads"), frappe.PermissionError)
+	lead_flow.check_assignee(todo.allocated_to)
+	lead_flow.assign_lead(lead, todo.allocated_to, add_todo=False)
+
+
+def assign_by_rule(todo) -> None:
+	"""An Assignment Rule gave a department lead to one of its users: it becomes that user's lead."""
 	lead = frappe.db.get_value(
 		"Sales Lead", todo.reference_name, ["status", "sales_person"], as_dict=True, for_update=True
 	)
@@ -175,7 +189,12 @@ def on_todo_insert(todo, method=None) -> None:
 		return
 	doc = frappe.get_doc("Sales Lead", todo.reference_name)
 	doc.db_set(
-		{"sales_person": todo.allocated_to, "status": "Assigned", "assigned_on": now_datetime()},
+		{
+			"sales_person": todo.allocated_to,
+			"sales_department": doc.sales_department or department_of(todo.allocated_to),
+			"status": "Assigned",
+			"assigned_on": now_datetime(),
+		},
 		notify=True,
 	)
 	doc.add_comment("Workflow", _("Assigned"))

@@ -7,6 +7,7 @@ from frappe.query_builder.functions import Lower, Trim
 from frappe.utils import cstr, now_datetime
 
 from sales_crm.constants import STANDARD_METHOD
+from sales_crm.flows.contacts import carry_lead_contact
 from sales_crm.org import ASSIGNERS, department_of, has_role
 from sales_crm.utils import get_settings
 from sales_crm.validation import throw
@@ -72,29 +73,41 @@ def assign_leads(leads: list[str], sales_person: str) -> list[str]:
 		frappe.throw(_("Only a Sales Manager or Sales Director may assign leads"), frappe.PermissionError)
 	if not leads:
 		frappe.throw(_("Choose at least one lead to assign"))
-	if not frappe.db.exists("User", {"name": sales_person, "enabled": 1}):
-		frappe.throw(_("Sales Person {0} is not an active user").format(frappe.bold(sales_person)))
-	if not has_role({"Sales User"}, sales_person):
-		frappe.throw(_("{0} does not have the Sales User role").format(frappe.bold(sales_person)))
-
-	from frappe.desk.form.assign_to import add as add_assignment
+	check_assignee(sales_person)
 
 	assigned = []
 	for name in leads:
 		lead = frappe.get_doc("Sales Lead", name, for_update=True)
 		lead.check_permission("write")
-		if lead.status in ("Converted", "Lost"):
-			throw(lead, _("a {0} lead cannot be assigned").format(_(lead.status)), "status")
-		if lead.status == "Assigned" and lead.sales_person == sales_person:
-			assigned.append(lead.name)
-			continue
-		lead.sales_person = sales_person
-		lead.sales_department = lead.sales_department or department_of(sales_person)
-		lead.assigned_on = now_datetime()
-		lead.save()
-		if lead.status == "Unassigned":
-			# the workflow's own action, so its role and condition checks and its history apply
-			apply_workflow(lead, "Assign")
+		assign_lead(lead, sales_person)
+		assigned.append(lead.name)
+	return assigned
+
+
+def check_assignee(sales_person: str) -> None:
+	if not frappe.db.exists("User", {"name": sales_person, "enabled": 1}):
+		frappe.throw(_("Sales Person {0} is not an active user").format(frappe.bold(sales_person)))
+	if not has_role({"Sales User"}, sales_person):
+		frappe.throw(_("{0} does not have the Sales User role").format(frappe.bold(sales_person)))
+
+
+def assign_lead(lead, sales_person: str, add_todo: bool = True) -> None:
+	"""The lead becomes ``sales_person``'s, status Assigned; ``add_todo`` gives them the assignment (a
+	ToDo) unless the desk's Assign To already did."""
+	from frappe.desk.form.assign_to import add as add_assignment
+
+	if lead.status in ("Converted", "Lost"):
+		throw(lead, _("a {0} lead cannot be assigned").format(_(lead.status)), "status")
+	if lead.status == "Assigned" and lead.sales_person == sales_person:
+		return
+	lead.sales_person = sales_person
+	lead.sales_department = lead.sales_department or department_of(sales_person)
+	lead.assigned_on = now_datetime()
+	lead.save()
+	if lead.status == "Unassigned":
+		# the workflow's own action, so its role and condition checks and its history apply
+		apply_workflow(lead, "Assign")
+	if add_todo:
 		add_assignment(
 			{
 				"assign_to": [sales_person],
@@ -103,8 +116,6 @@ def assign_leads(leads: list[str], sales_person: str) -> list[str]:
 				"description": _("Follow up lead {0}").format(lead.company_name),
 			}
 		)
-		assigned.append(lead.name)
-	return assigned
 
 
 def convert_lead(name: str) -> str:
@@ -141,11 +152,13 @@ def convert_lead(name: str) -> str:
 			.name
 		)
 
+	contact = carry_lead_contact(lead, customer)
 	opportunity = frappe.get_doc(
 		{
 			"doctype": "Sales Opportunity",
 			"opportunity_name": lead.company_name,
 			"customer": customer,
+			"contact": contact,
 			"sales_lead": lead.name,
 			"contact_person": " ".join(part for part in (lead.contact_name, lead.contact_title) if part)
 			or None,

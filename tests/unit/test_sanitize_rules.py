@@ -30,6 +30,8 @@ from sales_crm.sanitize import problem_with
 		("Data", "<script>", None),
 		("Small Text", 5, None),
 		("Data", 5, None),
+		("Data", True, "text"),
+		("Small Text", False, "text"),
 		("Select", 1, "text"),
 		("Link", 7, "text"),
 	],

@@ -28,10 +28,12 @@ class CustomerOrder(ApprovedSellingController):
 		base_net_total: DF.Currency
 		base_tax_amount: DF.Currency
 		company_currency: DF.Link | None
+		contact: DF.Link | None
 		contact_person: DF.Data | None
 		credit_days: DF.Int
 		currency: DF.Link
 		customer: DF.Link
+		customer_address: DF.Link | None
 		delivery_address: DF.SmallText | None
 		delivery_date: DF.Date | None
 		delivery_method: DF.Literal["Own Delivery", "Customer Pickup", "Courier"]

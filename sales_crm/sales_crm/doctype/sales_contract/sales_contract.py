@@ -32,10 +32,12 @@ class SalesContract(ApprovedSellingController):
 		base_tax_amount: DF.Currency
 		commission_rate: DF.Percent
 		company_currency: DF.Link | None
+		contact: DF.Link | None
 		contract_no: DF.Data | None
 		contract_type: DF.Literal["Standard", "Framework", "Service"]
 		currency: DF.Link
 		customer: DF.Link
+		customer_address: DF.Link | None
 		end_date: DF.Date | None
 		exchange_rate: DF.Float
 		grand_total: DF.Currency

@@ -1,6 +1,7 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
+from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 from frappe.utils import cstr
 
@@ -30,6 +31,10 @@ class SalesCustomer(Document):
 		source_lead: DF.Link | None
 		website: DF.Data | None
 	# end: auto-generated types
+
+	def onload(self):
+		# the customer's contacts and sites: Frappe's Contact and Address linked to it
+		load_address_and_contact(self)
 
 	def validate(self):
 		default_sales_person(self)

@@ -9,5 +9,6 @@ def get_data():
 			{"label": _("Fulfilment"), "items": ["Sales Contract", "Customer Order"]},
 			{"label": _("Money"), "items": ["Sales Receivable", "Sales Receipt"]},
 			{"label": _("Commissions"), "items": ["Customer Commission"]},
+			{"label": _("Follow-ups"), "items": ["Sales Follow Up"]},
 		],
 	}

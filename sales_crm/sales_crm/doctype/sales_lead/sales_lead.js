@@ -11,6 +11,11 @@ frappe.ui.form.on("Sales Lead", {
 			);
 		}
 		if (frm.is_new()) return;
+		if (["Unassigned", "Assigned"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Log Follow-up"), () =>
+				frappe.new_doc("Sales Follow Up", { sales_lead: frm.doc.name })
+			);
+		}
 		if (
 			["Unassigned", "Assigned"].includes(frm.doc.status) &&
 			frappe.user.has_role(["Sales Manager", "Sales Director"])
@@ -44,6 +49,12 @@ frappe.ui.form.on("Sales Lead", {
 					}),
 				__("Create")
 			);
+		}
+	},
+	loss_reason(frm) {
+		// the reason fills the detail, so that the workflow's Mark Lost is offered
+		if (frm.doc.loss_reason && !(frm.doc.lost_reason || "").trim()) {
+			frm.set_value("lost_reason", __(frm.doc.loss_reason));
 		}
 	},
 });

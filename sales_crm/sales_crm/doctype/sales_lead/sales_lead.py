@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cstr, now_datetime
 
 from sales_crm.flows.leads import find_duplicate
+from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.org import department_of, has_role
 from sales_crm.utils import default_sales_person
 from sales_crm.validation import throw
@@ -39,6 +40,7 @@ class SalesLead(Document):
 			"Advertising Response",
 			"Customer Referral",
 		]
+		loss_reason: DF.Link | None
 		lost_reason: DF.SmallText | None
 		mobile: DF.Data | None
 		naming_series: DF.Literal["LEAD-.YYYY.-"]
@@ -56,6 +58,7 @@ class SalesLead(Document):
 
 	def validate(self):
 		self.set_missing_values()
+		apply_loss_reason(self)
 		self.validate_status()
 
 	def set_missing_values(self):

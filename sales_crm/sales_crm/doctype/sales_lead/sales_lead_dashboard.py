@@ -8,5 +8,6 @@ def get_data():
 		"internal_links": {"Sales Opportunity": "opportunity", "Sales Customer": "customer"},
 		"transactions": [
 			{"label": _("Conversion"), "items": ["Sales Opportunity", "Sales Customer"]},
+			{"label": _("Follow-ups"), "items": ["Sales Follow Up"]},
 		],
 	}

@@ -1,5 +1,12 @@
 // Copyright (c) 2026, sales_crm contributors
 frappe.ui.form.on("Sales Opportunity", {
+	setup(frm) {
+		// the customer's contacts and sites (Contact/Address linked to the Sales Customer)
+		frm.set_query("contact", () => ({
+			query: "frappe.contacts.doctype.contact.contact.contact_query",
+			filters: { link_doctype: "Sales Customer", link_name: frm.doc.customer },
+		}));
+	},
 	refresh(frm) {
 		if (!frm.is_new() && frm.doc.status === "Open") {
 			frm.add_custom_button(
@@ -7,6 +14,14 @@ frappe.ui.form.on("Sales Opportunity", {
 				() => frappe.model.open_mapped_doc({ method: "sales_crm.api.make_quotation", frm }),
 				__("Create")
 			);
+			frm.add_custom_button(__("Log Follow-up"), () =>
+				frappe.new_doc("Sales Follow Up", { opportunity: frm.doc.name, customer: frm.doc.customer })
+			);
+		}
+	},
+	loss_reason(frm) {
+		if (frm.doc.loss_reason && !(frm.doc.lost_reason || "").trim()) {
+			frm.set_value("lost_reason", __(frm.doc.loss_reason));
 		}
 	},
 });

@@ -6,6 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cstr, flt, now_datetime
 
+from sales_crm.flows.contacts import validate_contact_and_site
+from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.rules.pricing import check_non_negative, check_percent, item_values
 from sales_crm.utils import company_currency, default_sales_person
 from sales_crm.validation import throw, throw_problems
@@ -29,6 +31,7 @@ class SalesOpportunity(Document):
 
 		base_expected_revenue: DF.Currency
 		company_currency: DF.Link | None
+		contact: DF.Link | None
 		contact_person: DF.Data | None
 		currency: DF.Link
 		customer: DF.Link
@@ -36,8 +39,10 @@ class SalesOpportunity(Document):
 		expected_close_date: DF.Date | None
 		expected_revenue: DF.Currency
 		items: DF.Table[SalesOpportunityItem]
+		loss_reason: DF.Link | None
 		lost_reason: DF.SmallText | None
 		naming_series: DF.Literal["OPP-.YYYY.-"]
+		opportunity_kind: DF.Literal["", "Purchase Need", "Product Sale", "Partnership", "Service"]
 		opportunity_name: DF.Data
 		probability: DF.Percent
 		sales_department: DF.Link | None
@@ -54,6 +59,8 @@ class SalesOpportunity(Document):
 		self.set_missing_values()
 		self.calculate_items()
 		self.validate_stage()
+		validate_contact_and_site(self)
+		apply_loss_reason(self)
 		self.validate_status()
 		self.track_stage()
 

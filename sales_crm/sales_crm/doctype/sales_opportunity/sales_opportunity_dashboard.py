@@ -9,5 +9,6 @@ def get_data():
 			{"label": _("Source"), "items": ["Sales Lead"]},
 			{"label": _("Selling"), "items": ["Sales Quotation", "Sales Contract", "Customer Order"]},
 			{"label": _("Money"), "items": ["Sales Receivable"]},
+			{"label": _("Follow-ups"), "items": ["Sales Follow Up"]},
 		],
 	}

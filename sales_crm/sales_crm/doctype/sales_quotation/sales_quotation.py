@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import cint, now_datetime
 
 from sales_crm.controllers.selling import SellingController
+from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.org import APPROVERS, has_role
 from sales_crm.validation import throw
 
@@ -29,11 +30,14 @@ class SalesQuotation(SellingController):
 		base_net_total: DF.Currency
 		base_tax_amount: DF.Currency
 		company_currency: DF.Link | None
+		contact: DF.Link | None
 		currency: DF.Link
 		customer: DF.Link
+		customer_address: DF.Link | None
 		exchange_rate: DF.Float
 		grand_total: DF.Currency
 		items: DF.Table[SalesQuotationItem]
+		loss_reason: DF.Link | None
 		naming_series: DF.Literal["QTN-.YYYY.-"]
 		net_total: DF.Currency
 		opportunity: DF.Link | None
@@ -57,6 +61,7 @@ class SalesQuotation(SellingController):
 		self.set_version()
 		self.validate_opportunity()
 		self.calculate_totals()
+		apply_loss_reason(self)
 		self.title = self.title or frappe.db.get_value("Sales Customer", self.customer, "customer_name")
 
 	def set_version(self):
@@ -115,6 +120,7 @@ class SalesQuotation(SellingController):
 		self.approved_on = now_datetime()
 
 	def before_update_after_submit(self):
+		apply_loss_reason(self)
 		before = self.get_doc_before_save()
 		if before and before.status != "Approved" and self.has_value_changed("status"):
 			throw(self, _("the customer's answer is final"), "status")

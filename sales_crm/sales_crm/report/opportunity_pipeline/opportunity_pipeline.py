@@ -7,6 +7,7 @@ to now)."""
 
 import frappe
 from frappe import _
+from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
 from frappe.utils import flt, now_datetime
 
@@ -35,6 +36,13 @@ def get_columns() -> list[dict]:
 	]
 
 
+def kind_condition(opportunity, filters) -> Criterion:
+	"""The Opportunity Kind filter (purchase need, product sale, partnership, service)."""
+	if filters.get("opportunity_kind"):
+		return opportunity.opportunity_kind == filters.opportunity_kind
+	return Criterion.all([])
+
+
 def open_by_stage(filters) -> dict[str, dict]:
 	opportunity = frappe.qb.DocType("Sales Opportunity")
 	amount = Coalesce(opportunity.base_expected_revenue, 0)
@@ -49,6 +57,7 @@ def open_by_stage(filters) -> dict[str, dict]:
 		)
 		.where(opportunity.status == "Open")
 		.where(scope(opportunity, "Sales Opportunity", filters, "creation", is_datetime=True))
+		.where(kind_condition(opportunity, filters))
 		.groupby(stage)
 		.run(as_dict=True)
 	)
@@ -67,6 +76,7 @@ def days_in_stage(filters) -> dict[str, float]:
 		.select(history.stage, Avg(UnixTimestamp(left_on) - UnixTimestamp(history.entered_on)))
 		.where(history.entered_on.notnull())
 		.where(scope(opportunity, "Sales Opportunity", filters, "creation", is_datetime=True))
+		.where(kind_condition(opportunity, filters))
 		.groupby(history.stage)
 		.run()
 	)

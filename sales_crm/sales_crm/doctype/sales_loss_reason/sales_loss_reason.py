@@ -1,0 +1,23 @@
+# Copyright (c) 2026, sales_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class SalesLossReason(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		applies_to_leads: DF.Check
+		applies_to_opportunities: DF.Check
+		applies_to_quotations: DF.Check
+		description: DF.SmallText | None
+		disabled: DF.Check
+		reason: DF.Data
+	# end: auto-generated types
+	pass

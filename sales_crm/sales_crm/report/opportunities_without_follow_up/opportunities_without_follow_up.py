@@ -1,0 +1,89 @@
+# Copyright (c) 2026, sales_crm contributors
+# For license information, please see license.txt
+"""Opportunities Without Follow-up: the open opportunities nobody followed up in the last N days (none of
+their follow-ups is that recent, and they are older than that), the stalest first."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Coalesce, Max
+from frappe.utils import add_days, cint, date_diff, getdate
+
+from sales_crm.reporting import column, currency, never_raises, summary, visible
+
+DEFAULT_DAYS = 14
+
+
+@never_raises
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	filters.days = cint(filters.days) if filters.get("days") not in (None, "") else DEFAULT_DAYS
+	if filters.days < 0:
+		frappe.throw(_("Days without follow-up cannot be negative"), title=_("Invalid Filter"))
+	data = get_data(filters)
+	return get_columns(), data, None, None, get_summary(data)
+
+
+def get_columns() -> list[dict]:
+	return [
+		column("opportunity", _("Opportunity"), "Link", 150, options="Sales Opportunity"),
+		column("opportunity_name", _("Opportunity Name"), "Data", 180),
+		column("customer", _("Customer"), "Link", 150, options="Sales Customer"),
+		column("opportunity_kind", _("Opportunity Kind"), "Data", 120),
+		column("sales_stage", _("Sales Stage"), "Data", 120),
+		column("sales_person", _("Sales Person"), "Link", 170, options="User"),
+		currency("base_expected_revenue", _("Expected Revenue")),
+		column("last_follow_up", _("Last Follow-up"), "Date", 110),
+		column("days_without_follow_up", _("Days Without Follow-up"), "Int", 150),
+	]
+
+
+def get_data(filters) -> list[dict]:
+	today = getdate()
+	cutoff = add_days(today, -filters.days)
+	opportunity = frappe.qb.DocType("Sales Opportunity")
+	follow_up = frappe.qb.DocType("Sales Follow Up")
+	last = (
+		frappe.qb.from_(follow_up)
+		.select(follow_up.opportunity, Max(follow_up.follow_up_date).as_("last_follow_up"))
+		.where(follow_up.opportunity.notnull())
+		.groupby(follow_up.opportunity)
+	).as_("last")
+	query = (
+		frappe.qb.from_(opportunity)
+		.left_join(last)
+		.on(last.opportunity == opportunity.name)
+		.select(
+			opportunity.name.as_("opportunity"),
+			opportunity.opportunity_name,
+			opportunity.customer,
+			opportunity.opportunity_kind,
+			opportunity.sales_stage,
+			opportunity.sales_person,
+			opportunity.base_expected_revenue,
+			opportunity.creation,
+			last.last_follow_up,
+		)
+		.where(opportunity.status == "Open")
+		.where(opportunity.creation < add_days(cutoff, 1))
+		.where(last.last_follow_up.isnull() | (last.last_follow_up <= cutoff))
+		.orderby(Coalesce(last.last_follow_up, opportunity.creation))
+	)
+	allowed = visible(opportunity, "Sales Opportunity")
+	if allowed is not None:
+		query = query.where(allowed)
+	for fieldname in ("sales_person", "sales_department", "customer", "opportunity_kind"):
+		if filters.get(fieldname):
+			query = query.where(opportunity[fieldname] == filters[fieldname])
+	rows = query.run(as_dict=True)
+	for row in rows:
+		since = getdate(row.last_follow_up or row.pop("creation"))
+		row.pop("creation", None)
+		row["days_without_follow_up"] = date_diff(today, since)
+	return rows
+
+
+def get_summary(data: list[dict]) -> list[dict]:
+	return [
+		summary(len(data), _("Opportunities Without Follow-up"), "Int", "Red" if data else "Green"),
+		summary(sum(row["base_expected_revenue"] or 0 for row in data), _("Expected Revenue")),
+	]
