@@ -1,27 +1,23 @@
 // Copyright (c) 2026, sales_crm contributors
 // For license information, please see license.txt
 
+// {% include "sales_crm/public/js/report_filters.js" %}
+
 frappe.query_reports["Loss Reason Analysis"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
-			reqd: 1,
-		},
+		...sales_crm.report_filters.date_range(),
 		{
 			fieldname: "lead_source",
 			label: __("Lead Source"),
 			fieldtype: "Select",
-			options: ["", "Marketing Campaign", "Employee Referral", "800 Hotline", "Advertising Response", "Customer Referral"],
+			options: [
+				"",
+				"Marketing Campaign",
+				"Employee Referral",
+				"800 Hotline",
+				"Advertising Response",
+				"Customer Referral",
+			],
 		},
 		{
 			fieldname: "opportunity_kind",
@@ -29,17 +25,6 @@ frappe.query_reports["Loss Reason Analysis"] = {
 			fieldtype: "Select",
 			options: ["", "Purchase Need", "Product Sale", "Partnership", "Service"],
 		},
-		{
-			fieldname: "sales_department",
-			label: __("Sales Department"),
-			fieldtype: "Link",
-			options: "Sales Department",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "User",
-		},
+		...sales_crm.report_filters.team(),
 	],
 };

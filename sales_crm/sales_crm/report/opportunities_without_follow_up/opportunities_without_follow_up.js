@@ -1,6 +1,8 @@
 // Copyright (c) 2026, sales_crm contributors
 // For license information, please see license.txt
 
+// {% include "sales_crm/public/js/report_filters.js" %}
+
 frappe.query_reports["Opportunities Without Follow-up"] = {
 	filters: [
 		{
@@ -16,23 +18,7 @@ frappe.query_reports["Opportunities Without Follow-up"] = {
 			fieldtype: "Select",
 			options: ["", "Purchase Need", "Product Sale", "Partnership", "Service"],
 		},
-		{
-			fieldname: "customer",
-			label: __("Customer"),
-			fieldtype: "Link",
-			options: "Sales Customer",
-		},
-		{
-			fieldname: "sales_department",
-			label: __("Sales Department"),
-			fieldtype: "Link",
-			options: "Sales Department",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "User",
-		},
+		...sales_crm.report_filters.customer(),
+		...sales_crm.report_filters.team(),
 	],
 };

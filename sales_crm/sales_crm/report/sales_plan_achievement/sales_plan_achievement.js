@@ -11,18 +11,7 @@ frappe.query_reports["Sales Plan Achievement"] = {
 			options: "Sales Plan",
 			description: __("Empty: every plan you can see, for the period below"),
 		},
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
-		},
+		...sales_crm.report_filters.date_range(),
 		...sales_crm.report_filters.team(),
 		{
 			fieldname: "period",
