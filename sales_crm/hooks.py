@@ -96,6 +96,9 @@ _scoped = (
 permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in _scoped}
 has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in _scoped}
 
+# A large lead import's progress and per-row answers (sales_crm/flows/lead_import.py) outlive a cache clear.
+persistent_cache_keys = ["sales_crm:lead_import:*"]
+
 # Print formats call rmb_upper (amounts in Chinese financial capitals).
 jinja = {"methods": ["sales_crm.rules.money_words.rmb_upper"]}
 
