@@ -103,3 +103,8 @@ class SalesLead(Document):
 		if self.sales_person and self.status == "Unassigned":
 			# a lead entered for a salesperson is personal from the start
 			self.db_set({"status": "Assigned", "assigned_on": now_datetime()})
+
+
+def on_doctype_update():
+	# reports count leads by the period they came in (reporting.scope(..., "creation"))
+	frappe.db.add_index("Sales Lead", ["creation"])
