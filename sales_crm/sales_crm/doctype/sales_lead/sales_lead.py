@@ -108,3 +108,5 @@ class SalesLead(Document):
 def on_doctype_update():
 	# reports count leads by the period they came in (reporting.scope(..., "creation"))
 	frappe.db.add_index("Sales Lead", ["creation"])
+	# a salesperson's scope: their own leads, or their department's unassigned ones, as index ranges
+	frappe.db.add_index("Sales Lead", ["sales_person", "sales_department"])
