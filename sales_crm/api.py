@@ -123,8 +123,11 @@ def compile_sales_plan(plan: str | None = None):
 
 
 @frappe.whitelist(methods=["POST"])
-def import_leads(leads: str | list | None = None) -> list[dict]:
-	"""Leads from the marketing subsystem; one answer per row (created / duplicate / error)."""
+def import_leads(leads: str | list | None = None) -> list[dict] | dict:
+	"""Leads from the marketing subsystem; one answer per row (created / duplicate / error).
+
+	More than 200 leads become a background job: the answer is ``{"job_id", "status", "total"}`` and
+	``import_status(job_id)`` gives the progress and, once finished, the per-row answers."""
 	_required(leads=leads)
 	from sales_crm.flows import lead_import
 
@@ -154,3 +157,12 @@ def calendar_events(
 	query (row permissions apply), leaving out the records without that date."""
 	_required(doctype=doctype, start=start, end=end, field_map=field_map)
 	return follow_up_flow.calendar_events(doctype, start, end, field_map, filters, fields)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def import_status(job_id: str | None = None) -> dict:
+	"""A large lead import's progress (``done`` of ``total``) and, once finished, its per-row ``results``."""
+	_required(job_id=job_id)
+	from sales_crm.flows import lead_import
+
+	return lead_import.import_status(job_id)

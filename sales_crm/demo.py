@@ -19,6 +19,7 @@ import frappe
 from frappe.utils import add_days, flt, getdate, now_datetime
 
 from sales_crm import rounding  # the pure rules round as System Settings say
+from sales_crm.rules import normalize
 from sales_crm.rules.commissions import accrual, outstanding
 from sales_crm.rules.pricing import document_totals, item_values
 from sales_crm.rules.receivables import Balance, apply, invoiced_qty
@@ -244,6 +245,8 @@ class Demo:
 			created,
 			owner=person,
 		)
+		# the duplicate-matching keys the controller would store (bulk inserts skip it)
+		lead.update(company_key=normalize.company_key(company), phone_key=normalize.phone_key(lead["phone"]))
 		if outcome != "Unassigned":
 			lead["assigned_on"] = created + timedelta(hours=self.rng.randint(1, 48))
 		if outcome == "Lost":
@@ -267,6 +270,8 @@ class Demo:
 				"sales_person": person,
 				"sales_department": department,
 				"source_lead": lead["name"],
+				"company_key": lead["company_key"],
+				"phone_key": lead["phone_key"],
 			},
 			converted_on,
 			owner=person,

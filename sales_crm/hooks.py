@@ -144,6 +144,9 @@ has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in
 # the user's list (row scope and User Permissions); other DocTypes are counted as Frappe counts them.
 override_whitelisted_methods = {"frappe.client.get_count": "sales_crm.permissions.get_count"}
 
+# A large lead import's progress and per-row answers (sales_crm/flows/lead_import.py) outlive a cache clear.
+persistent_cache_keys = ["sales_crm:lead_import:*"]
+
 # Print formats call rmb_upper (amounts in Chinese financial capitals).
 jinja = {"methods": ["sales_crm.rules.money_words.rmb_upper"]}
 

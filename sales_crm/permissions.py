@@ -103,7 +103,8 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	if scope.departments and has_department:
 		rules.append(f"{table}.`sales_department` in ({_sql_list(scope.departments)})")
 	owner_field = "sales_person" if has_person else "sales_department"
-	unowned = f"coalesce({table}.`{owner_field}`, '') = ''"
+	# "is null or = ''" rather than coalesce(): an index can serve it (issue 11)
+	unowned = f"({table}.`{owner_field}` is null or {table}.`{owner_field}` = '')"
 	if scope.unowned:
 		rules.append(unowned)
 	if doctype == "Sales Lead" and scope.unassigned_lead_departments:

@@ -1,9 +1,15 @@
 """Lead intake from the marketing subsystem, and round-robin auto-assignment of department leads.
 
 ``import_leads`` answers per row and keeps every row all-or-nothing with a savepoint: a bad row leaves
-no trace, the good rows around it are kept. The department Assignment Rules ship disabled; a manager
-enables one (Assignment Rule list, or ``setup_assignment_rule(department, enable=True)``) and new
-department leads of that department are shared round-robin among its active members.
+no trace, the good rows around it are kept. Up to ``SYNC_ROWS`` leads are imported in the request; a
+larger batch becomes a job on the ``long`` queue that commits row by row, publishes its progress and
+keeps its per-row answers for ``import_status(job_id)``. A lead may carry the marketing subsystem's
+``external_id``: a batch sent again (after a timeout, or a worker killed mid-job) skips the leads it
+already imported and imports the rest, so nothing is created twice.
+
+The department Assignment Rules ship disabled; a manager enables one (Assignment Rule list, or
+``setup_assignment_rule(department, enable=True)``) and new department leads of that department are
+shared round-robin among its active members.
 """
 
 import json
@@ -15,10 +21,16 @@ from frappe.utils import cstr, now_datetime, strip_html_tags
 from sales_crm.flows import leads as lead_flow
 from sales_crm.org import department_members, department_of
 
-MAX_ROWS = 1000
+SYNC_ROWS = 200  # a batch up to this size is imported in the request; a larger one by a background job
+MAX_ROWS = 50000
+JOB_QUEUE = "long"
+JOB_TIMEOUT = 4 * 3600
+RESULT_TTL = 7 * 24 * 3600  # how long import_status can answer for a finished job (seconds)
+PROGRESS_EVERY = 50
 # What the marketing subsystem's customer file may set; statuses and owners move only through the flow.
 IMPORTABLE_FIELDS = frozenset(
 	(
+		"external_id",
 		"company_name",
 		"industry",
 		"address",
@@ -39,14 +51,19 @@ IGNORED_FIELDS = frozenset(("doctype", "row"))
 RULE_PREFIX = "Sales Lead Round Robin: "
 
 
-def import_leads(rows: list) -> list[dict]:
-	"""Insert each lead dict; answer ``{"row", "status": created|duplicate|error, …}`` per row."""
+def import_leads(rows: list) -> list[dict] | dict:
+	"""Insert each lead dict; answer ``{"row", "status": created|duplicate|error, …}`` per row.
+
+	A batch larger than ``SYNC_ROWS`` is enqueued instead: the answer is ``{"job_id", "status": "queued",
+	"total"}`` and the per-row answers come from ``import_status(job_id)``."""
 	if not isinstance(rows, list):
 		frappe.throw(_("leads must be a JSON list of lead objects"))
 	if len(rows) > MAX_ROWS:
 		frappe.throw(_("At most {0} leads per call, not {1}").format(MAX_ROWS, len(rows)))
 	if not frappe.has_permission("Sales Lead", "create"):
 		frappe.throw(_("Not permitted to create Sales Leads"), frappe.PermissionError)
+	if len(rows) > SYNC_ROWS:
+		return enqueue_import(rows)
 	return [import_row(index, row) for index, row in enumerate(rows)]
 
 
@@ -54,20 +71,122 @@ def import_row(index: int, row) -> dict:
 	savepoint = f"lead_import_{index}"
 	frappe.db.savepoint(savepoint)
 	messages_before = len(frappe.local.message_log or [])
+	lead = None
 	try:
 		lead = build_lead(row)
+		imported = lead.external_id and frappe.db.get_value("Sales Lead", {"external_id": lead.external_id})
+		if imported:
+			frappe.db.rollback(save_point=savepoint)
+			return _already_imported(index, lead.external_id, imported)
 		duplicate = lead_flow.find_duplicate(lead)
 		if duplicate:
 			frappe.db.rollback(save_point=savepoint)
 			return {"row": index, "status": "duplicate", "doctype": duplicate[0], "of": duplicate[1]}
+		lead.flags.duplicate_checked = True
 		lead.insert()
 	except Exception as error:
 		frappe.db.rollback(save_point=savepoint)
 		if frappe.db.is_deadlocked(error) or frappe.db.is_timedout(error):
 			raise
 		del frappe.local.message_log[messages_before:]
+		if lead is not None and lead.external_id:
+			# another intake may have imported the same external id a moment ago (the unique index refused it)
+			imported = frappe.db.get_value("Sales Lead", {"external_id": lead.external_id})
+			if imported:
+				return _already_imported(index, lead.external_id, imported)
 		return {"row": index, "status": "error", "message": error_message(error)}
 	return {"row": index, "status": "created", "name": lead.name}
+
+
+def _already_imported(index: int, external_id: str, name: str) -> dict:
+	return {
+		"row": index,
+		"status": "duplicate",
+		"doctype": "Sales Lead",
+		"of": name,
+		"external_id": external_id,
+	}
+
+
+# ---------------------------------------------------------------------------- the background job
+def _cache_key(job_id: str) -> str:
+	return f"sales_crm:lead_import:{job_id}"
+
+
+def _save_state(job_id: str, state: dict) -> None:
+	state["updated_on"] = str(now_datetime())
+	frappe.cache.set_value(_cache_key(job_id), state, expires_in_sec=RESULT_TTL)
+
+
+def _load_state(job_id: str) -> dict | None:
+	# expires=True: always from Redis (the worker writes it), never this process's copy
+	return frappe.cache.get_value(_cache_key(job_id), expires=True)
+
+
+def enqueue_import(rows: list) -> dict:
+	job_id = f"lead-import-{frappe.generate_hash(length=16)}"
+	state = {"job_id": job_id, "status": "queued", "user": frappe.session.user, "total": len(rows), "done": 0}
+	_save_state(job_id, state)
+	frappe.enqueue(
+		"sales_crm.flows.lead_import.run_import_job",
+		queue=JOB_QUEUE,
+		timeout=JOB_TIMEOUT,
+		job_id=job_id,
+		rows=rows,
+		import_job_id=job_id,
+	)
+	return {"job_id": job_id, "status": "queued", "total": len(rows)}
+
+
+def run_import_job(rows: list, import_job_id: str) -> None:
+	"""The ``long`` queue's side of a large intake: one commit per row, progress, answers in the cache."""
+	job_id = import_job_id
+	state = _load_state(job_id) or {"job_id": job_id, "user": frappe.session.user}
+	state.update(status="started", total=len(rows), done=0, started_on=str(now_datetime()))
+	_save_state(job_id, state)
+	answers = []
+	try:
+		for index, row in enumerate(rows):
+			answers.append(import_row(index, row))
+			frappe.db.commit()  # each row is kept once it is in: a killed worker loses at most the row it was on
+			done = index + 1
+			if done % PROGRESS_EVERY == 0 or done == len(rows):
+				state["done"] = done
+				_save_state(job_id, state)
+				frappe.publish_progress(
+					done * 100 / len(rows),
+					title=_("Importing leads"),
+					description=_("{0} of {1} leads").format(done, len(rows)),
+					task_id=job_id,
+				)
+	except Exception:
+		frappe.db.rollback()
+		state.update(status="failed", done=len(answers), results=answers, error=frappe.get_traceback())
+		_save_state(job_id, state)
+		raise
+	state.update(status="finished", done=len(rows), results=answers, finished_on=str(now_datetime()))
+	_save_state(job_id, state)
+
+
+def import_status(job_id: str) -> dict:
+	"""Where a large intake stands: ``status`` queued/started/finished/failed, ``done`` of ``total``,
+	and, once finished, ``results`` (the per-row answers ``import_leads`` gives for a small batch)."""
+	state = _load_state(cstr(job_id))
+	if not state:
+		frappe.throw(_("Lead import {0} not found").format(frappe.bold(job_id)), frappe.DoesNotExistError)
+	if state.get("user") != frappe.session.user and "System Manager" not in frappe.get_roles():
+		frappe.throw(_("Not permitted to read lead import {0}").format(job_id), frappe.PermissionError)
+	if state.get("status") in ("queued", "started") and _job_failed(job_id):
+		state["status"] = "failed"  # send the batch again: its external ids make that safe
+	state.pop("error", None)
+	return state
+
+
+def _job_failed(job_id: str) -> bool:
+	from frappe.utils.background_jobs import get_job
+
+	job = get_job(job_id)
+	return job is None or job.get_status() in ("failed", "stopped", "canceled")
 
 
 def build_lead(row):

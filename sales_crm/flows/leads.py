@@ -3,63 +3,81 @@
 import frappe
 from frappe import _
 from frappe.model.workflow import apply_workflow
-from frappe.query_builder.functions import Lower, Trim
 from frappe.utils import cstr, now_datetime
 
 from sales_crm.constants import STANDARD_METHOD
 from sales_crm.flows.contacts import carry_lead_contact
 from sales_crm.org import ASSIGNERS, department_of, has_role
+from sales_crm.rules import normalize
 from sales_crm.utils import get_settings
 from sales_crm.validation import throw
 
 
 def normalized_keys(company_name=None, phone=None, mobile=None, email=None) -> dict:
-	"""What identifies a company: its name (case and spacing aside), its phone numbers, its e-mail."""
-	keys = {}
-	if cstr(company_name).strip():
-		keys["company_name"] = cstr(company_name).strip().lower()
-	phones = [cstr(p).strip() for p in (phone, mobile) if cstr(p).strip()]
-	if phones:
-		keys["phones"] = phones
-	if cstr(email).strip():
-		keys["email"] = cstr(email).strip().lower()
-	return keys
+	"""What identifies a company (sales_crm.rules.normalize): its name, its phone numbers, its e-mail."""
+	return normalize.lead_keys(company_name, phone, mobile, email)
 
 
-def _match(table, name_field: str, phone_fields: list[str], keys: dict, exclude: str | None = None):
-	conditions = []
-	if "company_name" in keys:
-		conditions.append(Lower(Trim(table[name_field])) == keys["company_name"])
-	for field in phone_fields:
-		for number in keys.get("phones", []):
-			conditions.append(table[field] == number)
-	if "email" in keys:
-		conditions.append(Lower(table.email) == keys["email"])
-	if not conditions:
+def set_keys(doc, name_field: str, phone_fields: dict[str, str]) -> None:
+	"""Store the normalized keys of a lead or customer in its indexed ``*_key`` columns; phone numbers
+	typed in full-width digits are kept half-width (Frappe's phone check accepts ASCII only)."""
+	doc.company_key = normalize.company_key(doc.get(name_field))
+	for field, key_field in phone_fields.items():
+		doc.set(field, normalize.fold_width(doc.get(field)))
+		doc.set(key_field, normalize.phone_key(doc.get(field)))
+	doc.email_key = normalize.email_key(doc.email)
+
+
+def match_query(doctype: str, key_columns: dict[str, list[str]], keys: dict, exclude: str | None = None):
+	"""SQL for the earliest record whose stored keys meet ``keys``: one index lookup per key and column,
+	in one UNION ALL; None when ``keys`` hold nothing to look up."""
+	table = frappe.qb.DocType(doctype)
+	lookups = []
+	for key, columns in key_columns.items():
+		values = keys.get(key)
+		values = [values] if isinstance(values, str) else (values or [])
+		for column in columns:
+			for value in values:
+				query = (
+					frappe.qb.from_(table).select(table.name, table.creation).where(table[column] == value)
+				)
+				if exclude:
+					query = query.where(table.name != exclude)
+				lookups.append(query.orderby(table.creation).limit(1))
+	if not lookups:
 		return None
-	condition = conditions[0]
-	for c in conditions[1:]:
-		condition = condition | c
-	query = frappe.qb.from_(table).select(table.name).where(condition).orderby(table.creation).limit(1)
-	if exclude:
-		query = query.where(table.name != exclude)
-	rows = query.run()
+	union = " union all ".join(f"({query.get_sql()})" for query in lookups)  # each keeps its limit
+	return f"select name from ({union}) matches order by creation, name limit 1"
+
+
+def _match(doctype: str, key_columns: dict[str, list[str]], keys: dict, exclude: str | None = None):
+	sql = match_query(doctype, key_columns, keys, exclude)
+	rows = frappe.db.sql(sql) if sql else None
 	return rows[0][0] if rows else None
 
 
+CUSTOMER_KEYS = {"company_key": ["company_key"], "phone_keys": ["phone_key"], "email_key": ["email_key"]}
+LEAD_KEYS = {
+	"company_key": ["company_key"],
+	"phone_keys": ["phone_key", "mobile_key"],
+	"email_key": ["email_key"],
+}
+
+
 def find_customer(keys: dict) -> str | None:
-	return _match(frappe.qb.DocType("Sales Customer"), "customer_name", ["phone"], keys)
+	return _match("Sales Customer", CUSTOMER_KEYS, keys)
 
 
 def find_duplicate(lead) -> tuple[str, str] | None:
-	"""An existing customer, else an existing lead, that looks like the same company as ``lead``."""
+	"""An existing customer, else an existing lead, that looks like the same company as ``lead``.
+
+	Same company = the same company key, a phone key in common (phone or mobile, either side) or the same
+	e-mail key (sales_crm.rules.normalize says what each key folds away)."""
 	keys = normalized_keys(lead.company_name, lead.phone, lead.mobile, lead.email)
 	customer = find_customer(keys)
 	if customer:
 		return "Sales Customer", customer
-	other = _match(
-		frappe.qb.DocType("Sales Lead"), "company_name", ["phone", "mobile"], keys, exclude=lead.name
-	)
+	other = _match("Sales Lead", LEAD_KEYS, keys, exclude=lead.name)
 	return ("Sales Lead", other) if other else None
 
 

@@ -108,3 +108,64 @@ class Client:
 
 	def workflow(self, doc: dict, action: str) -> requests.Response:
 		return self.call("frappe.model.workflow.apply_workflow", doc=doc, action=action)
+
+
+class Worker:
+	"""A real RQ worker of the bench (``bench worker --queue …``), in its own process group so that the
+	test can stop it, or kill it and its work-horse mid-job."""
+
+	def __init__(self, bench, queue: str = "long"):
+		self.bench, self.queue = bench, queue
+		self.proc = None
+
+	def start(self):
+		import os
+
+		log = open(self.bench.path / "logs" / "sales_crm_test_worker.log", "ab")
+		python = str(self.bench.path / "env" / "bin" / "python")
+		self.proc = subprocess.Popen(
+			[python, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", self.queue],
+			cwd=str(self.bench.sites),
+			stdout=log,
+			stderr=log,
+			start_new_session=True,
+			env={**os.environ, "PYTHONUNBUFFERED": "1"},
+		)
+		deadline = time.monotonic() + 120
+		while time.monotonic() < deadline:
+			if self.proc.poll() is not None:
+				raise RuntimeError("the test worker exited; see logs/sales_crm_test_worker.log")
+			if self._registered():
+				return self
+			time.sleep(0.3)
+		raise RuntimeError("the test worker did not register in 120 s")
+
+	def _registered(self) -> bool:
+		from frappe.utils.background_jobs import get_redis_conn
+		from rq import Worker as RQWorker
+
+		return any(w.pid == self.proc.pid for w in RQWorker.all(connection=get_redis_conn()))
+
+	def stop(self):
+		import os
+		import signal
+
+		if self.proc and self.proc.poll() is None:
+			os.killpg(self.proc.pid, signal.SIGTERM)
+			try:
+				self.proc.wait(timeout=60)
+			except subprocess.TimeoutExpired:
+				os.killpg(self.proc.pid, signal.SIGKILL)
+				self.proc.wait(timeout=30)
+
+	def kill(self):
+		"""What an out-of-memory kill or a lost machine does: SIGKILL to the worker and its work-horse
+		(RQ forks the horse into a session of its own)."""
+		import psutil
+
+		processes = [psutil.Process(self.proc.pid)]
+		processes += processes[0].children(recursive=True)
+		for process in processes:
+			process.kill()
+		psutil.wait_procs(processes, timeout=30)
+		self.proc.wait(timeout=30)

@@ -5,6 +5,7 @@ from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 from frappe.utils import cstr
 
+from sales_crm.flows.leads import set_keys
 from sales_crm.utils import default_sales_person
 
 
@@ -18,13 +19,16 @@ class SalesCustomer(Document):
 		from frappe.types import DF
 
 		address: DF.SmallText | None
+		company_key: DF.Data | None
 		customer_name: DF.Data
 		customer_type: DF.Literal["Company", "Individual"]
 		disabled: DF.Check
 		email: DF.Data | None
+		email_key: DF.Data | None
 		industry: DF.Data | None
 		naming_series: DF.Literal["CUST-.#####"]
 		phone: DF.Data | None
+		phone_key: DF.Data | None
 		primary_contact: DF.Data | None
 		sales_department: DF.Link | None
 		sales_person: DF.Link | None
@@ -40,3 +44,4 @@ class SalesCustomer(Document):
 		default_sales_person(self)
 		if self.email:
 			self.email = cstr(self.email).strip().lower()
+		set_keys(self, "customer_name", {"phone": "phone_key"})

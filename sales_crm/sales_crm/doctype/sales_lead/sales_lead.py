@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cstr, now_datetime
 
-from sales_crm.flows.leads import find_duplicate
+from sales_crm.flows.leads import find_duplicate, set_keys
 from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.org import department_of, has_role
 from sales_crm.utils import default_sales_person
@@ -27,11 +27,14 @@ class SalesLead(Document):
 		address: DF.SmallText | None
 		assigned_on: DF.Datetime | None
 		company_name: DF.Data
+		company_key: DF.Data | None
 		contact_name: DF.Data | None
 		contact_title: DF.Data | None
 		converted_on: DF.Datetime | None
 		customer: DF.Link | None
 		email: DF.Data | None
+		email_key: DF.Data | None
+		external_id: DF.Data | None
 		industry: DF.Data | None
 		lead_source: DF.Literal[
 			"Marketing Campaign",
@@ -43,11 +46,13 @@ class SalesLead(Document):
 		loss_reason: DF.Link | None
 		lost_reason: DF.SmallText | None
 		mobile: DF.Data | None
+		mobile_key: DF.Data | None
 		naming_series: DF.Literal["LEAD-.YYYY.-"]
 		opportunity: DF.Link | None
 		origin: DF.Literal["Direct Entry", "Marketing Subsystem"]
 		own_products: DF.Table[SalesLeadProduct]
 		phone: DF.Data | None
+		phone_key: DF.Data | None
 		possible_duplicate_of: DF.DynamicLink | None
 		possible_duplicate_type: DF.Link | None
 		sales_department: DF.Link | None
@@ -64,6 +69,8 @@ class SalesLead(Document):
 	def set_missing_values(self):
 		if self.email:
 			self.email = cstr(self.email).strip().lower()
+		self.external_id = cstr(self.external_id).strip() or None
+		set_keys(self, "company_name", {"phone": "phone_key", "mobile": "mobile_key"})
 		if self.is_new() and not has_role({"Sales Manager"}):
 			# a salesperson's own lead is personal; managers enter department leads
 			default_sales_person(self)
@@ -82,7 +89,8 @@ class SalesLead(Document):
 			throw(self, _("a {0} lead cannot change status").format(_(before.status)), "status")
 
 	def before_insert(self):
-		duplicate = find_duplicate(self)
+		# the intake (flows/lead_import.py) has just looked, and refuses duplicates instead of flagging them
+		duplicate = None if self.flags.duplicate_checked else find_duplicate(self)
 		if duplicate:
 			self.possible_duplicate_type, self.possible_duplicate_of = duplicate
 
@@ -99,3 +107,10 @@ class SalesLead(Document):
 		if self.sales_person and self.status == "Unassigned":
 			# a lead entered for a salesperson is personal from the start
 			self.db_set({"status": "Assigned", "assigned_on": now_datetime()})
+
+
+def on_doctype_update():
+	# reports count leads by the period they came in (reporting.scope(..., "creation"))
+	frappe.db.add_index("Sales Lead", ["creation"])
+	# a salesperson's scope: their own leads, or their department's unassigned ones, as index ranges
+	frappe.db.add_index("Sales Lead", ["sales_person", "sales_department"])

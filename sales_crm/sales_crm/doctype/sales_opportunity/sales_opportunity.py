@@ -172,3 +172,8 @@ class SalesOpportunity(Document):
 			self.status = "Open"
 		self.flags.ignore_permissions = True
 		self.save()
+
+
+def on_doctype_update():
+	# reports count opportunities by the period they were opened (reporting.scope(..., "creation"))
+	frappe.db.add_index("Sales Opportunity", ["creation"])

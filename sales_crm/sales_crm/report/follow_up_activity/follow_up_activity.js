@@ -4,8 +4,5 @@
 // {% include "sales_crm/public/js/report_filters.js" %}
 
 frappe.query_reports["Follow-up Activity"] = {
-	filters: [
-		...sales_crm.report_filters.date_range(),
-		...sales_crm.report_filters.team(),
-	],
+	filters: [...sales_crm.report_filters.date_range(), ...sales_crm.report_filters.team()],
 };

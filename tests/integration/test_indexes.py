@@ -1,0 +1,47 @@
+"""The columns that row scopes, lists, number cards, reports and duplicate matching filter on are
+indexed in the database (DocType ``search_index`` or ``on_doctype_update``)."""
+
+import frappe
+import pytest
+
+from sales_crm.constants import SCOPED
+
+REPORT_DATES = {
+	"Sales Lead": ["creation"],
+	"Sales Opportunity": ["creation", "expected_close_date"],
+	"Sales Quotation": ["transaction_date"],
+	"Sales Contract": ["signed_on"],
+	"Customer Order": ["order_date"],
+	"Sales Receivable": ["posting_date", "due_date", "invoice_date"],
+	"Sales Receipt": ["receipt_date"],
+	"Salesperson Commission": ["commission_date"],
+	"Customer Commission": ["from_date", "to_date"],
+}
+DUPLICATE_KEYS = {
+	"Sales Lead": ["company_key", "phone_key", "mobile_key", "email_key", "external_id"],
+	"Sales Customer": ["company_key", "phone_key", "email_key"],
+}
+
+
+def indexed_columns(doctype: str) -> set[str]:
+	"""Columns that lead an index of the DocType's table."""
+	rows = frappe.db.sql(f"show index from `tab{doctype}`", as_dict=True)
+	return {row.Column_name for row in rows if row.Seq_in_index == 1}
+
+
+@pytest.mark.parametrize("doctype", sorted(SCOPED))
+def test_owner_columns_are_indexed(doctype):
+	meta = frappe.get_meta(doctype)
+	owners = [f for f in ("sales_person", "sales_department") if meta.has_field(f)]
+	assert owners
+	assert set(owners) <= indexed_columns(doctype)
+
+
+@pytest.mark.parametrize("doctype", sorted(REPORT_DATES))
+def test_report_dates_are_indexed(doctype):
+	assert set(REPORT_DATES[doctype]) <= indexed_columns(doctype)
+
+
+@pytest.mark.parametrize("doctype", sorted(DUPLICATE_KEYS))
+def test_duplicate_keys_are_indexed(doctype):
+	assert set(DUPLICATE_KEYS[doctype]) <= indexed_columns(doctype)
