@@ -19,7 +19,7 @@ from frappe import _
 from frappe.utils import cstr, now_datetime, strip_html_tags
 
 from sales_crm.flows import leads as lead_flow
-from sales_crm.org import department_members, department_of
+from sales_crm.org import department_members, department_of, has_role
 
 SYNC_ROWS = 200  # a batch up to this size is imported in the request; a larger one by a background job
 MAX_ROWS = 50000
@@ -174,7 +174,7 @@ def import_status(job_id: str) -> dict:
 	state = _load_state(cstr(job_id))
 	if not state:
 		frappe.throw(_("Lead import {0} not found").format(frappe.bold(job_id)), frappe.DoesNotExistError)
-	if state.get("user") != frappe.session.user and "System Manager" not in frappe.get_roles():
+	if state.get("user") != frappe.session.user and not has_role({"System Manager"}):
 		frappe.throw(_("Not permitted to read lead import {0}").format(job_id), frappe.PermissionError)
 	if state.get("status") in ("queued", "started") and _job_failed(job_id):
 		state["status"] = "failed"  # send the batch again: its external ids make that safe
