@@ -1,7 +1,7 @@
 """Benchmark the analyses and the order posting on a demo site (a script, not a test).
 
 	cd /home/frappe/frappe-bench/sites
-	../env/bin/python apps/sales_crm/benchmarks/reports.py --site sales-crm-demo.localhost [--leads 20000]
+	../env/bin/python ../apps/sales_crm/benchmarks/reports.py --site sales-crm-demo.localhost [--leads 20000]
 
 For every report: its run time through ``frappe.desk.query_report.run``, the time of one hand-written
 SQL query computing the same headline figures, their ratio and the peak Python memory (tracemalloc). For
