@@ -119,7 +119,8 @@ def drift(doc, source, copy: Copy) -> list[tuple[int | None, str, object, object
 @dataclass(frozen=True)
 class RollUp:
 	"""``target.field`` = Σ ``source.value`` (× ``factor``) over submitted sources whose ``link`` names
-	the target. ``parent``: the source is a child row of this submittable DocType."""
+	the target. ``parent``: the source is a row of this submittable DocType (rows carry its docstatus, so
+	the sum reads the rows alone)."""
 
 	target: str
 	field: str
