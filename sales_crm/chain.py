@@ -119,8 +119,8 @@ def drift(doc, source, copy: Copy) -> list[tuple[int | None, str, object, object
 @dataclass(frozen=True)
 class RollUp:
 	"""``target.field`` = Σ ``source.value`` (× ``factor``) over submitted sources whose ``link`` names
-	the target. ``parent``: the source is a row of this submittable DocType (rows carry its docstatus, so
-	the sum reads the rows alone)."""
+	the target. A source that is a child row carries its parent's docstatus, so the sum reads the rows
+	alone."""
 
 	target: str
 	field: str
@@ -128,15 +128,14 @@ class RollUp:
 	link: str
 	value: str
 	factor: str | None = None
-	parent: str | None = None
 
 
 ROLLUPS = (
-	RollUp("Sales Contract Item", "ordered_qty", "Customer Order Item", "contract_item", "qty", parent="Customer Order"),
+	RollUp("Sales Contract Item", "ordered_qty", "Customer Order Item", "contract_item", "qty"),
 	RollUp("Customer Order", "invoiced_amount", "Sales Receivable", "customer_order", "total_amount"),
 	RollUp("Customer Order", "received_amount", "Sales Receivable", "customer_order", "received_amount"),
-	RollUp("Sales Receivable", "received_amount", "Sales Receipt Allocation", "sales_receivable", "allocated_amount", parent="Sales Receipt"),
-	RollUp("Sales Receivable", "write_off_amount", "Sales Receipt Allocation", "sales_receivable", "write_off_amount", parent="Sales Receipt"),
+	RollUp("Sales Receivable", "received_amount", "Sales Receipt Allocation", "sales_receivable", "allocated_amount"),
+	RollUp("Sales Receivable", "write_off_amount", "Sales Receipt Allocation", "sales_receivable", "write_off_amount"),
 	RollUp("Sales Contract", "collected_amount", "Sales Receivable", "sales_contract", "received_amount"),
 	RollUp("Sales Contract", "base_collected_amount", "Sales Receivable", "sales_contract", "received_amount", factor="exchange_rate"),
 	RollUp("Sales Opportunity", "won_amount", "Sales Contract", "opportunity", "grand_total"),
@@ -237,7 +236,7 @@ def lock(doc) -> dict[str, list[str]]:
 
 	Called from ``before_submit``/``before_cancel``, before the document writes anything, so that two
 	requests touching the same records wait for each other, always in the same order."""
-	targets = affected(doc)
+	targets = doc.flags.chain_targets = affected(doc)
 	for target in LOCK_ORDER:
 		if targets.get(target):
 			table = frappe.qb.DocType(target)
@@ -249,8 +248,8 @@ def lock(doc) -> dict[str, list[str]]:
 
 def roll_up(doc) -> dict[str, list[str]]:
 	"""``doc`` was submitted or cancelled (``on_submit``/``on_cancel``): recompute every sum it feeds and
-	every figure derived from them, upstream of it."""
-	targets = affected(doc)
+	every figure derived from them, upstream of it: the records ``lock`` took, found once."""
+	targets = doc.flags.pop("chain_targets", None) or affected(doc)
 	for target in ROLLUP_ORDER:
 		if not targets.get(target):
 			continue

@@ -5,8 +5,16 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, flt, now_datetime
 
+from sales_crm import chain
 from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.org import APPROVERS, has_role
+from sales_crm.rules.approval import (
+	COMMISSION_RATE,
+	DRIFT,
+	NO_SOURCE,
+	approval_reasons,
+	terms_fingerprint,
+)
 from sales_crm.rules.pricing import ItemInput, price_document
 from sales_crm.utils import company_currency, default_sales_person, get_settings
 from sales_crm.validation import throw, throw_problems
@@ -86,9 +94,6 @@ class ApprovedSellingController(SellingController):
 		return None, None
 
 	def set_approval(self):
-		from sales_crm import chain
-		from sales_crm.rules.approval import approval_reasons
-
 		self.keep_approval_fields()
 		source, copy = self.approval_source()
 		drift = chain.drift(self, source, copy) if source else []
@@ -105,8 +110,6 @@ class ApprovedSellingController(SellingController):
 			self.set(fieldname, before.get(fieldname) if before else None)
 
 	def describe_reason(self, reason: tuple, source) -> str:
-		from sales_crm.rules.approval import COMMISSION_RATE, DRIFT, NO_SOURCE
-
 		kind = reason[0]
 		if kind == NO_SOURCE:
 			return _("no accepted quotation stands behind it")
@@ -128,8 +131,6 @@ class ApprovedSellingController(SellingController):
 		return str(reason)
 
 	def terms_hash(self) -> str:
-		from sales_crm.rules.approval import terms_fingerprint
-
 		header = {
 			f: self.get(f)
 			for f in (

@@ -1,4 +1,7 @@
-"""Receivable and receipt arithmetic: what an allocation does to a receivable, and its exact reversal.
+"""Receivable and receipt arithmetic: what an allocation does to a receivable, and what may be invoiced.
+
+On the site the receivables' sums are recomputed from their allocations (sales_crm/chain.py); here are the
+checks and the arithmetic the demo loader uses.
 
 Invariant of every receivable: ``total = received + write_off + outstanding`` and ``outstanding ≥ 0``.
 """
@@ -52,15 +55,6 @@ def apply(balance: Balance, allocated: object, write_off: object) -> Balance:
 		received=round_to(to_decimal(balance.received) + to_decimal(allocated)),
 		write_off=round_to(to_decimal(balance.write_off) + to_decimal(write_off)),
 	)
-
-
-def reverse(balance: Balance, allocated: object, write_off: object) -> Balance:
-	"""The receivable after the receipt is cancelled: exactly what ``apply`` added is taken back."""
-	received = to_decimal(balance.received) - to_decimal(allocated)
-	written_off = to_decimal(balance.write_off) - to_decimal(write_off)
-	if received < 0 or written_off < 0:
-		raise ValueError("a receipt cannot take back more than the receivable holds")
-	return Balance(total=balance.total, received=round_to(received), write_off=round_to(written_off))
 
 
 def remaining_to_invoice(grand_total: object, invoiced: object) -> float:

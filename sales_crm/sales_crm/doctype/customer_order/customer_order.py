@@ -143,10 +143,8 @@ class CustomerOrder(ApprovedSellingController):
 			self.db_set("status", self.status, update_modified=False)
 
 	def approval_source(self):
-		"""An order of a signed contract copies it exactly (``validate_contract_terms``); one made straight
-		from a quotation is checked against it; a direct order has nothing approved behind it."""
-		if self.sales_contract:
-			return frappe.get_doc("Sales Contract", self.sales_contract), None
+		"""An order made straight from a quotation is checked against it; a direct order has nothing
+		approved behind it. (An order of a signed contract needs no approval: ``set_approval``.)"""
 		if self.quotation:
 			return frappe.get_doc("Sales Quotation", self.quotation), chain.copy_of(
 				"Customer Order", "Sales Quotation"
@@ -155,6 +153,7 @@ class CustomerOrder(ApprovedSellingController):
 
 	def set_approval(self):
 		if self.sales_contract:
+			# the contract is signed: the order copies it exactly (``validate_contract_terms``)
 			self.validate_contract_terms()
 			self.keep_approval_fields()
 			self.needs_approval = 0
@@ -167,7 +166,6 @@ class CustomerOrder(ApprovedSellingController):
 		contract = frappe.get_doc("Sales Contract", self.sales_contract)
 		found = chain.drift(self, contract, chain.copy_of("Customer Order", "Sales Contract"))
 		if found:
-			self.approval_reasons = None
 			reasons = "; ".join(self.describe_reason(("drift", *item), contract) for item in found)
 			throw(self, _("must keep the signed contract's terms: {0}").format(reasons), "sales_contract")
 

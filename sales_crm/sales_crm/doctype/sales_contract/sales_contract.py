@@ -109,10 +109,8 @@ class SalesContract(ApprovedSellingController):
 		throw_problems(self, [p for p in [check_percent("commission_rate", self.commission_rate)] if p])
 		policy = policy_rate(self.sales_person, self.sales_department)
 		self.policy_commission_rate = policy.rate
-		if self.commission_rate in (None, ""):
-			self.commission_rate = policy.rate
-		elif not flt(self.commission_rate) and self.docstatus == 0 and not self.get_doc_before_save():
-			self.commission_rate = policy.rate  # a new contract's unset (zero) rate
+		if self.commission_rate in (None, "") or (self.is_new() and not flt(self.commission_rate)):
+			self.commission_rate = policy.rate  # unset (a new contract's zero is unset too)
 		basic = flt(self.commission_rate) if policy.basic else 0
 		self.total_commission = flt(flt(self.grand_total) * basic / 100, 2)
 

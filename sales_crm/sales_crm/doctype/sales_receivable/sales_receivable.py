@@ -127,7 +127,7 @@ class SalesReceivable(Document):
 		)
 		self.base_total_amount = flt(flt(self.total_amount) * flt(self.exchange_rate), 2)
 
-	def set_balance(self, balance: Balance, update: bool = False):
+	def set_balance(self, balance: Balance):
 		values = {
 			"received_amount": balance.received,
 			"write_off_amount": balance.write_off,
@@ -137,11 +137,6 @@ class SalesReceivable(Document):
 			"is_overdue": int(balance.outstanding > 0 and getdate(self.due_date) < getdate(nowdate())),
 		}
 		self.update(values)
-		if update:
-			self.db_set(values, update_modified=False)
-
-	def balance(self) -> Balance:
-		return Balance(flt(self.total_amount), flt(self.received_amount), flt(self.write_off_amount))
 
 	def before_submit(self):
 		# under the order's row lock: concurrent invoices can never exceed the order's grand total
