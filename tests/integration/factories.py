@@ -59,6 +59,18 @@ def make_user(email: str, *roles: str):
 	return email
 
 
+def login_users(prefix: str, password: str, **roles) -> frappe._dict:
+	"""Users who sign in over HTTP, unique per call: ``key=(role, …)`` → ``{key: email}``."""
+	from frappe.utils.password import update_password
+
+	tag = random_string(6).lower()
+	users = frappe._dict()
+	for key, user_roles in roles.items():
+		users[key] = make_user(f"{prefix}-{key}-{tag}@example.com", *user_roles)
+		update_password(users[key], password)
+	return users
+
+
 def make_department(manager: str, members: list[str], rate: float = 2):
 	return frappe.get_doc(
 		{

@@ -125,5 +125,13 @@ def test_no_report_repeats_the_shared_filters():
 	for js in sorted(reports.glob("*/*.js")):
 		text = js.read_text()
 		assert f'// {{% include "{SHARED}" %}}' in text, js.name
-		for fieldname in ("from_date", "to_date", "customer", "sales_department", "sales_person"):
+		for fieldname in (
+			"from_date",
+			"to_date",
+			"customer",
+			"sales_department",
+			"sales_person",
+			"lead_source",
+			"opportunity_kind",
+		):
 			assert f'fieldname: "{fieldname}"' not in text, (js.name, fieldname)

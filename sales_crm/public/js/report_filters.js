@@ -1,4 +1,5 @@
-// The filters the Sales CRM reports share (date range, customer, department and salesperson), defined once.
+// The filters the Sales CRM reports share (date range, customer, department and salesperson, lead source,
+// opportunity kind), defined once.
 // Each report's .js includes this file with a Jinja include directive written in a line comment; Frappe
 // renders it when it serves the report's script (frappe.desk.query_report.get_script), so no build step
 // is needed. The directive sits in a comment so that the unrendered file is valid JavaScript, and this
@@ -48,6 +49,33 @@ sales_crm.report_filters = {
 				label: __("Sales Person"),
 				fieldtype: "Link",
 				options: "User",
+			},
+		];
+	},
+	lead_source() {
+		return [
+			{
+				fieldname: "lead_source",
+				label: __("Lead Source"),
+				fieldtype: "Select",
+				options: [
+					"",
+					"Marketing Campaign",
+					"Employee Referral",
+					"800 Hotline",
+					"Advertising Response",
+					"Customer Referral",
+				],
+			},
+		];
+	},
+	opportunity_kind() {
+		return [
+			{
+				fieldname: "opportunity_kind",
+				label: __("Opportunity Kind"),
+				fieldtype: "Select",
+				options: ["", "Purchase Need", "Product Sale", "Partnership", "Service"],
 			},
 		];
 	},

@@ -1,15 +1,9 @@
 // Copyright (c) 2026, sales_crm contributors
+// {% include "sales_crm/public/js/contact_and_site.js" %}
+
 frappe.ui.form.on("Customer Order", {
 	setup(frm) {
-		// the customer's contacts and sites (Contact/Address linked to the Sales Customer)
-		frm.set_query("contact", () => ({
-			query: "frappe.contacts.doctype.contact.contact.contact_query",
-			filters: { link_doctype: "Sales Customer", link_name: frm.doc.customer },
-		}));
-		frm.set_query("customer_address", () => ({
-			query: "frappe.contacts.doctype.address.address.address_query",
-			filters: { link_doctype: "Sales Customer", link_name: frm.doc.customer },
-		}));
+		sales_crm.set_contact_and_site_queries(frm);
 	},
 	refresh(frm) {
 		if (frm.doc.docstatus !== 1) return;

@@ -5,19 +5,7 @@
 frappe.query_reports["Lead Source Effectiveness"] = {
 	filters: [
 		...sales_crm.report_filters.date_range(),
-		{
-			fieldname: "lead_source",
-			label: __("Lead Source"),
-			fieldtype: "Select",
-			options: [
-				"",
-				"Marketing Campaign",
-				"Employee Referral",
-				"800 Hotline",
-				"Advertising Response",
-				"Customer Referral",
-			],
-		},
+		...sales_crm.report_filters.lead_source(),
 		...sales_crm.report_filters.team(),
 	],
 };

@@ -6,25 +6,8 @@
 frappe.query_reports["Loss Reason Analysis"] = {
 	filters: [
 		...sales_crm.report_filters.date_range(),
-		{
-			fieldname: "lead_source",
-			label: __("Lead Source"),
-			fieldtype: "Select",
-			options: [
-				"",
-				"Marketing Campaign",
-				"Employee Referral",
-				"800 Hotline",
-				"Advertising Response",
-				"Customer Referral",
-			],
-		},
-		{
-			fieldname: "opportunity_kind",
-			label: __("Opportunity Kind"),
-			fieldtype: "Select",
-			options: ["", "Purchase Need", "Product Sale", "Partnership", "Service"],
-		},
+		...sales_crm.report_filters.lead_source(),
+		...sales_crm.report_filters.opportunity_kind(),
 		...sales_crm.report_filters.team(),
 	],
 };

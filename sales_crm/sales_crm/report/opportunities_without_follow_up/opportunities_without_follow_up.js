@@ -12,12 +12,7 @@ frappe.query_reports["Opportunities Without Follow-up"] = {
 			default: 14,
 			reqd: 1,
 		},
-		{
-			fieldname: "opportunity_kind",
-			label: __("Opportunity Kind"),
-			fieldtype: "Select",
-			options: ["", "Purchase Need", "Product Sale", "Partnership", "Service"],
-		},
+		...sales_crm.report_filters.opportunity_kind(),
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),
 	],

@@ -12,12 +12,7 @@ frappe.query_reports["Opportunity Pipeline"] = {
 			options: "Sales Method",
 			default: "Standard",
 		},
-		{
-			fieldname: "opportunity_kind",
-			label: __("Opportunity Kind"),
-			fieldtype: "Select",
-			options: ["", "Purchase Need", "Product Sale", "Partnership", "Service"],
-		},
+		...sales_crm.report_filters.opportunity_kind(),
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),
 	],
