@@ -65,6 +65,14 @@ pool_mb=$((memory_mb / 4))
 [ "$pool_mb" -ge 256 ] || pool_mb=256
 [ "$pool_mb" -le 16384 ] || pool_mb=16384
 printf '\n[mysqld]\ninnodb_buffer_pool_size = %dM\n' "$pool_mb" >>/etc/mysql/mariadb.conf.d/99-frappe.cnf
+# A binary log with GTIDs, so that read replicas can follow this server (docs/SCALING.md; the replica
+# test starts one on loopback). Two days of logs are kept.
+cat >>/etc/mysql/mariadb.conf.d/99-frappe.cnf <<'CNF'
+server_id = 1
+log_bin = mysql-bin
+binlog_format = ROW
+expire_logs_days = 2
+CNF
 service mariadb restart >/dev/null
 password=""
 if [ -f "$bench/sites/common_site_config.json" ]; then
