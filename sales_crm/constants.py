@@ -40,6 +40,7 @@ WORKFLOW_STATES = (
 	"Confirmed",
 	"Cancelled",
 	"Paid",
+	"Expired",
 )
 WORKFLOW_ACTIONS = (
 	"Assign",

@@ -45,6 +45,7 @@ scheduler_events = {
 	"daily": [
 		"sales_crm.flows.orders.flag_overdue_receivables",
 		"sales_crm.flows.follow_ups.flag_overdue_follow_ups",
+		"sales_crm.flows.quotations.mark_expired_quotations",
 	],
 	"monthly": ["sales_crm.flows.commissions.run_monthly_commission_job"],
 }
@@ -76,6 +77,7 @@ fixtures = [
 					"Confirmed",
 					"Cancelled",
 					"Paid",
+					"Expired",
 				],
 			]
 		],

@@ -7,6 +7,7 @@ from frappe.model.mapper import get_mapped_doc
 from frappe.utils import flt
 
 from sales_crm import chain
+from sales_crm.flows.quotations import check_not_expired
 from sales_crm.rules.fulfilment import remaining
 
 ITEM_FIELDS = [
@@ -107,6 +108,7 @@ def make_contract(source_name: str, target_doc=None):
 		done,
 		_("everything is contracted already"),
 	)
+	check_not_expired(source, "contract")
 	return _map_remaining(
 		source,
 		done,

@@ -9,6 +9,7 @@ from frappe.utils import flt
 from sales_crm import chain
 from sales_crm.controllers.selling import ApprovedSellingController
 from sales_crm.flows.commissions import policy_rate, update_basic_commission
+from sales_crm.flows.quotations import check_not_expired
 from sales_crm.rules.fulfilment import check_take
 from sales_crm.rules.pricing import check_percent
 from sales_crm.rules.status import contract_status
@@ -83,6 +84,8 @@ class SalesContract(ApprovedSellingController):
 				),
 				"quotation",
 			)
+		if self.docstatus == 0:
+			check_not_expired(quotation, "contract", doc=self)
 		for fieldname in ("customer", "currency", "price_strategy"):
 			if (self.get(fieldname) or None) != (quotation.get(fieldname) or None):
 				throw(

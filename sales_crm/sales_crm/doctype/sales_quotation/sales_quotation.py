@@ -8,6 +8,7 @@ from frappe.utils import cint, now_datetime
 
 from sales_crm.controllers.selling import SellingController
 from sales_crm.flows.loss_reasons import apply_loss_reason
+from sales_crm.flows.quotations import check_not_expired
 from sales_crm.org import APPROVERS, has_role
 from sales_crm.validation import throw
 
@@ -45,7 +46,7 @@ class SalesQuotation(SellingController):
 		price_strategy: DF.Link | None
 		sales_department: DF.Link | None
 		sales_person: DF.Link | None
-		status: DF.Literal["Quoting", "Approved", "Accepted", "Rejected"]
+		status: DF.Literal["Quoting", "Approved", "Accepted", "Rejected", "Expired"]
 		tax_amount: DF.Currency
 		tax_rate: DF.Percent
 		title: DF.Data
@@ -116,6 +117,7 @@ class SalesQuotation(SellingController):
 				_("a quotation is submitted only by its approval (status {0})").format(_(self.status)),
 				"status",
 			)
+		check_not_expired(self, "approve")
 		self.approved_by = frappe.session.user
 		self.approved_on = now_datetime()
 
@@ -124,6 +126,8 @@ class SalesQuotation(SellingController):
 		before = self.get_doc_before_save()
 		if before and before.status != "Approved" and self.has_value_changed("status"):
 			throw(self, _("the customer's answer is final"), "status")
+		if self.status == "Accepted" and self.has_value_changed("status"):
+			check_not_expired(self, "accept")
 
 	def on_cancel(self):
 		contracts = frappe.get_all(

@@ -10,11 +10,13 @@ frappe.listview_settings["Sales Quotation"] = {
 			return [__("Cancelled"), "red", "docstatus,=,2"];
 		}
 		if (
-			doc.status === "Approved" &&
-			doc.valid_till &&
-			frappe.datetime.get_diff(doc.valid_till, frappe.datetime.get_today()) < 0
+			doc.status === "Expired" ||
+			(doc.status === "Approved" &&
+				doc.valid_till &&
+				frappe.datetime.get_diff(doc.valid_till, frappe.datetime.get_today()) < 0)
 		) {
-			return [__("Expired"), "gray", "status,=,Approved|valid_till,<,Today"];
+			// marked by the daily job, or past its Valid Till since the last run
+			return [__("Expired"), "gray", "status,=,Expired"];
 		}
 		const colours = {
 			Quoting: "orange",
