@@ -86,7 +86,7 @@ SELECTS = {
 	("Sales Lead", "origin"): "Marketing Subsystem|Direct Entry",
 	("Sales Lead", "status"): "Unassigned Assigned Converted Lost",
 	("Sales Opportunity", "status"): "Open Won Lost",
-	("Sales Quotation", "status"): "Quoting Approved Accepted Rejected",
+	("Sales Quotation", "status"): "Quoting Approved Accepted Rejected Expired",
 	("Sales Contract", "contract_type"): "Standard Framework Service",
 	("Sales Contract", "status"): "Draft Signed Completed Cancelled",
 	("Salesperson Commission", "commission_type"): "Basic Monthly Quarterly Half-Yearly Annual",
