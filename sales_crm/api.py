@@ -117,9 +117,20 @@ def pay_salesperson_commissions(names: str | list | None = None) -> list[dict]:
 
 
 @frappe.whitelist(methods=["POST"])
-def compile_sales_plan(plan: str | None = None):
+def compile_sales_plan(plan: str | None = None, by_product: str | int | bool | None = None):
+	"""Fill a draft plan's empty targets from history; ``by_product`` also adds a product target for every
+	product each of its salespeople sold in the previous period. A plan of more than 200 target rows is
+	compiled by a job on the ``long`` queue: the answer is ``{"job_id", "status": "queued", "total"}``
+	and ``compile_status(job_id)`` follows it."""
 	_required(plan=plan)
-	return plan_flow.compile_sales_plan(plan)
+	return plan_flow.compile_or_enqueue(plan, by_product=frappe.utils.cint(by_product) == 1)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def compile_status(job_id: str | None = None) -> dict:
+	"""A background plan compilation's progress and, once finished, its plan and number of targets."""
+	_required(job_id=job_id)
+	return plan_flow.compile_status(job_id)
 
 
 @frappe.whitelist(methods=["POST"])

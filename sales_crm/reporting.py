@@ -66,7 +66,16 @@ def report_filters(filters) -> frappe._dict:
 	if not isinstance(filters, dict):
 		filters = {}
 	filters = frappe._dict(filters)
-	for key in ("sales_person", "sales_department", "customer", "sales_plan", "group_by", "sales_method"):
+	for key in (
+		"sales_person",
+		"sales_department",
+		"customer",
+		"sales_plan",
+		"group_by",
+		"sales_method",
+		"product",
+		"period_type",
+	):
 		if filters.get(key) is not None and not isinstance(filters.get(key), str):
 			frappe.throw(_("Filter {0} must be a single value").format(key), title=_("Invalid Filter"))
 	today = getdate()

@@ -1,9 +1,10 @@
-"""Sales plans on the site: compiling empty targets from the previous comparable period's orders."""
+"""Sales plans on the site: compiling empty targets from the previous comparable period's orders — a
+salesperson's whole orders, or (product targets) the order rows of one product."""
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Sum
-from frappe.utils import flt
+from frappe.utils import cstr, flt, now_datetime
 
 from sales_crm.rules import plans
 from sales_crm.validation import throw
@@ -29,23 +30,188 @@ def order_amounts(sales_people: list[str], start, end) -> dict[str, float]:
 	return {person: flt(amount) for person, amount in rows}
 
 
-def compile_sales_plan(name: str):
-	"""Fill every empty (zero) order target with the previous comparable period's actual orders of that
-	salesperson × the plan's growth factor; save the draft and return it."""
+def product_order_amounts(sales_people: list[str], start, end) -> dict[tuple[str, str], float]:
+	"""Per (salesperson, product): the company-currency amount (before tax) of the product's rows on the
+	salesperson's submitted orders between the two dates."""
+	if not sales_people:
+		return {}
+	order = frappe.qb.DocType("Customer Order")
+	item = frappe.qb.DocType("Customer Order Item")
+	rows = (
+		frappe.qb.from_(order)
+		.join(item)
+		.on((item.parent == order.name) & (item.parenttype == "Customer Order"))
+		.select(order.sales_person, item.product, Sum(item.base_amount))
+		.where(
+			(order.docstatus == 1)
+			& order.sales_person.isin(sales_people)
+			& (order.order_date >= start)
+			& (order.order_date <= end)
+		)
+		.groupby(order.sales_person, item.product)
+		.run()
+	)
+	return {(person, product): flt(amount) for person, product, amount in rows}
+
+
+SYNC_TARGETS = 200  # a plan up to this many target rows is compiled in the request; a larger one by a job
+JOB_QUEUE = "long"
+JOB_TIMEOUT = 3600
+RESULT_TTL = 7 * 24 * 3600
+
+
+def compile_or_enqueue(name: str, by_product: bool = False):
+	"""Compile in the request, or, for a plan of more than ``SYNC_TARGETS`` rows, as a job on the
+	``long`` queue: the answer is then ``{"job_id", "status": "queued", "total"}`` and
+	``compile_status(job_id)`` says where it stands (``plan`` and ``targets`` once finished)."""
 	plan = frappe.get_doc("Sales Plan", name)
 	plan.check_permission("write")
 	if plan.docstatus != 0:
 		throw(plan, _("a submitted plan is frozen; amend it to change its targets"))
-	empty = {}
+	if len(plan.targets) <= SYNC_TARGETS:
+		return compile_sales_plan(name, by_product)
+	job_id = f"plan-compile-{frappe.generate_hash(length=16)}"
+	state = {"job_id": job_id, "status": "queued", "user": frappe.session.user, "plan": name}
+	state["total"] = len(plan.targets)
+	_save_state(job_id, state)
+	frappe.enqueue(
+		"sales_crm.flows.plans.run_compile_job",
+		queue=JOB_QUEUE,
+		timeout=JOB_TIMEOUT,
+		job_id=job_id,
+		plan=name,
+		by_product=by_product,
+		compile_job_id=job_id,
+	)
+	return {"job_id": job_id, "status": "queued", "total": len(plan.targets)}
+
+
+def _cache_key(job_id: str) -> str:
+	return f"sales_crm:plan_compile:{job_id}"
+
+
+def _save_state(job_id: str, state: dict) -> None:
+	state["updated_on"] = str(now_datetime())
+	frappe.cache.set_value(_cache_key(job_id), state, expires_in_sec=RESULT_TTL)
+
+
+def _load_state(job_id: str) -> dict | None:
+	return frappe.cache.get_value(_cache_key(job_id), expires=True)  # from Redis: the worker writes it
+
+
+def run_compile_job(plan: str, by_product: bool, compile_job_id: str) -> None:
+	"""The ``long`` queue's side: compile, publish progress per previous period, keep the outcome."""
+	job_id = compile_job_id
+	state = _load_state(job_id) or {"job_id": job_id, "user": frappe.session.user, "plan": plan}
+	state.update(status="started", started_on=str(now_datetime()))
+	_save_state(job_id, state)
+
+	def progress(done: int, total: int) -> None:
+		state.update(done=done, periods=total)
+		_save_state(job_id, state)
+		frappe.publish_progress(
+			done * 100 / max(total, 1),
+			title=_("Compiling Sales Plan {0}").format(plan),
+			description=_("{0} of {1} periods").format(done, total),
+			task_id=job_id,
+		)
+
+	try:
+		doc = compile_sales_plan(plan, by_product, progress=progress)
+		frappe.db.commit()  # nosemgrep: the job's own transaction
+	except Exception:
+		frappe.db.rollback()
+		state.update(status="failed", message=strip_messages())
+		_save_state(job_id, state)
+		raise
+	state.update(status="finished", targets=len(doc.targets), finished_on=str(now_datetime()))
+	_save_state(job_id, state)
+
+
+def strip_messages() -> str:
+	return "; ".join(cstr(m) for m in (frappe.local.message_log or []))[:1000]
+
+
+def compile_status(job_id: str) -> dict:
+	"""Where a background compilation stands: ``status`` queued/started/finished/failed, ``done`` of
+	``periods``, and, once finished, ``targets`` (the plan's rows)."""
+	from sales_crm.org import has_role
+
+	state = _load_state(cstr(job_id))
+	if not state:
+		frappe.throw(
+			_("Plan compilation {0} not found").format(frappe.bold(job_id)), frappe.DoesNotExistError
+		)
+	if state.get("user") != frappe.session.user and not has_role({"System Manager"}):
+		frappe.throw(_("Not permitted to read plan compilation {0}").format(job_id), frappe.PermissionError)
+	if state.get("status") in ("queued", "started") and _job_failed(job_id):
+		state["status"] = "failed"
+	return state
+
+
+def _job_failed(job_id: str) -> bool:
+	from frappe.utils.background_jobs import get_job
+
+	job = get_job(job_id)
+	return job is None or job.get_status() in ("failed", "stopped", "canceled")
+
+
+def compile_sales_plan(name: str, by_product: bool = False, progress=None):
+	"""Fill every empty (zero) order target with the previous comparable period's actual orders of that
+	salesperson (of that product, for a product target) × the plan's growth factor; with ``by_product``,
+	also add a product target for every product a salesperson of the plan sold in the previous period
+	(where the plan has none yet). Save the draft and return it."""
+	plan = frappe.get_doc("Sales Plan", name)
+	plan.check_permission("write")
+	if plan.docstatus != 0:
+		throw(plan, _("a submitted plan is frozen; amend it to change its targets"))
+	empty, people = {}, {}
 	for row in plan.targets:
 		period = plans.parse_period(plan.period_type, row.period)
-		if period and row.sales_person and not flt(row.target_order_amount):
+		if not (period and row.sales_person):
+			continue
+		people.setdefault(period, set()).add(row.sales_person)
+		if not flt(row.target_order_amount):
 			empty.setdefault(period.previous(), []).append(row)
-	for previous, rows in empty.items():  # one grouped query per distinct previous period
-		actual = order_amounts(sorted({row.sales_person for row in rows}), previous.start, previous.end)
+	steps = len(empty) + (len(people) if by_product else 0)
+	for done, (previous, rows) in enumerate(empty.items(), 1):  # grouped queries per previous period
+		actual = order_amounts(
+			sorted({r.sales_person for r in rows if not r.product}), previous.start, previous.end
+		)
+		by_item = product_order_amounts(
+			sorted({r.sales_person for r in rows if r.product}), previous.start, previous.end
+		)
 		for row in rows:
-			row.target_order_amount = plans.compiled_target(
-				actual.get(row.sales_person, 0), plan.growth_factor
+			amount = (
+				by_item.get((row.sales_person, row.product), 0)
+				if row.product
+				else actual.get(row.sales_person, 0)
 			)
+			row.target_order_amount = plans.compiled_target(amount, plan.growth_factor)
+		if progress:
+			progress(done, steps)
+	if by_product:
+		add_product_targets(plan, people, progress and (lambda done: progress(len(empty) + done, steps)))
 	plan.save()
 	return plan
+
+
+def add_product_targets(plan, people: dict, progress=None) -> None:
+	"""A product target for each product each salesperson sold in the period before, where none exists."""
+	existing = {(row.sales_person, row.product, row.period) for row in plan.targets if row.product}
+	for done, (period, sales_people) in enumerate(sorted(people.items(), key=lambda item: item[0].start), 1):
+		previous = period.previous()
+		sold = product_order_amounts(sorted(sales_people), previous.start, previous.end)
+		for (person, product), amount in sorted(sold.items()):
+			if product and (person, product, period.label) not in existing and flt(amount) > 0:
+				plan.append(
+					"targets",
+					{
+						"sales_person": person,
+						"product": product,
+						"period": period.label,
+						"target_order_amount": plans.compiled_target(amount, plan.growth_factor),
+					},
+				)
+		if progress:
+			progress(done)

@@ -90,6 +90,7 @@ class TargetRow:
 	target_order_amount: object = 0
 	target_collection_amount: object = 0
 	target_new_customers: object = 0
+	product: str | None = None  # a product target: the order amount of that product's rows
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class TargetProblem:
 
 	idx: int
 	fieldname: str
-	rule: str  # "period_format", "outside_year", "duplicate", "negative", "empty"
+	rule: str  # "period_format", "outside_year", "duplicate", "negative", "empty", "product_orders_only"
 	value: object
 
 
@@ -108,8 +109,9 @@ TARGET_FIELDS = ("target_order_amount", "target_collection_amount", "target_new_
 def check_targets(
 	period_type: str, fiscal_year: str, rows: list[TargetRow], require_positive: bool = False
 ) -> list[TargetProblem]:
-	"""Every row: a period of the plan's type inside its fiscal year, once per salesperson, targets ≥ 0,
-	and (``require_positive``, once the plan is compiled) at least one target above zero."""
+	"""Every row: a period of the plan's type inside its fiscal year, once per salesperson (and product),
+	targets ≥ 0, a product row with an order target only (collections and new customers are counted per
+	salesperson), and (``require_positive``, once the plan is compiled) at least one target above zero."""
 	problems = []
 	seen = {}
 	for row in rows:
@@ -119,7 +121,7 @@ def check_targets(
 		elif str(period.year) != str(fiscal_year).strip():
 			problems.append(TargetProblem(row.idx, "period", "outside_year", row.period))
 		else:
-			key = (row.sales_person, period.label)
+			key = (row.sales_person, row.product or None, period.label)
 			if key in seen:
 				problems.append(TargetProblem(row.idx, "period", "duplicate", seen[key]))
 			else:
@@ -127,6 +129,12 @@ def check_targets(
 		values = {fieldname: getattr(row, fieldname) for fieldname in TARGET_FIELDS}
 		negative = [f for f, v in values.items() if to_decimal(v) < 0]
 		problems.extend(TargetProblem(row.idx, f, "negative", values[f]) for f in negative)
+		if row.product:
+			problems.extend(
+				TargetProblem(row.idx, f, "product_orders_only", values[f])
+				for f in ("target_collection_amount", "target_new_customers")
+				if to_decimal(values[f]) > 0
+			)
 		if require_positive and not negative and all(to_decimal(v) == 0 for v in values.values()):
 			problems.append(TargetProblem(row.idx, "target_order_amount", "empty", 0))
 	return problems
@@ -144,3 +152,20 @@ def completion(actual: object, target: object) -> float:
 	if target <= 0:
 		return 0.0
 	return round_to(to_decimal(actual) / target * 100)
+
+
+def new_customers(first_orders, start, end) -> dict[str, set]:
+	"""The new customers per salesperson in [start, end]: a customer is new in the period in which their
+	first submitted order falls, and counts for that order's salesperson. ``first_orders`` holds one
+	``(customer, sales_person, order_date)`` per submitted order, in any order; of a customer's orders on
+	their first day each salesperson counts them once. The reports compute the same in SQL."""
+	first_day: dict[str, date] = {}
+	orders = list(first_orders)
+	for customer, _person, day in orders:
+		if customer not in first_day or day < first_day[customer]:
+			first_day[customer] = day
+	found: dict[str, set] = {}
+	for customer, person, day in orders:
+		if day == first_day[customer] and start <= day <= end:
+			found.setdefault(person, set()).add(customer)
+	return found

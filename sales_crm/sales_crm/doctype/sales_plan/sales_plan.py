@@ -70,6 +70,7 @@ class SalesPlan(Document):
 					row.target_order_amount,
 					row.target_collection_amount,
 					row.target_new_customers,
+					row.product,
 				)
 				for row in self.targets
 			],
@@ -91,10 +92,18 @@ class SalesPlan(Document):
 			return _("row {0}: period {1} is outside fiscal year {2}").format(
 				problem.idx, frappe.bold(row.period), self.fiscal_year
 			)
+		if problem.rule == "duplicate" and row.product:
+			return _("row {0}: {1} has a target for product {2} in period {3} in row {4} already").format(
+				problem.idx, row.sales_person, row.product, frappe.bold(row.period), problem.value
+			)
 		if problem.rule == "duplicate":
 			return _("row {0}: {1} has a target for period {2} in row {3} already").format(
 				problem.idx, row.sales_person, frappe.bold(row.period), problem.value
 			)
+		if problem.rule == "product_orders_only":
+			return _(
+				"row {0}: a product target ({1}) holds an order target only; set {2} on a row without a product"
+			).format(problem.idx, row.product, _(row.meta.get_label(problem.fieldname)))
 		if problem.rule == "negative":
 			return _("row {0}: {1} cannot be negative ({2})").format(
 				problem.idx, _(row.meta.get_label(problem.fieldname)), problem.value
@@ -104,5 +113,12 @@ class SalesPlan(Document):
 		).format(problem.idx)
 
 	def calculate_totals(self):
-		self.total_target_order_amount = sum(flt(row.target_order_amount) for row in self.targets)
+		# product targets break a salesperson's period down: where the salesperson has a row without a
+		# product for that period, it is the total and the product rows are not added to it again
+		whole = {(row.sales_person, row.period) for row in self.targets if not row.product}
+		self.total_target_order_amount = sum(
+			flt(row.target_order_amount)
+			for row in self.targets
+			if not row.product or (row.sales_person, row.period) not in whole
+		)
 		self.total_target_collection_amount = sum(flt(row.target_collection_amount) for row in self.targets)

@@ -19,6 +19,7 @@ class SalesPlanTarget(Document):
 		period: DF.Data
 		period_end: DF.Date | None
 		period_start: DF.Date | None
+		product: DF.Link | None
 		sales_person: DF.Link
 		target_collection_amount: DF.Currency
 		target_new_customers: DF.Int

@@ -19,6 +19,12 @@ frappe.query_reports["Sales Plan Achievement"] = {
 			fieldtype: "Data",
 			description: __("e.g. 2026-03, 2026-Q1, 2026-H1 or 2026"),
 		},
+		{
+			fieldname: "product",
+			label: __("Product"),
+			fieldtype: "Link",
+			options: "Sales Product",
+		},
 	],
 	onload(report) {
 		// default to the most recent submitted plan
@@ -36,7 +42,7 @@ frappe.query_reports["Sales Plan Achievement"] = {
 	},
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
-		if (data && ["order_completion", "collection_completion"].includes(column.fieldname)) {
+		if (data && ["order_completion", "collection_completion", "new_customer_completion"].includes(column.fieldname)) {
 			const done = data[column.fieldname] >= 100;
 			value = `<span style="color: var(${done ? "--green-600" : "--orange-600"})">${value}</span>`;
 		}

@@ -1,18 +1,28 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 """Sales Plan Achievement: each target of a plan against the orders, contracts and collections of its
-salesperson in its period. One grouped query per figure; the targets' periods bound the actuals.
+salesperson in its period, and the new customers they won. One grouped query per figure, per salesperson
+and month over the targets' span; a target (whole months) adds up its months.
+
+A target with a product measures that product's order rows (their company-currency amount, before tax);
+contracts, collections and new customers are measured on the rows without a product. A new customer is
+one whose first submitted order (ever) falls in the period; it counts for that order's salesperson
+(``sales_crm.rules.plans.new_customers``).
 
 Without a plan it shows every plan the user's list shows whose targets touch the period (the current
 year by default). Plans are the list's (``reporting.visible``); a Sales User sees only their own rows."""
 
+from dataclasses import dataclass
+
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Max, Min, Sum
-from frappe.utils import flt
+from frappe.query_builder.functions import Coalesce, Count, DateFormat, Max, Min, Sum
+from frappe.utils import flt, getdate
+from pypika.terms import ExistsCriterion
 
 from sales_crm.org import department_members, has_role
 from sales_crm.reporting import never_raises, report_filters, visible
+from sales_crm.rules.forecast import months_between
 from sales_crm.rules.plans import completion
 
 # Roles that see every salesperson's figures; a plain Sales User sees their own.
@@ -43,6 +53,13 @@ def get_columns() -> list[dict]:
 			"fieldtype": "Link",
 			"options": "User",
 			"width": 200,
+		},
+		{
+			"fieldname": "product",
+			"label": _("Product"),
+			"fieldtype": "Link",
+			"options": "Sales Product",
+			"width": 130,
 		},
 		{"fieldname": "period", "label": _("Period"), "fieldtype": "Data", "width": 90},
 		{
@@ -87,6 +104,24 @@ def get_columns() -> list[dict]:
 			"fieldtype": "Percent",
 			"width": 120,
 		},
+		{
+			"fieldname": "target_new_customers",
+			"label": _("Target New Customers"),
+			"fieldtype": "Int",
+			"width": 110,
+		},
+		{
+			"fieldname": "actual_new_customers",
+			"label": _("New Customers"),
+			"fieldtype": "Int",
+			"width": 110,
+		},
+		{
+			"fieldname": "new_customer_completion",
+			"label": _("New Customer Completion (%)"),
+			"fieldtype": "Percent",
+			"width": 120,
+		},
 	]
 
 
@@ -105,6 +140,8 @@ def target_conditions(target, filters):
 		condition &= target.sales_person == filters.sales_person
 	if filters.period:
 		condition &= target.period == str(filters.period).strip()
+	if filters.product:
+		condition &= target.product == filters.product
 	if filters.sales_department:
 		members = department_members([filters.sales_department], active_only=False)
 		condition &= target.sales_person.isin(members or [""])
@@ -113,62 +150,155 @@ def target_conditions(target, filters):
 
 def get_data(filters) -> list[dict]:
 	target = frappe.qb.DocType("Sales Plan Target")
+	product = Coalesce(target.product, "")
 	rows = (
 		frappe.qb.from_(target)
 		.select(
 			target.sales_person,
+			product.as_("product"),
 			target.period,
 			Min(target.period_start).as_("period_start"),
 			Max(target.period_end).as_("period_end"),
 			Sum(target.target_order_amount).as_("target_order_amount"),
 			Sum(target.target_collection_amount).as_("target_collection_amount"),
+			Sum(target.target_new_customers).as_("target_new_customers"),
 		)
 		.where(target_conditions(target, filters))
-		.groupby(target.sales_person, target.period)
+		.groupby(target.sales_person, product, target.period)
 		.orderby(Min(target.period_start))
 		.orderby(target.sales_person)
+		.orderby(product)
 		.run(as_dict=True)
 	)
-	actuals = {figure: actual_by_target(filters, *source) for figure, source in ACTUALS.items()}
+	rows = [row for row in rows if row.period_start and row.period_end]
+	if not rows:
+		return []
+	# The actuals, one grouped query per figure over the targets' salespeople and span, per month: a
+	# target's period is whole months, so its actual is the sum of its months.
+	span = Span(
+		sorted({row.sales_person for row in rows}),
+		min(row.period_start for row in rows),
+		max(row.period_end for row in rows),
+	)
+	actuals = {figure: monthly_amounts(span, *source) for figure, source in ACTUALS.items()}
+	products = sorted({row.product for row in rows if row.product})
+	product_orders = monthly_product_amounts(span, products) if products else {}
+	new = monthly_new_customers(span)
 	data = []
 	for row in rows:
-		key = (row.sales_person, row.period)
+		months = months_between(getdate(row.period_start), getdate(row.period_end))
 		line = {
 			"sales_person": row.sales_person,
+			"product": row.product or None,
 			"period": row.period,
 			"target_order_amount": flt(row.target_order_amount),
 			"target_collection_amount": flt(row.target_collection_amount),
+			"target_new_customers": int(row.target_new_customers or 0),
 		}
-		for figure in ACTUALS:
-			line[figure] = actuals[figure].get(key, 0.0)
+		if row.product:
+			# a product target: that product's order rows; the other figures are the salesperson's row
+			line["actual_order_amount"] = flt(
+				sum(product_orders.get((row.sales_person, row.product, m), 0) for m in months), 2
+			)
+			line["actual_contract_amount"] = line["actual_collection_amount"] = None
+			line["actual_new_customers"] = None
+		else:
+			for figure in ACTUALS:
+				line[figure] = flt(sum(actuals[figure].get((row.sales_person, m), 0) for m in months), 2)
+			line["actual_new_customers"] = sum(new.get((row.sales_person, m), 0) for m in months)
 		line["order_completion"] = completion(line["actual_order_amount"], line["target_order_amount"])
 		line["collection_completion"] = completion(
-			line["actual_collection_amount"], line["target_collection_amount"]
+			line["actual_collection_amount"] or 0, line["target_collection_amount"]
+		)
+		line["new_customer_completion"] = completion(
+			line["actual_new_customers"] or 0, line["target_new_customers"]
 		)
 		data.append(line)
 	return data
 
 
-def actual_by_target(filters, doctype: str, date_field: str, amount_field: str) -> dict[tuple, float]:
-	"""The submitted records' company-currency amount per (salesperson, period) of the plan's targets,
-	each counted in the period its date falls in: one grouped query over a join with the targets."""
-	target = frappe.qb.DocType("Sales Plan Target")
+@dataclass(frozen=True)
+class Span:
+	"""The salespeople and the dates the report's targets cover."""
+
+	sales_people: list
+	start: object
+	end: object
+
+
+def monthly_amounts(span: Span, doctype: str, date_field: str, amount_field: str) -> dict[tuple, float]:
+	"""The submitted records' company-currency amount per (salesperson, month) within the span."""
 	record = frappe.qb.DocType(doctype)
+	month = DateFormat(record[date_field], "%Y-%m")
 	rows = (
-		frappe.qb.from_(target)
-		.join(record)
-		.on(
-			(record.sales_person == target.sales_person)
-			& (record[date_field] >= target.period_start)
-			& (record[date_field] <= target.period_end)
-			& (record.docstatus == 1)
+		frappe.qb.from_(record)
+		.select(record.sales_person, month, Sum(record[amount_field]))
+		.where(
+			(record.docstatus == 1)
+			& record.sales_person.isin(span.sales_people)
+			& (record[date_field] >= span.start)
+			& (record[date_field] <= span.end)
 		)
-		.select(target.sales_person, target.period, Sum(record[amount_field]))
-		.where(target_conditions(target, filters))
-		.groupby(target.sales_person, target.period)
+		.groupby(record.sales_person, month)
 		.run()
 	)
-	return {(person, period): flt(amount) for person, period, amount in rows}
+	return {(person, m): flt(amount) for person, m, amount in rows}
+
+
+def monthly_product_amounts(span: Span, products: list[str]) -> dict[tuple, float]:
+	"""Per (salesperson, product, month) within the span: the company-currency amount (before tax) of the
+	product's rows on the salesperson's submitted orders."""
+	order = frappe.qb.DocType("Customer Order")
+	item = frappe.qb.DocType("Customer Order Item")
+	month = DateFormat(order.order_date, "%Y-%m")
+	rows = (
+		frappe.qb.from_(order)
+		.join(item)
+		.on((item.parent == order.name) & (item.parenttype == "Customer Order"))
+		.select(order.sales_person, item.product, month, Sum(item.base_amount))
+		.where(
+			(order.docstatus == 1)
+			& order.sales_person.isin(span.sales_people)
+			& (order.order_date >= span.start)
+			& (order.order_date <= span.end)
+			& item.product.isin(products)
+		)
+		.groupby(order.sales_person, item.product, month)
+		.run()
+	)
+	return {(person, product, m): flt(amount) for person, product, m, amount in rows}
+
+
+def monthly_new_customers(span: Span) -> dict[tuple, int]:
+	"""Per (salesperson, month) within the span: the customers whose first submitted order (ever) falls in
+	that month and is the salesperson's — an order with no earlier submitted order of its customer (one
+	index lookup each). A first order is one day, so the months of a period add up."""
+	order = frappe.qb.DocType("Customer Order")
+	earlier = frappe.qb.DocType("Customer Order").as_("earlier")
+	month = DateFormat(order.order_date, "%Y-%m")
+	before = (
+		frappe.qb.from_(earlier)
+		.select(earlier.name)
+		.where(
+			(earlier.customer == order.customer)
+			& (earlier.docstatus == 1)
+			& (earlier.order_date < order.order_date)
+		)
+	)
+	rows = (
+		frappe.qb.from_(order)
+		.select(order.sales_person, month, Count(order.customer).distinct())
+		.where(
+			(order.docstatus == 1)
+			& order.sales_person.isin(span.sales_people)
+			& (order.order_date >= span.start)
+			& (order.order_date <= span.end)
+			& ExistsCriterion(before).negate()
+		)
+		.groupby(order.sales_person, month)
+		.run()
+	)
+	return {(person, m): int(count) for person, m, count in rows}
 
 
 def get_chart(data: list[dict]) -> dict | None:
@@ -176,7 +306,10 @@ def get_chart(data: list[dict]) -> dict | None:
 		return None
 	return {
 		"data": {
-			"labels": [f"{row['sales_person']} {row['period']}" for row in data],
+			"labels": [
+				" ".join(str(part) for part in (row["sales_person"], row["product"], row["period"]) if part)
+				for row in data
+			],
 			"datasets": [
 				{"name": _("Target Orders"), "values": [row["target_order_amount"] for row in data]},
 				{"name": _("Actual Orders"), "values": [row["actual_order_amount"] for row in data]},
@@ -189,11 +322,15 @@ def get_chart(data: list[dict]) -> dict | None:
 
 
 def get_summary(data: list[dict]) -> list[dict]:
-	target = sum(row["target_order_amount"] for row in data)
-	actual = sum(row["actual_order_amount"] for row in data)
-	target_collected = sum(row["target_collection_amount"] for row in data)
-	collected = sum(row["actual_collection_amount"] for row in data)
+	# the salesperson rows; product rows break them down and are not added again
+	whole = [row for row in data if not row["product"]] or data
+	target = sum(row["target_order_amount"] for row in whole)
+	actual = sum(row["actual_order_amount"] for row in whole)
+	target_collected = sum(row["target_collection_amount"] for row in whole)
+	collected = sum(row["actual_collection_amount"] or 0 for row in whole)
 	order_completion = completion(actual, target)
+	new_target = sum(row["target_new_customers"] for row in whole)
+	new = sum(row["actual_new_customers"] or 0 for row in whole)
 	return [
 		{"value": target, "label": _("Target Orders"), "datatype": "Currency", "indicator": "Blue"},
 		{"value": actual, "label": _("Actual Orders"), "datatype": "Currency", "indicator": "Blue"},
@@ -204,7 +341,7 @@ def get_summary(data: list[dict]) -> list[dict]:
 			"indicator": "Green" if order_completion >= 100 else "Orange",
 		},
 		{
-			"value": sum(row["actual_contract_amount"] for row in data),
+			"value": sum(row["actual_contract_amount"] or 0 for row in whole),
 			"label": _("Signed Contracts"),
 			"datatype": "Currency",
 			"indicator": "Blue",
@@ -214,5 +351,11 @@ def get_summary(data: list[dict]) -> list[dict]:
 			"label": _("Collection Completion (%)"),
 			"datatype": "Percent",
 			"indicator": "Green" if completion(collected, target_collected) >= 100 else "Orange",
+		},
+		{
+			"value": new,
+			"label": _("New Customers"),
+			"datatype": "Int",
+			"indicator": "Green" if new_target and new >= new_target else "Blue",
 		},
 	]

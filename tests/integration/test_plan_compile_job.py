@@ -1,0 +1,124 @@
+"""Compiling a large Sales Plan runs as a job on the ``long`` queue, through a real RQ worker (``bench
+worker --queue long``) that the test starts: enqueue → worker → progress → outcome by job id. A small
+plan stays in the request. The worker commits, so the test removes what it made."""
+
+import time
+
+import frappe
+import pytest
+from factories import make_customer, make_product, sales_team, selling_doc
+from frappe.utils import random_string
+from server import Worker
+
+from sales_crm import api
+from sales_crm.flows import plans as plan_flow
+
+
+@pytest.fixture
+def worker(bench):
+	process = Worker(bench, "long").start()
+	yield process
+	process.stop()
+
+
+@pytest.fixture
+def world():
+	"""Committed: a team, two products, February orders and a draft plan of three empty rows."""
+	team = sales_team()
+	a, b = make_product().name, make_product().name
+	customer = make_customer().name
+	orders = []
+	for person, rows in ((team.sales, [(a, 1, 100), (b, 2, 150)]), (team.other_sales, [(b, 1, 70)])):
+		doc = selling_doc(
+			"Customer Order",
+			[{"product": p, "qty": q, "price_list_rate": r} for p, q, r in rows],
+			customer=customer,
+			sales_person=person,
+			sales_department=team.department,
+			order_date="2026-02-10",
+			tax_rate=0,
+		)
+		doc.submit()
+		orders.append(doc.name)
+	plan = frappe.get_doc(
+		{
+			"doctype": "Sales Plan",
+			"plan_name": f"Job plan {random_string(5)}",
+			"fiscal_year": "2026",
+			"period_type": "Monthly",
+			"sales_department": team.department,
+			"growth_factor": 2,
+			"targets": [
+				{"sales_person": team.sales, "period": "2026-03"},
+				{"sales_person": team.other_sales, "period": "2026-03"},
+				{"sales_person": team.sales, "period": "2026-04"},
+			],
+		}
+	).insert()
+	frappe.db.commit()
+	yield frappe._dict(team=team, a=a, b=b, plan=plan.name, orders=orders)
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	frappe.db.delete("Sales Plan Target", {"parent": plan.name})
+	frappe.db.delete("Sales Plan", {"name": plan.name})
+	for name in orders:
+		doc = frappe.get_doc("Customer Order", name)
+		doc.cancel()
+		doc.delete()
+	frappe.db.commit()
+
+
+def wait_for(job_id: str, timeout: float = 300) -> dict:
+	deadline = time.monotonic() + timeout
+	state = None
+	while time.monotonic() < deadline:
+		state = api.compile_status(job_id)
+		if state["status"] in ("finished", "failed"):
+			return state
+		time.sleep(0.5)
+	raise AssertionError(f"plan compilation {job_id} did not finish in {timeout} s: {state}")
+
+
+def test_a_small_plan_compiles_in_the_request(world):
+	frappe.set_user(world.team.manager)
+	answer = api.compile_sales_plan(world.plan)
+	assert answer.doctype == "Sales Plan"
+	assert [r.target_order_amount for r in answer.targets] == [800, 140, 0]  # February × 2
+	frappe.db.rollback()
+
+
+def test_a_large_plan_compiles_in_a_worker(worker, world, monkeypatch):
+	monkeypatch.setattr(plan_flow, "SYNC_TARGETS", 2)  # three rows count as large here
+	frappe.set_user(world.team.manager)
+	answer = api.compile_sales_plan(world.plan, by_product=1)
+	assert answer["status"] == "queued" and answer["total"] == 3
+	frappe.db.commit()  # the request ends: the job is in Redis, nothing of the plan changed yet
+
+	state = wait_for(answer["job_id"])
+	assert state["status"] == "finished", state
+	assert state["plan"] == world.plan and state["targets"] == 6
+	# two previous periods (February, March) filled, then two periods' product targets added
+	assert (state["done"], state["periods"]) == (4, 4)
+
+	frappe.db.rollback()  # a fresh snapshot: what the worker committed
+	plan = frappe.get_doc("Sales Plan", world.plan)
+	got = sorted((r.sales_person, r.product or "", r.period, r.target_order_amount) for r in plan.targets)
+	t = world.team
+	assert got == sorted(
+		[
+			(t.sales, "", "2026-03", 800),  # (100 + 300) × 2
+			(t.other_sales, "", "2026-03", 140),
+			(t.sales, "", "2026-04", 0),  # March sold nothing
+			(t.sales, world.a, "2026-03", 200),
+			(t.sales, world.b, "2026-03", 600),
+			(t.other_sales, world.b, "2026-03", 140),
+		]
+	)
+	assert plan.total_target_order_amount == 940
+
+	# someone else cannot read the job; an unknown id is not found
+	frappe.set_user(t.sales)
+	with pytest.raises(frappe.PermissionError):
+		api.compile_status(answer["job_id"])
+	with pytest.raises(frappe.DoesNotExistError):
+		api.compile_status("plan-compile-nonexistent")
