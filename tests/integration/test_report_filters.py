@@ -48,8 +48,18 @@ FILTERS = {
 		"sales_department",
 		"sales_person",
 		"period",
+		"product",
 	],
 	"Customer Site Purchases": ["from_date", "to_date", "customer", "sales_department", "sales_person"],
+	"Sales Pipeline Forecast": ["from_date", "to_date", "sales_department", "sales_person", "group_by"],
+	"Customer Retention": [
+		"period_type",
+		"period",
+		"customer",
+		"sales_department",
+		"sales_person",
+		"per_site",
+	],
 	"Follow-up Activity": ["from_date", "to_date", "sales_department", "sales_person"],
 	"Loss Reason Analysis": [
 		"from_date",

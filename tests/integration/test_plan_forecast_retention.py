@@ -1,0 +1,393 @@
+"""Issue 13 (plan half): product and new-customer targets of a Sales Plan, compiling per product, the
+Sales Pipeline Forecast and the Customer Retention reports — every figure checked against numbers
+worked out by hand on small hand-made data, and each report's scoping (a salesperson sees their own)."""
+
+import frappe
+import pytest
+from factories import make_customer, make_product, sales_team, selling_doc
+from frappe.utils import random_string
+
+from sales_crm import api
+from sales_crm.rules.plans import new_customers
+from sales_crm.sales_crm.report.customer_retention.customer_retention import execute as retention
+from sales_crm.sales_crm.report.sales_pipeline_forecast.sales_pipeline_forecast import execute as forecast
+from sales_crm.sales_crm.report.sales_plan_achievement.sales_plan_achievement import (
+	execute as achievement,
+)
+
+
+@pytest.fixture
+def team():
+	return sales_team()
+
+
+def order(team, person, customer, day, rows, submit=True, **kwargs):
+	"""An order of ``rows`` ((product, qty, rate), …), no tax, in the salesperson's department."""
+	frappe.set_user("Administrator")
+	doc = selling_doc(
+		"Customer Order",
+		[{"product": p, "qty": q, "price_list_rate": r} for p, q, r in rows],
+		customer=customer,
+		sales_person=person,
+		sales_department=team.department,
+		order_date=day,
+		tax_rate=0,
+		**kwargs,
+	)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def plan(team, period_type, targets, submit=True, growth_factor=1):
+	frappe.set_user(team.manager)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Plan",
+			"plan_name": f"Plan {random_string(5)}",
+			"fiscal_year": "2026",
+			"period_type": period_type,
+			"sales_department": team.department,
+			"growth_factor": growth_factor,
+			"targets": [dict(t) for t in targets],
+		}
+	).insert()
+	if submit:
+		doc.submit()
+	return doc
+
+
+# ------------------------------------------------------------------------------- Sales Plan Achievement
+
+
+def test_product_and_new_customer_targets_are_measured(team):
+	a, b = make_product(standard_rate=100).name, make_product(standard_rate=100).name
+	old, c1, c2, c3, c4, c5 = (make_customer().name for _ in range(6))
+	order(team, team.sales, old, "2026-02-10", [(a, 1, 100)])  # old: first order in February
+	order(team, team.sales, c1, "2026-03-02", [(a, 2, 300), (b, 1, 500)])  # new in March: 1,100
+	order(team, team.sales, c2, "2026-03-05", [(a, 1, 200)])  # new in March
+	order(team, team.sales, c2, "2026-03-25", [(b, 3, 100)])  # c2 again: still one new customer
+	order(team, team.sales, old, "2026-03-10", [(b, 1, 1000)])  # an old customer: not new
+	order(team, team.other_sales, c3, "2026-03-15", [(a, 1, 700)])  # new for the other salesperson
+	order(team, team.sales, c4, "2026-04-01", [(a, 1, 50)])  # new in April
+	order(team, team.sales, c5, "2026-03-30", [(a, 9, 900)], submit=False)  # a draft does not count
+
+	doc = plan(
+		team,
+		"Monthly",
+		[
+			{
+				"sales_person": team.sales,
+				"period": "2026-03",
+				"target_order_amount": 5000,
+				"target_new_customers": 2,
+			},
+			{"sales_person": team.sales, "product": a, "period": "2026-03", "target_order_amount": 1000},
+			{"sales_person": team.sales, "product": b, "period": "2026-03", "target_order_amount": 2000},
+			{"sales_person": team.other_sales, "period": "2026-03", "target_new_customers": 1},
+			{"sales_person": team.sales, "period": "2026-04", "target_new_customers": 3},
+		],
+	)
+	# the product rows break the salesperson's March down: not added to the plan's total again
+	assert doc.total_target_order_amount == 5000
+
+	frappe.set_user(team.manager)
+	columns, data, message, chart, summary = achievement({"sales_plan": doc.name})
+	assert message is None
+	fieldnames = [c["fieldname"] for c in columns]
+	for fieldname in ("product", "target_new_customers", "actual_new_customers", "new_customer_completion"):
+		assert fieldname in fieldnames
+	rows = {(r["sales_person"], r["product"], r["period"]): r for r in data}
+	figures = ("target_order_amount", "actual_order_amount", "order_completion")
+	new = ("target_new_customers", "actual_new_customers", "new_customer_completion")
+
+	def of(key, names):
+		return tuple(rows[key][f] for f in names)
+
+	# March orders of the salesperson: 1,100 + 200 + 300 + 1,000 = 2,600 of 5,000; new: c1, c2
+	assert of((team.sales, None, "2026-03"), figures) == (5000, 2600, 52)
+	assert of((team.sales, None, "2026-03"), new) == (2, 2, 100)
+	# product A's rows in March: 600 + 200 = 800 of 1,000; B's: 500 + 300 + 1,000 = 1,800 of 2,000
+	assert of((team.sales, a, "2026-03"), figures) == (1000, 800, 80)
+	assert of((team.sales, b, "2026-03"), figures) == (2000, 1800, 90)
+	assert rows[(team.sales, a, "2026-03")]["actual_new_customers"] is None
+	assert of((team.other_sales, None, "2026-03"), new) == (1, 1, 100)
+	assert of((team.sales, None, "2026-04"), new) == (3, 1, 33.33)
+	assert of((team.sales, None, "2026-04"), figures) == (0, 50, 0)
+	assert len(rows) == 5
+
+	# the summary counts the salesperson rows: 2,600 + 700 + 50 ordered; 2 + 1 + 1 new customers
+	totals = {s["label"]: s["value"] for s in summary}
+	assert (totals["Target Orders"], totals["Actual Orders"], totals["New Customers"]) == (5000, 3350, 4)
+	assert sorted(chart["data"]["labels"][:3]) == sorted(
+		[f"{team.sales} 2026-03", f"{team.sales} {a} 2026-03", f"{team.sales} {b} 2026-03"]
+	)
+
+	# the same new customers as the plain rule over the same orders
+	orders = frappe.get_all(
+		"Customer Order",
+		filters={"docstatus": 1, "customer": ["in", [old, c1, c2, c3, c4, c5]]},
+		fields=["customer", "sales_person", "order_date"],
+	)
+	import datetime
+
+	rule = new_customers(
+		[(o.customer, o.sales_person, o.order_date) for o in orders],
+		datetime.date(2026, 3, 1),
+		datetime.date(2026, 3, 31),
+	)
+	assert rule == {team.sales: {c1, c2}, team.other_sales: {c3}}
+
+	# filters: product, salesperson, period, department
+	only_a = achievement({"sales_plan": doc.name, "product": a})[1]
+	assert [(r["product"], r["actual_order_amount"]) for r in only_a] == [(a, 800)]
+	assert {
+		r["sales_person"] for r in achievement({"sales_plan": doc.name, "sales_person": team.other_sales})[1]
+	} == {team.other_sales}
+	assert len(achievement({"sales_plan": doc.name, "period": "2026-04"})[1]) == 1
+	assert len(achievement({"sales_plan": doc.name, "sales_department": team.department})[1]) == 5
+	# without a plan: every visible plan touching the period
+	period = achievement(
+		{"from_date": "2026-03-01", "to_date": "2026-03-31", "sales_department": team.department}
+	)
+	assert {(r["sales_person"], r["product"]) for r in period[1]} == {
+		(team.sales, None),
+		(team.sales, a),
+		(team.sales, b),
+		(team.other_sales, None),
+	}
+	# a salesperson sees their own rows only, whatever they ask for
+	frappe.set_user(team.other_sales)
+	mine = achievement({"sales_plan": doc.name, "sales_person": team.sales})[1]
+	assert [(r["sales_person"], r["actual_new_customers"]) for r in mine] == [(team.other_sales, 1)]
+
+
+def test_product_targets_are_checked(team):
+	a = make_product().name
+	with pytest.raises(frappe.ValidationError, match=r"row 1.*order target only"):
+		plan(
+			team,
+			"Monthly",
+			[{"sales_person": team.sales, "product": a, "period": "2026-03", "target_collection_amount": 10}],
+		)
+	with pytest.raises(frappe.ValidationError, match=rf"row 2.*product {a}"):
+		plan(
+			team,
+			"Monthly",
+			[
+				{"sales_person": team.sales, "product": a, "period": "2026-03", "target_order_amount": 10},
+				{"sales_person": team.sales, "product": a, "period": "2026-03", "target_order_amount": 20},
+			],
+		)
+	# the same salesperson and month with and without a product, or with two products, is fine
+	b = make_product().name
+	doc = plan(
+		team,
+		"Monthly",
+		[
+			{"sales_person": team.sales, "period": "2026-03", "target_order_amount": 10},
+			{"sales_person": team.sales, "product": a, "period": "2026-03", "target_order_amount": 10},
+			{"sales_person": team.sales, "product": b, "period": "2026-03", "target_order_amount": 10},
+		],
+		submit=False,
+	)
+	assert len(doc.targets) == 3
+
+
+def test_compile_per_product(team):
+	a, b, c = (make_product().name for _ in range(3))
+	customer = make_customer().name
+	order(team, team.sales, customer, "2026-02-03", [(a, 1, 100), (b, 2, 150)])  # February: 400
+	order(team, team.sales, customer, "2026-02-20", [(c, 1, 80)])  # February: 80 more
+	order(team, team.sales, customer, "2026-03-01", [(a, 5, 1000)])  # March: not the period before
+	order(team, team.other_sales, customer, "2026-02-11", [(b, 1, 999)])  # another salesperson's
+	doc = plan(
+		team,
+		"Monthly",
+		[
+			{"sales_person": team.sales, "period": "2026-03"},
+			{"sales_person": team.sales, "product": a, "period": "2026-03"},
+			{"sales_person": team.sales, "product": c, "period": "2026-03", "target_order_amount": 7},
+		],
+		submit=False,
+		growth_factor=1.5,
+	)
+	frappe.set_user(team.manager)
+	compiled = api.compile_sales_plan(doc.name)  # without the option: fills the empty rows only
+	assert [(r.product, r.target_order_amount) for r in compiled.targets] == [
+		(None, 720),  # (400 + 80) × 1.5
+		(a, 150),  # 100 × 1.5
+		(c, 7),  # typed by hand: kept
+	]
+	compiled = api.compile_sales_plan(doc.name, by_product=1)  # adds B, which February sold
+	assert sorted((r.product or "", r.target_order_amount) for r in compiled.targets) == sorted(
+		[("", 720), (a, 150), (c, 7), (b, 450)]
+	)
+	assert compiled.total_target_order_amount == 720
+	compiled.submit()
+
+
+# ------------------------------------------------------------------------------ Sales Pipeline Forecast
+
+
+def opportunity(team, person, close, revenue, probability=None, status="Open"):
+	frappe.set_user("Administrator")
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Opportunity",
+			"opportunity_name": f"Deal {random_string(5)}",
+			"customer": make_customer().name,
+			"sales_person": person,
+			"sales_department": team.department,
+			"expected_close_date": close,
+			"sales_stage": "Quotation",  # the Standard method's 60 %
+			"items": [{"product": make_product().name, "qty": 1, "rate": revenue}],
+		}
+	).insert()
+	# the probability as stored: typed, or none (0) so that the stage's applies
+	frappe.db.set_value("Sales Opportunity", doc.name, {"probability": probability or 0, "status": status})
+	return doc.name
+
+
+def test_forecast_figures(team):
+	opportunity(team, team.sales, "2026-03-10", 1000, 40)  # 400
+	opportunity(team, team.sales, "2026-03-20", 500)  # no probability: the stage's 60 % → 300
+	opportunity(team, team.sales, "2026-04-05", 2000, 20)  # 400
+	opportunity(team, team.sales, "2026-03-12", 9000, 90, status="Lost")  # not open: out
+	opportunity(team, team.sales, "2026-05-02", 9000, 90)  # after the period: out
+	opportunity(team, team.other_sales, "2026-03-01", 100, 50)  # 50
+	product = make_product().name
+	order(team, team.sales, make_customer().name, "2026-03-15", [(product, 1, 800)])
+	order(team, team.other_sales, make_customer().name, "2026-04-01", [(product, 1, 300)])
+	order(team, team.sales, make_customer().name, "2026-03-16", [(product, 1, 5000)], submit=False)
+	# a quarter's target is spread over its months: 3,000 → 1,000 a month; 900 → 300 a month
+	plan(
+		team,
+		"Quarterly",
+		[
+			{"sales_person": team.sales, "period": "2026-Q1", "target_order_amount": 3000},
+			{"sales_person": team.sales, "period": "2026-Q2", "target_order_amount": 900},
+			{"sales_person": team.other_sales, "period": "2026-Q1", "target_new_customers": 1},
+		],
+	)
+	plan(  # a draft plan does not count
+		team,
+		"Quarterly",
+		[{"sales_person": team.sales, "period": "2026-Q1", "target_order_amount": 99999}],
+		submit=False,
+	)
+	frappe.set_user(team.manager)
+	filters = {"from_date": "2026-03-01", "to_date": "2026-04-30", "sales_department": team.department}
+	columns, data, message, chart, summary = forecast(filters)
+	assert message is None
+	figures = (
+		"open_opportunities",
+		"pipeline_amount",
+		"weighted_amount",
+		"target_amount",
+		"actual_amount",
+		"forecast_amount",
+		"forecast_completion",
+	)
+	rows = {(r["month"], r["sales_person"]): tuple(r[f] for f in figures) for r in data}
+	assert rows == {
+		("2026-03", team.sales): (2, 1500, 700, 1000, 800, 1500, 150),
+		("2026-03", team.other_sales): (1, 100, 50, 0, 0, 50, 0),
+		("2026-04", team.sales): (1, 2000, 400, 300, 0, 400, 133.33),
+		("2026-04", team.other_sales): (0, 0, 0, 0, 300, 300, 0),
+	}
+	assert [c["fieldname"] for c in columns][:2] == ["month", "sales_person"]
+	assert chart["data"]["labels"] == ["2026-03", "2026-04"]
+	assert [d["values"] for d in chart["data"]["datasets"]] == [[800, 300], [750, 400], [1000, 300]]
+	totals = {s["label"]: s["value"] for s in summary}
+	assert (totals["Weighted Pipeline"], totals["Target Orders"], totals["Actual Orders"]) == (
+		1150,
+		1300,
+		1100,
+	)
+
+	by_department = forecast({**filters, "group_by": "Sales Department"})[1]
+	assert [
+		(r["month"], r["sales_department"], r["weighted_amount"], r["target_amount"], r["actual_amount"])
+		for r in by_department
+	] == [
+		("2026-03", team.department, 750, 1000, 800),
+		("2026-04", team.department, 400, 300, 300),
+	]
+	assert forecast({**filters, "group_by": "Nonsense"})[:2] == ([], [])
+
+	# a salesperson sees their own figures only, whatever they ask for
+	frappe.set_user(team.other_sales)
+	mine = forecast({**filters, "sales_person": team.sales})[1]
+	assert {r["sales_person"] for r in mine} == {team.other_sales}
+	assert sum(r["weighted_amount"] for r in mine) == 50
+
+
+# ----------------------------------------------------------------------------------- Customer Retention
+
+
+def test_retention_figures(team):
+	from test_contacts import address
+
+	product = make_product().name
+	a, b, c, d, e, f, g = (make_customer().name for _ in range(7))
+	site_1, site_2 = address(a, "Office").name, address(a, "Plant").name
+
+	def buy(customer, day, amount, submit=True, **kwargs):
+		return order(team, team.sales, customer, day, [(product, 1, amount)], submit=submit, **kwargs)
+
+	buy(a, "2026-02-01", 100, customer_address=site_1)  # previous quarter
+	buy(a, "2026-05-01", 200, customer_address=site_2)  # and current: retained
+	buy(b, "2026-03-31", 300)  # previous only: lost
+	buy(c, "2025-12-20", 50)  # before the previous quarter …
+	buy(c, "2026-04-10", 400)  # … and again now: returning
+	buy(d, "2026-04-01", 500)  # first ever, twice: new
+	buy(d, "2026-06-30", 250)
+	buy(e, "2025-11-01", 70)  # bought only long ago: not shown
+	buy(f, "2026-07-01", 80)  # after the current quarter: not shown
+	buy(g, "2026-02-02", 90, submit=False)  # a draft: not shown
+
+	frappe.set_user(team.manager)
+	filters = {"period_type": "Quarterly", "period": "2026-Q2", "sales_department": team.department}
+	_columns, data, message, chart, summary = retention(filters)
+	assert message == "2026-Q2 compared with 2026-Q1"
+	figures = ("category_key", "previous_orders", "previous_amount", "current_orders", "current_amount")
+	rows = {r["customer"]: tuple(r[k] for k in figures) for r in data}
+	assert rows == {
+		a: ("Retained", 1, 100, 1, 200),
+		b: ("Lost", 1, 300, 0, 0),
+		c: ("Returning", 0, 0, 1, 400),
+		d: ("New", 0, 0, 2, 750),
+	}
+	assert str(next(r for r in data if r["customer"] == c)["last_order_before"]) == "2025-12-20"
+	totals = {s["label"]: s["value"] for s in summary}
+	assert [totals[f"{k} Customers"] for k in ("Retained", "Lost", "Returning", "New")] == [1, 1, 1, 1]
+	assert (totals["Lost Revenue"], totals["New Revenue"]) == (300, 750)
+	# retention 1 of 2, churn 1 of 2, repeat purchases: retained + returning, 2 of the current 3
+	assert (totals["Retention Rate (%)"], totals["Churn Rate (%)"], totals["Repeat-Purchase Rate (%)"]) == (
+		50,
+		50,
+		66.67,
+	)
+	assert chart["data"]["datasets"][0]["values"] == [1, 1, 1, 1]
+	assert chart["data"]["datasets"][1]["values"] == [200, 300, 400, 750]
+
+	# per customer site: a's office bought in Q1 only (lost), its plant in Q2 only (new)
+	per_site = retention({**filters, "per_site": 1})[1]
+	sites = {(r["customer"], r["customer_address"]): r["category_key"] for r in per_site}
+	assert sites[(a, site_1)] == "Lost" and sites[(a, site_2)] == "New"
+	assert sites[(d, "Not Set")] == "New" and len(sites) == 5
+
+	# a year against the year before; a bad period is a message, not an error
+	annual = {
+		r["customer"]: r["category_key"]
+		for r in retention({**filters, "period_type": "Annual", "period": "2026"})[1]
+	}
+	assert annual == {a: "New", b: "New", c: "Retained", d: "New", f: "New", e: "Lost"}
+	assert retention({**filters, "period": "2026-13"})[:2] == ([], [])
+
+	# a salesperson counts the orders their list shows: the other salesperson has none here
+	frappe.set_user(team.other_sales)
+	assert retention(filters)[1] == []
+	frappe.set_user(team.sales)
+	assert {r["customer"] for r in retention(filters)[1]} == {a, b, c, d}

@@ -1,0 +1,104 @@
+"""The forecast and retention arithmetic (sales_crm.rules.forecast / .retention) and the plan rules of
+issue 13 (product targets, new customers), in plain Python."""
+
+from datetime import date
+
+import pytest
+
+from sales_crm.rules.forecast import effective_probability, monthly_targets, months_between, weighted
+from sales_crm.rules.plans import TargetRow, check_targets, new_customers
+from sales_crm.rules.retention import LOST, NEW, RETAINED, RETURNING, classify, rates
+
+
+def test_months_between():
+	assert months_between(date(2026, 11, 15), date(2027, 2, 1)) == [
+		"2026-11",
+		"2026-12",
+		"2027-01",
+		"2027-02",
+	]
+	assert months_between(date(2026, 3, 1), date(2026, 3, 31)) == ["2026-03"]
+	assert months_between(date(2026, 4, 1), date(2026, 3, 31)) == []
+
+
+def test_a_period_target_is_spread_over_its_months_and_adds_up():
+	spread = monthly_targets(
+		[
+			("a", date(2026, 1, 1), date(2026, 3, 31), 1000),  # 333.33, 333.33, 333.34
+			("a", date(2026, 3, 1), date(2026, 3, 31), 50),  # a monthly one on top
+			("b", date(2026, 1, 1), date(2026, 12, 31), 1200),
+		]
+	)
+	assert spread[("a", "2026-01")] == 333.33 and spread[("a", "2026-02")] == 333.33
+	assert spread[("a", "2026-03")] == 383.34
+	assert sum(v for (k, _m), v in spread.items() if k == "a") == pytest.approx(1050)
+	assert {spread[("b", f"2026-{m:02d}")] for m in range(1, 13)} == {100}
+
+
+@pytest.mark.parametrize(
+	"own, stage, expected", [(40, 60, 40), (0, 60, 60), (None, 60, 60), (None, None, 0), (100, 0, 100)]
+)
+def test_the_stage_probability_applies_when_the_opportunity_has_none(own, stage, expected):
+	assert effective_probability(own, stage) == expected
+
+
+def test_weighted_amount():
+	assert weighted(1000, 40) == 400
+	assert weighted(333.33, 33) == 110.0  # 109.9989 rounded
+	assert weighted(None, 50) == 0
+
+
+@pytest.mark.parametrize(
+	"previous, current, before, category",
+	[
+		(True, True, False, RETAINED),
+		(True, True, True, RETAINED),
+		(True, False, True, LOST),
+		(False, True, True, RETURNING),
+		(False, True, False, NEW),
+		(False, False, True, None),
+	],
+)
+def test_retention_categories(previous, current, before, category):
+	assert classify(previous, current, before) == category
+
+
+def test_retention_rates():
+	assert rates({RETAINED: 3, LOST: 1, RETURNING: 1, NEW: 4}) == {
+		"retention_rate": 75.0,  # 3 of the previous period's 4
+		"churn_rate": 25.0,
+		"repeat_purchase_rate": 50.0,  # retained + returning, 4 of the current 8
+	}
+	assert rates({}) == {"retention_rate": 0.0, "churn_rate": 0.0, "repeat_purchase_rate": 0.0}
+
+
+def test_a_new_customer_is_counted_in_the_period_of_their_first_order_for_its_salesperson():
+	orders = [
+		("c1", "ann", date(2026, 3, 2)),
+		("c1", "bob", date(2026, 3, 20)),  # c1 again: not new for bob
+		("c2", "ann", date(2026, 2, 27)),  # new in February
+		("c2", "ann", date(2026, 3, 5)),
+		("c3", "bob", date(2026, 3, 31)),
+		("c4", "ann", date(2026, 3, 9)),  # the same first day, two salespeople: each counts it
+		("c4", "bob", date(2026, 3, 9)),
+	]
+	march = new_customers(orders, date(2026, 3, 1), date(2026, 3, 31))
+	assert march == {"ann": {"c1", "c4"}, "bob": {"c3", "c4"}}
+	assert new_customers(orders, date(2026, 2, 1), date(2026, 2, 28)) == {"ann": {"c2"}}
+
+
+def test_product_targets():
+	rows = [
+		TargetRow(1, "a@x", "2026-01", 100),
+		TargetRow(2, "a@x", "2026-01", 60, product="P1"),  # with a product: no clash with row 1
+		TargetRow(3, "a@x", "2026-01", 40, product="P2"),
+		TargetRow(4, "a@x", "2026-01", 10, product="P1"),  # the same product again
+		TargetRow(5, "a@x", "2026-02", 10, 5, 0, "P1"),  # a collection target on a product row
+		TargetRow(6, "a@x", "2026-02", 0, 0, 2, "P2"),  # a new-customer target on a product row
+	]
+	problems = [(p.idx, p.fieldname, p.rule) for p in check_targets("Monthly", "2026", rows)]
+	assert problems == [
+		(4, "period", "duplicate"),
+		(5, "target_collection_amount", "product_orders_only"),
+		(6, "target_new_customers", "product_orders_only"),
+	]
