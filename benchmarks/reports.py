@@ -87,6 +87,95 @@ TWINS = {
 }
 
 
+# ---------------------------------------------------------------- issue 13: plan, forecast and retention
+# Each twin computes the report's whole output (every row and figure), not just a headline.
+_YEAR = time.localtime().tm_year
+_PREVIOUS = (f"{_YEAR - 1}-01-01", f"{_YEAR - 1}-12-31")
+_CURRENT = (f"{_YEAR}-01-01", f"{_YEAR}-12-31")
+TWINS.update(
+	{
+		"Sales Pipeline Forecast": (
+			{"group_by": "Sales Person"},
+			"""with recursive months (m) as (
+				select cast(%(from)s as date) union all select m + interval 1 month from months where m < %(to)s
+			)
+			select mon, sp, sum(n), sum(p), sum(w), sum(t), sum(a) from (
+				select date_format(o.expected_close_date, '%%Y-%%m') mon, coalesce(o.sales_person, '') sp,
+					count(*) n, sum(coalesce(o.base_expected_revenue, 0)) p,
+					sum(coalesce(o.base_expected_revenue, 0) * case when coalesce(o.probability, 0) > 0
+						then o.probability else coalesce(s.probability, 0) end / 100) w, 0 t, 0 a
+				from `tabSales Opportunity` o left join `tabSales Method Stage` s on s.parent = o.sales_method
+					and s.parenttype = 'Sales Method' and s.stage = o.sales_stage
+				where o.status = 'Open' and o.expected_close_date between %(from)s and %(to)s group by mon, sp
+				union all select date_format(order_date, '%%Y-%%m'), coalesce(sales_person, ''), 0, 0, 0, 0,
+					sum(coalesce(base_grand_total, 0))
+				from `tabCustomer Order` where docstatus = 1 and order_date between %(from)s and %(to)s
+				group by 1, 2
+				union all select date_format(months.m, '%%Y-%%m'), t.sales_person, 0, 0, 0,
+					sum(t.target_order_amount / (timestampdiff(month, t.period_start, t.period_end) + 1)), 0
+				from `tabSales Plan Target` t join `tabSales Plan` pl on pl.name = t.parent
+				join months on months.m between t.period_start and t.period_end
+				where pl.docstatus = 1 and t.product is null and t.period_start <= %(to)s
+					and t.period_end >= %(from)s group by 1, 2
+			) x group by mon, sp order by mon, sp""",
+		),
+		"Customer Retention": (
+			{"period_type": "Annual", "period": str(_YEAR)},
+			f"""select customer, previous_orders, previous_amount, current_orders, current_amount, before_,
+				case when previous_orders > 0 and current_orders > 0 then 'Retained'
+					when previous_orders > 0 then 'Lost' when before_ is not null then 'Returning'
+					else 'New' end
+			from (select customer,
+					sum(order_date between '{_PREVIOUS[0]}' and '{_PREVIOUS[1]}') previous_orders,
+					sum(case when order_date between '{_PREVIOUS[0]}' and '{_PREVIOUS[1]}'
+						then coalesce(base_grand_total, 0) else 0 end) previous_amount,
+					sum(order_date between '{_CURRENT[0]}' and '{_CURRENT[1]}') current_orders,
+					sum(case when order_date between '{_CURRENT[0]}' and '{_CURRENT[1]}'
+						then coalesce(base_grand_total, 0) else 0 end) current_amount,
+					max(case when order_date < '{_PREVIOUS[0]}' then order_date end) before_
+				from `tabCustomer Order` where docstatus = 1 and order_date <= '{_CURRENT[1]}'
+				group by customer having previous_orders > 0 or current_orders > 0) r
+			order by customer""",
+		),
+		"Sales Plan Achievement": (
+			{},
+			"""with t as (
+				select t.sales_person sp, coalesce(t.product, '') pr, t.period,
+					date_format(min(t.period_start), '%%Y-%%m') m0, date_format(max(t.period_end), '%%Y-%%m') m1,
+					sum(t.target_order_amount) tord, sum(t.target_collection_amount) tcol,
+					sum(t.target_new_customers) tnew
+				from `tabSales Plan Target` t join `tabSales Plan` pl on pl.name = t.parent
+				where pl.docstatus < 2 and t.period_start <= %(to)s and t.period_end >= %(from)s
+				group by sp, pr, t.period
+			),
+			om as (select sales_person sp, date_format(order_date, '%%Y-%%m') m, sum(base_grand_total) a
+				from `tabCustomer Order` where docstatus = 1 group by 1, 2),
+			cm as (select sales_person sp, date_format(signed_on, '%%Y-%%m') m, sum(base_grand_total) a
+				from `tabSales Contract` where docstatus = 1 group by 1, 2),
+			rm as (select sales_person sp, date_format(receipt_date, '%%Y-%%m') m, sum(base_paid_amount) a
+				from `tabSales Receipt` where docstatus = 1 group by 1, 2),
+			pm as (select o.sales_person sp, i.product pr, date_format(o.order_date, '%%Y-%%m') m,
+					sum(i.base_amount) a
+				from `tabCustomer Order` o join `tabCustomer Order Item` i on i.parent = o.name
+				where o.docstatus = 1 group by 1, 2, 3),
+			nm as (select o.sales_person sp, date_format(o.order_date, '%%Y-%%m') m, count(distinct o.customer) n
+				from `tabCustomer Order` o where o.docstatus = 1 and not exists (select 1 from
+					`tabCustomer Order` e where e.customer = o.customer and e.docstatus = 1
+					and e.order_date < o.order_date) group by 1, 2)
+			select t.sp, t.pr, t.period, t.tord, t.tcol, t.tnew, sum(x.o), sum(x.c), sum(x.r), sum(x.n)
+			from t left join (
+				select sp, '' pr, m, a o, 0 c, 0 r, 0 n from om
+				union all select sp, '', m, 0, a, 0, 0 from cm
+				union all select sp, '', m, 0, 0, a, 0 from rm
+				union all select sp, '', m, 0, 0, 0, n from nm
+				union all select sp, pr, m, a, 0, 0, 0 from pm
+			) x on x.sp = t.sp and x.pr = t.pr and x.m between t.m0 and t.m1
+			group by t.sp, t.pr, t.period order by min(t.m0), t.sp, t.pr""",
+		),
+	}
+)
+
+
 def timed(fn, repeat: int = 3) -> tuple[float, int]:
 	"""Median seconds of ``repeat`` runs, and the peak traced memory of one run."""
 	fn()  # warm caches (meta, report doc)

@@ -685,7 +685,9 @@ def make_demo(leads: int = 1000, seed: int = 42, anchor=None, progress=None, com
 		frappe.db.commit()  # nosemgrep
 	counts_before = {dt: frappe.db.count(dt) for dt in WRITTEN}
 	demo.generate(progress)
-	return {dt: frappe.db.count(dt) - counts_before[dt] for dt in WRITTEN}
+	counts = {dt: frappe.db.count(dt) - counts_before[dt] for dt in WRITTEN}
+	counts["Sales Plan"] = load_demo_plans(demo)
+	return counts
 
 
 MAX_DESK_LEADS = 200_000
@@ -749,3 +751,48 @@ WRITTEN = (
 	"Salesperson Commission",
 	"Customer Commission",
 )
+
+
+# ---------------------------------------------------------------- sales plans (issue 13)
+
+
+def load_demo_plans(demo: Demo) -> int:
+	"""Per department, a submitted monthly Sales Plan for the anchor date's year, through the controllers:
+	every salesperson's monthly order target compiled from the month before (growth 1.1), a target of
+	1–4 new customers a month, and a product target for each product they sold the month before
+	(``compile_sales_plan(by_product=True)``). Returns how many plans it wrote."""
+	from sales_crm.flows.plans import compile_sales_plan
+
+	year = demo.anchor.year
+	written = 0
+	for department, people in demo.departments.items():
+		plan_name = f"{demo.prefix} {department} {year}"
+		if frappe.db.exists("Sales Plan", {"plan_name": plan_name, "docstatus": ["<", 2]}):
+			continue
+		targets = [
+			{
+				"sales_person": person,
+				"period": f"{year}-{month:02d}",
+				"target_new_customers": demo.rng.randint(1, 4),
+			}
+			for person in people
+			for month in range(1, 13)
+		]
+		plan = frappe.get_doc(
+			{
+				"doctype": "Sales Plan",
+				"plan_name": plan_name,
+				"fiscal_year": str(year),
+				"period_type": "Monthly",
+				"sales_department": department,
+				"growth_factor": 1.1,
+				"targets": targets,
+			}
+		).insert(ignore_permissions=True)
+		plan = compile_sales_plan(plan.name, by_product=True)
+		plan.flags.ignore_permissions = True
+		plan.submit()
+		written += 1
+	if demo.commit:
+		frappe.db.commit()  # nosemgrep
+	return written
