@@ -170,6 +170,7 @@ def _order_from_quotation(source_name: str, target_doc=None):
 		source.docstatus == 1 and source.status == "Accepted",
 		_("only an Accepted quotation can be ordered"),
 	)
+	check_not_expired(source, "order")
 
 	def update_item(source_row, target_row, source_parent):
 		target_row.quotation_item = source_row.name

@@ -38,6 +38,10 @@ def refusal(action: str) -> str:
 			"quotation {0} expired on {1} (Valid Till; today is {2}) and cannot become a contract; "
 			"cancel and amend it to a new version with a new Valid Till"
 		),
+		"order": _(
+			"quotation {0} expired on {1} (Valid Till; today is {2}) and cannot become an order; "
+			"cancel and amend it to a new version with a new Valid Till"
+		),
 	}[action]
 
 

@@ -73,6 +73,19 @@ def test_an_expired_quotation_cannot_become_a_contract():
 	assert not frappe.db.exists("Sales Contract", {"quotation": doc.name})
 
 
+def test_an_expired_quotation_cannot_become_an_order():
+	doc = approved(nowdate(), accepted=True)
+	draft = frappe.get_doc(api.make_order(doc.name))  # mapped while valid
+	frappe.db.set_value("Sales Quotation", doc.name, "valid_till", yesterday(), update_modified=False)
+	with pytest.raises(frappe.ValidationError) as error:
+		api.make_order(doc.name)
+	assert doc.name in str(error.value) and "Valid Till" in str(error.value) and "order" in str(error.value)
+	with pytest.raises(frappe.ValidationError) as error:
+		draft.insert()
+	assert "Customer Order" in str(error.value) and doc.name in str(error.value)
+	assert not frappe.db.exists("Customer Order", {"quotation": doc.name})
+
+
 def test_the_daily_job_marks_exactly_the_expired_approved_quotations():
 	today = nowdate()
 	cases = {

@@ -7,6 +7,7 @@ from frappe import _
 
 from sales_crm import chain
 from sales_crm.controllers.selling import ApprovedSellingController
+from sales_crm.flows.quotations import check_not_expired
 from sales_crm.rules.fulfilment import check_take
 from sales_crm.rules.status import order_status
 from sales_crm.validation import throw, throw_problems
@@ -102,6 +103,8 @@ class CustomerOrder(ApprovedSellingController):
 					),
 					"quotation",
 				)
+			if self.docstatus == 0:
+				check_not_expired(quotation, "order", doc=self)
 			self.validate_same_as(quotation)
 			self.opportunity = quotation.opportunity
 
