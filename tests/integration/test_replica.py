@@ -270,7 +270,7 @@ def test_a_lagging_replica_is_not_read(replica, admin):
 	assert names == [lead["name"]] and any("tabSales Lead" in q for q in queries)
 
 
-def test_frappe_alone_fails_when_the_replica_is_down(replica):
+def test_frappe_alone_fails_when_the_replica_is_down():
 	"""What the app covers: Frappe v15's read_only() connects to the replica without a fallback."""
 	conf = frappe.local.conf
 	saved = {key: conf.get(key) for key in ("read_from_replica", "replica_host", "replica_db_port")}
