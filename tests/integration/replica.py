@@ -297,6 +297,13 @@ class Replica:
 	def start_sql_thread(self):
 		self.query("START SLAVE SQL_THREAD")
 
+	def set_delay(self, seconds: int):
+		"""Delayed replication: the replica applies each change ``seconds`` after the primary made it."""
+		self.query("STOP SLAVE")
+		self.query("CHANGE MASTER TO MASTER_DELAY = %s", (seconds,))
+		self.query("START SLAVE")
+		self.wait_running()
+
 	def kill(self):
 		"""What a crash does: the server process is gone."""
 		if self.proc and self.proc.poll() is None:

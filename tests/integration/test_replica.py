@@ -29,6 +29,7 @@ from sales_crm import replica as app_replica
 from sales_crm.reporting import weighted_pipeline
 
 CHECK_SECONDS = 1  # replica_check_seconds for the test site: how long a health verdict is cached
+MAX_LAG = 2  # replica_max_lag_seconds for the test site
 WRITE = re.compile(r"^\s*(insert|update|delete|replace|create|alter|drop|truncate)\b", re.IGNORECASE)
 SOURCE = "800 Hotline"
 
@@ -64,7 +65,7 @@ def replica(bench, site):
 			read_from_replica=1,
 			replica_host="127.0.0.1",
 			replica_db_port=rep.port,
-			replica_max_lag_seconds=5,
+			replica_max_lag_seconds=MAX_LAG,
 			replica_check_seconds=CHECK_SECONDS,
 		)
 		config.write_text(json.dumps({**json.loads(original), **SITE_REPLICA_CONF}, indent=1, sort_keys=True))
@@ -265,6 +266,29 @@ def test_a_lagging_replica_is_not_read(replica, admin):
 		replica.start_sql_thread()
 
 	replica.wait_caught_up()
+	wait_for_verdict(True)
+	names, queries = logged(replica, lambda: list_names(admin, tag))
+	assert names == [lead["name"]] and any("tabSales Lead" in q for q in queries)
+
+
+def test_a_replica_further_behind_than_the_bound_is_not_read(replica, admin):
+	"""Replication runs but applies each change 8 s late (MASTER_DELAY): once the replica is more than
+	replica_max_lag_seconds behind, reads go to the primary; once it has caught up, back to the replica."""
+	replica.set_delay(8)
+	try:
+		tag = random_string(8)
+		lead = new_lead(admin, tag)
+		state = wait_for_verdict(False, timeout=7)
+		assert "behind (more than 2 s)" in state["reason"], state
+		assert (
+			read_on_replica(replica, "SELECT name FROM DB.`tabSales Lead` WHERE name = %s", (lead["name"],))
+			== []
+		)
+		names, queries = logged(replica, lambda: list_names(admin, tag))
+		assert names == [lead["name"]] and queries == []
+		replica.wait_caught_up(timeout=30)
+	finally:
+		replica.set_delay(0)
 	wait_for_verdict(True)
 	names, queries = logged(replica, lambda: list_names(admin, tag))
 	assert names == [lead["name"]] and any("tabSales Lead" in q for q in queries)
