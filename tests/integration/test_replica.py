@@ -4,8 +4,9 @@ A second ``mariadbd`` on loopback follows the primary by GTID replication (tests
 and the test site reads from it (``read_from_replica``, ``replica_host``, ``replica_db_port``) while a
 real gunicorn serves it. The replica's general log shows what the site sends it: query reports, list
 views, counts and number cards go there; writes, workflow actions, submits and form reads do not, and
-reach it through replication. When the replica stops applying changes, or is killed, the app reads from
-the primary (sales_crm/replica.py), so reports stay current and answer with HTTP 200.
+reach it through replication. When the replica stops applying changes, falls further behind than
+``replica_max_lag_seconds`` or is killed, the app reads from the primary (sales_crm/replica.py), so
+reports stay current and answer with HTTP 200.
 
 The replica runs as the user the tests run as. With a bench present, a replica that cannot start fails
 this module: it is never skipped.
