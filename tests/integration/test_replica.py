@@ -166,6 +166,21 @@ def logged(replica, call) -> tuple[object, list[str]]:
 	return value, replica.site_queries()
 
 
+def assert_reads_return_to_the_replica(replica, admin, tag: str, names: list[str], timeout: float = 20):
+	"""Once the replica has caught up, the list is read there again. Right after replication restarts
+	the replica can report a lag for a moment, so the app may keep the primary for a check or two."""
+	deadline = time.monotonic() + timeout
+	while True:
+		listed, queries = logged(replica, lambda: list_names(admin, tag))
+		assert listed == names
+		if any("tabSales Lead" in q for q in queries):
+			return
+		if time.monotonic() > deadline:
+			state = frappe.cache().get_value(app_replica.CACHE_KEY)
+			raise AssertionError(f"reads did not return to the replica in {timeout} s; last verdict {state}")
+		time.sleep(0.5)
+
+
 def read_on_replica(replica, sql: str, args=None):
 	return replica.query(sql.replace("DB.", f"`{replica.db_name}`."), args)
 
@@ -267,19 +282,17 @@ def test_a_lagging_replica_is_not_read(replica, admin):
 		replica.start_sql_thread()
 
 	replica.wait_caught_up()
-	wait_for_verdict(True)
-	names, queries = logged(replica, lambda: list_names(admin, tag))
-	assert names == [lead["name"]] and any("tabSales Lead" in q for q in queries)
+	assert_reads_return_to_the_replica(replica, admin, tag, [lead["name"]])
 
 
 def test_a_replica_further_behind_than_the_bound_is_not_read(replica, admin):
-	"""Replication runs but applies each change 8 s late (MASTER_DELAY): once the replica is more than
+	"""Replication runs but applies each change 15 s late (MASTER_DELAY): once the replica is more than
 	replica_max_lag_seconds behind, reads go to the primary; once it has caught up, back to the replica."""
-	replica.set_delay(8)
+	replica.set_delay(15)
 	try:
 		tag = random_string(8)
 		lead = new_lead(admin, tag)
-		state = wait_for_verdict(False, timeout=7)
+		state = wait_for_verdict(False, timeout=12)
 		assert "behind (more than 2 s)" in state["reason"], state
 		assert (
 			read_on_replica(replica, "SELECT name FROM DB.`tabSales Lead` WHERE name = %s", (lead["name"],))
@@ -290,9 +303,7 @@ def test_a_replica_further_behind_than_the_bound_is_not_read(replica, admin):
 		replica.wait_caught_up(timeout=30)
 	finally:
 		replica.set_delay(0)
-	wait_for_verdict(True)
-	names, queries = logged(replica, lambda: list_names(admin, tag))
-	assert names == [lead["name"]] and any("tabSales Lead" in q for q in queries)
+	assert_reads_return_to_the_replica(replica, admin, tag, [lead["name"]])
 
 
 def test_frappe_alone_fails_when_the_replica_is_down():
