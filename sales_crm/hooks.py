@@ -171,3 +171,12 @@ doc_events = {
 		"on_update": "sales_crm.flows.follow_ups.on_todo_update",
 	},
 }
+
+# Read replicas (site config read_from_replica): a request's or job's report and list reads go to the
+# primary while the replica is down or lags more than replica_max_lag_seconds (sales_crm/replica.py).
+before_request.append("sales_crm.replica.use_replica_if_healthy")
+before_job = ["sales_crm.replica.use_replica_if_healthy"]
+# Document Type number cards read from the replica too (Frappe v15 leaves them on the primary).
+override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (
+	"sales_crm.replica.number_card_result"
+)

@@ -150,6 +150,7 @@ def _sql_list(values) -> str:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
 	"""``frappe.client.get_count`` (overridden in hooks): Frappe v15 counts without any permission check.
 	The app's DocTypes are counted through the user's list — its role permission, row scope and User

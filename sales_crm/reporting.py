@@ -167,6 +167,7 @@ def summary(value, label_: str, datatype: str = "Currency", indicator: str = "Bl
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def weighted_pipeline(filters: str | dict | None = None) -> dict:
 	"""Open opportunities' company-currency expected revenue weighted by their probability."""
 	opportunity = frappe.qb.DocType("Sales Opportunity")
@@ -181,6 +182,7 @@ def weighted_pipeline(filters: str | dict | None = None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def overdue_receivables(filters: str | dict | None = None) -> dict:
 	"""Submitted receivables' outstanding amount past due today (aged by invoice date without a due date),
 	as Receivable Ageing counts it; the stored ``is_overdue`` flag is only refreshed when a row changes."""
