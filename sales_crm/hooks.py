@@ -169,3 +169,6 @@ doc_events = {
 		"on_update": "sales_crm.flows.follow_ups.on_todo_update",
 	},
 }
+
+# A large commission generation's progress and answer (sales_crm/flows/commissions.py) outlive a cache clear.
+persistent_cache_keys = [*persistent_cache_keys, "sales_crm:commission_job:*"]
