@@ -122,7 +122,8 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 
 # DocTypes whose managers' department rule is written without an index range when the departments hold at
 # least BROAD_SHARE of the rows: they have an index covering (sales_person, sales_department) for the counts
-WALK_LIST_ORDER = {"Sales Lead"}
+# (Sales Lead: sales_person_sales_department_index; Sales Opportunity: opportunity_report_index)
+WALK_LIST_ORDER = {"Sales Lead", "Sales Opportunity"}
 BROAD_SHARE = 0.05
 
 
