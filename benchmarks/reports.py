@@ -244,7 +244,43 @@ TWINS = {
 		where o.docstatus = 1 and o.order_date between %(from)s and %(to)s
 		group by o.customer, coalesce(o.customer_address, ''), a.address_type""",
 	),
+	"Loss Reason Analysis": (
+		{},
+		["loss_reason"],
+		"""select coalesce(nullif(reason, ''), 'Not Set') loss_reason, sum(l) leads_lost, sum(o) opportunities_lost,
+			sum(oa) lost_amount, sum(q) quotations_rejected, sum(qa) rejected_amount
+		from (
+			select coalesce(loss_reason, '') reason, count(*) l, 0 o, 0 oa, 0 q, 0 qa from `tabSales Lead`
+			where status = 'Lost' and creation >= %(from)s and creation < %(to_next)s group by reason
+			union all select coalesce(loss_reason, ''), 0, count(*), sum(coalesce(base_expected_revenue, 0)), 0, 0
+			from `tabSales Opportunity` where status = 'Lost' and creation >= %(from)s and creation < %(to_next)s
+			group by coalesce(loss_reason, '')
+			union all select coalesce(loss_reason, ''), 0, 0, 0, count(*), sum(coalesce(base_grand_total, 0))
+			from `tabSales Quotation` where status = 'Rejected' and docstatus = 1
+				and creation >= %(from)s and creation < %(to_next)s
+			group by coalesce(loss_reason, '')
+		) t group by reason""",
+	),
+	"Follow-up Activity": (
+		{},
+		["sales_person"],
+		"""select coalesce(sales_person, '') sales_person, count(*) follow_ups, {by_type},
+			count(distinct sales_lead) leads, count(distinct opportunity) opportunities,
+			count(distinct customer) customers, sum(status = 'Open') open_planned, sum(status = 'Overdue') overdue,
+			max(follow_up_date) last_follow_up
+		from `tabSales Follow Up` where follow_up_date between %(from)s and %(to)s
+		group by coalesce(sales_person, '')""",
+	),
 }
+
+
+def follow_up_types() -> None:
+	"""The Follow-up Activity twin's column per follow-up type, as the report has them."""
+	from sales_crm.rules.follow_ups import FOLLOW_UP_TYPES
+
+	filters, keys, sql = TWINS["Follow-up Activity"]
+	by_type = ", ".join(f"sum(follow_up_type = {frappe.db.escape(k)}) `{k.lower()}`" for k in FOLLOW_UP_TYPES)
+	TWINS["Follow-up Activity"] = (filters, keys, sql.replace("{by_type}", by_type))
 
 
 def params() -> dict:
@@ -318,6 +354,7 @@ def bench_reports(names: list[str] | None = None) -> list[tuple]:
 		frappe.get_all("Report", filters={"module": "Sales CRM", "is_standard": "Yes"}, pluck="name")
 	)
 	values = params()
+	follow_up_types()
 	rows = []
 	for name in names:
 		filters, keys, sql = TWINS.get(name, ({}, None, None))
