@@ -26,7 +26,7 @@ import frappe
 FROM, TO = "2000-01-01", "2100-12-31"
 FILTERS = {"from_date": FROM, "to_date": TO}
 TOLERANCE = 0.011  # the report rounds to the cent in Python, a twin in SQL (half-way cases may differ)
-AVERAGE_TOLERANCE = 0.051  # averages (days, hours) are rounded to 0.1
+AVERAGE_TOLERANCE = 0.051  # the report rounds averages (days, hours) to 0.1; a twin leaves them exact
 
 # report -> (its filters, the fieldnames that key a row, its SQL twin: the whole output, aliased as the
 # report's columns). %(from)s/%(to)s is the period, %(to_next)s the day after it; %(today)s, %(cutoff)s,
@@ -133,8 +133,8 @@ TWINS = {
 			round(sum(case when o.status = 'Won' and l.status = 'Converted'
 				then coalesce(o.won_amount, 0) * coalesce(o.exchange_rate, 1) else 0 end) / count(*), 2)
 				revenue_per_lead,
-			round(coalesce(avg(case when l.status = 'Converted' and l.converted_on is not null
-				then unix_timestamp(l.converted_on) - unix_timestamp(l.creation) end), 0) / 86400, 1) avg_cycle_days
+			coalesce(avg(case when l.status = 'Converted' and l.converted_on is not null
+				then unix_timestamp(l.converted_on) - unix_timestamp(l.creation) end), 0) / 86400 avg_cycle_days
 		from `tabSales Lead` l left join `tabSales Opportunity` o on o.name = l.opportunity
 		where l.creation >= %(from)s and l.creation < %(to_next)s group by coalesce(l.lead_source, '')""",
 	),
@@ -144,7 +144,7 @@ TWINS = {
 		# days in stage through the opportunities' creation (the report reads the history's own copy of it)
 		"""select coalesce(nullif(st.stage, ''), 'Not Set') sales_stage, ms.probability stage_probability,
 			coalesce(op.n, 0) opportunities, coalesce(op.amount, 0) open_amount,
-			coalesce(op.weighted, 0) weighted_amount, round(coalesce(d.days, 0), 1) avg_days_in_stage
+			coalesce(op.weighted, 0) weighted_amount, coalesce(d.days, 0) avg_days_in_stage
 		from (
 			select stage from `tabSales Method Stage` where parent = %(method)s and parenttype = 'Sales Method'
 			union select coalesce(sales_stage, '') from `tabSales Opportunity`
@@ -186,8 +186,8 @@ TWINS = {
 				/ nullif(sum(status in ('Accepted', 'Rejected')), 0), 0), 2) win_rate,
 			sum(approved_on is not null) approved_total,
 			round(100 * sum(approved_on is not null) / count(*), 2) approval_rate,
-			round(coalesce(avg(case when approved_on is not null
-				then unix_timestamp(approved_on) - unix_timestamp(creation) end), 0) / 3600, 1) avg_approval_hours
+			coalesce(avg(case when approved_on is not null
+				then unix_timestamp(approved_on) - unix_timestamp(creation) end), 0) / 3600 avg_approval_hours
 		from `tabSales Quotation` where docstatus < 2 and transaction_date between %(from)s and %(to)s
 		group by coalesce(sales_person, '')""",
 	),
@@ -209,8 +209,8 @@ TWINS = {
 		) t
 		left join `tabSales Customer` c on c.name = t.customer
 		left join (
-			select p.customer, round(sum(a.allocated_amount
-				* datediff(p.receipt_date, coalesce(r.invoice_date, r.posting_date))) / sum(a.allocated_amount), 1)
+			select p.customer, sum(a.allocated_amount
+				* datediff(p.receipt_date, coalesce(r.invoice_date, r.posting_date))) / sum(a.allocated_amount)
 				avg_days
 			from `tabSales Receipt Allocation` a
 			join `tabSales Receipt` p on p.name = a.parent and a.parenttype = 'Sales Receipt'
