@@ -106,8 +106,18 @@ def make_receipt(source_name: str | None = None, target_doc: str | dict | None =
 def generate_salesperson_commissions(
 	commission_type: str | None = None, from_date: str | None = None, to_date: str | None = None
 ) -> dict:
+	"""Draft the period's commissions; a period of more than 500 contracts becomes a background job: the
+	answer is then ``{"job_id", "status", "contracts"}`` and ``commission_status(job_id)`` follows it."""
 	_required(commission_type=commission_type, from_date=from_date, to_date=to_date)
 	return commission_flow.generate_salesperson_commissions(commission_type, from_date, to_date)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def commission_status(job_id: str | None = None) -> dict:
+	"""A large commission generation's progress (``done`` of ``total`` salespeople) and, once finished,
+	its ``result`` (what ``generate_salesperson_commissions`` answers for a small period)."""
+	_required(job_id=job_id)
+	return commission_flow.commission_status(job_id)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -180,3 +180,6 @@ before_job = ["sales_crm.replica.use_replica_if_healthy"]
 override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (
 	"sales_crm.replica.number_card_result"
 )
+
+# A large commission generation's progress and answer (sales_crm/flows/commissions.py) outlive a cache clear.
+persistent_cache_keys = [*persistent_cache_keys, "sales_crm:commission_job:*"]

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import flt, getdate, today
+from frappe.utils import cstr, flt, getdate, now_datetime, strip_html_tags, today
 
 from sales_crm.org import (
 	COMMISSION_GENERATORS,
@@ -29,6 +29,10 @@ from sales_crm.utils import company_currency, get_settings
 from sales_crm.validation import throw
 
 SPC = "Salesperson Commission"
+SYNC_CONTRACTS = 500  # a period with up to this many contracts is drafted in the request; more by a job
+JOB_QUEUE = "long"
+JOB_TIMEOUT = 4 * 3600
+JOB_RESULT_TTL = 7 * 24 * 3600  # how long commission_status answers for a finished job (seconds)
 
 
 # --- the department's commission policy -------------------------------------------------------------
@@ -221,7 +225,9 @@ def generate_salesperson_commissions(commission_type: str, from_date, to_date) -
 	"""Draft one commission per salesperson with contracts signed in the period, a row per contract.
 
 	A second run for the same salesperson, type and period updates the draft; a submitted one is left
-	alone and reported under ``skipped``.
+	alone and reported under ``skipped``. A period of more than ``SYNC_CONTRACTS`` contracts is drafted by
+	a job on the ``long`` queue instead: the answer is ``{"job_id", "status": "queued", "contracts"}`` and
+	``commission_status(job_id)`` gives its progress and, once finished, this same answer (issue 11).
 	"""
 	require_role(COMMISSION_GENERATORS, _("Generating salesperson commissions"))
 	if commission_type not in rules.PERIODIC_TYPES:
@@ -236,84 +242,191 @@ def generate_salesperson_commissions(commission_type: str, from_date, to_date) -
 			title=_("Invalid Period"),
 		)
 	from_date, to_date = getdate(from_date), getdate(to_date)
+	contracts = contracts_by_person(from_date, to_date)
+	total = sum(len(rows) for rows in contracts.values())
+	if total > SYNC_CONTRACTS:
+		return enqueue_generation(commission_type, from_date, to_date, total)
+	targets = plan_targets(list(contracts), from_date, to_date)
+	result = {"created": [], "updated": [], "skipped": [], "not_in_policy": []}
+	for person, rows in contracts.items():
+		_record(result, draft_commission(person, rows, commission_type, from_date, to_date, targets))
+	return result
 
+
+def contracts_by_person(from_date, to_date) -> dict[str, list]:
+	"""The period's signed contracts of the salespeople the user may generate for, by salesperson."""
 	scope = managed_sales_people()
 	contracts = defaultdict(list)
 	for row in signed_contracts(from_date, to_date):
 		if scope is None or row.sales_person in scope:
 			contracts[row.sales_person].append(row)
-	targets = plan_targets(list(contracts), from_date, to_date)
+	return contracts
 
-	result = {"created": [], "updated": [], "skipped": [], "not_in_policy": []}
-	for person, rows in contracts.items():
-		department = department_of(person) or rows[0].sales_department
-		policy = department_policy(department)
-		if policy.periodic_type and policy.periodic_type != commission_type:
-			result["not_in_policy"].append(person)  # the department pays another periodic type
-			continue
-		existing = frappe.get_all(
-			SPC,
-			filters={
-				"sales_person": person,
-				"commission_type": commission_type,
-				"from_date": from_date,
-				"to_date": to_date,
-				"docstatus": ["<", 2],
-			},
-			fields=["name", "docstatus"],
-			order_by="docstatus desc, creation asc",
-		)
-		if existing and existing[0].docstatus == 1:
-			result["skipped"].append(existing[0].name)
-			continue
-		own = existing[0].name if existing else None
-		refuse_overlap(person, commission_type, from_date, to_date, exclude=own)
-		paid = in_periodic_commissions([row.name for row in rows], exclude=own)
-		rows = [row for row in rows if row.name not in paid]  # a contract is paid by one periodic run only
-		if not rows:
-			continue
-		doc = frappe.get_doc(SPC, own, for_update=True) if own else frappe.new_doc(SPC)
-		target = rules.target_for_period(targets.get(person, []), from_date, to_date)
-		actual = sum(flt(row.base_grand_total) for row in rows)
-		achievement = rules.achievement(actual, target) if target is not None else None
-		member = member_row(person, department)
-		basic_rates = basic_rates_of([row.name for row in rows]) if policy.scheme == rules.TOP_UP else {}
-		doc.update(
+
+def _record(result: dict, outcome: tuple) -> None:
+	bucket, name = outcome
+	if bucket:
+		result[bucket].append(name)
+
+
+def draft_commission(person, rows, commission_type, from_date, to_date, targets) -> tuple:
+	"""One salesperson's periodic commission drafted or updated: ``(bucket, name)`` for the answer."""
+	department = department_of(person) or rows[0].sales_department
+	policy = department_policy(department)
+	if policy.periodic_type and policy.periodic_type != commission_type:
+		return "not_in_policy", person  # the department pays another periodic type
+	existing = frappe.get_all(
+		SPC,
+		filters={
+			"sales_person": person,
+			"commission_type": commission_type,
+			"from_date": from_date,
+			"to_date": to_date,
+			"docstatus": ["<", 2],
+		},
+		fields=["name", "docstatus"],
+		order_by="docstatus desc, creation asc",
+	)
+	if existing and existing[0].docstatus == 1:
+		return "skipped", existing[0].name
+	own = existing[0].name if existing else None
+	refuse_overlap(person, commission_type, from_date, to_date, exclude=own)
+	paid = in_periodic_commissions([row.name for row in rows], exclude=own)
+	rows = [row for row in rows if row.name not in paid]  # a contract is paid by one periodic run only
+	if not rows:
+		return None, None
+	doc = frappe.get_doc(SPC, own, for_update=True) if own else frappe.new_doc(SPC)
+	target = rules.target_for_period(targets.get(person, []), from_date, to_date)
+	actual = sum(flt(row.base_grand_total) for row in rows)
+	achievement = rules.achievement(actual, target) if target is not None else None
+	member = member_row(person, department)
+	basic_rates = basic_rates_of([row.name for row in rows]) if policy.scheme == rules.TOP_UP else {}
+	doc.update(
+		{
+			"commission_name": _("{0} commission {1} – {2}").format(_(commission_type), from_date, to_date),
+			"commission_type": commission_type,
+			"sales_person": person,
+			"sales_department": department,
+			"commission_date": to_date,
+			"from_date": from_date,
+			"to_date": to_date,
+			"currency": company_currency(),
+			"commission_basis": policy.basis,
+			"target_amount": target or 0,
+			"achievement": achievement or 0,
+			"commission_rate": rules.period_rate(
+				policy.tiers, achievement, member.commission_rate if member else 0
+			),
+		}
+	)
+	doc.set(
+		"contracts",
+		[
 			{
-				"commission_name": _("{0} commission {1} – {2}").format(
-					_(commission_type), from_date, to_date
-				),
-				"commission_type": commission_type,
-				"sales_person": person,
-				"sales_department": department,
-				"commission_date": to_date,
-				"from_date": from_date,
-				"to_date": to_date,
-				"currency": company_currency(),
-				"commission_basis": policy.basis,
-				"target_amount": target or 0,
-				"achievement": achievement or 0,
-				"commission_rate": rules.period_rate(
-					policy.tiers, achievement, member.commission_rate if member else 0
-				),
+				"sales_contract": row.name,
+				"contract_type": row.contract_type,
+				"contract_amount": row.base_grand_total,
+				"basic_rate": basic_rates.get(row.name, 0),
 			}
+			for row in rows
+		],
+	)
+	doc.flags.ignore_permissions = True  # the caller's role was checked above
+	doc.save()
+	return ("updated" if existing else "created"), doc.name
+
+
+# --- periodic commissions as a background job -------------------------------------------------------
+
+
+def _job_key(job_id: str) -> str:
+	return f"sales_crm:commission_job:{job_id}"
+
+
+def _save_job(job_id: str, state: dict) -> None:
+	state["updated_on"] = str(now_datetime())
+	frappe.cache.set_value(_job_key(job_id), state, expires_in_sec=JOB_RESULT_TTL)
+
+
+def _load_job(job_id: str) -> dict | None:
+	return frappe.cache.get_value(_job_key(job_id), expires=True)  # from Redis: the worker writes it
+
+
+def enqueue_generation(commission_type: str, from_date, to_date, contracts: int) -> dict:
+	job_id = f"commission-job-{frappe.generate_hash(length=16)}"
+	state = {"job_id": job_id, "status": "queued", "user": frappe.session.user, "contracts": contracts}
+	_save_job(job_id, state)
+	frappe.enqueue(
+		"sales_crm.flows.commissions.run_generation_job",
+		queue=JOB_QUEUE,
+		timeout=JOB_TIMEOUT,
+		job_id=job_id,
+		commission_type=commission_type,
+		from_date=str(from_date),
+		to_date=str(to_date),
+		commission_job_id=job_id,
+	)
+	return {"job_id": job_id, "status": "queued", "contracts": contracts}
+
+
+def run_generation_job(commission_type: str, from_date, to_date, commission_job_id: str) -> None:
+	"""The ``long`` queue's side of a large period, as the user who asked: one commit per salesperson
+	(a rerun updates the drafts, so a period sent again after a failure is safe), progress, the answer
+	in the cache for ``commission_status``."""
+	job_id = commission_job_id
+	state = _load_job(job_id) or {"job_id": job_id, "user": frappe.session.user}
+	from_date, to_date = getdate(from_date), getdate(to_date)
+	contracts = contracts_by_person(from_date, to_date)
+	targets = plan_targets(list(contracts), from_date, to_date)
+	result = {"created": [], "updated": [], "skipped": [], "not_in_policy": []}
+	state.update(status="started", total=len(contracts), done=0, started_on=str(now_datetime()))
+	_save_job(job_id, state)
+	try:
+		for done, (person, rows) in enumerate(contracts.items(), start=1):
+			_record(result, draft_commission(person, rows, commission_type, from_date, to_date, targets))
+			frappe.db.commit()
+			state.update(done=done, result=result)
+			_save_job(job_id, state)
+			frappe.publish_progress(
+				done * 100 / len(contracts),
+				title=_("Generating salesperson commissions"),
+				description=_("{0} of {1} salespeople").format(done, len(contracts)),
+				task_id=job_id,
+			)
+	except Exception as error:
+		frappe.db.rollback()
+		state.update(
+			status="failed", result=result, error=strip_html_tags(str(error)) or type(error).__name__
 		)
-		doc.set(
-			"contracts",
-			[
-				{
-					"sales_contract": row.name,
-					"contract_type": row.contract_type,
-					"contract_amount": row.base_grand_total,
-					"basic_rate": basic_rates.get(row.name, 0),
-				}
-				for row in rows
-			],
+		_save_job(job_id, state)
+		raise
+	state.update(status="finished", result=result, finished_on=str(now_datetime()))
+	_save_job(job_id, state)
+
+
+def commission_status(job_id: str) -> dict:
+	"""Where a large generation stands: ``status`` queued/started/finished/failed, ``done`` of ``total``
+	salespeople, and ``result`` (what ``generate_salesperson_commissions`` answers for a small period);
+	``error`` says why a failed one stopped."""
+	state = _load_job(cstr(job_id))
+	if not state:
+		frappe.throw(
+			_("Commission generation {0} not found").format(frappe.bold(job_id)), frappe.DoesNotExistError
 		)
-		doc.flags.ignore_permissions = True  # the caller's role was checked above
-		doc.save()
-		result["updated" if existing else "created"].append(doc.name)
-	return result
+	if state.get("user") != frappe.session.user and not has_role({"System Manager"}):
+		frappe.throw(
+			_("Not permitted to read commission generation {0}").format(job_id), frappe.PermissionError
+		)
+	if state.get("status") in ("queued", "started") and _job_gone(job_id):
+		state["status"] = "failed"
+	return state
+
+
+def _job_gone(job_id: str) -> bool:
+	from frappe.utils.background_jobs import get_job
+
+	job = get_job(job_id)
+	return job is None or job.get_status() in ("failed", "stopped", "canceled")
 
 
 def refuse_overlap(person: str, commission_type: str, from_date, to_date, exclude: str | None = None):

@@ -45,3 +45,38 @@ def test_report_dates_are_indexed(doctype):
 @pytest.mark.parametrize("doctype", sorted(DUPLICATE_KEYS))
 def test_duplicate_keys_are_indexed(doctype):
 	assert set(DUPLICATE_KEYS[doctype]) <= indexed_columns(doctype)
+
+
+# the indexes that report queries read alone, never touching the rows (issue 11)
+REPORT_INDEXES = {
+	("Sales Lead", "lead_report_index"): [
+		"sales_person",
+		"creation",
+		"sales_department",
+		"lead_source",
+		"status",
+		"converted_on",
+	],
+	("Sales Lead", "lead_source_report_index"): ["lead_source", "creation", "status", "converted_on"],
+	("Sales Opportunity", "opportunity_report_index"): [
+		"sales_person",
+		"creation",
+		"sales_department",
+		"base_expected_revenue",
+	],
+	("Sales Opportunity Stage", "stage_report_index"): [
+		"creation",
+		"parenttype",
+		"stage",
+		"entered_on",
+		"left_on",
+	],
+}
+
+
+@pytest.mark.parametrize("doctype,index", sorted(REPORT_INDEXES))
+def test_report_indexes_cover_their_queries(doctype, index):
+	rows = frappe.db.sql(f"show index from `tab{doctype}` where Key_name = %s", index, as_dict=True)
+	assert [row.Column_name for row in sorted(rows, key=lambda r: r.Seq_in_index)] == REPORT_INDEXES[
+		doctype, index
+	]

@@ -177,3 +177,9 @@ class SalesOpportunity(Document):
 def on_doctype_update():
 	# reports count opportunities by the period they were opened (reporting.scope(..., "creation"))
 	frappe.db.add_index("Sales Opportunity", ["creation"])
+	# the funnel's opportunity figures by salesperson read this index alone, in its order (issue 11)
+	frappe.db.add_index(
+		"Sales Opportunity",
+		["sales_person", "creation", "sales_department", "base_expected_revenue"],
+		index_name="opportunity_report_index",
+	)

@@ -11,7 +11,16 @@ from frappe.query_builder.functions import Coalesce, Count, DateFormat, Max, Sum
 from frappe.utils import flt
 from pypika.terms import CustomFunction
 
-from sales_crm.reporting import column, currency, never_raises, report_filters, scope, summary
+from sales_crm.reporting import (
+	column,
+	currency,
+	never_raises,
+	report_filters,
+	rounder,
+	scope,
+	summary,
+	with_customer_name,
+)
 from sales_crm.rules.analysis import months_in_range, ratio
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
@@ -40,7 +49,7 @@ def get_columns() -> list[dict]:
 
 def orders_by_customer(filters) -> dict[str, dict]:
 	order = frappe.qb.DocType("Customer Order")
-	rows = (
+	query = (
 		frappe.qb.from_(order)
 		.select(
 			order.customer,
@@ -51,22 +60,20 @@ def orders_by_customer(filters) -> dict[str, dict]:
 		.where(order.docstatus == 1)
 		.where(scope(order, "Customer Order", filters, "order_date"))
 		.groupby(order.customer)
-		.run(as_dict=True)
 	)
-	return {row.customer: row for row in rows}
+	return {row.customer: row for row in with_customer_name(query).run(as_dict=True)}
 
 
-def collected_by_customer(filters) -> dict[str, float]:
+def collected_by_customer(filters) -> dict[str, dict]:
 	receipt = frappe.qb.DocType("Sales Receipt")
-	rows = (
+	query = (
 		frappe.qb.from_(receipt)
-		.select(receipt.customer, Sum(Coalesce(receipt.base_paid_amount, 0)))
+		.select(receipt.customer, Sum(Coalesce(receipt.base_paid_amount, 0)).as_("collected"))
 		.where(receipt.docstatus == 1)
 		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
 		.groupby(receipt.customer)
-		.run()
 	)
-	return {customer: flt(amount) for customer, amount in rows}
+	return {row.customer: row for row in with_customer_name(query).run(as_dict=True)}
 
 
 def days_to_pay_by_customer(filters) -> dict[str, float]:
@@ -95,34 +102,24 @@ def get_data(filters) -> list[dict]:
 	collected = collected_by_customer(filters)
 	days = days_to_pay_by_customer(filters)
 	customers = [c for c in set(orders) | set(collected) if c]
-	names = (
-		dict(
-			frappe.get_all(
-				"Sales Customer",
-				filters={"name": ("in", customers)},
-				fields=["name", "customer_name"],
-				as_list=True,
-			)
-		)
-		if customers
-		else {}
-	)
 	months = months_in_range(filters.from_date, filters.to_date)
+	money = rounder(2)
 	data = []
 	for customer in customers:
 		row = orders.get(customer) or {}
+		paid = collected.get(customer) or {}
 		count = row.get("orders") or 0
-		amount = flt(row.get("order_amount"), 2)
+		amount = money(row.get("order_amount"))
 		data.append(
 			{
 				"customer": customer,
-				"customer_name": names.get(customer, ""),
+				"customer_name": row.get("customer_name") or paid.get("customer_name") or "",
 				"orders": count,
 				"order_amount": amount,
-				"average_order_value": flt(ratio(amount, count), 2),
+				"average_order_value": money(ratio(amount, count)),
 				"last_order_date": row.get("last_order_date"),
 				"orders_per_month": ratio(count, months),
-				"collected_amount": flt(collected.get(customer), 2),
+				"collected_amount": money(paid.get("collected")),
 				"avg_days_to_pay": days.get(customer),
 			}
 		)

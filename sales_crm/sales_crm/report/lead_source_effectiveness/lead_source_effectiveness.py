@@ -7,7 +7,7 @@ cycle in days. One grouped query over the leads joined to their opportunity."""
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
+from frappe.query_builder.functions import Coalesce, Count, Sum, UnixTimestamp
 from frappe.utils import flt
 
 from sales_crm.reporting import column, currency, label, never_raises, report_filters, scope, summary
@@ -43,37 +43,60 @@ def get_columns() -> list[dict]:
 	]
 
 
+def leads_of(query, lead, filters):
+	"""``query`` narrowed to the leads the report counts: the user's, created in the period, of the source."""
+	query = query.where(scope(lead, "Sales Lead", filters, "creation", is_datetime=True))
+	if filters.lead_source:
+		query = query.where(lead.lead_source == filters.lead_source)
+	return query
+
+
 def get_data(filters) -> list[dict]:
+	"""Two grouped queries: the period's leads alone (read from ``lead_source_report_index`` without
+	reading a row) and their won opportunities, joined from the opportunity side — the leads joined to
+	every opportunity cost a primary-key lookup per converted lead (issue 11)."""
 	lead = frappe.qb.DocType("Sales Lead")
-	opportunity = frappe.qb.DocType("Sales Opportunity")
-	won = (opportunity.status == "Won") & (lead.status == "Converted")
+	# the bare column, in the order of ``lead_source_report_index``: no temporary table (issue 11)
+	source = lead.lead_source
 	cycle_seconds = UnixTimestamp(lead.converted_on) - UnixTimestamp(lead.creation)
-	source = Coalesce(lead.lead_source, "")
-	query = (
-		frappe.qb.from_(lead)
-		.left_join(opportunity)
-		.on(opportunity.name == lead.opportunity)
+	converted = lead.status == "Converted"
+	cycled = converted & lead.converted_on.notnull()
+	rows = (
+		leads_of(frappe.qb.from_(lead), lead, filters)
 		.select(
 			source.as_("lead_source"),
 			Count("*").as_("leads"),
-			Sum(Case().when(lead.status == "Converted", 1).else_(0)).as_("converted"),
+			Sum(Case().when(converted, 1).else_(0)).as_("converted"),
 			Sum(Case().when(lead.status == "Lost", 1).else_(0)).as_("lost"),
-			Sum(Case().when(won, 1).else_(0)).as_("won_opportunities"),
-			Sum(
-				Case()
-				.when(won, Coalesce(opportunity.won_amount, 0) * Coalesce(opportunity.exchange_rate, 1))
-				.else_(0)
-			).as_("won_revenue"),
-			Avg(Case().when((lead.status == "Converted") & lead.converted_on.notnull(), cycle_seconds)).as_(
-				"avg_cycle_seconds"
+			Sum(Case().when(cycled, cycle_seconds).else_(0)).as_("cycle_seconds"),
+			Sum(Case().when(cycled, 1).else_(0)).as_("cycled"),
+		)
+		.groupby(source)
+		.run(as_dict=True)
+	)
+	opportunity = frappe.qb.DocType("Sales Opportunity")
+	won = {
+		row.lead_source: row
+		for row in leads_of(
+			frappe.qb.from_(opportunity).join(lead).on(lead.opportunity == opportunity.name), lead, filters
+		)
+		.select(
+			source.as_("lead_source"),
+			Count("*").as_("won_opportunities"),
+			Sum(Coalesce(opportunity.won_amount, 0) * Coalesce(opportunity.exchange_rate, 1)).as_(
+				"won_revenue"
 			),
 		)
-		.where(scope(lead, "Sales Lead", filters, "creation", is_datetime=True))
+		.where((opportunity.status == "Won") & converted)
 		.groupby(source)
-	)
-	if filters.lead_source:
-		query = query.where(lead.lead_source == filters.lead_source)
-	rows = query.run(as_dict=True)
+		.run(as_dict=True)
+	}
+	merged = {}
+	for row in rows:
+		row.update(won.get(row.lead_source) or {"won_opportunities": 0, "won_revenue": 0})
+		row.lead_source = row.lead_source or ""
+		merged[row.lead_source] = _merge(merged.get(row.lead_source), row)
+	rows = list(merged.values())
 	order = {s: i for i, s in enumerate(SOURCES)}
 	data = []
 	for row in sorted(rows, key=lambda r: order.get(r.lead_source, len(order))):
@@ -87,10 +110,27 @@ def get_data(filters) -> list[dict]:
 				"won_opportunities": int(row.won_opportunities or 0),
 				"won_revenue": flt(row.won_revenue, 2),
 				"revenue_per_lead": flt(ratio(row.won_revenue, row.leads), 2),
-				"avg_cycle_days": flt(flt(row.avg_cycle_seconds) / 86400, 1),
+				"avg_cycle_days": flt(ratio(row.cycle_seconds, row.cycled, 6) / 86400, 1),
 			}
 		)
 	return data
+
+
+def _merge(into, row):
+	"""A source's figures: the empty and the missing lead source are one group, "Not Set"."""
+	if into is None:
+		return row
+	for fieldname in (
+		"leads",
+		"converted",
+		"lost",
+		"won_opportunities",
+		"won_revenue",
+		"cycle_seconds",
+		"cycled",
+	):
+		into[fieldname] = (into[fieldname] or 0) + (row[fieldname] or 0)
+	return into
 
 
 def get_chart(data: list[dict]) -> dict | None:

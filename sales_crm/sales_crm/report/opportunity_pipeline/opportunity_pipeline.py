@@ -10,8 +10,18 @@ from frappe import _
 from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
 from frappe.utils import flt, now_datetime
+from pypika.terms import EmptyCriterion
 
-from sales_crm.reporting import column, currency, label, never_raises, report_filters, scope, summary
+from sales_crm.reporting import (
+	column,
+	currency,
+	label,
+	never_raises,
+	period,
+	report_filters,
+	scope,
+	summary,
+)
 from sales_crm.rules.analysis import ratio
 
 
@@ -65,22 +75,33 @@ def open_by_stage(filters) -> dict[str, dict]:
 
 
 def days_in_stage(filters) -> dict[str, float]:
-	"""Average days per stay in each stage, over the stage history of the period's opportunities."""
-	opportunity = frappe.qb.DocType("Sales Opportunity")
+	"""Average days per stay in each stage, over the stage history of the period's opportunities.
+
+	A stay's row carries its opportunity's creation (Frappe copies the parent's onto its child rows), so
+	the period is a range of the history's own ``stage_report_index``, read without touching the rows;
+	the opportunities are joined only when a row scope or a filter needs them (issue 11)."""
 	history = frappe.qb.DocType("Sales Opportunity Stage")
 	left_on = Coalesce(history.left_on, now_datetime())
-	rows = (
+	query = (
 		frappe.qb.from_(history)
-		.join(opportunity)
-		.on((opportunity.name == history.parent) & (history.parenttype == "Sales Opportunity"))
 		.select(history.stage, Avg(UnixTimestamp(left_on) - UnixTimestamp(history.entered_on)))
+		.where(history.parenttype == "Sales Opportunity")
 		.where(history.entered_on.notnull())
-		.where(scope(opportunity, "Sales Opportunity", filters, "creation", is_datetime=True))
-		.where(kind_condition(opportunity, filters))
+		.where(period(history, "creation", filters, is_datetime=True))
 		.groupby(history.stage)
-		.run()
 	)
-	return {stage: flt(seconds) / 86400 for stage, seconds in rows}
+	opportunity = frappe.qb.DocType("Sales Opportunity")
+	narrowed = [
+		condition
+		for condition in (
+			scope(opportunity, "Sales Opportunity", filters),
+			kind_condition(opportunity, filters),
+		)
+		if not isinstance(condition, EmptyCriterion)
+	]
+	if narrowed:
+		query = query.join(opportunity).on(opportunity.name == history.parent).where(Criterion.all(narrowed))
+	return {stage: flt(seconds) / 86400 for stage, seconds in query.run()}
 
 
 def method_stages(method: str | None) -> list[tuple[str, float]]:

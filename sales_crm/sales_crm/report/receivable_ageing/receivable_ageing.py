@@ -4,7 +4,9 @@
 salesperson, in buckets of days past due, and what was collected in the period.
 
 The outstanding amount is as of the report date: the receivable's total less the allocations and
-write-offs of receipts dated up to then. A receivable without a due date is aged by its invoice date
+write-offs of receipts dated up to then — read as the receivable's maintained ``outstanding_amount`` (its
+total less every submitted receipt's allocation and write-off, kept by the chain) plus what receipts
+dated after the report date settled, so that only those later receipts are read (issue 11). A receivable without a due date is aged by its invoice date
 (posting date as the last resort), so it never drops out of the buckets.
 """
 
@@ -15,7 +17,17 @@ from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import flt, getdate
 from pypika.terms import CustomFunction
 
-from sales_crm.reporting import column, currency, label, never_raises, report_filters, scope, summary
+from sales_crm.reporting import (
+	column,
+	currency,
+	label,
+	never_raises,
+	report_filters,
+	rounder,
+	scope,
+	summary,
+	with_customer_name,
+)
 from sales_crm.rules.analysis import AGEING_BUCKETS
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
@@ -54,8 +66,8 @@ def get_columns(filters) -> list[dict]:
 	]
 
 
-def settled_as_of(report_date):
-	"""Per receivable, what submitted receipts dated up to ``report_date`` allocated and wrote off."""
+def settled_after(report_date):
+	"""Per receivable, what submitted receipts dated after ``report_date`` allocated and wrote off."""
 	allocation = frappe.qb.DocType("Sales Receipt Allocation")
 	receipt = frappe.qb.DocType("Sales Receipt")
 	return (
@@ -71,7 +83,7 @@ def settled_as_of(report_date):
 		.where(
 			(allocation.parenttype == "Sales Receipt")
 			& (receipt.docstatus == 1)
-			& (receipt.receipt_date <= report_date)
+			& (receipt.receipt_date > report_date)
 		)
 		.groupby(allocation.sales_receivable)
 	)
@@ -79,9 +91,10 @@ def settled_as_of(report_date):
 
 def outstanding_rows(filters) -> list[dict]:
 	receivable = frappe.qb.DocType("Sales Receivable")
-	settled = settled_as_of(filters.report_date)
+	later = settled_after(filters.report_date)
 	exchange_rate = Coalesce(receivable.exchange_rate, 1)
-	outstanding = (receivable.total_amount - Coalesce(settled.settled, 0)) * exchange_rate
+	unconverted = Coalesce(receivable.outstanding_amount, 0) + Coalesce(later.settled, 0)
+	outstanding = unconverted * exchange_rate
 	aged_from = Coalesce(receivable.due_date, receivable.invoice_date, receivable.posting_date)
 	days = DateDiff(filters.report_date, aged_from)
 	key = receivable[filters.group_by]
@@ -93,10 +106,10 @@ def outstanding_rows(filters) -> list[dict]:
 			condition &= days <= last
 		return Sum(Case().when(condition, outstanding).else_(0))
 
-	return (
+	query = (
 		frappe.qb.from_(receivable)
-		.left_join(settled)
-		.on(settled.sales_receivable == receivable.name)
+		.left_join(later)
+		.on(later.sales_receivable == receivable.name)
 		.select(
 			Coalesce(key, "").as_("party"),
 			Count("*").as_("receivables"),
@@ -108,55 +121,45 @@ def outstanding_rows(filters) -> list[dict]:
 		.where(
 			(receivable.docstatus == 1)
 			& (receivable.posting_date <= filters.report_date)
-			& (receivable.total_amount - Coalesce(settled.settled, 0) > 0.005)
+			& (unconverted > 0.005)
 		)
 		.where(scope(receivable, "Sales Receivable", filters))
 		.groupby(key)
-		.run(as_dict=True)
 	)
+	return party_names(query, receivable, filters).run(as_dict=True)
 
 
-def collected_in_period(filters) -> dict[str, float]:
+def collected_in_period(filters) -> dict[str, dict]:
 	receipt = frappe.qb.DocType("Sales Receipt")
 	key = receipt[filters.group_by]
-	rows = (
+	query = (
 		frappe.qb.from_(receipt)
-		.select(Coalesce(key, ""), Sum(receipt.base_paid_amount))
+		.select(Coalesce(key, "").as_("party"), Sum(receipt.base_paid_amount).as_("collected"))
 		.where(receipt.docstatus == 1)
 		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
 		.groupby(key)
-		.run()
 	)
-	return {party: flt(amount) for party, amount in rows}
+	return {row.party: row for row in party_names(query, receipt, filters).run(as_dict=True)}
+
+
+def party_names(query, table, filters):
+	return with_customer_name(query, "party", "party_name") if filters.group_by == "customer" else query
 
 
 def get_data(filters) -> list[dict]:
 	rows = {row.party: row for row in outstanding_rows(filters)}
 	collected = collected_in_period(filters)
-	names = {}
-	if filters.group_by == "customer":
-		parties = [p for p in set(rows) | set(collected) if p]
-		names = (
-			dict(
-				frappe.get_all(
-					"Sales Customer",
-					filters={"name": ("in", parties)},
-					fields=["name", "customer_name"],
-					as_list=1,
-				)
-			)
-			if parties
-			else {}
-		)
+	money = rounder(2)
 	data = []
 	for party in set(rows) | set(collected):
 		row = rows.get(party) or {}
+		paid = collected.get(party) or {}
 		line = {"party": party or label(party), "receivables": row.get("receivables") or 0}
 		if filters.group_by == "customer":
-			line["party_name"] = names.get(party, "")
+			line["party_name"] = row.get("party_name") or paid.get("party_name") or ""
 		for fieldname in AMOUNTS:
-			line[fieldname] = flt(row.get(fieldname), 2)
-		line["collected_in_period"] = flt(collected.get(party), 2)
+			line[fieldname] = money(row.get(fieldname))
+		line["collected_in_period"] = money(paid.get("collected"))
 		data.append(line)
 	data.sort(key=lambda r: (-r["outstanding_amount"], -r["collected_in_period"], r["party"]))
 	return data
