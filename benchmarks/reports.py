@@ -271,6 +271,115 @@ TWINS = {
 		from `tabSales Follow Up` where follow_up_date between %(from)s and %(to)s
 		group by coalesce(sales_person, '')""",
 	),
+	"Sales Pipeline Forecast": (
+		{"group_by": "Sales Person"},
+		["month", "sales_person"],
+		# a plan target spread evenly over its months, the last month taking the rounding rest
+		"""with recursive k (i) as (select 0 union all select i + 1 from k where i < 119)
+		select mon month, coalesce(nullif(sp, ''), 'Not Set') sales_person, sum(n) open_opportunities,
+			round(sum(p), 2) pipeline_amount, round(sum(w), 2) weighted_amount, round(sum(t), 2) target_amount,
+			round(sum(a), 2) actual_amount, round(sum(w), 2) + round(sum(a), 2) forecast_amount,
+			case when sum(t) > 0 then round(100 * (round(sum(w), 2) + round(sum(a), 2)) / round(sum(t), 2), 2)
+				else 0 end forecast_completion
+		from (
+			select date_format(o.expected_close_date, '%%Y-%%m') mon, coalesce(o.sales_person, '') sp,
+				count(*) n, sum(coalesce(o.base_expected_revenue, 0)) p,
+				sum(coalesce(o.base_expected_revenue, 0) * case when coalesce(o.probability, 0) > 0
+					then o.probability else coalesce(s.probability, 0) end / 100) w, 0 t, 0 a
+			from `tabSales Opportunity` o left join `tabSales Method Stage` s on s.parent = o.sales_method
+				and s.parenttype = 'Sales Method' and s.stage = o.sales_stage
+			where o.status = 'Open' and o.expected_close_date between %(from)s and %(to)s group by mon, sp
+			union all select date_format(order_date, '%%Y-%%m'), coalesce(sales_person, ''), 0, 0, 0, 0,
+				sum(coalesce(base_grand_total, 0))
+			from `tabCustomer Order` where docstatus = 1 and order_date between %(from)s and %(to)s
+			group by 1, 2
+			union all select date_format(g.s + interval k.i month, '%%Y-%%m'), g.sp, 0, 0, 0,
+				sum(case when k.i < g.n - 1 then round(g.a / g.n, 2) else g.a - round(g.a / g.n, 2) * (g.n - 1) end), 0
+			from (
+				select coalesce(t.sales_person, '') sp, t.period_start s, t.period_end e,
+					sum(t.target_order_amount) a,
+					period_diff(date_format(t.period_end, '%%Y%%m'), date_format(t.period_start, '%%Y%%m')) + 1 n
+				from `tabSales Plan Target` t join `tabSales Plan` pl on pl.name = t.parent
+				where t.parenttype = 'Sales Plan' and pl.docstatus = 1 and t.product is null
+					and t.period_start <= %(to)s and t.period_end >= %(from)s
+				group by coalesce(t.sales_person, ''), t.period_start, t.period_end
+			) g join k on k.i < g.n
+			where date_format(g.s + interval k.i month, '%%Y-%%m')
+				between date_format(%(from)s, '%%Y-%%m') and date_format(%(to)s, '%%Y-%%m')
+			group by 1, 2
+		) x group by mon, sp""",
+	),
+	"Customer Retention": (
+		{"period_type": "Annual", "period": str(date.today().year)},
+		["customer"],
+		# the category by its key (the report shows it translated)
+		"""select customer, previous_orders, previous_amount, current_orders, current_amount,
+			last_order_before, case when previous_orders > 0 and current_orders > 0 then 'Retained'
+				when previous_orders > 0 then 'Lost' when last_order_before is not null then 'Returning'
+				else 'New' end category_key
+		from (
+			select customer, sum(order_date between %(previous_start)s and %(previous_end)s) previous_orders,
+				sum(case when order_date between %(previous_start)s and %(previous_end)s
+					then coalesce(base_grand_total, 0) else 0 end) previous_amount,
+				sum(order_date between %(current_start)s and %(current_end)s) current_orders,
+				sum(case when order_date between %(current_start)s and %(current_end)s
+					then coalesce(base_grand_total, 0) else 0 end) current_amount,
+				max(case when order_date < %(previous_start)s then order_date end) last_order_before
+			from `tabCustomer Order` where docstatus = 1 and order_date <= %(current_end)s
+			group by customer having previous_orders > 0 or current_orders > 0
+		) r""",
+	),
+	"Sales Plan Achievement": (
+		{},
+		["sales_person", "product", "period"],
+		# every target's months joined to the monthly actuals of its salesperson (and product)
+		"""with t as (
+			select t.sales_person sp, coalesce(t.product, '') pr, t.period,
+				date_format(min(t.period_start), '%%Y-%%m') m0, date_format(max(t.period_end), '%%Y-%%m') m1,
+				sum(t.target_order_amount) tord, sum(t.target_collection_amount) tcol,
+				coalesce(sum(t.target_new_customers), 0) tnew
+			from `tabSales Plan Target` t join `tabSales Plan` pl on pl.name = t.parent
+			where t.parenttype = 'Sales Plan' and pl.docstatus < 2 and t.period_start <= %(to)s
+				and t.period_end >= %(from)s
+			group by t.sales_person, coalesce(t.product, ''), t.period
+		),
+		x as (
+			select sales_person sp, '' pr, date_format(order_date, '%%Y-%%m') m, sum(base_grand_total) o, 0 c,
+				0 r, 0 n
+			from `tabCustomer Order` where docstatus = 1 group by 1, 3
+			union all select sales_person, '', date_format(signed_on, '%%Y-%%m'), 0, sum(base_grand_total), 0, 0
+			from `tabSales Contract` where docstatus = 1 group by 1, 3
+			union all select sales_person, '', date_format(receipt_date, '%%Y-%%m'), 0, 0, sum(base_paid_amount), 0
+			from `tabSales Receipt` where docstatus = 1 group by 1, 3
+			union all select o.sales_person, '', date_format(o.order_date, '%%Y-%%m'), 0, 0, 0,
+				count(distinct o.customer)
+			from `tabCustomer Order` o where o.docstatus = 1 and not exists (
+				select 1 from `tabCustomer Order` e
+				where e.customer = o.customer and e.docstatus = 1 and e.order_date < o.order_date
+			) group by 1, 3
+			union all select o.sales_person, i.product, date_format(o.order_date, '%%Y-%%m'), sum(i.base_amount),
+				0, 0, 0
+			from `tabCustomer Order` o join `tabCustomer Order Item` i
+				on i.parent = o.name and i.parenttype = 'Customer Order'
+			where o.docstatus = 1 group by 1, 2, 3
+		),
+		a as (
+			select t.sp, t.pr, t.period, round(coalesce(sum(x.o), 0), 2) o, round(coalesce(sum(x.c), 0), 2) c,
+				round(coalesce(sum(x.r), 0), 2) r, coalesce(sum(x.n), 0) n
+			from t left join x on x.sp = t.sp and x.pr = t.pr and x.m between t.m0 and t.m1
+			group by t.sp, t.pr, t.period
+		)
+		select t.sp sales_person, nullif(t.pr, '') product, t.period, t.tord target_order_amount,
+			t.tcol target_collection_amount, t.tnew target_new_customers, a.o actual_order_amount,
+			case when t.pr = '' then a.c end actual_contract_amount,
+			case when t.pr = '' then a.r end actual_collection_amount,
+			case when t.pr = '' then a.n end actual_new_customers,
+			case when t.tord > 0 then round(100 * a.o / t.tord, 2) else 0 end order_completion,
+			case when t.pr = '' and t.tcol > 0 then round(100 * a.r / t.tcol, 2) else 0 end collection_completion,
+			case when t.pr = '' and t.tnew > 0 then round(100 * a.n / t.tnew, 2) else 0 end
+				new_customer_completion
+		from t join a on a.sp = t.sp and a.pr = t.pr and a.period = t.period""",
+	),
 }
 
 
@@ -281,6 +390,20 @@ def follow_up_types() -> None:
 	filters, keys, sql = TWINS["Follow-up Activity"]
 	by_type = ", ".join(f"sum(follow_up_type = {frappe.db.escape(k)}) `{k.lower()}`" for k in FOLLOW_UP_TYPES)
 	TWINS["Follow-up Activity"] = (filters, keys, sql.replace("{by_type}", by_type))
+
+
+def retention_periods() -> dict:
+	"""The Customer Retention twin's two periods, as the report reads its filters."""
+	from sales_crm.sales_crm.report.customer_retention.customer_retention import periods
+
+	filters, _keys, _sql = TWINS["Customer Retention"]
+	previous, current = periods(frappe._dict(filters))
+	return {
+		"previous_start": str(previous.start),
+		"previous_end": str(previous.end),
+		"current_start": str(current.start),
+		"current_end": str(current.end),
+	}
 
 
 def params() -> dict:
@@ -298,6 +421,7 @@ def params() -> dict:
 		"cutoff_next": str(cutoff + timedelta(days=1)),
 		"months": months_in_range(date.fromisoformat(FROM), date.fromisoformat(TO)),
 		"method": frappe.db.get_single_value("Sales CRM Settings", "default_sales_method") or "",
+		**retention_periods(),
 	}
 
 
