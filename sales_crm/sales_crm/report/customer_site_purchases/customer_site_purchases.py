@@ -4,6 +4,9 @@
 customer: factory, office, purchasing, IT…), the submitted orders of the period, their company-currency
 value and the last order date, so that a salesperson sees which of a customer's sites buy again."""
 
+from itertools import groupby
+from operator import itemgetter
+
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
@@ -31,35 +34,57 @@ def get_columns() -> list[dict]:
 
 
 def get_data(filters) -> list[dict]:
+	"""One pass over ``customer_order_report_index`` (docstatus, customer, site, …) in its order: MariaDB
+	groups each customer's sites as they stream, with no temporary table (issue 11). An order without a
+	site (NULL or empty) counts for the customer's "Not Set" site; each customer's sites come largest
+	first."""
 	order = frappe.qb.DocType("Customer Order")
 	address = frappe.qb.DocType("Address")
-	site = Coalesce(order.customer_address, "")
 	rows = (
 		frappe.qb.from_(order)
 		.left_join(address)
 		.on(address.name == order.customer_address)
 		.select(
 			order.customer,
-			site.as_("customer_address"),
-			Coalesce(address.address_type, "").as_("address_type"),
-			Count("*").as_("orders"),
-			Sum(Coalesce(order.base_grand_total, 0)).as_("order_amount"),
-			Max(order.order_date).as_("last_order_date"),
+			order.customer_address,
+			Max(address.address_type),
+			Count("*"),
+			Sum(Coalesce(order.base_grand_total, 0)),
+			Max(order.order_date),
 		)
 		.where(order.docstatus == 1)
 		.where(scope(order, "Customer Order", filters, "order_date"))
-		.groupby(order.customer, site, address.address_type)
+		.groupby(order.customer, order.customer_address)
 		.orderby(order.customer)
-		.orderby(Sum(Coalesce(order.base_grand_total, 0)), order=frappe.qb.desc)
-		.run(as_dict=True)
+		.run()
 	)
-	for row in rows:
-		row["order_amount"] = flt(row["order_amount"], 2)
-		if not row["customer_address"]:
-			row["customer_address"] = _(NOT_SET)
-		kind = row["address_type"]
-		row["address_type"] = _(kind) if kind else ""
-	return rows
+	not_set = _(NOT_SET)
+	kinds = {}
+	data = []
+	for customer, group in groupby(rows, key=itemgetter(0)):
+		sites = {}
+		for _customer, site, kind, count, amount, last_order in group:
+			site = site or ""
+			if site in sites:  # NULL and "" are both the customer's "Not Set" site
+				row = sites[site]
+				row.orders += count
+				row.order_amount += amount
+				row.last_order_date = max(filter(None, (row.last_order_date, last_order)), default=None)
+				continue
+			if kind not in kinds:
+				kinds[kind] = _(kind) if kind else ""
+			sites[site] = frappe._dict(
+				customer=customer,
+				customer_address=site or not_set,
+				address_type=kinds[kind],
+				orders=count,
+				order_amount=amount,
+				last_order_date=last_order,
+			)
+		for row in sorted(sites.values(), key=lambda r: -r.order_amount):
+			row.order_amount = flt(row.order_amount, 2)
+			data.append(row)
+	return data
 
 
 def get_chart(data: list[dict]) -> dict | None:
