@@ -174,6 +174,11 @@ def rounder(precision: int = 2):
 
 
 def _rounded(value, precision: int, method: str) -> float:
+	# A float already at the precision (a database sum of amounts stored to the cent) is what ``flt``
+	# returns for it under every rounding method: skip flt's arithmetic, a third of the Python time of a
+	# report with 90k rows (issue 11). Anything else goes through ``flt``.
+	if type(value) is float and value == round(value, precision):
+		return value
 	return flt(value, precision, method)
 
 
