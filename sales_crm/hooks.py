@@ -132,6 +132,7 @@ _scoped = (
 	"Customer Order",
 	"Sales Receivable",
 	"Sales Receipt",
+	"Sales Credit Offset",
 	"Salesperson Commission",
 	"Customer Commission",
 	"Sales Plan",

@@ -19,7 +19,7 @@ import random
 
 import frappe
 import pytest
-from factories import make_customer, make_product, sales_team
+from factories import deliver_all, make_customer, make_product, sales_team
 from frappe.desk.query_report import run
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, getdate, random_string
@@ -90,6 +90,7 @@ def order_for(quotation):
 
 
 def invoice(order, number, invoice_date, amount, due_date):
+	deliver_all(order.name)
 	return api.invoice_order(order.name, f"{number}-{random_string(5)}", str(invoice_date), amount, due_date)
 
 
