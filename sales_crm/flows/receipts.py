@@ -89,9 +89,10 @@ def check_allocations(doc, for_update: bool = False, write_offs: bool = True) ->
 		problems += check_allocation(
 			row.idx, row.allocated_amount, row.write_off_amount, receivable.outstanding_amount
 		)
-		if write_offs:
-			check_write_off_reason(doc, row, receivable, tolerance)
 	throw_problems(doc, problems, table="allocations")
+	if write_offs:  # the amounts are sound: now the reasons of what they write off
+		for row in doc.allocations:
+			check_write_off_reason(doc, row, receivables[row.sales_receivable], tolerance)
 	return receivables
 
 

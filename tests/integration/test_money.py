@@ -234,6 +234,9 @@ def test_offsets_and_refunds_are_checked(money):
 		timeout=60,
 	)
 	assert r.status_code == 403
+	# nor write the credit balance: it is the advances'
+	r = m.clients.sales.update("Sales Customer", customer, {"credit_balance": 99999})
+	assert r.ok and r.json()["data"]["credit_balance"] == 300, r.text[:300]
 	assert books_hold(customer) == {"CNY": 300}
 
 

@@ -47,6 +47,13 @@ class SalesCustomer(Document):
 
 	def validate(self):
 		default_sales_person(self)
+		# the credit balance is the advances' (sales_crm.chain.add_credit), never a request's: the row as
+		# locked by this save (a locking read, so an advance committed meanwhile is not written back over)
+		saved = self.get_doc_before_save()
+		if self.is_new():
+			self.credit_balance = 0
+		elif saved:
+			self.credit_balance = saved.credit_balance
 		if self.email:
 			self.email = cstr(self.email).strip().lower()
 		set_keys(self, "customer_name", {"phone": "phone_key"})
