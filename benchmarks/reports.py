@@ -277,6 +277,7 @@ TWINS = {
 # offsets, refunds and balance — in one query
 TWINS["Customer Credit Balance"] = (
 	{},
+	["customer", "currency"],
 	"""select customer, currency,
 		sum(case when d < %(from)s then amt else 0 end) opening,
 		sum(case when d >= %(from)s and kind = 'A' then amt else 0 end) advances,
