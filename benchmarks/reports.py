@@ -382,6 +382,29 @@ TWINS = {
 	),
 }
 
+# issue 13 (money): the credit report's whole output — per customer and currency, opening, advances,
+# offsets, refunds and balance — in one query
+TWINS["Customer Credit Balance"] = (
+	{},
+	["customer", "currency"],
+	"""select customer, currency,
+		sum(case when d < %(from)s then amt else 0 end) opening,
+		sum(case when d >= %(from)s and kind = 'A' then amt else 0 end) advances,
+		sum(case when d >= %(from)s and kind = 'O' then -amt else 0 end) offsets,
+		sum(case when d >= %(from)s and kind = 'R' then -amt else 0 end) refunds,
+		sum(amt) balance, sum(amt * rate) base_balance
+	from (
+		select 'A' kind, r.customer, r.currency, r.receipt_date d, r.exchange_rate rate,
+			r.paid_amount - coalesce((select sum(a.allocated_amount) from `tabSales Receipt Allocation` a
+				where a.parent = r.name and a.parenttype = 'Sales Receipt'), 0) amt
+		from `tabSales Receipt` r where r.docstatus = 1 and r.receipt_type = 'Advance' and r.receipt_date <= %(to)s
+		union all select 'O', customer, currency, posting_date, exchange_rate, -total_amount
+		from `tabSales Credit Offset` where docstatus = 1 and posting_date <= %(to)s
+		union all select 'R', customer, currency, receipt_date, exchange_rate, -paid_amount
+		from `tabSales Receipt` where docstatus = 1 and receipt_type = 'Refund' and receipt_date <= %(to)s
+	) t group by customer, currency""",
+)
+
 
 def follow_up_types() -> None:
 	"""The Follow-up Activity twin's column per follow-up type, as the report has them."""

@@ -187,3 +187,30 @@ def import_status(job_id: str | None = None) -> dict:
 	from sales_crm.flows import lead_import
 
 	return lead_import.import_status(job_id)
+
+
+@frappe.whitelist()
+def make_offset(receipt: str | None = None) -> dict:
+	"""An unsaved Sales Credit Offset (冲款) of an advance's credit against the customer's open receivables."""
+	_required(receipt=receipt)
+	from sales_crm.flows import receipts
+
+	return receipts.make_offset(receipt)
+
+
+@frappe.whitelist()
+def make_refund(receipt: str | None = None) -> dict:
+	"""An unsaved Refund receipt of what is left of an advance's credit."""
+	_required(receipt=receipt)
+	from sales_crm.flows import receipts
+
+	return receipts.make_refund(receipt)
+
+
+@frappe.whitelist(methods=["POST"])
+def approve_write_off(receipt: str | None = None) -> dict:
+	"""A Sales Director approves a draft receipt's write-offs above the approval limit, as they stand."""
+	_required(receipt=receipt)
+	from sales_crm.flows import receipts
+
+	return receipts.approve_write_off(receipt)

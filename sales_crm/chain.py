@@ -143,6 +143,7 @@ ROLLUPS = (
 
 # Sums are recomputed in this order (a record's sources before the record): the reverse of the locks.
 ROLLUP_ORDER = (
+	"Sales Receipt",
 	"Sales Receivable",
 	"Customer Order",
 	"Sales Contract",
@@ -159,6 +160,7 @@ LOCK_ORDER = (
 	"Sales Contract",
 	"Customer Order",
 	"Sales Receivable",
+	"Sales Receipt",
 	"Salesperson Commission",
 	"Customer Commission",
 )
@@ -168,7 +170,16 @@ LOCK_ORDER = (
 # (child table, row field) for the rows of the document. Each hop starts from what earlier hops reached.
 PATHS = {
 	"Sales Receipt": (
+		# a Refund draws on the credit of the advance it names
+		("Sales Receipt", "Sales Receipt", "against_receipt"),
 		("Sales Receivable", "Sales Receipt", ("allocations", "sales_receivable")),
+		("Customer Order", "Sales Receivable", "customer_order"),
+		("Sales Contract", "Sales Receivable", "sales_contract"),
+	),
+	# an offset (冲款) settles receivables with the credit of an advance
+	"Sales Credit Offset": (
+		("Sales Receivable", "Sales Credit Offset", ("allocations", "sales_receivable")),
+		("Sales Receipt", "Sales Credit Offset", "credit_receipt"),
 		("Customer Order", "Sales Receivable", "customer_order"),
 		("Sales Contract", "Sales Receivable", "sales_contract"),
 	),
@@ -183,7 +194,7 @@ PATHS = {
 	),
 }
 # Receipts move what customers paid: the commissions computed on it follow.
-MOVES_COLLECTIONS = {"Sales Receipt"}
+MOVES_COLLECTIONS = {"Sales Receipt", "Sales Credit Offset"}
 
 
 def affected(doc) -> dict[str, list[str]]:
@@ -377,6 +388,98 @@ def refresh_delivered(order: str) -> None:
 	)
 
 
+def _refresh_credits(names: list[str]) -> None:
+	"""An advance's offset and refunded sums (its submitted offsets and refunds, set-based like the
+	roll-ups, read through the (link, docstatus) indexes) and the credit left, ``unallocated = paid − Σ own
+	allocations − offset − refunded`` (``rules.receivables.unallocated``). The advance's own allocations
+	never change once it is submitted, so the credit moves by what the two sums moved: no read of the
+	allocation rows, whose drafts other requests hold locked. (Assignments run left to right.)"""
+	if not names:
+		return
+	before = _credits(names)
+	offsets = f"""(select coalesce(sum(o.total_amount), 0)
+		from `tabSales Credit Offset` o force index ({source_index("credit_receipt")})
+		where o.credit_receipt = r.name and o.docstatus = 1)"""
+	refunds = f"""(select coalesce(sum(f.paid_amount), 0)
+		from `tabSales Receipt` f force index ({source_index("against_receipt")})
+		where f.against_receipt = r.name and f.docstatus = 1)"""
+	frappe.db.sql(
+		f"""update `tabSales Receipt` r set
+			r.unallocated_amount = r.unallocated_amount + r.offset_amount + r.refunded_amount
+				- {offsets} - {refunds},
+			r.offset_amount = {offsets},
+			r.refunded_amount = {refunds}
+		where r.name in %(names)s and r.receipt_type = 'Advance' and r.docstatus = 1""",
+		{"names": names},
+	)
+	after = _credits(names)
+	for name, (customer, base) in after.items():
+		add_credit(customer, base - before.get(name, (customer, 0))[1])
+
+
+def _credits(names: list[str]) -> dict[str, tuple[str, float]]:
+	"""Per submitted advance (locked by ``lock``): its customer and its credit left in company currency,
+	read by a locking read: the latest committed figures, not the transaction's older snapshot."""
+	receipt = frappe.qb.DocType("Sales Receipt")
+	rows = (
+		frappe.qb.from_(receipt)
+		.select(receipt.name, receipt.customer, receipt.unallocated_amount, receipt.exchange_rate)
+		.where(receipt.name.isin(names) & (receipt.docstatus == 1) & (receipt.receipt_type == "Advance"))
+		.for_update()
+		.run()
+	)
+	return {name: (customer, base_credit(left, rate)) for name, customer, left, rate in rows}
+
+
+def base_credit(unallocated, exchange_rate) -> float:
+	"""An advance's credit left in company currency, as Sales Customer ``credit_balance`` sums it."""
+	return flt(flt(unallocated) * flt(exchange_rate or 1), 2)
+
+
+def add_credit(customer: str, delta: float) -> None:
+	"""Move Sales Customer ``credit_balance`` (Σ ``base_credit`` of its submitted advances) by ``delta``.
+
+	An increment, not a re-sum: it reads no receipt, so it never waits for a draft another request is
+	submitting; the customer's row is the last lock a request takes (after the chain's), so no cycle."""
+	delta = flt(delta, 2)
+	if not customer or not delta:
+		return
+	customer_table = frappe.qb.DocType("Sales Customer")
+	frappe.qb.update(customer_table).set(
+		customer_table.credit_balance, customer_table.credit_balance + delta
+	).where(customer_table.name == customer).run()
+
+
+def recompute_credit_balance(customers: list[str] | None = None) -> None:
+	"""``credit_balance`` re-summed from the advances (the demo loader, repairs): not for concurrent use."""
+	customer = frappe.qb.DocType("Sales Customer")
+	receipt = frappe.qb.DocType("Sales Receipt")
+	total = (
+		frappe.qb.from_(receipt)
+		.select(Coalesce(Sum(_Round(receipt.unallocated_amount * receipt.exchange_rate)), 0))
+		.where(
+			(receipt.customer == customer.name)
+			& (receipt.docstatus == 1)
+			& (receipt.receipt_type == "Advance")
+		)
+	)
+	query = frappe.qb.update(customer).set(customer.credit_balance, _Subquery(total))
+	if customers is not None:
+		if not customers:
+			return
+		query = query.where(customer.name.isin(sorted(set(customers))))
+	query.run()
+
+
+class _Round(Term):
+	def __init__(self, term):
+		super().__init__()
+		self.term = term
+
+	def get_sql(self, **kwargs) -> str:
+		return f"round({self.term.get_sql(**kwargs)}, 2)"
+
+
 def _refresh_contracts(names: list[str]) -> None:
 	for contract in frappe.get_all(
 		"Sales Contract",
@@ -418,6 +521,7 @@ def _refresh_customer_commissions(names: list[str]) -> None:
 
 
 DERIVED = {
+	"Sales Receipt": _refresh_credits,
 	"Sales Opportunity": _refresh_opportunities,
 	"Sales Contract": _refresh_contracts,
 	"Customer Order": _refresh_orders,
@@ -495,6 +599,8 @@ def taken(rollup_field: str, source_name: str, exclude: str | None = None) -> di
 # Every roll-up and quantity check reads its sources by (link, docstatus): see ``_apply``.
 SOURCE_INDEXES = {
 	"Sales Receipt Allocation": (("sales_receivable", "docstatus"),),
+	"Sales Receipt": (("against_receipt", "docstatus"),),
+	"Sales Credit Offset": (("credit_receipt", "docstatus"),),
 	"Customer Order Item": (("contract_item", "docstatus"), ("quotation_item", "docstatus")),
 	"Sales Contract Item": (("quotation_item", "docstatus"),),
 	"Sales Receivable": (("customer_order", "docstatus"), ("sales_contract", "docstatus")),

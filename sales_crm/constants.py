@@ -71,6 +71,9 @@ LOSS_REASONS = (
 	"Other",
 )
 
+# The write-off reasons every site starts with (Sales Write Off Reason); users add their own.
+WRITE_OFF_REASONS = ("Rounding", "Bank Charges", "Discount Granted", "Bad Debt", "Other")
+
 # Address types a customer's sites may have besides Frappe's own (Office, Plant, Warehouse, …): the seed's
 # purchasing and IT departments. Added to Address.address_type with a Property Setter on install/migrate.
 ADDRESS_TYPES = ("Purchasing", "IT")
@@ -85,6 +88,7 @@ SCOPED = (
 	"Customer Order",
 	"Sales Receivable",
 	"Sales Receipt",
+	"Sales Credit Offset",
 	"Salesperson Commission",
 	"Customer Commission",
 	"Sales Plan",

@@ -55,6 +55,13 @@ PRODUCTS = (  # code, name, uom, standard rate
 STAGES = (("Needs Tracking", 20), ("Solution Design", 40), ("Quotation", 60), ("Contract Signing", 80))
 TAX_RATE = 13
 CHUNK = 2000
+# the receipt fields of issue 13 (advances, offsets, refunds, write-off approval), zero on a payment
+CREDIT_ZEROS = {
+	"unallocated_amount": 0,
+	"offset_amount": 0,
+	"refunded_amount": 0,
+	"needs_write_off_approval": 0,
+}
 
 
 class Demo:
@@ -70,6 +77,9 @@ class Demo:
 		self.leads = leads
 		self.prefix = f"{PREFIX}{seed}"
 		self.rng = random.Random(seed)
+		# advances, offsets and refunds draw from their own stream: the rest of the data stays as it was
+		self.credit_rng = random.Random(seed + 13)
+		self.credit_customers: set[str] = set()
 		self.anchor = getdate(anchor) if anchor else getdate()
 		self.per_department = salespeople_per_department
 		self.rows: dict[str, list[dict]] = defaultdict(list)
@@ -521,6 +531,11 @@ class Demo:
 			)
 		elif plan == "half":
 			amounts = [round(grand / 2, 2)]
+		if amounts and not delivered:
+			# a receivable is formed once the sale is realised (销售实现, 开出发票): what is invoiced was delivered
+			delivered = True
+			for row in order_items:
+				row["delivered_qty"] = row["qty"]
 		invoiced = received = 0.0
 		day = created.date()
 		for amount in amounts:
@@ -583,7 +598,7 @@ class Demo:
 				write_off = min(round(amount * 0.01, 2), amount)
 				allocated = round(amount - write_off, 2)
 			balance = apply(balance, allocated, write_off)
-			self.receipt(receivable, order, allocated, write_off, pay_day)
+			self.settle(receivable, order, allocated, write_off, pay_day)
 		receivable.update(
 			received_amount=balance.received,
 			write_off_amount=balance.write_off,
@@ -640,6 +655,118 @@ class Demo:
 			],
 		)
 
+	# ------------------------------------------------------------------ advances, offsets, refunds
+	def settle(self, receivable, order, allocated: float, write_off: float, day):
+		"""A receipt; for about 3 % of the payments without write-off, an advance received before the
+		invoice (up to 30 % more than is owed) offset against it (冲款), part of the rest refunded now and
+		then. The receivable's figures are the same either way."""
+		if write_off or self.credit_rng.random() >= 0.03:
+			self.receipt(receivable, order, allocated, write_off, day)
+			self.rows["Sales Receipt"][-1].update(CREDIT_ZEROS)  # a bulk insert writes every column
+			return
+		rate = receivable["exchange_rate"]
+		paid = round(allocated * self.credit_rng.choice((1, 1, 1.1, 1.3)), 2)
+		received_on = add_days(receivable["invoice_date"], -self.credit_rng.randint(1, 20))
+		common = {
+			**CREDIT_ZEROS,
+			"customer": receivable["customer"],
+			"currency": receivable["currency"],
+			"exchange_rate": rate,
+			"company_currency": self.currency,
+			"sales_person": receivable["sales_person"],
+			"sales_department": receivable["sales_department"],
+		}
+		receipt_zeros = {
+			"receivable_amount": 0,
+			"previously_received": 0,
+			"outstanding_before": 0,
+			"write_off_amount": 0,
+		}
+		advance = self.add(
+			"Sales Receipt",
+			{
+				"name": self.name("ADV"),
+				"naming_series": "RCPT-.YYYY.-",
+				"receipt_date": received_on,
+				"receipt_type": "Advance",
+				"paid_amount": paid,
+				"total_amount": paid,
+				"base_paid_amount": round(paid * rate, 2),
+				**common,
+				**receipt_zeros,
+				"offset_amount": allocated,
+			},
+			self.moment(received_on),
+			1,
+			"demo-accounts@example.com",
+		)
+		offset = self.add(
+			"Sales Credit Offset",
+			{
+				"name": self.name("OFS"),
+				"naming_series": "OFS-.YYYY.-",
+				"posting_date": day,
+				"credit_receipt": advance["name"],
+				"credit_available": paid,
+				"total_amount": allocated,
+				"base_total_amount": round(allocated * rate, 2),
+				**{k: v for k, v in common.items() if k not in CREDIT_ZEROS},
+			},
+			self.moment(day),
+			1,
+			"demo-accounts@example.com",
+		)
+		self.child(
+			"Sales Receipt Allocation",
+			offset,
+			"Sales Credit Offset",
+			"allocations",
+			[
+				{
+					"sales_receivable": receivable["name"],
+					"invoice_no": receivable["invoice_no"],
+					"customer_order": order["name"],
+					"outstanding_amount": receivable["total_amount"],
+					"allocated_amount": allocated,
+					"write_off_amount": 0,
+				}
+			],
+		)
+		left = round(paid - allocated, 2)
+		refund_day = self.later(day, 1, 30)
+		refunded = round(left / 2, 2) if left > 0 and refund_day and self.credit_rng.random() < 0.3 else 0
+		if refunded:
+			self.add(
+				"Sales Receipt",
+				{
+					"name": self.name("RFD"),
+					"naming_series": "RCPT-.YYYY.-",
+					"receipt_date": refund_day,
+					"receipt_type": "Refund",
+					"against_receipt": advance["name"],
+					"paid_amount": refunded,
+					"total_amount": refunded,
+					"base_paid_amount": round(refunded * rate, 2),
+					**common,
+					**receipt_zeros,
+				},
+				self.moment(refund_day),
+				1,
+				"demo-accounts@example.com",
+			)
+		advance.update(refunded_amount=refunded, unallocated_amount=round(left - refunded, 2))
+		self.credit_customers.add(receivable["customer"])
+
+	def finish_credit(self):
+		"""The customers' ``credit_balance`` from their advances (written above), once they are stored."""
+		from sales_crm.chain import recompute_credit_balance
+
+		customers = sorted(self.credit_customers)
+		for start in range(0, len(customers), CHUNK):
+			recompute_credit_balance(customers[start : start + CHUNK])
+		if self.commit:
+			frappe.db.commit()  # nosemgrep
+
 	# ------------------------------------------------------------------ writing
 	def generate(self, progress: Callable[[int], None] | None = None):
 		departments = list(self.departments.items())
@@ -685,6 +812,7 @@ def make_demo(leads: int = 1000, seed: int = 42, anchor=None, progress=None, com
 		frappe.db.commit()  # nosemgrep
 	counts_before = {dt: frappe.db.count(dt) for dt in WRITTEN}
 	demo.generate(progress)
+	demo.finish_credit()
 	counts = {dt: frappe.db.count(dt) - counts_before[dt] for dt in WRITTEN}
 	counts["Sales Plan"] = load_demo_plans(demo)
 	return counts
@@ -750,6 +878,7 @@ WRITTEN = (
 	"Sales Receipt",
 	"Salesperson Commission",
 	"Customer Commission",
+	"Sales Credit Offset",
 )
 
 

@@ -134,6 +134,7 @@ _scoped = (
 	"Customer Order",
 	"Sales Receivable",
 	"Sales Receipt",
+	"Sales Credit Offset",
 	"Salesperson Commission",
 	"Customer Commission",
 	"Sales Plan",

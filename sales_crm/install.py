@@ -10,6 +10,7 @@ from sales_crm.constants import (
 	STANDARD_METHOD,
 	STANDARD_STAGES,
 	WORKFLOW_NAMES,
+	WRITE_OFF_REASONS,
 )
 
 
@@ -29,6 +30,7 @@ def ensure_records():
 	ensure_roles()
 	ensure_standard_sales_method()
 	ensure_loss_reasons()
+	ensure_write_off_reasons()
 	ensure_address_types()
 	ensure_address_template()
 	ensure_settings()
@@ -66,6 +68,15 @@ def ensure_loss_reasons():
 	for reason in LOSS_REASONS:
 		if not frappe.db.exists("Sales Loss Reason", reason):
 			frappe.get_doc({"doctype": "Sales Loss Reason", "reason": reason}).insert(ignore_permissions=True)
+
+
+def ensure_write_off_reasons():
+	"""The shipped write-off reasons (Sales Write Off Reason); users add, change or disable their own."""
+	for reason in WRITE_OFF_REASONS:
+		if not frappe.db.exists("Sales Write Off Reason", reason):
+			frappe.get_doc({"doctype": "Sales Write Off Reason", "reason": reason}).insert(
+				ignore_permissions=True
+			)
 
 
 def ensure_address_types():
@@ -139,6 +150,11 @@ def ensure_settings():
 		("default_credit_days", 30),
 	):
 		if not settings.get(fieldname):
+			settings.set(fieldname, default)
+			changed = True
+	# fields added after a site was installed get their default once; a value set since (even 0) stays
+	for fieldname, default in (("write_off_tolerance_percent", 1), ("write_off_approval_limit", 10000)):
+		if not frappe.db.exists("Singles", {"doctype": "Sales CRM Settings", "field": fieldname}):
 			settings.set(fieldname, default)
 			changed = True
 	if changed:

@@ -33,6 +33,7 @@ ACCOUNTS_SEE_ALL = {
 	"Customer Order",
 	"Sales Receivable",
 	"Sales Receipt",
+	"Sales Credit Offset",
 	"Salesperson Commission",
 	"Customer Commission",
 }

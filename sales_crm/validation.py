@@ -18,6 +18,8 @@ def rule_message(rule: str) -> str:
 		"exceeds_outstanding": _("{0} plus write-off ({1}) exceeds the receivable's outstanding amount"),
 		"exceeds_order": _("{0} ({1}) exceeds what remains to be invoiced on the order"),
 		"exceeds_remaining": _("{0} ({1}) exceeds the quantity that remains"),
+		"exceeds_delivered": _("{0} ({1}) exceeds the delivered value not yet invoiced"),
+		"exceeds_credit": _("{0} ({1}) exceeds the credit left on the advance"),
 	}[rule]
 
 

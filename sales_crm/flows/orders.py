@@ -2,11 +2,13 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt, nowdate
+from frappe.utils import cint, flt, nowdate
 
 from sales_crm import chain
 from sales_crm.rules.fulfilment import check_take, remaining
 from sales_crm.rules.receivables import remaining_to_invoice
+from sales_crm.sales_crm.doctype.sales_receivable.sales_receivable import order_delivered_value
+from sales_crm.utils import get_settings
 from sales_crm.validation import throw, throw_problems
 
 
@@ -78,6 +80,9 @@ def invoice_order(
 		return existing
 	if amount in (None, ""):
 		amount = remaining_to_invoice(order.grand_total, order.invoiced_amount)
+		if not cint(get_settings().allow_invoice_before_delivery):
+			delivered = order_delivered_value(order.name, order)
+			amount = min(amount, remaining_to_invoice(delivered, order.invoiced_amount))
 	receivable = frappe.get_doc(
 		{
 			"doctype": "Sales Receivable",

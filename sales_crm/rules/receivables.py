@@ -83,3 +83,85 @@ def invoiced_qty(qty: object, invoiced_amount: object, grand_total: object) -> f
 		return 0.0
 	share = min(to_decimal(invoiced_amount) / total, Decimal(1))
 	return float(round(to_decimal(qty) * share, 6))
+
+
+# --- invoicing after delivery -----------------------------------------------------------------------
+
+
+def delivered_value(
+	rows: list[tuple[object, object, object]], net_total: object, grand_total: object
+) -> float:
+	"""The value delivered on an order, tax included: Σ amount × delivered / qty over ``(qty, delivered,
+	amount)`` rows, as its share of the net total applied to the grand total (a fully delivered order's
+	delivered value is its grand total exactly)."""
+	net = to_decimal(net_total)
+	delivered = Decimal(0)
+	for qty, done, amount in rows:
+		qty = to_decimal(qty)
+		if qty > 0:
+			delivered += to_decimal(amount) * min(to_decimal(done), qty) / qty
+	if net <= 0:
+		return 0.0
+	return round_to(min(delivered / net, Decimal(1)) * to_decimal(grand_total))
+
+
+def check_invoice_delivered(amount: object, delivered: object, invoiced: object) -> Problem | None:
+	"""An invoice of ``amount`` when only ``delivered`` (tax included) was delivered and ``invoiced`` is
+	invoiced already: a receivable is formed after the sale is realised (销售实现, 开出发票)."""
+	if to_decimal(amount) > max(to_decimal(delivered) - to_decimal(invoiced), Decimal(0)):
+		return Problem("total_amount", "exceeds_delivered", amount)
+	return None
+
+
+# --- write-offs ---------------------------------------------------------------------------------------
+
+
+def write_off_needs_reason(write_off: object, receivable_total: object, tolerance_percent: object) -> bool:
+	"""A write-off above ``tolerance_percent`` of the receivable's total needs a reason; a small
+	difference (rounding, bank charges) within it does not."""
+	amount = to_decimal(write_off)
+	if amount <= 0:
+		return False
+	return amount > to_decimal(receivable_total) * to_decimal(tolerance_percent or 0) / 100
+
+
+def write_off_needs_approval(base_write_off_total: object, approval_limit: object) -> bool:
+	"""A receipt whose write-offs together exceed ``approval_limit`` (company currency; 0 = no limit)
+	needs a Sales Director's approval."""
+	limit = to_decimal(approval_limit or 0)
+	return limit > 0 and to_decimal(base_write_off_total) > limit
+
+
+def write_off_fingerprint(rows: list[tuple[object, object, object]]) -> str:
+	"""What a director approved: the ``(receivable, write-off amount, reason)`` rows, order-free."""
+	import hashlib
+
+	canon = sorted(
+		f"{receivable or ''}|{to_decimal(amount or 0).normalize():f}|{reason or ''}"
+		for receivable, amount, reason in rows
+		if to_decimal(amount or 0) > 0
+	)
+	return hashlib.sha256("\n".join(canon).encode()).hexdigest()
+
+
+# --- customer credit (advances, offsets, refunds) -----------------------------------------------------
+
+
+def unallocated(paid: object, allocated: object, offset: object, refunded: object) -> float:
+	"""What remains of an advance as the customer's credit: paid − allocated − offset − refunded."""
+	return round_to(to_decimal(paid) - to_decimal(allocated) - to_decimal(offset) - to_decimal(refunded))
+
+
+def check_draw(amount: object, credit: object, fieldname: str = "paid_amount") -> Problem | None:
+	"""An offset or refund of ``amount`` (> 0) drawing on a credit of ``credit``."""
+	try:
+		number = to_decimal(amount)
+	except ValueError:
+		return Problem(fieldname, "finite", amount)
+	if not number.is_finite():
+		return Problem(fieldname, "finite", amount)
+	if number <= 0:
+		return Problem(fieldname, "positive", amount)
+	if number > to_decimal(credit):
+		return Problem(fieldname, "exceeds_credit", amount)
+	return None

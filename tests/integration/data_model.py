@@ -7,6 +7,11 @@ CURRENCY_FIELD = "Currency"
 
 # doctype -> (is_submittable, [fieldnames listed in DATA_MODEL.md])
 FIELDS = {
+	"Sales Credit Offset": (
+		1,
+		"posting_date customer credit_receipt credit_available currency exchange_rate allocations total_amount base_total_amount sales_person sales_department",
+	),
+	"Sales Write Off Reason": (0, "reason disabled description"),
 	"Sales Customer": (
 		0,
 		"customer_name customer_type industry phone email address primary_contact source_lead sales_person sales_department disabled",
@@ -145,6 +150,7 @@ LINKS = {
 }
 
 NAMING = {
+	"Sales Credit Offset": "OFS-",
 	"Sales Lead": "LEAD-",
 	"Sales Opportunity": "OPP-",
 	"Sales Quotation": "QTN-",

@@ -32,7 +32,8 @@ def violations() -> list[str]:
 			coalesce(sum(a.allocated_amount), 0) as allocated, coalesce(sum(a.write_off_amount), 0) as written
 		from `tabSales Receivable` ar
 		left join `tabSales Receipt Allocation` a on a.sales_receivable = ar.name
-			and a.parent in (select name from `tabSales Receipt` where docstatus = 1)
+			and (a.parent in (select name from `tabSales Receipt` where docstatus = 1)
+				or a.parent in (select name from `tabSales Credit Offset` where docstatus = 1))
 		where ar.docstatus = 1 group by ar.name""",
 		as_dict=True,
 	):
@@ -47,4 +48,73 @@ def violations() -> list[str]:
 			as_dict=True,
 		):
 			found.append(f"{table} {r.name}: {done} {r.done} > qty {r.qty}")
+	found += credit_violations()
 	return found
+
+
+def credit_violations() -> list[str]:
+	"""Per advance: credit left = paid − own allocations − offsets − refunds ≥ 0, recomputed from the
+	documents; per customer: ``credit_balance`` = Σ credit left × rate, and per currency advances − offsets
+	− refunds = the credit left."""
+	found = []
+	for r in frappe.db.sql(
+		"""select r.name, r.paid_amount, r.unallocated_amount, r.offset_amount, r.refunded_amount,
+			coalesce((select sum(a.allocated_amount) from `tabSales Receipt Allocation` a
+				where a.parent = r.name and a.parenttype = 'Sales Receipt'), 0) as allocated,
+			coalesce((select sum(o.total_amount) from `tabSales Credit Offset` o
+				where o.credit_receipt = r.name and o.docstatus = 1), 0) as offsets,
+			coalesce((select sum(f.paid_amount) from `tabSales Receipt` f
+				where f.against_receipt = r.name and f.docstatus = 1), 0) as refunds
+		from `tabSales Receipt` r where r.docstatus = 1 and r.receipt_type = 'Advance'""",
+		as_dict=True,
+	):
+		left = r.paid_amount - r.allocated - r.offsets - r.refunds
+		if abs(left - r.unallocated_amount) > 0.005 or left < -0.005:
+			found.append(f"{r.name}: credit left {r.unallocated_amount}, documents say {left} ({r})")
+		if abs(r.offsets - r.offset_amount) > 0.005 or abs(r.refunds - r.refunded_amount) > 0.005:
+			found.append(f"{r.name}: offset/refunded sums differ from the documents ({r})")
+	for r in frappe.db.sql(
+		"""select o.name from `tabSales Credit Offset` o join `tabSales Receipt` r on r.name = o.credit_receipt
+		where o.docstatus = 1 and r.docstatus != 1
+		union all
+		select f.name from `tabSales Receipt` f join `tabSales Receipt` r on r.name = f.against_receipt
+		where f.docstatus = 1 and r.docstatus != 1""",
+	):
+		found.append(f"{r[0]} draws on an advance that is not submitted")
+	for r in frappe.db.sql(
+		"""select c.name, c.credit_balance,
+			coalesce((select sum(round(r.unallocated_amount * r.exchange_rate, 2)) from `tabSales Receipt` r
+				where r.customer = c.name and r.docstatus = 1 and r.receipt_type = 'Advance'), 0) as expected
+		from `tabSales Customer` c""",
+		as_dict=True,
+	):
+		if abs(r.credit_balance - r.expected) > 0.005:
+			found.append(f"{r.name}: credit balance {r.credit_balance}, advances say {r.expected}")
+	return found
+
+
+def customer_credit(customer: str) -> dict[str, float]:
+	"""Per currency, what the documents say: advances (unallocated at receipt) − offsets − refunds."""
+	frappe.db.rollback()
+	out = {}
+	for currency, advances in frappe.db.sql(
+		"""select r.currency, sum(r.paid_amount - coalesce((select sum(a.allocated_amount)
+			from `tabSales Receipt Allocation` a where a.parent = r.name and a.parenttype = 'Sales Receipt'), 0))
+		from `tabSales Receipt` r where r.customer = %s and r.docstatus = 1 and r.receipt_type = 'Advance'
+		group by r.currency""",
+		customer,
+	):
+		out[currency] = advances
+	for currency, offsets in frappe.db.sql(
+		"""select currency, sum(total_amount) from `tabSales Credit Offset`
+		where customer = %s and docstatus = 1 group by currency""",
+		customer,
+	):
+		out[currency] = out.get(currency, 0) - offsets
+	for currency, refunds in frappe.db.sql(
+		"""select currency, sum(paid_amount) from `tabSales Receipt`
+		where customer = %s and docstatus = 1 and receipt_type = 'Refund' group by currency""",
+		customer,
+	):
+		out[currency] = out.get(currency, 0) - refunds
+	return {k: round(float(v), 2) for k, v in out.items()}

@@ -3,7 +3,7 @@ commission workflow, as the users who do each step. Every figure is computed by 
 
 import frappe
 import pytest
-from factories import sales_team, selling_doc
+from factories import deliver_all, sales_team, selling_doc
 from frappe.model.workflow import apply_workflow
 
 from sales_crm import api
@@ -288,6 +288,7 @@ def test_collected_basis_follows_receipts_and_their_cancellation(team):
 	order = frappe.get_doc(api.make_order(contract.name)).insert()
 	order.submit()
 	as_user(team.accounts)
+	deliver_all(order.name)
 	receivable = api.invoice_order(order.name, "INV-C1", "2026-03-15", 1000)
 
 	# 400 collected: Basic 400 × 5 % = 20.00, the monthly draft 400 × 2 % = 8.00, the customer's 10 % = 40.00

@@ -64,6 +64,7 @@ def submitted_order(client, product, director: str, qty=100):
 	)
 	director = client.server.session(director, PASSWORD)
 	assert director.submit("Customer Order", order["name"]).ok
+	director.ok("sales_crm.api.deliver_order", order=order["name"])  # invoiced after delivery only
 	return order["name"]
 
 

@@ -10,7 +10,7 @@ import collections
 
 import frappe
 import pytest
-from factories import make_department, make_product, make_user
+from factories import deliver_all, make_department, make_product, make_user
 from frappe.model.workflow import apply_workflow
 from frappe.utils import random_string
 from frappe.utils.password import update_password
@@ -134,6 +134,16 @@ EXPECTED = {
 		"cancel": {"accounts"},
 		"delete": {"accounts"},
 	},
+	"Sales Credit Offset": {
+		"list": FINANCE_READ,
+		"get": FINANCE_READ,
+		"report": FINANCE_READ,
+		"create": {"accounts"},
+		"write": {"accounts"},
+		"submit": {"accounts"},
+		"cancel": {"accounts"},
+		"delete": {"accounts"},
+	},
 }
 # Counts and aggregates show exactly what the list shows: every reading operation, for every actor.
 AGGREGATES = ("count", "list_count", "group_by", "aggregate", "export", "print")
@@ -150,6 +160,7 @@ HARMLESS = {
 	"Customer Order": "contact_person",
 	"Sales Receivable": "description",
 	"Sales Receipt": "remarks",
+	"Sales Credit Offset": "remarks",
 	"Customer Commission": "contact_person",
 	"Salesperson Commission": "commission_name",
 	"Sales Plan": "plan_name",
@@ -193,6 +204,7 @@ class Records:
 			doc = {"customer": self.customer, "tax_rate": 0, "items": self.items(), "title": "Matrix"}
 		elif doctype == "Sales Receivable":
 			order = self.make("Customer Order", submit=True)
+			deliver_all(order)
 			doc = {
 				"customer_order": order,
 				"invoice_no": random_string(8),
@@ -205,6 +217,8 @@ class Records:
 				"customer": self.customer,
 				"allocations": [{"sales_receivable": receivable, "allocated_amount": 100}],
 			}
+		elif doctype == "Sales Credit Offset":
+			doc = self.offset_payload()
 		elif doctype in ("Customer Commission", "Salesperson Commission", "Sales Plan"):
 			doc = self.commission_or_plan(doctype)
 		record = frappe.get_doc({"doctype": doctype, **self.base(), **doc})
@@ -218,6 +232,28 @@ class Records:
 				record.submit()
 		frappe.db.commit()
 		return record.name
+
+	def offset_payload(self):
+		"""An advance of 100 (submitted) and a receivable of 100 of the customer: an offset of one by the other."""
+		receivable = self.make("Sales Receivable", submit=True)
+		frappe.set_user("Administrator")
+		advance = frappe.get_doc(
+			{
+				"doctype": "Sales Receipt",
+				"receipt_type": "Advance",
+				"customer": self.customer,
+				"currency": "CNY",
+				"paid_amount": 100,
+				**self.base(),
+			}
+		).insert()
+		advance.submit()
+		frappe.db.commit()
+		return {
+			"customer": self.customer,
+			"credit_receipt": advance.name,
+			"allocations": [{"sales_receivable": receivable, "allocated_amount": 100}],
+		}
 
 	def commission_or_plan(self, doctype):
 		if doctype == "Sales Plan":
@@ -253,9 +289,14 @@ class Records:
 				"sales_department": self.org.dept_x,
 			}
 		"""What an actor would POST to create one of these (their own, where the DocType has an owner)."""
+		if doctype == "Sales Credit Offset":
+			return self.offset_payload()
 		if doctype == "Sales Receivable":
+			order = self.make("Customer Order", submit=True)
+			deliver_all(order)
+			frappe.db.commit()
 			return {
-				"customer_order": self.make("Customer Order", submit=True),
+				"customer_order": order,
 				"invoice_no": random_string(8),
 				"invoice_date": "2026-11-01",
 				"total_amount": 100,

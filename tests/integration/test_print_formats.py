@@ -2,7 +2,7 @@
 
 import frappe
 import pytest
-from factories import make_customer, selling_doc
+from factories import deliver_all, make_customer, selling_doc
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -61,6 +61,7 @@ def test_receipt_print():
 	order.submit()
 	from sales_crm import api
 
+	deliver_all(order.name)
 	receivable = api.invoice_order(order.name, "PF-1", frappe.utils.today())
 	receipt = frappe.get_doc(api.make_receipt(receivable)).insert()
 	html = frappe.get_print("Sales Receipt", receipt.name, FORMATS["Sales Receipt"])
@@ -78,6 +79,7 @@ def test_connections_count_the_chain():
 	order.submit()
 	from sales_crm import api
 
+	deliver_all(order.name)
 	receivable = api.invoice_order(order.name, "CN-1", frappe.utils.today())
 	receipt = frappe.get_doc(api.make_receipt(receivable)).insert()
 

@@ -83,6 +83,7 @@ FILTERS = {
 		"sales_department",
 		"sales_person",
 	],
+	"Customer Credit Balance": ["from_date", "to_date", "customer", "sales_department", "sales_person"],
 }
 # a desk stand-in: just what the report scripts call while they are defined
 STUB = """

@@ -3,7 +3,7 @@ whose figures are checked against sums done by hand."""
 
 import frappe
 import pytest
-from factories import make_customer, sales_team, selling_doc
+from factories import deliver_all, make_customer, sales_team, selling_doc
 
 from sales_crm import api
 from sales_crm.sales_crm.report.sales_plan_achievement.sales_plan_achievement import execute
@@ -172,6 +172,7 @@ def test_achievement_report_matches_hand_computed_figures(team):
 	order.insert()
 	order.submit()
 	as_user(team.accounts)
+	deliver_all(order.name)
 	receivable = api.invoice_order(order.name, "INV-R1", "2026-03-20", 1000)
 	receipt = frappe.get_doc(api.make_receipt(receivable))
 	receipt.receipt_date = "2026-03-25"

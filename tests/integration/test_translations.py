@@ -70,12 +70,14 @@ def extract_messages() -> dict[str, str]:
 		if message and str(message).strip():
 			messages.setdefault(str(message), where)
 
-	from sales_crm.constants import ADDRESS_TYPES, LOSS_REASONS, STANDARD_STAGES
+	from sales_crm.constants import ADDRESS_TYPES, LOSS_REASONS, STANDARD_STAGES, WRITE_OFF_REASONS
 
 	for stage, _probability in STANDARD_STAGES:
 		add(stage, "install.py (the Standard sales method)")
 	for reason in LOSS_REASONS:
 		add(reason, "install.py (the shipped Sales Loss Reasons)")
+	for reason in WRITE_OFF_REASONS:
+		add(reason, "install.py (the shipped Sales Write Off Reasons)")
 	for kind in ADDRESS_TYPES:
 		add(kind, "install.py (Address types of a customer's sites)")
 	fixtures = root / "fixtures"

@@ -5,9 +5,16 @@ from sales_crm.rules.receivables import (
 	Balance,
 	apply,
 	check_allocation,
+	check_draw,
 	check_invoice_amount,
+	check_invoice_delivered,
+	delivered_value,
 	invoiced_qty,
 	remaining_to_invoice,
+	unallocated,
+	write_off_fingerprint,
+	write_off_needs_approval,
+	write_off_needs_reason,
 )
 
 
@@ -71,3 +78,67 @@ def test_fulfilment_quantities():
 	assert percent_done([(10, 5), (10, 10)]) == 75
 	assert percent_done([(10, 15)]) == 100
 	assert percent_done([]) == 0
+
+
+# --- issue 13: invoicing after delivery, write-off thresholds, customer credit -----------------------
+
+
+def test_delivered_value_is_the_delivered_share_of_the_grand_total():
+	rows = [(10, 4, 1000), (4, 0, 200)]  # 400 of 1,200 net delivered
+	assert delivered_value(rows, 1200, 1356) == 452.0  # a third of the grand total, tax included
+	assert delivered_value([(10, 10, 1000), (4, 4, 200)], 1200, 1356) == 1356.0
+	assert delivered_value([(10, 0, 1000)], 1000, 1130) == 0.0
+	assert delivered_value([(3, 1, 100)], 100, 100) == 33.33
+	assert delivered_value([(3, 5, 100)], 100, 100) == 100.0  # over-delivery never counts more than the order
+
+
+def test_invoice_beyond_delivered_value_is_refused():
+	assert check_invoice_delivered(452, 452, 0) is None
+	assert check_invoice_delivered(300, 452, 152) is None
+	problem = check_invoice_delivered(300.01, 452, 152)
+	assert (problem.fieldname, problem.rule) == ("total_amount", "exceeds_delivered")
+	assert check_invoice_delivered(1, 0, 0).rule == "exceeds_delivered"
+	assert (
+		check_invoice_delivered(1, 100, 200).rule == "exceeds_delivered"
+	)  # invoiced beyond delivered before
+
+
+def test_a_write_off_within_the_tolerance_needs_no_reason():
+	assert not write_off_needs_reason(10, 1000, 1)  # exactly 1 %
+	assert write_off_needs_reason(10.01, 1000, 1)
+	assert not write_off_needs_reason(0, 1000, 0)
+	assert write_off_needs_reason(0.01, 1000, 0)  # tolerance 0: every write-off needs a reason
+	assert not write_off_needs_reason(50, 1000, 5)
+
+
+def test_a_write_off_above_the_limit_needs_approval():
+	assert not write_off_needs_approval(10000, 10000)
+	assert write_off_needs_approval(10000.01, 10000)
+	assert not write_off_needs_approval(10**9, 0)  # 0: no limit
+	assert not write_off_needs_approval(5, None)
+
+
+def test_the_write_off_fingerprint_covers_rows_amounts_and_reasons():
+	base = write_off_fingerprint([("AR-1", 100, "Bad Debt"), ("AR-2", 0, None)])
+	assert base == write_off_fingerprint([("AR-1", 100.0, "Bad Debt")])  # rows without write-off do not count
+	assert base == write_off_fingerprint([("AR-2", 0, "x"), ("AR-1", "100.00", "Bad Debt")])
+	assert base != write_off_fingerprint([("AR-1", 100.01, "Bad Debt")])
+	assert base != write_off_fingerprint([("AR-1", 100, "Rounding")])
+	assert base != write_off_fingerprint([("AR-3", 100, "Bad Debt")])
+	assert base != write_off_fingerprint([("AR-1", 100, "Bad Debt"), ("AR-2", 1, None)])
+
+
+def test_credit_left_on_an_advance():
+	assert unallocated(1200, 1000, 0, 0) == 200.0
+	assert unallocated(1200, 1000, 150, 50) == 0.0
+	assert unallocated(500, 0, 120.5, 79.5) == 300.0
+
+
+def test_drawing_on_a_credit():
+	assert check_draw(200, 200) is None
+	assert check_draw(200.01, 200).rule == "exceeds_credit"
+	assert check_draw(0, 200).rule == "positive"
+	assert check_draw(-5, 200).rule == "positive"
+	assert check_draw("abc", 200).rule == "finite"
+	assert check_draw(float("nan"), 200).rule == "finite"
+	assert check_draw(300, 200, "total_amount").fieldname == "total_amount"

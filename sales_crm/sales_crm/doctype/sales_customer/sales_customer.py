@@ -20,6 +20,7 @@ class SalesCustomer(Document):
 
 		address: DF.SmallText | None
 		company_key: DF.Data | None
+		credit_balance: DF.Currency
 		customer_name: DF.Data
 		customer_type: DF.Literal["Company", "Individual"]
 		disabled: DF.Check
@@ -39,9 +40,20 @@ class SalesCustomer(Document):
 	def onload(self):
 		# the customer's contacts and sites: Frappe's Contact and Address linked to it
 		load_address_and_contact(self)
+		# what the customer holds on account from advances, per currency (the form's indicator)
+		from sales_crm.flows.receipts import customer_credit
+
+		self.set_onload("credit", [row for row in customer_credit(self.name) if row.balance])
 
 	def validate(self):
 		default_sales_person(self)
+		# the credit balance is the advances' (sales_crm.chain.add_credit), never a request's: the row as
+		# locked by this save (a locking read, so an advance committed meanwhile is not written back over)
+		saved = self.get_doc_before_save()
+		if self.is_new():
+			self.credit_balance = 0
+		elif saved:
+			self.credit_balance = saved.credit_balance
 		if self.email:
 			self.email = cstr(self.email).strip().lower()
 		set_keys(self, "customer_name", {"phone": "phone_key"})

@@ -4,6 +4,10 @@ from frappe import _
 def get_data():
 	return {
 		"fieldname": "sales_receipt",
+		"non_standard_fieldnames": {
+			"Sales Credit Offset": "credit_receipt",
+			"Sales Receipt": "against_receipt",
+		},
 		"internal_links": {
 			"Sales Receivable": ["allocations", "sales_receivable"],
 			"Customer Order": "customer_order",
@@ -11,5 +15,6 @@ def get_data():
 		},
 		"transactions": [
 			{"label": _("Source"), "items": ["Sales Contract", "Customer Order", "Sales Receivable"]},
+			{"label": _("Offsets and Refunds"), "items": ["Sales Credit Offset", "Sales Receipt"]},
 		],
 	}

@@ -9,7 +9,12 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, flt, getdate, nowdate
 
 from sales_crm import chain
-from sales_crm.rules.receivables import Balance, check_invoice_amount
+from sales_crm.rules.receivables import (
+	Balance,
+	check_invoice_amount,
+	check_invoice_delivered,
+	delivered_value,
+)
 from sales_crm.rules.status import receivable_status
 from sales_crm.utils import company_currency, get_settings
 from sales_crm.validation import throw, throw_problems
@@ -98,7 +103,7 @@ class SalesReceivable(Document):
 		order = frappe.db.get_value(
 			"Customer Order",
 			self.customer_order,
-			["docstatus", "grand_total"],
+			["docstatus", "grand_total", "net_total"],
 			as_dict=True,
 			for_update=for_update,
 		)
@@ -117,6 +122,22 @@ class SalesReceivable(Document):
 		invoiced = flt(query.run()[0][0])
 		problem = check_invoice_amount(self.total_amount, order.grand_total, invoiced)
 		throw_problems(self, [problem] if problem else [])
+		if not cint(get_settings().allow_invoice_before_delivery):
+			# a receivable is formed once the sale is realised (销售实现, 开出发票): delivered value only
+			delivered = order_delivered_value(self.customer_order, order)
+			if check_invoice_delivered(self.total_amount, delivered, invoiced):
+				throw(
+					self,
+					_(
+						"{0} exceeds what order {1} delivered and has not invoiced yet ({2} delivered, {3} invoiced); deliver first, or allow invoicing before delivery in Sales CRM Settings"
+					).format(
+						frappe.bold(flt(self.total_amount, 2)),
+						self.customer_order,
+						flt(delivered, 2),
+						flt(invoiced, 2),
+					),
+					"total_amount",
+				)
 
 	def set_amounts(self):
 		if self.docstatus == 0:
@@ -157,18 +178,29 @@ class SalesReceivable(Document):
 
 
 def linked_receipts(receivable: str) -> list[str]:
+	"""The submitted receipts and offsets allocated to the receivable (rows carry their parent's docstatus)."""
 	allocation = frappe.qb.DocType("Sales Receipt Allocation")
-	receipt = frappe.qb.DocType("Sales Receipt")
 	rows = (
 		frappe.qb.from_(allocation)
-		.join(receipt)
-		.on(receipt.name == allocation.parent)
-		.select(receipt.name)
+		.select(allocation.parent)
 		.distinct()
-		.where((allocation.sales_receivable == receivable) & (receipt.docstatus == 1))
+		.where((allocation.sales_receivable == receivable) & (allocation.docstatus == 1))
+		.orderby(allocation.parent)
 		.run()
 	)
 	return [r[0] for r in rows]
+
+
+def order_delivered_value(order_name: str, order) -> float:
+	"""The order's delivered value, tax included (``rules.receivables.delivered_value``)."""
+	rows = frappe.get_all(
+		"Customer Order Item",
+		filters={"parent": order_name, "parenttype": "Customer Order"},
+		fields=["qty", "delivered_qty", "amount"],
+	)
+	return delivered_value(
+		[(r.qty, r.delivered_qty, r.amount) for r in rows], order.net_total, order.grand_total
+	)
 
 
 def on_doctype_update():

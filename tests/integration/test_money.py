@@ -1,0 +1,431 @@
+"""Issue 13, money: advances, offsets (冲款), refunds, write-off rules and invoicing after delivery, over
+HTTP against a multi-worker server, as the real roles. After every step the books hold:
+received + write-off + outstanding = total per receivable, and credit = advances − offsets − refunds per
+customer (``invariants``)."""
+
+import frappe
+import pytest
+from factories import make_department, make_product, make_user
+from frappe.utils import random_string
+from frappe.utils.password import update_password
+from invariants import customer_credit, violations
+from server import Server
+from test_concurrency import at_once
+
+PASSWORD = "Money-Sales-CRM-2026!"
+
+
+@pytest.fixture(scope="module")
+def money(bench, site):
+	tag = random_string(5).lower()
+	users = frappe._dict(
+		sales=make_user(f"money-sales-{tag}@example.com", "Sales User"),
+		manager=make_user(f"money-manager-{tag}@example.com", "Sales User", "Sales Manager"),
+		accounts=make_user(f"money-accounts-{tag}@example.com", "Accounts User"),
+		director=make_user(f"money-director-{tag}@example.com", "Sales User", "Sales Director"),
+	)
+	for user in users.values():
+		update_password(user, PASSWORD)
+	make_department(users.manager, [users.sales])
+	product = make_product(standard_rate=100).name
+	frappe.db.commit()
+	srv = Server(bench, site, workers=4).start()
+	clients = frappe._dict({key: srv.session(user, PASSWORD) for key, user in users.items()})
+	yield frappe._dict(server=srv, users=users, clients=clients, product=product)
+	srv.stop()
+
+
+def settings(**values):
+	"""Change Sales CRM Settings for the server too (the cached document is cleared on save)."""
+	frappe.db.rollback()
+	doc = frappe.get_single("Sales CRM Settings")
+	before = {key: doc.get(key) for key in values}
+	doc.update(values)
+	doc.save(ignore_permissions=True)
+	frappe.db.commit()
+	return before
+
+
+def order_of(m, qty: int, deliver=True) -> tuple[str, str]:
+	"""A customer and a submitted direct order of ``qty`` × 100 (no tax), delivered unless told."""
+	c = m.clients
+	customer = c.sales.insert({"doctype": "Sales Customer", "customer_name": f"Money {random_string(6)}"})
+	order = c.sales.insert(
+		{
+			"doctype": "Customer Order",
+			"customer": customer["name"],
+			"tax_rate": 0,
+			"items": [{"product": m.product, "qty": qty, "price_list_rate": 100}],
+		}
+	)
+	assert c.director.submit("Customer Order", order["name"]).ok
+	if deliver:
+		c.director.ok("sales_crm.api.deliver_order", order=order["name"])
+	return customer["name"], order["name"]
+
+
+def invoice(m, order: str, amount) -> str:
+	return m.clients.accounts.ok(
+		"sales_crm.api.invoice_order",
+		order=order,
+		invoice_no=f"M-{random_string(6)}",
+		invoice_date="2026-11-20",
+		amount=amount,
+	)
+
+
+def books_hold(customer: str) -> dict:
+	"""Every invariant holds; the customer's credit per currency (documents = advances' credit = field)."""
+	assert violations() == []
+	credit = customer_credit(customer)
+	left = dict(
+		frappe.db.sql(
+			"""select currency, sum(unallocated_amount) from `tabSales Receipt`
+			where customer = %s and docstatus = 1 and receipt_type = 'Advance' group by currency""",
+			customer,
+		)
+	)
+	assert {k: round(float(v), 2) for k, v in left.items() if v} == {k: v for k, v in credit.items() if v}
+	assert frappe.db.get_value("Sales Customer", customer, "credit_balance") == sum(credit.values())
+	return credit
+
+
+def receivable_state(name: str) -> tuple:
+	frappe.db.rollback()
+	return frappe.db.get_value(
+		"Sales Receivable", name, ["received_amount", "write_off_amount", "outstanding_amount", "status"]
+	)
+
+
+def submit(client, doctype: str, doc: dict) -> str:
+	name = client.insert(doc)["name"]
+	r = client.submit(doctype, name)
+	assert r.ok, r.text[:600]
+	return name
+
+
+def cancel(client, doctype: str, name: str):
+	return client.call("frappe.client.cancel", doctype=doctype, name=name)
+
+
+def test_advance_offset_refund_and_cancel(money):
+	m, acc = money, money.clients.accounts
+	customer, order = order_of(m, 10)
+	ar1, ar2 = invoice(m, order, 600), invoice(m, order, 400)
+
+	# an advance of 1,500 pays 600 of one receivable: 900 stays on account
+	advance = submit(
+		acc,
+		"Sales Receipt",
+		{
+			"doctype": "Sales Receipt",
+			"receipt_type": "Advance",
+			"customer": customer,
+			"currency": "CNY",
+			"paid_amount": 1500,
+			"allocations": [{"sales_receivable": ar1, "allocated_amount": 600}],
+		},
+	)
+	assert receivable_state(ar1) == (600, 0, 0, "Paid")
+	assert acc.get("Sales Receipt", advance)["unallocated_amount"] == 900
+	assert books_hold(customer) == {"CNY": 900}
+	assert frappe.db.get_value("Customer Order", order, "received_amount") == 600
+
+	# the credit is offset against the other receivable (冲款)
+	draft = acc.ok("sales_crm.api.make_offset", receipt=advance)
+	assert [(r["sales_receivable"], r["allocated_amount"]) for r in draft["allocations"]] == [(ar2, 400)]
+	offset = submit(acc, "Sales Credit Offset", draft)
+	assert receivable_state(ar2) == (400, 0, 0, "Paid")
+	assert acc.get("Sales Receipt", advance)["offset_amount"] == 400
+	assert books_hold(customer) == {"CNY": 500}
+	frappe.db.rollback()
+	assert frappe.db.get_value("Customer Order", order, ["received_amount", "per_collected"]) == (1000, 100)
+
+	# an advance others draw on cannot be cancelled; the message names them
+	r = cancel(acc, "Sales Receipt", advance)
+	assert r.status_code == 417 and offset in r.text, r.text[:400]
+
+	# a refund pays back part of the credit; never more than is left
+	refund = acc.ok("sales_crm.api.make_refund", receipt=advance)
+	assert (refund["receipt_type"], refund["against_receipt"], refund["paid_amount"]) == (
+		"Refund",
+		advance,
+		500,
+	)
+	refund_name = submit(acc, "Sales Receipt", {**refund, "paid_amount": 200})
+	assert books_hold(customer) == {"CNY": 300}
+	r = acc.http.post(
+		f"{acc.base}/api/resource/Sales Receipt", json={**refund, "paid_amount": 300.01}, timeout=60
+	)
+	assert r.status_code == 417 and "credit" in r.text, r.text[:400]
+
+	# the report shows the same figures
+	report = acc.ok(
+		"frappe.desk.query_report.run",
+		report_name="Customer Credit Balance",
+		filters={"customer": customer, "from_date": "2000-01-01", "to_date": "2100-12-31"},
+	)
+	[row] = [r for r in report["result"] if isinstance(r, dict) and r.get("customer") == customer]
+	assert (row["advances"], row["offsets"], row["refunds"], row["balance"]) == (900, 400, 200, 300)
+
+	# everything reverses by cancel, in turn
+	assert cancel(acc, "Sales Receipt", refund_name).ok
+	assert books_hold(customer) == {"CNY": 500}
+	assert cancel(acc, "Sales Credit Offset", offset).ok
+	assert receivable_state(ar2) == (0, 0, 400, "Unpaid")
+	assert books_hold(customer) == {"CNY": 900}
+	assert cancel(acc, "Sales Receipt", advance).ok
+	assert receivable_state(ar1) == (0, 0, 600, "Unpaid")
+	assert books_hold(customer) == {}
+	frappe.db.rollback()
+	assert frappe.db.get_value("Customer Order", order, "received_amount") == 0
+
+
+def test_offsets_and_refunds_are_checked(money):
+	m, acc = money, money.clients.accounts
+	customer, order = order_of(m, 5)
+	receivable = invoice(m, order, 500)
+	other_customer, other_order = order_of(m, 1)
+	advance = submit(
+		acc,
+		"Sales Receipt",
+		{
+			"doctype": "Sales Receipt",
+			"receipt_type": "Advance",
+			"customer": customer,
+			"currency": "CNY",
+			"paid_amount": 300,
+		},
+	)
+	assert books_hold(customer) == {"CNY": 300}
+	base = {"doctype": "Sales Credit Offset", "customer": customer, "credit_receipt": advance}
+	for doc, words in (
+		({**base, "allocations": [{"sales_receivable": receivable, "allocated_amount": 300.01}]}, "credit"),
+		(
+			{
+				**base,
+				"allocations": [{"sales_receivable": invoice(m, other_order, 100), "allocated_amount": 1}],
+			},
+			other_customer,
+		),
+		(
+			{
+				**base,
+				"allocations": [
+					{"sales_receivable": receivable, "allocated_amount": 1, "write_off_amount": 1}
+				],
+			},
+			"write",
+		),
+	):
+		r = acc.http.post(f"{acc.base}/api/resource/Sales Credit Offset", json=doc, timeout=60)
+		assert r.status_code == 417 and words in r.text, r.text[:400]
+	# a payment draws on nothing, and a refund names an advance
+	r = acc.http.post(
+		f"{acc.base}/api/resource/Sales Receipt",
+		json={"doctype": "Sales Receipt", "receipt_type": "Refund", "customer": customer, "paid_amount": 10},
+		timeout=60,
+	)
+	assert r.status_code == 417 and "Against Receipt" in r.text, r.text[:400]
+	# a salesperson may not create them
+	r = m.clients.sales.http.post(
+		f"{acc.base}/api/resource/Sales Credit Offset",
+		json={**base, "allocations": [{"sales_receivable": receivable, "allocated_amount": 100}]},
+		timeout=60,
+	)
+	assert r.status_code == 403
+	# nor write the credit balance: it is the advances'
+	r = m.clients.sales.update("Sales Customer", customer, {"credit_balance": 99999})
+	assert r.ok and r.json()["data"]["credit_balance"] == 300, r.text[:300]
+	assert books_hold(customer) == {"CNY": 300}
+
+
+def test_two_offsets_of_one_advance_at_once_one_wins(money):
+	m = money
+	clients = [m.server.session(m.users.accounts, PASSWORD) for _ in range(2)]
+	for _round in range(5):
+		customer, order = order_of(m, 14)
+		receivables = [invoice(m, order, 700), invoice(m, order, 700)]
+		advance = submit(
+			clients[0],
+			"Sales Receipt",
+			{
+				"doctype": "Sales Receipt",
+				"receipt_type": "Advance",
+				"customer": customer,
+				"currency": "CNY",
+				"paid_amount": 1000,
+			},
+		)
+		drafts = [
+			clients[0].insert(
+				{
+					"doctype": "Sales Credit Offset",
+					"customer": customer,
+					"credit_receipt": advance,
+					"allocations": [{"sales_receivable": receivables[k], "allocated_amount": 700}],
+				}
+			)
+			for k in range(2)
+		]
+		results = at_once(
+			*(lambda k=k: clients[k].submit("Sales Credit Offset", drafts[k]["name"]) for k in range(2))
+		)
+		assert sorted(r.status_code for r in results) == [200, 417], [r.text[:300] for r in results]
+		assert "credit" in next(r.text for r in results if not r.ok)
+		assert books_hold(customer) == {"CNY": 300}
+		assert frappe.db.count("Sales Credit Offset", {"credit_receipt": advance, "docstatus": 1}) == 1
+
+
+def test_a_refund_and_an_offset_of_one_credit_at_once(money):
+	m = money
+	clients = [m.server.session(m.users.accounts, PASSWORD) for _ in range(2)]
+	customer, order = order_of(m, 8)
+	receivable = invoice(m, order, 800)
+	advance = submit(
+		clients[0],
+		"Sales Receipt",
+		{
+			"doctype": "Sales Receipt",
+			"receipt_type": "Advance",
+			"customer": customer,
+			"currency": "CNY",
+			"paid_amount": 1000,
+		},
+	)
+	offset = clients[0].insert(
+		{
+			"doctype": "Sales Credit Offset",
+			"credit_receipt": advance,
+			"customer": customer,
+			"allocations": [{"sales_receivable": receivable, "allocated_amount": 800}],
+		}
+	)
+	refund = clients[1].insert(
+		{**clients[1].ok("sales_crm.api.make_refund", receipt=advance), "paid_amount": 600}
+	)
+	results = at_once(
+		lambda: clients[0].submit("Sales Credit Offset", offset["name"]),
+		lambda: clients[1].submit("Sales Receipt", refund["name"]),
+	)
+	assert sorted(r.status_code for r in results) == [200, 417], [r.text[:300] for r in results]
+	credit = books_hold(customer)
+	assert credit == ({"CNY": 200} if results[0].ok else {"CNY": 400})
+
+
+def test_write_off_reason_and_director_approval(money):
+	m, acc = money, money.clients.accounts
+	before = settings(write_off_tolerance_percent=1, write_off_approval_limit=100)
+	try:
+		customer, order = order_of(m, 30)
+		receivables = [invoice(m, order, 1000) for _ in range(3)]
+
+		def receipt(receivable, allocated, write_off, reason=None):
+			return {
+				"doctype": "Sales Receipt",
+				"customer": customer,
+				"allocations": [
+					{
+						"sales_receivable": receivable,
+						"allocated_amount": allocated,
+						"write_off_amount": write_off,
+						"write_off_reason": reason,
+					}
+				],
+			}
+
+		# within 1 % (bank charges): no reason needed
+		submit(acc, "Sales Receipt", receipt(receivables[0], 990, 10))
+		assert receivable_state(receivables[0]) == (990, 10, 0, "Paid")
+		# above it: a reason from the master
+		r = acc.http.post(
+			f"{acc.base}/api/resource/Sales Receipt", json=receipt(receivables[1], 950, 50), timeout=60
+		)
+		assert r.status_code == 417 and "Write-off Reason" in r.text, r.text[:400]
+		r = acc.http.post(
+			f"{acc.base}/api/resource/Sales Receipt",
+			json=receipt(receivables[1], 950, 50, "No Such Reason"),
+			timeout=60,
+		)
+		assert r.status_code == 417
+		submit(acc, "Sales Receipt", receipt(receivables[1], 950, 50, "Bank Charges"))  # 50 ≤ the limit
+		# above the limit: a director approves first
+		draft = acc.insert(receipt(receivables[2], 800, 200, "Bad Debt"))
+		assert draft["needs_write_off_approval"] == 1 and not draft.get("write_off_approved_by")
+		r = acc.submit("Sales Receipt", draft["name"])
+		assert r.status_code == 403 and "Sales Director" in r.text, r.text[:400]
+		forged = acc.update("Sales Receipt", draft["name"], {"write_off_approved_by": m.users.director})
+		assert forged.ok and not forged.json()["data"].get("write_off_approved_by")  # server-written only
+		assert acc.call("sales_crm.api.approve_write_off", receipt=draft["name"]).status_code == 403
+		approved = m.clients.director.ok("sales_crm.api.approve_write_off", receipt=draft["name"])
+		assert approved["approved_by"] == m.users.director
+		# editing after approval voids it
+		rows = acc.get("Sales Receipt", draft["name"])["allocations"]
+		rows[0].update(allocated_amount=801, write_off_amount=199)
+		edited = acc.update("Sales Receipt", draft["name"], {"allocations": rows})
+		assert edited.ok and not edited.json()["data"].get("write_off_approved_by"), edited.text[:400]
+		assert acc.submit("Sales Receipt", draft["name"]).status_code == 403
+		m.clients.director.ok("sales_crm.api.approve_write_off", receipt=draft["name"])
+		assert acc.submit("Sales Receipt", draft["name"]).ok
+		assert receivable_state(receivables[2]) == (801, 199, 0, "Paid")
+		assert violations() == []
+	finally:
+		settings(**before)
+
+
+def test_invoice_only_what_was_delivered(money):
+	m, acc = money, money.clients.accounts
+	_customer, order = order_of(m, 10, deliver=False)
+	r = acc.call(
+		"sales_crm.api.invoice_order",
+		order=order,
+		invoice_no="UNDELIVERED",
+		invoice_date="2026-11-20",
+		amount=1,
+	)
+	assert r.status_code == 417 and "delivered" in r.text, r.text[:400]
+	m.clients.director.ok("sales_crm.api.deliver_order", order=order, items={"1": 4})
+	r = acc.call(
+		"sales_crm.api.invoice_order", order=order, invoice_no="D1", invoice_date="2026-11-20", amount=400.01
+	)
+	assert r.status_code == 417 and "delivered" in r.text and order in r.text, r.text[:400]
+	first = acc.ok("sales_crm.api.invoice_order", order=order, invoice_no="D2", invoice_date="2026-11-20")
+	frappe.db.rollback()
+	assert frappe.db.get_value("Sales Receivable", first, "total_amount") == 400  # the delivered value
+	before = settings(allow_invoice_before_delivery=1)
+	try:
+		second = invoice(m, order, 600)  # the rest, before it is delivered
+		frappe.db.rollback()
+		assert frappe.db.get_value("Customer Order", order, "invoiced_amount") == 1000
+		assert frappe.db.get_value("Sales Receivable", second, "total_amount") == 600
+	finally:
+		settings(**before)
+	assert violations() == []
+
+
+def test_the_demo_has_advances_offsets_and_refunds():
+	import random
+
+	from invariants import credit_violations
+
+	from sales_crm import demo
+
+	seed = random.randint(10_000_000, 99_999_999)
+	counts = demo.make_demo(2000, seed=seed, commit=False)
+	assert counts["Sales Credit Offset"] > 0
+	prefix = f"DEMO{seed}-"
+	advances = frappe.get_all(
+		"Sales Receipt",
+		filters={"name": ["like", prefix + "%"], "receipt_type": "Advance", "docstatus": 1},
+		fields=["customer", "unallocated_amount", "exchange_rate"],
+	)
+	assert len(advances) == counts["Sales Credit Offset"]  # each offset against a receivable
+	# every advance's credit left is what its offsets and refunds left, and each customer's credit balance
+	# the sum of its advances' (the demo's customers included)
+	assert credit_violations() == []
+	for customer in {a.customer for a in advances}:
+		left = sum(
+			round(a.unallocated_amount * a.exchange_rate, 2) for a in advances if a.customer == customer
+		)
+		assert abs(frappe.db.get_value("Sales Customer", customer, "credit_balance") - left) < 0.005
+	frappe.db.rollback()
