@@ -207,3 +207,21 @@ def on_doctype_update():
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Sales Receivable")
+	# Receivable Ageing groups the submitted receivables per customer by reading this index alone, in its
+	# order: no temporary table, for a manager's scope too (issue 11)
+	frappe.db.add_index(
+		"Sales Receivable",
+		[
+			"docstatus",
+			"customer",
+			"posting_date",
+			"outstanding_amount",
+			"total_amount",
+			"exchange_rate",
+			"due_date",
+			"invoice_date",
+			"sales_person",
+			"sales_department",
+		],
+		index_name="receivable_report_index",
+	)

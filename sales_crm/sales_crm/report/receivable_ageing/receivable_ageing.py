@@ -89,7 +89,7 @@ def settled_after(report_date):
 	)
 
 
-def outstanding_rows(filters) -> list[dict]:
+def outstanding_rows(filters, as_dict: bool = True) -> list:
 	receivable = frappe.qb.DocType("Sales Receivable")
 	later = settled_after(filters.report_date)
 	exchange_rate = Coalesce(receivable.exchange_rate, 1)
@@ -126,10 +126,10 @@ def outstanding_rows(filters) -> list[dict]:
 		.where(scope(receivable, "Sales Receivable", filters))
 		.groupby(key)
 	)
-	return party_names(query, receivable, filters).run(as_dict=True)
+	return party_names(query, receivable, filters).run(as_dict=as_dict)
 
 
-def collected_in_period(filters) -> dict[str, dict]:
+def collected_in_period(filters, as_dict: bool = True) -> list:
 	receipt = frappe.qb.DocType("Sales Receipt")
 	key = receipt[filters.group_by]
 	query = (
@@ -139,7 +139,7 @@ def collected_in_period(filters) -> dict[str, dict]:
 		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
 		.groupby(key)
 	)
-	return {row.party: row for row in party_names(query, receipt, filters).run(as_dict=True)}
+	return party_names(query, receipt, filters).run(as_dict=as_dict)
 
 
 def party_names(query, table, filters):
@@ -147,19 +147,23 @@ def party_names(query, table, filters):
 
 
 def get_data(filters) -> list[dict]:
-	rows = {row.party: row for row in outstanding_rows(filters)}
-	collected = collected_in_period(filters)
+	"""Both queries read as tuples and joined here by party (a dict per row built once, issue 11)."""
+	by_customer = filters.group_by == "customer"
+	width = len(AMOUNTS) + (3 if by_customer else 2)  # party, receivables, [party_name,] amounts
+	rows = {row[0]: row for row in outstanding_rows(filters, as_dict=False)}
+	collected = {row[0]: row for row in collected_in_period(filters, as_dict=False)}
 	money = rounder(2)
+	empty = (None,) * width
 	data = []
-	for party in set(rows) | set(collected):
-		row = rows.get(party) or {}
-		paid = collected.get(party) or {}
-		line = {"party": party or label(party), "receivables": row.get("receivables") or 0}
-		if filters.group_by == "customer":
-			line["party_name"] = row.get("party_name") or paid.get("party_name") or ""
-		for fieldname in AMOUNTS:
-			line[fieldname] = money(row.get(fieldname))
-		line["collected_in_period"] = money(paid.get("collected"))
+	for party in rows.keys() | collected.keys():
+		row = rows.get(party, empty)
+		paid = collected.get(party, (None, None, None))
+		line = {"party": party or label(party), "receivables": row[1] or 0}
+		if by_customer:
+			line["party_name"] = row[-1] or paid[-1] or ""
+		for fieldname, value in zip(AMOUNTS, row[2 : 2 + len(AMOUNTS)], strict=True):
+			line[fieldname] = money(value)
+		line["collected_in_period"] = money(paid[1])
 		data.append(line)
 	data.sort(key=lambda r: (-r["outstanding_amount"], -r["collected_in_period"], r["party"]))
 	return data
