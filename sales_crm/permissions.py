@@ -123,8 +123,9 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 
 # DocTypes whose managers' department rule is written without an index range when the departments hold at
 # least BROAD_SHARE of the rows: they have an index covering (sales_person, sales_department) for the counts
-# (Sales Lead: sales_person_sales_department_index; Sales Opportunity: opportunity_report_index)
-WALK_LIST_ORDER = {"Sales Lead", "Sales Opportunity"}
+# (Sales Lead: sales_person_sales_department_index; Sales Opportunity: opportunity_report_index; Customer
+# Order: customer_order_report_index; Sales Receivable: receivable_report_index)
+WALK_LIST_ORDER = {"Sales Lead", "Sales Opportunity", "Customer Order", "Sales Receivable"}
 BROAD_SHARE = 0.05
 
 

@@ -200,6 +200,8 @@ def on_doctype_update():
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Customer Order")
+	# a manager's count (their departments' rows or their own) reads this narrow index alone (issue 11)
+	frappe.db.add_index("Customer Order", ["sales_person", "sales_department"])
 	# the per-customer (and per-site) reports group the submitted orders by reading this index alone, in its
 	# order: no temporary table, no row lookups, for a manager's scope too (issue 11)
 	frappe.db.add_index(

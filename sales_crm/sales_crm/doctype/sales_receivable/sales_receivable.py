@@ -207,6 +207,8 @@ def on_doctype_update():
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Sales Receivable")
+	# a manager's count (their departments' rows or their own) reads this narrow index alone (issue 11)
+	frappe.db.add_index("Sales Receivable", ["sales_person", "sales_department"])
 	# Receivable Ageing groups the submitted receivables per customer by reading this index alone, in its
 	# order: no temporary table, for a manager's scope too (issue 11)
 	frappe.db.add_index(
