@@ -117,3 +117,13 @@ def rollback(site):
 	frappe.set_user("Administrator")
 	frappe.local.message_log = []
 	frappe.flags.pop("ignore_permissions", None)
+
+
+@pytest.fixture
+def worker(bench):
+	"""A real RQ worker on the ``long`` queue for the test, stopped after it."""
+	from server import Worker
+
+	process = Worker(bench, "long").start()
+	yield process
+	process.stop()

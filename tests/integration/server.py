@@ -169,3 +169,20 @@ class Worker:
 			process.kill()
 		psutil.wait_procs(processes, timeout=30)
 		self.proc.wait(timeout=30)
+
+
+def ended(state: dict) -> bool:
+	return state["status"] in ("finished", "failed")
+
+
+def wait_for_job(status, job_id: str, until=ended, timeout: float = 300) -> dict:
+	"""Poll ``status(job_id)`` (an app's ``*_status`` API) every half second until ``until(state)``; fail
+	the test with the last state seen after ``timeout`` seconds."""
+	deadline = time.monotonic() + timeout
+	state = None
+	while time.monotonic() < deadline:
+		state = status(job_id)
+		if until(state):
+			return state
+		time.sleep(0.5)
+	raise AssertionError(f"job {job_id} did not get there in {timeout} s: {state}")

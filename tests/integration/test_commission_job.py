@@ -11,7 +11,7 @@ import time
 import frappe
 import pytest
 from factories import sales_team
-from server import Worker
+from server import wait_for_job
 from test_commissions import as_user, sign_contract
 
 from sales_crm import api
@@ -19,13 +19,6 @@ from sales_crm.flows import commissions
 
 SPC = "Salesperson Commission"
 PERIOD = ("2031-07-01", "2031-07-31")
-
-
-@pytest.fixture
-def worker(bench):
-	process = Worker(bench, "long").start()
-	yield process
-	process.stop()
 
 
 @pytest.fixture
@@ -56,17 +49,6 @@ def committed_team():
 			frappe.db.delete(child, {"parent": ("in", names)})
 			frappe.db.delete(doctype, {"name": ("in", names)})
 	frappe.db.commit()
-
-
-def wait_for(job_id: str, timeout: float = 300) -> dict:
-	deadline = time.monotonic() + timeout
-	state = None
-	while time.monotonic() < deadline:
-		state = api.commission_status(job_id)
-		if state["status"] in ("finished", "failed"):
-			return state
-		time.sleep(0.5)
-	raise AssertionError(f"commission job {job_id} did not finish in {timeout} s: {state}")
 
 
 def drafted(team) -> dict[str, list[tuple]]:
@@ -108,7 +90,7 @@ def test_a_large_period_runs_in_a_worker_with_progress_and_its_answer(worker, co
 	assert drafted(team) == {}  # the request drafted nothing itself
 
 	as_user(team.manager)
-	state = wait_for(answer["job_id"])
+	state = wait_for_job(api.commission_status, answer["job_id"])
 	assert state["status"] == "finished", state
 	assert (state["done"], state["total"]) == (2, 2)
 	expected = {

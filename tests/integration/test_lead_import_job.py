@@ -10,17 +10,10 @@ import time
 import frappe
 import pytest
 from frappe.utils import random_string
-from server import Worker
+from server import Worker, wait_for_job
 
 from sales_crm import api
 from sales_crm.flows import lead_import
-
-
-@pytest.fixture
-def worker(bench):
-	process = Worker(bench, "long").start()
-	yield process
-	process.stop()
 
 
 @pytest.fixture
@@ -46,16 +39,6 @@ def rows_for(tag: str, count: int) -> list[dict]:
 		}
 		for i in range(count)
 	]
-
-
-def wait_for(job_id: str, until, timeout: float = 600) -> dict:
-	deadline = time.monotonic() + timeout
-	while time.monotonic() < deadline:
-		state = api.import_status(job_id)
-		if until(state):
-			return state
-		time.sleep(0.5)
-	raise AssertionError(f"lead import {job_id} did not get there in {timeout} s: {state}")
 
 
 def imported(tag: str) -> dict[str, int]:
@@ -88,7 +71,7 @@ def test_a_large_batch_runs_in_a_worker_with_progress_and_per_row_results(worker
 	assert (answer["status"], answer["total"]) == ("queued", len(rows))
 	assert imported(tag) == {}  # the request imported nothing itself
 
-	state = wait_for(answer["job_id"], lambda s: s["status"] in ("finished", "failed"))
+	state = wait_for_job(api.import_status, answer["job_id"], timeout=600)
 	assert state["status"] == "finished", state
 	assert state["done"] == state["total"] == len(rows)
 	results = state["results"]
@@ -125,7 +108,7 @@ def test_import_status_is_the_callers_own(worker, tag):
 	from factories import make_user
 
 	answer = api.import_leads(json.dumps(rows_for(tag, lead_import.SYNC_ROWS + 1)))
-	wait_for(answer["job_id"], lambda s: s["status"] == "finished")
+	wait_for_job(api.import_status, answer["job_id"], lambda s: s["status"] == "finished", timeout=600)
 	frappe.set_user(make_user(f"import-other-{random_string(5)}@example.com", "Sales User", "Sales Manager"))
 	with pytest.raises(frappe.PermissionError):
 		api.import_status(answer["job_id"])
@@ -139,7 +122,12 @@ def test_a_batch_sent_again_after_its_worker_was_killed_creates_each_lead_once(b
 	first_worker = Worker(bench, "long").start()
 	try:
 		first = api.import_leads(json.dumps(rows))
-		wait_for(first["job_id"], lambda s: s["done"] >= 2 * lead_import.PROGRESS_EVERY, timeout=300)
+		wait_for_job(
+			api.import_status,
+			first["job_id"],
+			lambda s: s["done"] >= 2 * lead_import.PROGRESS_EVERY,
+			timeout=300,
+		)
 	finally:
 		first_worker.kill()
 	partial = imported(tag)
@@ -150,7 +138,7 @@ def test_a_batch_sent_again_after_its_worker_was_killed_creates_each_lead_once(b
 	second_worker = Worker(bench, "long").start()
 	try:
 		again = api.import_leads(json.dumps(rows))
-		state = wait_for(again["job_id"], lambda s: s["status"] in ("finished", "failed"))
+		state = wait_for_job(api.import_status, again["job_id"], timeout=600)
 	finally:
 		second_worker.stop()
 	assert state["status"] == "finished", state

@@ -8,17 +8,10 @@ import frappe
 import pytest
 from factories import make_customer, make_product, sales_team, selling_doc
 from frappe.utils import random_string
-from server import Worker
+from server import wait_for_job
 
 from sales_crm import api
 from sales_crm.flows import plans as plan_flow
-
-
-@pytest.fixture
-def worker(bench):
-	process = Worker(bench, "long").start()
-	yield process
-	process.stop()
 
 
 @pytest.fixture
@@ -68,17 +61,6 @@ def world():
 	frappe.db.commit()
 
 
-def wait_for(job_id: str, timeout: float = 300) -> dict:
-	deadline = time.monotonic() + timeout
-	state = None
-	while time.monotonic() < deadline:
-		state = api.compile_status(job_id)
-		if state["status"] in ("finished", "failed"):
-			return state
-		time.sleep(0.5)
-	raise AssertionError(f"plan compilation {job_id} did not finish in {timeout} s: {state}")
-
-
 def test_a_small_plan_compiles_in_the_request(world):
 	frappe.set_user(world.team.manager)
 	answer = api.compile_sales_plan(world.plan)
@@ -94,7 +76,7 @@ def test_a_large_plan_compiles_in_a_worker(worker, world, monkeypatch):
 	assert answer["status"] == "queued" and answer["total"] == 3
 	frappe.db.commit()  # the request ends: the job is in Redis, nothing of the plan changed yet
 
-	state = wait_for(answer["job_id"])
+	state = wait_for_job(api.compile_status, answer["job_id"])
 	assert state["status"] == "finished", state
 	assert state["plan"] == world.plan and state["targets"] == 6
 	# two previous periods (February, March) filled, then two periods' product targets added
