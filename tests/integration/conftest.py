@@ -44,10 +44,19 @@ def _skip_reason() -> str | None:
 SKIP_REASON = _skip_reason()
 
 
-# Fixtures that start processes against the site (gunicorn, Chromium, bench site commands): their tests
-# are marked out_of_process, and `bench run-tests --app sales_crm` (sales_crm/tests/test_suite.py) leaves
-# them to `bash tests/run.sh`.
-OUT_OF_PROCESS_FIXTURES = {"server", "race", "world", "matrix", "browser", "scratch_site", "replica"}
+# Fixtures that start processes against the site (gunicorn, Chromium, RQ workers, bench site commands):
+# their tests are marked out_of_process, and `bench run-tests --app sales_crm`
+# (sales_crm/tests/test_suite.py) leaves them to `bash tests/run.sh`.
+OUT_OF_PROCESS_FIXTURES = {
+	"server",
+	"race",
+	"world",
+	"matrix",
+	"browser",
+	"scratch_site",
+	"replica",
+	"worker",
+}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -117,6 +117,7 @@ def test_import_status_is_the_callers_own(worker, tag):
 		api.import_status("lead-import-nosuchjob")
 
 
+@pytest.mark.out_of_process  # it starts and kills its own workers
 def test_a_batch_sent_again_after_its_worker_was_killed_creates_each_lead_once(bench, tag):
 	rows = rows_for(tag, 320)
 	first_worker = Worker(bench, "long").start()
