@@ -129,7 +129,9 @@ class Worker:
 			stdout=log,
 			stderr=log,
 			start_new_session=True,
-			env={**os.environ, "PYTHONUNBUFFERED": "1"},
+			# as in production: Frappe's workers take a CI environment for a test run (frappe.flags.in_test)
+			# and then send workflow e-mails inline, with a PDF print wkhtmltopdf cannot fetch here
+			env={**{k: v for k, v in os.environ.items() if k != "CI"}, "PYTHONUNBUFFERED": "1"},
 		)
 		deadline = time.monotonic() + 120
 		while time.monotonic() < deadline:
