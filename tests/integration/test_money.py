@@ -104,6 +104,12 @@ def submit(client, doctype: str, doc: dict) -> str:
 	return name
 
 
+def post_advance(client, customer: str, amount: float, **extra) -> str:
+	"""A submitted CNY Advance receipt of ``amount`` from ``customer`` (``extra``: e.g. its allocations)."""
+	doc = {"doctype": "Sales Receipt", "receipt_type": "Advance", "customer": customer, "currency": "CNY"}
+	return submit(client, "Sales Receipt", {**doc, "paid_amount": amount, **extra})
+
+
 def cancel(client, doctype: str, name: str):
 	return client.call("frappe.client.cancel", doctype=doctype, name=name)
 
@@ -114,17 +120,8 @@ def test_advance_offset_refund_and_cancel(money):
 	ar1, ar2 = invoice(m, order, 600), invoice(m, order, 400)
 
 	# an advance of 1,500 pays 600 of one receivable: 900 stays on account
-	advance = submit(
-		acc,
-		"Sales Receipt",
-		{
-			"doctype": "Sales Receipt",
-			"receipt_type": "Advance",
-			"customer": customer,
-			"currency": "CNY",
-			"paid_amount": 1500,
-			"allocations": [{"sales_receivable": ar1, "allocated_amount": 600}],
-		},
+	advance = post_advance(
+		acc, customer, 1500, allocations=[{"sales_receivable": ar1, "allocated_amount": 600}]
 	)
 	assert receivable_state(ar1) == (600, 0, 0, "Paid")
 	assert acc.get("Sales Receipt", advance)["unallocated_amount"] == 900
@@ -186,17 +183,7 @@ def test_offsets_and_refunds_are_checked(money):
 	customer, order = order_of(m, 5)
 	receivable = invoice(m, order, 500)
 	other_customer, other_order = order_of(m, 1)
-	advance = submit(
-		acc,
-		"Sales Receipt",
-		{
-			"doctype": "Sales Receipt",
-			"receipt_type": "Advance",
-			"customer": customer,
-			"currency": "CNY",
-			"paid_amount": 300,
-		},
-	)
+	advance = post_advance(acc, customer, 300)
 	assert books_hold(customer) == {"CNY": 300}
 	base = {"doctype": "Sales Credit Offset", "customer": customer, "credit_receipt": advance}
 	for doc, words in (
@@ -246,17 +233,7 @@ def test_two_offsets_of_one_advance_at_once_one_wins(money):
 	for _round in range(5):
 		customer, order = order_of(m, 14)
 		receivables = [invoice(m, order, 700), invoice(m, order, 700)]
-		advance = submit(
-			clients[0],
-			"Sales Receipt",
-			{
-				"doctype": "Sales Receipt",
-				"receipt_type": "Advance",
-				"customer": customer,
-				"currency": "CNY",
-				"paid_amount": 1000,
-			},
-		)
+		advance = post_advance(clients[0], customer, 1000)
 		drafts = [
 			clients[0].insert(
 				{
@@ -282,17 +259,7 @@ def test_a_refund_and_an_offset_of_one_credit_at_once(money):
 	clients = [m.server.session(m.users.accounts, PASSWORD) for _ in range(2)]
 	customer, order = order_of(m, 8)
 	receivable = invoice(m, order, 800)
-	advance = submit(
-		clients[0],
-		"Sales Receipt",
-		{
-			"doctype": "Sales Receipt",
-			"receipt_type": "Advance",
-			"customer": customer,
-			"currency": "CNY",
-			"paid_amount": 1000,
-		},
-	)
+	advance = post_advance(clients[0], customer, 1000)
 	offset = clients[0].insert(
 		{
 			"doctype": "Sales Credit Offset",
