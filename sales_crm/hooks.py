@@ -171,6 +171,8 @@ doc_events = {
 		"after_insert": "sales_crm.flows.lead_import.on_todo_insert",
 		"on_update": "sales_crm.flows.follow_ups.on_todo_update",
 	},
+	# a renamed user keeps their departments (Frappe renames the member and manager links in SQL)
+	"User": {"after_rename": "sales_crm.org.clear_departments_cache"},
 }
 
 # Read replicas (site config read_from_replica): a request's or job's report and list reads go to the

@@ -44,11 +44,31 @@ def is_salesperson(user: str | None) -> bool:
 	return bool(user) and user not in ("Administrator", "Guest") and "Sales User" in roles(user)
 
 
+# Every list, count and document check asks for the user's departments: they are kept per user in Redis
+# (and for the request in ``frappe.local``), and forgotten whenever a department is saved, renamed or
+# deleted — again when that transaction commits or rolls back, so a read in between cannot keep a stale set.
+DEPARTMENTS_CACHE = "sales_crm:user_departments"
+
+
 def member_departments(user: str) -> frozenset[str]:
 	"""The departments the user is an active member of."""
+	return _departments(user)[0]
+
+
+def managed_departments(user: str) -> frozenset[str]:
+	"""The departments the user manages."""
+	return _departments(user)[1]
+
+
+def _departments(user: str) -> tuple[frozenset[str], frozenset[str]]:
+	"""(member of, manager of) for ``user``, one query on a cache miss."""
+	return frappe.cache.hget(DEPARTMENTS_CACHE, user, generator=lambda: _query_departments(user))
+
+
+def _query_departments(user: str) -> tuple[frozenset[str], frozenset[str]]:
 	member = frappe.qb.DocType("Sales Department Member")
 	department = frappe.qb.DocType("Sales Department")
-	rows = (
+	members = (
 		frappe.qb.from_(member)
 		.join(department)
 		.on(department.name == member.parent)
@@ -57,12 +77,21 @@ def member_departments(user: str) -> frozenset[str]:
 		.where((member.user == user) & (member.is_active == 1) & (member.parenttype == "Sales Department"))
 		.run(pluck=True)
 	)
-	return frozenset(rows)
+	managed = (
+		frappe.qb.from_(department).select(department.name).where(department.manager == user).run(pluck=True)
+	)
+	return frozenset(members), frozenset(managed)
 
 
-def managed_departments(user: str) -> frozenset[str]:
-	"""The departments the user manages."""
-	return frozenset(frappe.get_all("Sales Department", filters={"manager": user}, pluck="name"))
+def clear_departments_cache(*args, **kwargs) -> None:
+	"""Forget every user's departments, now and when the transaction ends (hooked to Sales Department)."""
+	frappe.cache.delete_value(DEPARTMENTS_CACHE)
+	frappe.db.after_commit.add(_forget_departments)
+	frappe.db.after_rollback.add(_forget_departments)
+
+
+def _forget_departments() -> None:
+	frappe.cache.delete_value(DEPARTMENTS_CACHE)
 
 
 def department_of(user: str | None) -> str | None:

@@ -9,6 +9,7 @@ from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, nowdate, random_string
 
 from sales_crm import api
+from sales_crm.org import clear_departments_cache
 
 SHIPPED = (
 	"Sales Quotation Awaiting Approval",
@@ -129,6 +130,7 @@ def test_an_assigned_lead_notifies_the_salesperson_on_every_path(team, sent, pat
 		frappe.db.set_value(
 			"Sales Department Member", {"parent": team.department, "user": team.other_sales}, "is_active", 0
 		)
+		clear_departments_cache()
 		setup_assignment_rule(team.department, enable=True)
 	frappe.set_user(team.manager)
 	lead = frappe.get_doc(

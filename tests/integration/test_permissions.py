@@ -153,3 +153,24 @@ def test_reports_follow_user_permissions(org):
 	query = frappe.qb.from_(table).select(table.name).where(table.name.isin([own_a, own_other]))
 	reported = {r[0] for r in query.where(report_scope(table, "Sales Lead")).run()}
 	assert listed == reported == {own_a}
+
+
+def test_a_department_change_reaches_the_scope_at_once(org):
+	"""Departments are cached per user (org.py): saving a department forgets them."""
+	unassigned_b = lead(org, department=org.dept_b).name
+	assert unassigned_b not in visible(org.a1, "Sales Lead", {unassigned_b})
+	frappe.set_user("Administrator")
+	department = frappe.get_doc("Sales Department", org.dept_b)
+	department.append("members", {"user": org.a1, "commission_rate": 1, "is_active": 1})
+	department.save(ignore_permissions=True)
+	assert visible(org.a1, "Sales Lead", {unassigned_b}) == {unassigned_b}
+	frappe.set_user("Administrator")
+	department.reload()
+	department.members[-1].is_active = 0
+	department.save(ignore_permissions=True)
+	assert visible(org.a1, "Sales Lead", {unassigned_b}) == set()
+	# a manager named on a department manages it at once
+	frappe.set_user("Administrator")
+	department.manager = org.ma
+	department.save(ignore_permissions=True)
+	assert visible(org.ma, "Sales Lead", {unassigned_b}) == {unassigned_b}

@@ -4,6 +4,7 @@
 from frappe import _
 from frappe.model.document import Document
 
+from sales_crm.org import clear_departments_cache
 from sales_crm.rules.pricing import check_non_negative, check_percent
 from sales_crm.validation import throw, throw_problems
 
@@ -34,6 +35,16 @@ class SalesDepartment(Document):
 
 	def validate(self):
 		self.validate_commission_tiers()
+
+	def on_update(self):
+		# who manages and who belongs to which department decides every list's scope (sales_crm/org.py)
+		clear_departments_cache()
+
+	def on_trash(self):
+		clear_departments_cache()
+
+	def after_rename(self, old, new, merge=False):
+		clear_departments_cache()
 
 	def validate_commission_tiers(self):
 		"""Rates 0–100 %, minimum achievements ≥ 0 (above 100 % allowed), each minimum once."""
