@@ -155,6 +155,61 @@ def test_reports_follow_user_permissions(org):
 	assert listed == reported == {own_a}
 
 
+def desk_count(doctype, filters, limit=0):
+	"""The desk's list count (frappe.desk.reportview.get_count, as the app overrides it)."""
+	from sales_crm.permissions import get_list_count
+
+	frappe.local.form_dict = frappe._dict(
+		doctype=doctype, filters=frappe.as_json(filters), fields="[]", distinct="false", limit=limit
+	)
+	return get_list_count()
+
+
+def test_counts_add_up_the_scope_s_parts_to_the_list(org):
+	"""A scope of several rules is counted part by part (permissions.count_in_parts): the desk's count, its
+	"1000+" cap and frappe.client.get_count always equal the number of rows the list shows."""
+	from sales_crm.permissions import get_count, scope_parts
+
+	frappe.set_user("Administrator")
+	# ma manages A and belongs to C, so ma's leads scope has three parts: A's rows, ma's own rows
+	# outside A, and C's unassigned leads
+	dept_c = make_department(org.mb, [org.ma]).name
+	names = {
+		lead(org, department=org.dept_a).name,
+		lead(org, department=org.dept_b).name,
+		lead(org, department=dept_c).name,
+		lead(org).name,  # no owner, no department
+		lead(org, org.a1, org.dept_a).name,
+		lead(org, org.b1, org.dept_b).name,
+		lead(org, org.ma, org.dept_b).name,  # ma's own, outside A
+		lead(org, org.ma).name,  # ma's own, given ma's department (org.department_of: C, where ma belongs)
+		lead(org, org.ma, org.dept_a).name,  # ma's own, inside A: counted once
+		lead(org, org.b1, dept_c).name,  # assigned in C: not ma's
+	}
+	by_name = [["name", "in", sorted(names)]]
+	assert len(scope_parts("Sales Lead", org.ma)) == 3
+	expected = {
+		org.ma: 6,  # A's three, ma's own outside A (two), C's unassigned one
+		org.a1: 2,  # A's unassigned lead and a1's own
+		org.b1: 3,  # B's unassigned lead, b1's two own
+		org.mb: 6,  # B's three and C's three, the departments mb manages
+		org.director: len(names),
+	}
+	for user, count in expected.items():
+		frappe.set_user(user)
+		listed = frappe.get_list("Sales Lead", filters=by_name, pluck="name")
+		assert len(listed) == count, user
+		assert desk_count("Sales Lead", by_name) == count, user
+		assert desk_count("Sales Lead", by_name, limit=3) == min(count, 3), user
+		assert get_count("Sales Lead", filters=by_name) == count, user
+		# a filter applies to every part
+		open_ones = [*by_name, ["sales_person", "is", "not set"]]
+		unassigned = frappe.get_list("Sales Lead", filters=open_ones, pluck="name")
+		assert desk_count("Sales Lead", open_ones) == len(unassigned), user
+		# and the list after a count sees the whole scope again
+		assert sorted(frappe.get_list("Sales Lead", filters=by_name, pluck="name")) == sorted(listed)
+
+
 def test_a_department_change_reaches_the_scope_at_once(org):
 	"""Departments are cached per user (org.py): saving a department forgets them."""
 	unassigned_b = lead(org, department=org.dept_b).name
