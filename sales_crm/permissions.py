@@ -127,6 +127,14 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	return "(" + " or ".join(rules) + ")" if rules else "1=0"
 
 
+def add_scope_indexes(doctype: str) -> None:
+	"""``on_doctype_update`` of the scoped DocTypes: a salesperson's list — their own rows, newest first —
+	reads (sales_person, modified) in order, a page's 20 entries, as Administrator's list reads ``modified``;
+	their own part of a count (``scope_parts``) is one range of it (issue 11)."""
+	if frappe.db.has_column(doctype, "sales_person"):
+		frappe.db.add_index(doctype, ["sales_person", "modified"], index_name="sales_person_modified_index")
+
+
 # DocTypes whose managers' department rule is written without an index range when the departments hold at
 # least BROAD_SHARE of the rows: they have an index covering (sales_person, sales_department) for the counts
 # (Sales Lead: sales_person_sales_department_index; Sales Opportunity: opportunity_report_index; Customer

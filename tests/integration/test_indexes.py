@@ -109,3 +109,18 @@ def test_report_indexes_cover_their_queries(doctype, index):
 	assert [row.Column_name for row in sorted(rows, key=lambda r: r.Seq_in_index)] == REPORT_INDEXES[
 		doctype, index
 	]
+
+
+@pytest.mark.parametrize("doctype", sorted(d for d in SCOPED if d != "Sales Plan"))
+def test_a_salesperson_s_list_reads_an_index_in_its_order(doctype):
+	"""(sales_person, modified): a salesperson's first page is 20 entries of it, in order, as
+	Administrator's is 20 of ``modified`` (permissions.add_scope_indexes; issue 11)."""
+	rows = frappe.db.sql(f"show index from `tab{doctype}`", as_dict=True)
+	columns = [r.Column_name for r in rows if r.Key_name == "sales_person_modified_index"]
+	assert columns == ["sales_person", "modified"]
+	plan = frappe.db.sql(
+		f"explain select name from `tab{doctype}` where sales_person = %s order by modified desc limit 20",
+		"someone@example.com",
+		as_dict=True,
+	)[0]
+	assert "filesort" not in (plan.Extra or "")

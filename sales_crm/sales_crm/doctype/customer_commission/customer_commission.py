@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import flt, getdate
 
 from sales_crm import chain
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.commissions import customer_commission_amount, payment_problem
 from sales_crm.rules.pricing import check_non_negative, check_percent
 from sales_crm.validation import throw, throw_problems
@@ -155,3 +156,7 @@ def _differs(value, before) -> bool:
 	if isinstance(value, int | float) or isinstance(before, int | float):
 		return abs(flt(value) - flt(before)) > 1e-9
 	return str(value or "") != str(before or "")
+
+
+def on_doctype_update():
+	add_scope_indexes("Customer Commission")

@@ -8,6 +8,7 @@ from frappe import _
 from sales_crm import chain
 from sales_crm.controllers.selling import ApprovedSellingController
 from sales_crm.flows.quotations import check_not_expired
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.fulfilment import check_take
 from sales_crm.rules.status import order_status
 from sales_crm.validation import throw, throw_problems
@@ -197,6 +198,7 @@ class CustomerOrder(ApprovedSellingController):
 
 
 def on_doctype_update():
+	add_scope_indexes("Customer Order")
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Customer Order")

@@ -10,6 +10,7 @@ from sales_crm import chain
 from sales_crm.controllers.selling import ApprovedSellingController
 from sales_crm.flows.commissions import policy_rate, update_basic_commission
 from sales_crm.flows.quotations import check_not_expired
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.fulfilment import check_take
 from sales_crm.rules.pricing import check_percent
 from sales_crm.rules.status import contract_status
@@ -164,6 +165,7 @@ class SalesContract(ApprovedSellingController):
 
 
 def on_doctype_update():
+	add_scope_indexes("Sales Contract")
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Sales Contract")

@@ -9,6 +9,7 @@ from frappe.utils import flt
 
 from sales_crm import chain
 from sales_crm.flows import receipts
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.utils import company_currency
 from sales_crm.validation import throw
 
@@ -83,4 +84,5 @@ class SalesCreditOffset(Document):
 
 
 def on_doctype_update():
+	add_scope_indexes("Sales Credit Offset")
 	chain.add_indexes("Sales Credit Offset")

@@ -6,6 +6,7 @@ from frappe.model.document import Document
 from frappe.utils import cstr
 
 from sales_crm.flows.leads import set_keys
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.utils import default_sales_person
 
 
@@ -57,3 +58,7 @@ class SalesCustomer(Document):
 		if self.email:
 			self.email = cstr(self.email).strip().lower()
 		set_keys(self, "customer_name", {"phone": "phone_key"})
+
+
+def on_doctype_update():
+	add_scope_indexes("Sales Customer")

@@ -8,6 +8,7 @@ from frappe.utils import cstr, getdate
 
 from sales_crm.flows import follow_ups
 from sales_crm.org import department_of
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.follow_ups import next_date_problem
 from sales_crm.utils import default_sales_person
 from sales_crm.validation import throw
@@ -111,3 +112,7 @@ class SalesFollowUp(Document):
 	def on_trash(self):
 		if self.todo:
 			frappe.db.set_value("ToDo", self.todo, "status", "Cancelled")
+
+
+def on_doctype_update():
+	add_scope_indexes("Sales Follow Up")

@@ -9,6 +9,7 @@ from frappe.utils import cstr, now_datetime
 from sales_crm.flows.leads import find_duplicate, set_keys
 from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.org import department_of, has_role
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.utils import default_sales_person
 from sales_crm.validation import throw
 
@@ -110,6 +111,7 @@ class SalesLead(Document):
 
 
 def on_doctype_update():
+	add_scope_indexes("Sales Lead")
 	# reports count leads by the period they came in (reporting.scope(..., "creation"))
 	frappe.db.add_index("Sales Lead", ["creation"])
 	# a salesperson's scope: their own leads, or their department's unassigned ones, as index ranges

@@ -8,6 +8,7 @@ from frappe.utils import cstr, flt, now_datetime
 
 from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.flows.loss_reasons import apply_loss_reason
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.pricing import check_non_negative, check_percent, item_values
 from sales_crm.utils import company_currency, default_sales_person
 from sales_crm.validation import throw, throw_problems
@@ -175,6 +176,7 @@ class SalesOpportunity(Document):
 
 
 def on_doctype_update():
+	add_scope_indexes("Sales Opportunity")
 	# reports count opportunities by the period they were opened (reporting.scope(..., "creation"))
 	frappe.db.add_index("Sales Opportunity", ["creation"])
 	# the funnel's opportunity figures by salesperson read this index alone, in its order (issue 11)

@@ -10,6 +10,7 @@ from sales_crm.controllers.selling import SellingController
 from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.flows.quotations import check_not_expired
 from sales_crm.org import APPROVERS, has_role
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.validation import throw
 
 
@@ -135,3 +136,7 @@ class SalesQuotation(SellingController):
 		)
 		if contracts:
 			throw(self, _("cancel its signed contracts first: {0}").format(", ".join(contracts)))
+
+
+def on_doctype_update():
+	add_scope_indexes("Sales Quotation")

@@ -9,6 +9,7 @@ from frappe.utils import flt
 
 from sales_crm import chain
 from sales_crm.flows import receipts
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.receivables import unallocated
 from sales_crm.utils import company_currency
 from sales_crm.validation import throw
@@ -182,6 +183,7 @@ class SalesReceipt(Document):
 
 
 def on_doctype_update():
+	add_scope_indexes("Sales Receipt")
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Sales Receipt")

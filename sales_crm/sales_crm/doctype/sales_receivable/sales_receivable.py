@@ -9,6 +9,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, flt, getdate, nowdate
 
 from sales_crm import chain
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.receivables import (
 	Balance,
 	check_invoice_amount,
@@ -204,6 +205,7 @@ def order_delivered_value(order_name: str, order) -> float:
 
 
 def on_doctype_update():
+	add_scope_indexes("Sales Receivable")
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Sales Receivable")

@@ -15,6 +15,7 @@ from sales_crm.org import (
 	has_role,
 	require_role,
 )
+from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules import commissions as rules
 from sales_crm.rules.pricing import check_non_negative, check_percent
 from sales_crm.rules.status import commission_status
@@ -268,3 +269,7 @@ class SalespersonCommission(Document):
 		self.db_update()
 		for row in self.contracts:
 			row.db_update()
+
+
+def on_doctype_update():
+	add_scope_indexes("Salesperson Commission")
