@@ -23,16 +23,23 @@ PEOPLE = (ME, PEER, "", None)
 DEPARTMENTS = (EAST, WEST, NORTH, "", None)
 
 
-def rules_admit(row, *, own, departments, unowned, lead_departments, lead, has_person, has_department):
+def rules_admit(row, scope, has_person, has_department):
 	"""The scope's rules as permissions.query_conditions writes them: an OR."""
 	person = row.get("sales_person") if has_person else None
 	department = row.get("sales_department") if has_department else None
 	owner = person if has_person else department
+	own = scope["own"] if has_person else None
 	return bool(
 		(own and person == own)
-		or (has_department and department and department in departments)
-		or (unowned and not owner)
-		or (lead and has_person and has_department and not person and department in lead_departments)
+		or (has_department and department and department in scope["departments"])
+		or (scope["unowned"] and not owner)
+		or (
+			scope["lead"]
+			and has_person
+			and has_department
+			and not person
+			and department in scope["lead_departments"]
+		)
 	)
 
 
@@ -66,16 +73,7 @@ def test_every_admitted_row_is_in_exactly_one_part(scope, has_person, has_depart
 	)
 	for person, department in itertools.product(PEOPLE, DEPARTMENTS):
 		row = {"sales_person": person, "sales_department": department}
-		expected = rules_admit(
-			row,
-			own=scope["own"] if has_person else None,
-			departments=scope["departments"],
-			unowned=scope["unowned"],
-			lead_departments=scope["lead_departments"],
-			lead=scope["lead"],
-			has_person=has_person,
-			has_department=has_department,
-		)
+		expected = rules_admit(row, scope, has_person, has_department)
 		admitting = [part for part in parts if part_admits(part, row)]
 		assert len(admitting) == (1 if expected else 0), (row, admitting)
 
