@@ -70,7 +70,8 @@ TWINS = {
 	"Receivable Ageing": (
 		{"group_by": "customer", "report_date": TO},
 		["party"],
-		# outstanding as of the date from the receipts themselves (the report reads the maintained amount)
+		# outstanding as of the date from the receipts and credit offsets themselves (the report reads the
+		# maintained amount)
 		"""select coalesce(nullif(t.party, ''), 'Not Set') party, coalesce(max(c.customer_name), '') party_name,
 			sum(t.n) receivables, sum(t.total) total_amount, sum(t.o) outstanding_amount,
 			sum(case when t.not_due then t.o else 0 end) not_due,
@@ -87,8 +88,10 @@ TWINS = {
 			from `tabSales Receivable` r left join (
 				select a.sales_receivable,
 					sum(coalesce(a.allocated_amount, 0) + coalesce(a.write_off_amount, 0)) settled
-				from `tabSales Receipt Allocation` a join `tabSales Receipt` p on p.name = a.parent
-				where a.parenttype = 'Sales Receipt' and p.docstatus = 1 and p.receipt_date <= %(to)s
+				from `tabSales Receipt Allocation` a
+				left join `tabSales Receipt` p on p.name = a.parent and a.parenttype = 'Sales Receipt'
+				left join `tabSales Credit Offset` f on f.name = a.parent and a.parenttype = 'Sales Credit Offset'
+				where (p.docstatus = 1 and p.receipt_date <= %(to)s) or (f.docstatus = 1 and f.posting_date <= %(to)s)
 				group by a.sales_receivable
 			) s on s.sales_receivable = r.name
 			where r.docstatus = 1 and r.posting_date <= %(to)s and r.total_amount - coalesce(s.settled, 0) > 0.005

@@ -6,7 +6,7 @@ customer (``invariants``)."""
 import frappe
 import pytest
 from factories import make_department, make_product, make_user
-from frappe.utils import random_string
+from frappe.utils import add_days, nowdate, random_string
 from frappe.utils.password import update_password
 from invariants import customer_credit, violations
 from server import Server
@@ -110,6 +110,16 @@ def post_advance(client, customer: str, amount: float, **extra) -> str:
 	return submit(client, "Sales Receipt", {**doc, "paid_amount": amount, **extra})
 
 
+def ageing_outstanding(customer: str, report_date) -> float:
+	"""The customer's outstanding in Receivable Ageing as of ``report_date`` (as Administrator)."""
+	from frappe.desk.query_report import run
+
+	filters = {"group_by": "customer", "report_date": str(report_date), "customer": customer}
+	result = run("Receivable Ageing", {**filters, "from_date": "2000-01-01", "to_date": "2100-12-31"})
+	rows = [r for r in result["result"] if isinstance(r, dict) and r.get("party") == customer]
+	return sum(r["outstanding_amount"] for r in rows)
+
+
 def cancel(client, doctype: str, name: str):
 	return client.call("frappe.client.cancel", doctype=doctype, name=name)
 
@@ -135,6 +145,13 @@ def test_advance_offset_refund_and_cancel(money):
 	assert receivable_state(ar2) == (400, 0, 0, "Paid")
 	assert acc.get("Sales Receipt", advance)["offset_amount"] == 400
 	assert books_hold(customer) == {"CNY": 500}
+	assert ageing_outstanding(customer, nowdate()) == 0
+	# Receivable Ageing as of a day before an offset: the receivable still owed then what it settled
+	frappe.db.rollback()
+	frappe.db.set_value("Sales Credit Offset", offset, "posting_date", add_days(nowdate(), 2))
+	assert ageing_outstanding(customer, add_days(nowdate(), 1)) == 400
+	assert ageing_outstanding(customer, add_days(nowdate(), 2)) == 0
+	frappe.db.rollback()
 	frappe.db.rollback()
 	assert frappe.db.get_value("Customer Order", order, ["received_amount", "per_collected"]) == (1000, 100)
 

@@ -4,9 +4,9 @@
 salesperson, in buckets of days past due, and what was collected in the period.
 
 The outstanding amount is as of the report date: the receivable's total less the allocations and
-write-offs of receipts dated up to then — read as the receivable's maintained ``outstanding_amount`` (its
-total less every submitted receipt's allocation and write-off, kept by the chain) plus what receipts
-dated after the report date settled, so that only those later receipts are read (issue 11). A receivable without a due date is aged by its invoice date
+write-offs of receipts dated up to then and of credit offsets posted up to then — read as the receivable's maintained
+``outstanding_amount`` (its total less every submitted receipt's and offset's allocation and write-off,
+kept by the chain) plus what receipts dated after the report date and offsets posted after it settled, so that only those later receipts are read (issue 11). A receivable without a due date is aged by its invoice date
 (posting date as the last resort), so it never drops out of the buckets.
 """
 
@@ -67,25 +67,33 @@ def get_columns(filters) -> list[dict]:
 
 
 def settled_after(report_date):
-	"""Per receivable, what submitted receipts dated after ``report_date`` allocated and wrote off."""
+	"""Per receivable, what was allocated and written off after ``report_date``: by submitted receipts
+	dated after it, and by submitted credit offsets (an advance's credit applied) posted after it. Each
+	is read from its own date index, so a report as of today reads no allocation."""
 	allocation = frappe.qb.DocType("Sales Receipt Allocation")
-	receipt = frappe.qb.DocType("Sales Receipt")
+
+	def settled_by(parent_doctype, date_field):
+		parent = frappe.qb.DocType(parent_doctype)
+		return (
+			frappe.qb.from_(parent)
+			.join(allocation)
+			.on((allocation.parent == parent.name) & (allocation.parenttype == parent_doctype))
+			.select(
+				allocation.sales_receivable,
+				(Coalesce(allocation.allocated_amount, 0) + Coalesce(allocation.write_off_amount, 0)).as_(
+					"amount"
+				),
+			)
+			.where((parent.docstatus == 1) & (parent[date_field] > report_date))
+		)
+
+	settled = settled_by("Sales Receipt", "receipt_date").union_all(
+		settled_by("Sales Credit Offset", "posting_date")
+	)
 	return (
-		frappe.qb.from_(allocation)
-		.join(receipt)
-		.on(receipt.name == allocation.parent)
-		.select(
-			allocation.sales_receivable,
-			Sum(Coalesce(allocation.allocated_amount, 0) + Coalesce(allocation.write_off_amount, 0)).as_(
-				"settled"
-			),
-		)
-		.where(
-			(allocation.parenttype == "Sales Receipt")
-			& (receipt.docstatus == 1)
-			& (receipt.receipt_date > report_date)
-		)
-		.groupby(allocation.sales_receivable)
+		frappe.qb.from_(settled)
+		.select(settled.sales_receivable, Sum(settled.amount).as_("settled"))
+		.groupby(settled.sales_receivable)
 	)
 
 
