@@ -12,6 +12,7 @@ One ``Scope`` per user answers all of them, so the SQL of a list and the check o
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -102,6 +103,17 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	scope = scope_for(doctype, user)
 	if scope.everything:
 		return ""
+	if doctype in WALK_LIST_ORDER and _broad(doctype, scope):
+		if not getattr(frappe.local, "sales_crm_report_scope", False) and len(_parts(doctype, scope)) > 1:
+			return _walk_condition(doctype, scope)
+		return _rules_condition(doctype, scope, wrap_department=True)
+	return _rules_condition(doctype, scope)
+
+
+def _rules_condition(doctype: str, scope: Scope, wrap_department: bool = False) -> str:
+	"""The scope's rules as an OR of index ranges. ``wrap_department``: the department rule without an
+	index range, for a broad scope in a report's subquery (reporting.visible), which then reads one
+	covering index instead of merging two (issue 11)."""
 	table = f"`tab{doctype}`"
 	has_person, has_department = owner_fields(doctype)
 	rules = []
@@ -109,10 +121,7 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 		rules.append(f"{table}.`sales_person` = {frappe.db.escape(scope.own)}")
 	if scope.departments and has_department:
 		department = f"{table}.`sales_department`"
-		if doctype in WALK_LIST_ORDER and _broad(doctype, scope.departments):
-			# no index range for a rule that admits a large share of the rows: MariaDB then reads a list page
-			# along its sort index (``modified``), stopping after a page, instead of merging two indexes and
-			# sorting every row in scope; a count reads one covering index (issue 11)
+		if wrap_department:
 			department = f"ifnull({department}, '')"
 		rules.append(f"{department} in ({_sql_list(scope.departments)})")
 	owner_field = "sales_person" if has_person else "sales_department"
@@ -127,37 +136,115 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	return "(" + " or ".join(rules) + ")" if rules else "1=0"
 
 
+def _walk_condition(doctype: str, scope: Scope) -> str:
+	"""A broad scope of several rules, for a list page: the same rows, written so that MariaDB walks the
+	widened ``modified`` index (modified desc, sales_person, sales_department) as a range and tests each
+	entry's owner columns in the index (index condition pushdown), reading the rows of a page only — no
+	index range of an owner column to merge, no row read for an entry out of scope (issue 11).
+	``modified is not null`` is that range: Frappe sets ``modified`` on every row."""
+	table = f"`tab{doctype}`"
+	person = f"ifnull({table}.`sales_person`, '')"
+	department = f"ifnull({table}.`sales_department`, '')"
+	rules = []
+	if scope.own:
+		rules.append(f"{person} = {frappe.db.escape(scope.own)}")
+	if scope.departments and owner_fields(doctype)[1]:
+		rules.append(f"{department} in ({_sql_list(scope.departments)})")
+	if scope.unowned:
+		rules.append(f"{person} = ''")
+	if doctype == "Sales Lead" and scope.unassigned_lead_departments:
+		rules.append(f"({person} = '' and {department} in ({_sql_list(scope.unassigned_lead_departments)}))")
+	return f"(({' or '.join(rules)}) and {table}.`modified` is not null)"
+
+
+@contextmanager
+def report_scope():
+	"""Within it, the scope is written for a report's subquery (``reporting.visible``), not for a list
+	page: no walk along ``modified``."""
+	previous = getattr(frappe.local, "sales_crm_report_scope", False)
+	frappe.local.sales_crm_report_scope = True
+	try:
+		yield
+	finally:
+		frappe.local.sales_crm_report_scope = previous
+
+
 def add_scope_indexes(doctype: str) -> None:
 	"""``on_doctype_update`` of the scoped DocTypes: a salesperson's list — their own rows, newest first —
 	reads (sales_person, modified) in order, a page's 20 entries, as Administrator's list reads ``modified``;
 	their own part of a count (``scope_parts``) is one range of it (issue 11)."""
 	if frappe.db.has_column(doctype, "sales_person"):
 		frappe.db.add_index(doctype, ["sales_person", "modified"], index_name="sales_person_modified_index")
+	if doctype in WALK_LIST_ORDER:
+		widen_modified_index(doctype)
 
 
-# DocTypes whose managers' department rule is written without an index range when the departments hold at
-# least BROAD_SHARE of the rows: they have an index covering (sales_person, sales_department) for the counts
-# (Sales Lead: sales_person_sales_department_index; Sales Opportunity: opportunity_report_index; Customer
-# Order: customer_order_report_index; Sales Receivable: receivable_report_index)
+# Frappe's ``modified`` index, widened on the DocTypes whose broad scopes walk it (_walk_condition)
+WIDE_MODIFIED = (("modified", "D"), ("sales_person", "A"), ("sales_department", "A"))
+
+
+def widen_modified_index(doctype: str) -> None:
+	"""Replace Frappe's ``modified`` index of ``doctype`` (created with the table) by (modified desc,
+	sales_person, sales_department): it serves every query the narrow one served, and a list page of a
+	broad scope reads it forwards as a range, testing the owner columns in the index. Only ``modified``
+	leads it, so MariaDB has no narrower copy to prefer."""
+	table = f"tab{doctype}"
+	rows = frappe.db.sql(f"show index from `{table}` where Key_name = 'modified'", as_dict=True)
+	current = tuple((r.Column_name, r.Collation) for r in sorted(rows, key=lambda r: r.Seq_in_index))
+	if current == WIDE_MODIFIED:
+		return
+	drop = "drop index `modified`, " if rows else ""
+	frappe.db.sql_ddl(
+		f"alter table `{table}` {drop}add index `modified` (`modified` desc, `sales_person`, `sales_department`)"
+	)
+
+
+# DocTypes whose broad scopes are written to walk the widened ``modified`` index on a list page
+# (_walk_condition), and to read one covering index in a report's subquery (_rules_condition)
 WALK_LIST_ORDER = {"Sales Lead", "Sales Opportunity", "Customer Order", "Sales Receivable"}
 BROAD_SHARE = 0.05
 
 
-def _broad(doctype: str, departments) -> bool:
-	"""Whether ``departments`` hold at least ``BROAD_SHARE`` of the DocType's rows (measured with an index
-	range count and the table's row estimate, kept an hour): a small department is served best by its
-	index range, a large one by reading the list's sort order."""
-	key = f"sales_crm:department_share:{doctype}:{'|'.join(sorted(departments))}"
+def _parts(doctype: str, scope: Scope) -> list:
+	has_person, has_department = owner_fields(doctype)
+	return disjoint_parts(
+		own=scope.own,
+		departments=scope.departments,
+		unowned=scope.unowned,
+		unassigned_lead_departments=scope.unassigned_lead_departments,
+		lead=doctype == "Sales Lead",
+		has_person=has_person,
+		has_department=has_department,
+	)
+
+
+def _broad(doctype: str, scope: Scope) -> bool:
+	"""Whether the scope holds at least ``BROAD_SHARE`` of the DocType's rows (its parts' index range
+	counts against the table's row estimate, kept an hour): a list page of a broad scope finds its rows
+	soon along ``modified``; a narrow one is served best by its index ranges."""
+	fingerprint = "|".join(
+		[
+			doctype,
+			scope.own or "",
+			",".join(sorted(scope.departments)),
+			",".join(sorted(scope.unassigned_lead_departments)),
+			str(int(scope.unowned)),
+		]
+	)
+	key = f"sales_crm:scope_share:{hashlib.sha1(fingerprint.encode()).hexdigest()}"
 	share = frappe.cache.get_value(key)
 	if share is None:
-		table = f"tab{doctype}"
+		table = f"`tab{doctype}`"
 		total = frappe.db.sql(
 			"select table_rows from information_schema.tables where table_schema = database() and table_name = %s",
-			table,
+			f"tab{doctype}",
 		)
-		rows = frappe.db.sql(
-			f"select count(*) from `{table}` where `sales_department` in ({_sql_list(departments)})"
-		)[0][0]
+		rows = sum(
+			frappe.db.sql(
+				f"select count(*) from {table} where " + " and ".join(_term_sql(table, t) for t in part)
+			)[0][0]
+			for part in _parts(doctype, scope)
+		)
 		share = rows / max(int(total[0][0] or 0) if total else 0, rows, 1)
 		frappe.cache.set_value(key, share, expires_in_sec=3600)
 	return share >= BROAD_SHARE
@@ -205,16 +292,7 @@ def scope_parts(doctype: str, user: str | None = None) -> list[str] | None:
 	scope = scope_for(doctype, user)
 	if scope.everything:
 		return None
-	has_person, has_department = owner_fields(doctype)
-	parts = disjoint_parts(
-		own=scope.own,
-		departments=scope.departments,
-		unowned=scope.unowned,
-		unassigned_lead_departments=scope.unassigned_lead_departments,
-		lead=doctype == "Sales Lead",
-		has_person=has_person,
-		has_department=has_department,
-	)
+	parts = _parts(doctype, scope)
 	if len(parts) < 2:
 		return None
 	table = f"`tab{doctype}`"

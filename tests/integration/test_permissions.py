@@ -229,3 +229,35 @@ def test_a_department_change_reaches_the_scope_at_once(org):
 	department.manager = org.ma
 	department.save(ignore_permissions=True)
 	assert visible(org.ma, "Sales Lead", {unassigned_b}) == {unassigned_b}
+
+
+@pytest.mark.parametrize("broad", [True, False])
+def test_a_broad_scope_s_list_walk_shows_the_same_rows(org, broad, monkeypatch):
+	"""A broad scope's list page is written to walk the widened modified index (permissions._walk_condition),
+	a report's subquery keeps index ranges (report_scope): both admit exactly the rows of the narrow form,
+	for every actor, and agree with the document check."""
+	from sales_crm import permissions
+
+	monkeypatch.setattr(permissions, "BROAD_SHARE", 0 if broad else 2)  # every scope broad, or none
+	dept_c = make_department(org.mb, [org.ma]).name
+	names = {
+		lead(org, department=org.dept_a).name,
+		lead(org, department=org.dept_b).name,
+		lead(org, department=dept_c).name,
+		lead(org).name,
+		lead(org, org.a1, org.dept_a).name,
+		lead(org, org.b1, org.dept_b).name,
+		lead(org, org.ma, org.dept_b).name,
+		lead(org, org.b1, dept_c).name,
+	}
+	table = frappe.qb.DocType("Sales Lead")
+	for user in (org.a1, org.a2, org.b1, org.ma, org.mb):
+		frappe.set_user(user)
+		condition = permissions.query_conditions(user, "Sales Lead")
+		assert ("is not null" in condition) == broad, condition
+		listed = visible(user, "Sales Lead", names)  # the list equals the document check
+		with permissions.report_scope():
+			assert "is not null" not in permissions.query_conditions(user, "Sales Lead")
+		frappe.set_user("Administrator")
+		query = frappe.qb.from_(table).select(table.name).where(table.name.isin(sorted(names)))
+		assert {r[0] for r in query.where(report_scope(table, "Sales Lead", user)).run()} == listed
