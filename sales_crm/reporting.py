@@ -117,13 +117,10 @@ def visible(table, doctype: str, user: str | None = None) -> Criterion | None:
 	``permission_query_conditions`` and User Permissions), so reports and lists never disagree."""
 	from frappe.desk.reportview import build_match_conditions
 
-	from sales_crm.permissions import report_scope
-
 	user = user or frappe.session.user
 	if not frappe.has_permission(doctype, "read", user=user):
 		return table.name.isnull()  # matches nothing: name is never null
-	with report_scope():
-		conditions = build_match_conditions(doctype, user=user, as_condition=True)
+	conditions = build_match_conditions(doctype, user=user, as_condition=True)
 	if not conditions:
 		return None
 	subquery = f"select `tab{doctype}`.`name` from `tab{doctype}` where {conditions}"

@@ -232,10 +232,10 @@ def test_a_department_change_reaches_the_scope_at_once(org):
 
 
 @pytest.mark.parametrize("broad", [True, False])
-def test_a_broad_scope_s_list_walk_shows_the_same_rows(org, broad, monkeypatch):
-	"""A broad scope's list page is written to walk the widened modified index (permissions._walk_condition),
-	a report's subquery keeps index ranges (report_scope): both admit exactly the rows of the narrow form,
-	for every actor, and agree with the document check."""
+def test_a_broad_scope_s_list_page_walks_and_shows_the_same_rows(org, broad, monkeypatch):
+	"""A broad scope's list page (rows in modified order, a page at a time) is written to walk the widened
+	modified index (permissions._walk_condition); an aggregate and a report's subquery keep the index
+	ranges. Every form admits exactly the rows the document check admits, for every actor."""
 	from sales_crm import permissions
 
 	monkeypatch.setattr(permissions, "BROAD_SHARE", 0 if broad else 2)  # every scope broad, or none
@@ -250,14 +250,20 @@ def test_a_broad_scope_s_list_walk_shows_the_same_rows(org, broad, monkeypatch):
 		lead(org, org.ma, org.dept_b).name,
 		lead(org, org.b1, dept_c).name,
 	}
+	by_name = {"name": ["in", sorted(names)]}
 	table = frappe.qb.DocType("Sales Lead")
 	for user in (org.a1, org.a2, org.b1, org.ma, org.mb):
+		expected = visible(user, "Sales Lead", names)  # the document check (and the unpaged list)
 		frappe.set_user(user)
-		condition = permissions.query_conditions(user, "Sales Lead")
-		assert ("is not null" in condition) == broad, condition
-		listed = visible(user, "Sales Lead", names)  # the list equals the document check
-		with permissions.report_scope():
-			assert "is not null" not in permissions.query_conditions(user, "Sales Lead")
+		page = {"filters": by_name, "order_by": "modified desc", "limit_page_length": 100}
+		assert ("is not null" in frappe.get_list("Sales Lead", **page, run=0)) == broad, user
+		assert set(frappe.get_list("Sales Lead", **page, pluck="name")) == expected, user
+		for aggregate in (
+			{"fields": ["count(*) as n"]},
+			{"fields": ["status", "count(*) as n"], "group_by": "status"},
+		):
+			assert "is not null" not in frappe.get_list("Sales Lead", filters=by_name, **aggregate, run=0)
+		assert frappe.get_list("Sales Lead", filters=by_name, fields=["count(*) as n"])[0].n == len(expected)
 		frappe.set_user("Administrator")
 		query = frappe.qb.from_(table).select(table.name).where(table.name.isin(sorted(names)))
-		assert {r[0] for r in query.where(report_scope(table, "Sales Lead", user)).run()} == listed
+		assert {r[0] for r in query.where(report_scope(table, "Sales Lead", user)).run()} == expected
