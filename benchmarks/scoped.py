@@ -93,20 +93,25 @@ def main():
 	}
 	leads = frappe.db.sql("select count(*) from `tabSales Lead`")[0][0]
 	print(
-		f"site {args.site}: {leads:,} leads; median of {args.runs} runs (the roles taking turns within each"
-		" run), ms (ratio to Administrator)"
+		f"site {args.site}: {leads:,} leads; median of {args.runs} runs (operation by operation, the roles"
+		" taking turns in a rotating order), ms (ratio to Administrator)"
 	)
 	try:
 		for doctype in args.doctypes.split(","):
 			times = {(role, op): [] for role in users for op in OPERATIONS}
 			answers = {}
-			for run in range(args.runs + 1):  # the first run warms the caches and is not counted
-				for role, user in users.items():
-					frappe.set_user(user)
-					for op, call in operations(doctype).items():
-						frappe.set_user(
-							user
-						)  # each call starts as a request does: no user's caches in memory
+			roles = list(users)
+			calls = {}
+			for role, user in users.items():
+				frappe.set_user(user)
+				calls[role] = operations(doctype)  # the list's SQL is the user's
+			for op in OPERATIONS:
+				for run in range(args.runs + 1):  # the first run warms the caches and is not counted
+					# the roles take turns, each first in one run after another: none always follows the
+					# whole count of the role before it
+					for role in roles[run % len(roles) :] + roles[: run % len(roles)]:
+						frappe.set_user(users[role])  # each call starts as a request does: no user's caches
+						call = calls[role][op]
 						started = time.perf_counter()
 						answers[role, op] = call()
 						if run:
