@@ -149,6 +149,11 @@ override_whitelisted_methods = {"frappe.client.get_count": "sales_crm.permission
 # The desk's list and report counts of the app's DocTypes add up the disjoint parts of the user's scope,
 # one index range each, instead of one OR that no index serves (issue 11).
 override_whitelisted_methods["frappe.desk.reportview.get_count"] = "sales_crm.permissions.get_list_count"
+# The list sidebar's group-by counts: the same parts; and "Assigned To", which Frappe v15 counts over every
+# record with no permission check, over the rows the user's list shows.
+override_whitelisted_methods["frappe.desk.listview.get_group_by_count"] = (
+	"sales_crm.permissions.get_group_by_count"
+)
 
 # A large lead import's progress and per-row answers (sales_crm/flows/lead_import.py) outlive a cache clear.
 persistent_cache_keys = ["sales_crm:lead_import:*"]

@@ -348,16 +348,19 @@ def count_in_parts(doctype: str, count, limit: int = 0) -> int:
 	Permissions — summed over the disjoint parts of the user's scope: each part is one index range, where
 	the whole scope is an OR that MariaDB serves by merging indexes or reading one whole (issue 11).
 	With ``limit``, each part's count is capped at it and so is the sum, as the desk's list count is."""
+	return capped_sum(_per_part(doctype, count), limit)
+
+
+def _per_part(doctype: str, run):
+	"""``run()`` once per disjoint part of the user's scope of ``doctype`` (the part stands in for the
+	scope in Frappe's list query), or once when the scope is one condition or everything."""
 	parts = scope_parts(doctype) if doctype in SCOPED else None
 	if parts is None:
-		return count()
-
-	def counts():
-		for condition in parts:
-			with _scope_part(doctype, condition):
-				yield count()
-
-	return capped_sum(counts(), limit)
+		yield run()
+		return
+	for condition in parts:
+		with _scope_part(doctype, condition):
+			yield run()
 
 
 @frappe.whitelist()
@@ -381,6 +384,66 @@ def get_list_count() -> int:
 		return count_in_parts(doctype, count, cint(form.get("limit")))
 	finally:
 		frappe.local.form_dict = form
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[dict]:
+	"""``frappe.desk.listview.get_group_by_count`` (overridden in hooks), the list sidebar's counts. For
+	the app's DocTypes every field counts the rows the user's list shows, part by part of the scope (one
+	index range each) — "Assigned To" too, which Frappe v15 counts over every record of the DocType with
+	no permission check, so that a salesperson saw how many leads each colleague was assigned."""
+	from frappe.desk.listview import get_group_by_count as frappe_group_by_count
+	from frappe.model import is_default_field
+
+	if doctype not in SCOPED:
+		return frappe_group_by_count(doctype, current_filters, field)
+	filters = frappe.parse_json(current_filters)
+	if (
+		field != "assigned_to"
+		and not frappe.get_meta(doctype).has_field(field)
+		and not is_default_field(field)
+	):
+		frappe.throw(frappe._("{0} is not a field of {1}").format(field, frappe._(doctype)))
+
+	def groups():
+		if field == "assigned_to":
+			return _assignment_counts(doctype, filters)
+		return frappe.get_list(
+			doctype,
+			filters=filters,
+			group_by=f"`tab{doctype}`.`{field}`",
+			fields=["count(*) as count", f"`{field}` as name"],
+			order_by="count desc",
+		)
+
+	# a manager's scope (their departments' rows, or their own) counts fastest part by part: the department
+	# part is one index range; a salesperson's is served as one query by the covering report indexes
+	split = bool(scope_for(doctype).departments)
+	totals: dict = {}
+	for rows in _per_part(doctype, groups) if split else [groups()]:
+		for row in rows:
+			totals[row["name"]] = totals.get(row["name"], 0) + row["count"]
+	data = [
+		frappe._dict(name=name, count=count)
+		for name, count in sorted(totals.items(), key=lambda item: (-item[1], str(item[0])))
+	]
+	if field == "owner":  # the user's own first, as Frappe shows it
+		data.sort(key=lambda row: row.name != frappe.session.user)
+	return data[:50]
+
+
+def _assignment_counts(doctype: str, filters) -> list[dict]:
+	"""Open assignments (ToDos of System Users) per assignee, over the records the user's list shows."""
+	names = frappe.get_list(doctype, filters=filters, fields=[f"`tab{doctype}`.`name`"], order_by="", run=0)
+	return frappe.db.sql(
+		f"""select todo.allocated_to as name, count(*) as count
+		from `tabToDo` todo join `tabUser` user on user.name = todo.allocated_to
+		where todo.status != 'Cancelled' and user.user_type = 'System User'
+			and todo.reference_type = {frappe.db.escape(doctype)} and todo.reference_name in ({names})
+		group by todo.allocated_to""",
+		as_dict=True,
+	)
 
 
 @frappe.whitelist()

@@ -376,3 +376,29 @@ def test_a_colleagues_figures_cannot_be_counted(c, team):
 		assert (r.status_code == 200 and contract["name"] in r.text) is allowed, (client.user, r.status_code)
 		if not allowed:
 			assert r.status_code == 403
+
+
+def test_the_assigned_to_sidebar_counts_only_the_list_s_rows(c, team):
+	"""The list sidebar's "Assigned To" counts (Frappe v15 counts the ToDos of every record of the DocType,
+	with no permission check) count only the records the user's list shows."""
+	lead = c.manager.insert(
+		{
+			"doctype": "Sales Lead",
+			"company_name": f"Sidebar Co {random_string(8)}",
+			"lead_source": "Advertising Response",
+			"sales_department": team.department,
+		}
+	)
+	assert c.manager.ok("sales_crm.api.assign_leads", leads=[lead["name"]], sales_person=team.colleague)
+	args = {"doctype": "Sales Lead", "current_filters": {"name": lead["name"]}, "field": "assigned_to"}
+	mine = c.colleague.ok("frappe.desk.listview.get_group_by_count", **args)
+	assert [(row["name"], row["count"]) for row in mine] == [(team.colleague, 1)]
+	assert c.manager.ok("frappe.desk.listview.get_group_by_count", **args) == mine
+	assert c.sales.ok("frappe.desk.listview.get_group_by_count", **args) == []
+	# every other field counts through the list too
+	args["field"] = "status"
+	assert c.sales.ok("frappe.desk.listview.get_group_by_count", **args) == []
+	assert [row["count"] for row in c.colleague.ok("frappe.desk.listview.get_group_by_count", **args)] == [1]
+	# no read permission on the DocType, no counts
+	r = c.accounts.call("frappe.desk.listview.get_group_by_count", **{**args, "field": "assigned_to"})
+	assert r.status_code == 403, r.text[:300]
