@@ -155,8 +155,9 @@ override_whitelisted_methods["frappe.desk.listview.get_group_by_count"] = (
 	"sales_crm.permissions.get_group_by_count"
 )
 
-# A large lead import's progress and per-row answers (sales_crm/flows/lead_import.py) outlive a cache clear.
-persistent_cache_keys = ["sales_crm:lead_import:*"]
+# The background jobs' progress and answers (sales_crm/jobs.py: lead import, commissions, plan compilation)
+# outlive a cache clear.
+persistent_cache_keys = ["sales_crm:job:*"]
 
 # Print formats call rmb_upper (amounts in Chinese financial capitals).
 jinja = {"methods": ["sales_crm.rules.money_words.rmb_upper"]}
@@ -191,6 +192,3 @@ before_job = ["sales_crm.replica.use_replica_if_healthy"]
 override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (
 	"sales_crm.replica.number_card_result"
 )
-
-# A large commission generation's progress and answer (sales_crm/flows/commissions.py) outlive a cache clear.
-persistent_cache_keys = [*persistent_cache_keys, "sales_crm:commission_job:*"]

@@ -261,9 +261,7 @@ def _broad(doctype: str, scope: Scope) -> bool:
 			f"tab{doctype}",
 		)
 		rows = sum(
-			frappe.db.sql(
-				f"select count(*) from {table} where " + " and ".join(_term_sql(table, t) for t in part)
-			)[0][0]
+			frappe.db.sql(f"select count(*) from {table} where {_part_sql(table, part)}")[0][0]
 			for part in _parts(doctype, scope)
 		)
 		share = rows / max(int(total[0][0] or 0) if total else 0, rows, 1)
@@ -317,7 +315,11 @@ def scope_parts(doctype: str, user: str | None = None) -> list[str] | None:
 	if len(parts) < 2:
 		return None
 	table = f"`tab{doctype}`"
-	return ["(" + " and ".join(_term_sql(table, term) for term in part) + ")" for part in parts]
+	return [_part_sql(table, part) for part in parts]
+
+
+def _part_sql(table: str, part) -> str:
+	return "(" + " and ".join(_term_sql(table, term) for term in part) + ")"
 
 
 def _term_sql(table: str, term) -> str:

@@ -12,8 +12,9 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import cstr, flt, getdate, now_datetime, strip_html_tags, today
+from frappe.utils import flt, getdate, now_datetime, strip_html_tags, today
 
+from sales_crm import jobs
 from sales_crm.org import (
 	COMMISSION_GENERATORS,
 	COMMISSION_PAYERS,
@@ -30,9 +31,7 @@ from sales_crm.validation import throw
 
 SPC = "Salesperson Commission"
 SYNC_CONTRACTS = 500  # a period with up to this many contracts is drafted in the request; more by a job
-JOB_QUEUE = "long"
 JOB_TIMEOUT = 4 * 3600
-JOB_RESULT_TTL = 7 * 24 * 3600  # how long commission_status answers for a finished job (seconds)
 
 
 # --- the department's commission policy -------------------------------------------------------------
@@ -339,26 +338,13 @@ def draft_commission(person, rows, commission_type, from_date, to_date, targets)
 # --- periodic commissions as a background job -------------------------------------------------------
 
 
-def _job_key(job_id: str) -> str:
-	return f"sales_crm:commission_job:{job_id}"
-
-
-def _save_job(job_id: str, state: dict) -> None:
-	state["updated_on"] = str(now_datetime())
-	frappe.cache.set_value(_job_key(job_id), state, expires_in_sec=JOB_RESULT_TTL)
-
-
-def _load_job(job_id: str) -> dict | None:
-	return frappe.cache.get_value(_job_key(job_id), expires=True)  # from Redis: the worker writes it
-
-
 def enqueue_generation(commission_type: str, from_date, to_date, contracts: int) -> dict:
-	job_id = f"commission-job-{frappe.generate_hash(length=16)}"
+	job_id = jobs.new_id("commission-job")
 	state = {"job_id": job_id, "status": "queued", "user": frappe.session.user, "contracts": contracts}
-	_save_job(job_id, state)
+	jobs.save(job_id, state)
 	frappe.enqueue(
 		"sales_crm.flows.commissions.run_generation_job",
-		queue=JOB_QUEUE,
+		queue=jobs.QUEUE,
 		timeout=JOB_TIMEOUT,
 		job_id=job_id,
 		commission_type=commission_type,
@@ -374,19 +360,19 @@ def run_generation_job(commission_type: str, from_date, to_date, commission_job_
 	(a rerun updates the drafts, so a period sent again after a failure is safe), progress, the answer
 	in the cache for ``commission_status``."""
 	job_id = commission_job_id
-	state = _load_job(job_id) or {"job_id": job_id, "user": frappe.session.user}
+	state = jobs.load(job_id) or {"job_id": job_id, "user": frappe.session.user}
 	from_date, to_date = getdate(from_date), getdate(to_date)
 	contracts = contracts_by_person(from_date, to_date)
 	targets = plan_targets(list(contracts), from_date, to_date)
 	result = {"created": [], "updated": [], "skipped": [], "not_in_policy": []}
 	state.update(status="started", total=len(contracts), done=0, started_on=str(now_datetime()))
-	_save_job(job_id, state)
+	jobs.save(job_id, state)
 	try:
 		for done, (person, rows) in enumerate(contracts.items(), start=1):
 			_record(result, draft_commission(person, rows, commission_type, from_date, to_date, targets))
 			frappe.db.commit()
 			state.update(done=done, result=result)
-			_save_job(job_id, state)
+			jobs.save(job_id, state)
 			frappe.publish_progress(
 				done * 100 / len(contracts),
 				title=_("Generating salesperson commissions"),
@@ -398,35 +384,21 @@ def run_generation_job(commission_type: str, from_date, to_date, commission_job_
 		state.update(
 			status="failed", result=result, error=strip_html_tags(str(error)) or type(error).__name__
 		)
-		_save_job(job_id, state)
+		jobs.save(job_id, state)
 		raise
 	state.update(status="finished", result=result, finished_on=str(now_datetime()))
-	_save_job(job_id, state)
+	jobs.save(job_id, state)
 
 
 def commission_status(job_id: str) -> dict:
 	"""Where a large generation stands: ``status`` queued/started/finished/failed, ``done`` of ``total``
 	salespeople, and ``result`` (what ``generate_salesperson_commissions`` answers for a small period);
 	``error`` says why a failed one stopped."""
-	state = _load_job(cstr(job_id))
-	if not state:
-		frappe.throw(
-			_("Commission generation {0} not found").format(frappe.bold(job_id)), frappe.DoesNotExistError
-		)
-	if state.get("user") != frappe.session.user and not has_role({"System Manager"}):
-		frappe.throw(
-			_("Not permitted to read commission generation {0}").format(job_id), frappe.PermissionError
-		)
-	if state.get("status") in ("queued", "started") and _job_gone(job_id):
-		state["status"] = "failed"
-	return state
-
-
-def _job_gone(job_id: str) -> bool:
-	from frappe.utils.background_jobs import get_job
-
-	job = get_job(job_id)
-	return job is None or job.get_status() in ("failed", "stopped", "canceled")
+	return jobs.state_for_caller(
+		job_id,
+		_("Commission generation {0} not found"),
+		_("Not permitted to read commission generation {0}"),
+	)
 
 
 def refuse_overlap(person: str, commission_type: str, from_date, to_date, exclude: str | None = None):

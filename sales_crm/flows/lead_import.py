@@ -18,14 +18,13 @@ import frappe
 from frappe import _
 from frappe.utils import cstr, now_datetime, strip_html_tags
 
+from sales_crm import jobs
 from sales_crm.flows import leads as lead_flow
-from sales_crm.org import department_members, department_of, has_role
+from sales_crm.org import department_members, department_of
 
 SYNC_ROWS = 200  # a batch up to this size is imported in the request; a larger one by a background job
 MAX_ROWS = 50000
-JOB_QUEUE = "long"
 JOB_TIMEOUT = 4 * 3600
-RESULT_TTL = 7 * 24 * 3600  # how long import_status can answer for a finished job (seconds)
 PROGRESS_EVERY = 50
 # What the marketing subsystem's customer file may set; statuses and owners move only through the flow.
 IMPORTABLE_FIELDS = frozenset(
@@ -109,27 +108,13 @@ def _already_imported(index: int, external_id: str, name: str) -> dict:
 
 
 # ---------------------------------------------------------------------------- the background job
-def _cache_key(job_id: str) -> str:
-	return f"sales_crm:lead_import:{job_id}"
-
-
-def _save_state(job_id: str, state: dict) -> None:
-	state["updated_on"] = str(now_datetime())
-	frappe.cache.set_value(_cache_key(job_id), state, expires_in_sec=RESULT_TTL)
-
-
-def _load_state(job_id: str) -> dict | None:
-	# expires=True: always from Redis (the worker writes it), never this process's copy
-	return frappe.cache.get_value(_cache_key(job_id), expires=True)
-
-
 def enqueue_import(rows: list) -> dict:
-	job_id = f"lead-import-{frappe.generate_hash(length=16)}"
+	job_id = jobs.new_id("lead-import")
 	state = {"job_id": job_id, "status": "queued", "user": frappe.session.user, "total": len(rows), "done": 0}
-	_save_state(job_id, state)
+	jobs.save(job_id, state)
 	frappe.enqueue(
 		"sales_crm.flows.lead_import.run_import_job",
-		queue=JOB_QUEUE,
+		queue=jobs.QUEUE,
 		timeout=JOB_TIMEOUT,
 		job_id=job_id,
 		rows=rows,
@@ -141,9 +126,9 @@ def enqueue_import(rows: list) -> dict:
 def run_import_job(rows: list, import_job_id: str) -> None:
 	"""The ``long`` queue's side of a large intake: one commit per row, progress, answers in the cache."""
 	job_id = import_job_id
-	state = _load_state(job_id) or {"job_id": job_id, "user": frappe.session.user}
+	state = jobs.load(job_id) or {"job_id": job_id, "user": frappe.session.user}
 	state.update(status="started", total=len(rows), done=0, started_on=str(now_datetime()))
-	_save_state(job_id, state)
+	jobs.save(job_id, state)
 	answers = []
 	try:
 		for index, row in enumerate(rows):
@@ -152,7 +137,7 @@ def run_import_job(rows: list, import_job_id: str) -> None:
 			done = index + 1
 			if done % PROGRESS_EVERY == 0 or done == len(rows):
 				state["done"] = done
-				_save_state(job_id, state)
+				jobs.save(job_id, state)
 				frappe.publish_progress(
 					done * 100 / len(rows),
 					title=_("Importing leads"),
@@ -162,31 +147,21 @@ def run_import_job(rows: list, import_job_id: str) -> None:
 	except Exception:
 		frappe.db.rollback()
 		state.update(status="failed", done=len(answers), results=answers, error=frappe.get_traceback())
-		_save_state(job_id, state)
+		jobs.save(job_id, state)
 		raise
 	state.update(status="finished", done=len(rows), results=answers, finished_on=str(now_datetime()))
-	_save_state(job_id, state)
+	jobs.save(job_id, state)
 
 
 def import_status(job_id: str) -> dict:
 	"""Where a large intake stands: ``status`` queued/started/finished/failed, ``done`` of ``total``,
 	and, once finished, ``results`` (the per-row answers ``import_leads`` gives for a small batch)."""
-	state = _load_state(cstr(job_id))
-	if not state:
-		frappe.throw(_("Lead import {0} not found").format(frappe.bold(job_id)), frappe.DoesNotExistError)
-	if state.get("user") != frappe.session.user and not has_role({"System Manager"}):
-		frappe.throw(_("Not permitted to read lead import {0}").format(job_id), frappe.PermissionError)
-	if state.get("status") in ("queued", "started") and _job_failed(job_id):
-		state["status"] = "failed"  # send the batch again: its external ids make that safe
+	state = jobs.state_for_caller(
+		job_id, _("Lead import {0} not found"), _("Not permitted to read lead import {0}")
+	)
+	# the worker's traceback is not the caller's to read; a failed batch can be sent again (external ids)
 	state.pop("error", None)
 	return state
-
-
-def _job_failed(job_id: str) -> bool:
-	from frappe.utils.background_jobs import get_job
-
-	job = get_job(job_id)
-	return job is None or job.get_status() in ("failed", "stopped", "canceled")
 
 
 def build_lead(row):

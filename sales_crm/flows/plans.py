@@ -6,6 +6,7 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import cstr, flt, now_datetime
 
+from sales_crm import jobs
 from sales_crm.rules import plans
 from sales_crm.validation import throw
 
@@ -55,9 +56,7 @@ def product_order_amounts(sales_people: list[str], start, end) -> dict[tuple[str
 
 
 SYNC_TARGETS = 200  # a plan up to this many target rows is compiled in the request; a larger one by a job
-JOB_QUEUE = "long"
 JOB_TIMEOUT = 3600
-RESULT_TTL = 7 * 24 * 3600
 
 
 def compile_or_enqueue(name: str, by_product: bool = False):
@@ -70,13 +69,13 @@ def compile_or_enqueue(name: str, by_product: bool = False):
 		throw(plan, _("a submitted plan is frozen; amend it to change its targets"))
 	if len(plan.targets) <= SYNC_TARGETS:
 		return compile_sales_plan(name, by_product)
-	job_id = f"plan-compile-{frappe.generate_hash(length=16)}"
+	job_id = jobs.new_id("plan-compile")
 	state = {"job_id": job_id, "status": "queued", "user": frappe.session.user, "plan": name}
 	state["total"] = len(plan.targets)
-	_save_state(job_id, state)
+	jobs.save(job_id, state)
 	frappe.enqueue(
 		"sales_crm.flows.plans.run_compile_job",
-		queue=JOB_QUEUE,
+		queue=jobs.QUEUE,
 		timeout=JOB_TIMEOUT,
 		job_id=job_id,
 		plan=name,
@@ -86,29 +85,16 @@ def compile_or_enqueue(name: str, by_product: bool = False):
 	return {"job_id": job_id, "status": "queued", "total": len(plan.targets)}
 
 
-def _cache_key(job_id: str) -> str:
-	return f"sales_crm:plan_compile:{job_id}"
-
-
-def _save_state(job_id: str, state: dict) -> None:
-	state["updated_on"] = str(now_datetime())
-	frappe.cache.set_value(_cache_key(job_id), state, expires_in_sec=RESULT_TTL)
-
-
-def _load_state(job_id: str) -> dict | None:
-	return frappe.cache.get_value(_cache_key(job_id), expires=True)  # from Redis: the worker writes it
-
-
 def run_compile_job(plan: str, by_product: bool, compile_job_id: str) -> None:
 	"""The ``long`` queue's side: compile, publish progress per previous period, keep the outcome."""
 	job_id = compile_job_id
-	state = _load_state(job_id) or {"job_id": job_id, "user": frappe.session.user, "plan": plan}
+	state = jobs.load(job_id) or {"job_id": job_id, "user": frappe.session.user, "plan": plan}
 	state.update(status="started", started_on=str(now_datetime()))
-	_save_state(job_id, state)
+	jobs.save(job_id, state)
 
 	def progress(done: int, total: int) -> None:
 		state.update(done=done, periods=total)
-		_save_state(job_id, state)
+		jobs.save(job_id, state)
 		frappe.publish_progress(
 			done * 100 / max(total, 1),
 			title=_("Compiling Sales Plan {0}").format(plan),
@@ -122,10 +108,10 @@ def run_compile_job(plan: str, by_product: bool, compile_job_id: str) -> None:
 	except Exception:
 		frappe.db.rollback()
 		state.update(status="failed", message=strip_messages())
-		_save_state(job_id, state)
+		jobs.save(job_id, state)
 		raise
 	state.update(status="finished", targets=len(doc.targets), finished_on=str(now_datetime()))
-	_save_state(job_id, state)
+	jobs.save(job_id, state)
 
 
 def strip_messages() -> str:
@@ -135,18 +121,9 @@ def strip_messages() -> str:
 def compile_status(job_id: str) -> dict:
 	"""Where a background compilation stands: ``status`` queued/started/finished/failed, ``done`` of
 	``periods``, and, once finished, ``targets`` (the plan's rows)."""
-	from sales_crm.org import has_role
-
-	state = _load_state(cstr(job_id))
-	if not state:
-		frappe.throw(
-			_("Plan compilation {0} not found").format(frappe.bold(job_id)), frappe.DoesNotExistError
-		)
-	if state.get("user") != frappe.session.user and not has_role({"System Manager"}):
-		frappe.throw(_("Not permitted to read plan compilation {0}").format(job_id), frappe.PermissionError)
-	if state.get("status") in ("queued", "started") and _job_failed(job_id):
-		state["status"] = "failed"
-	return state
+	return jobs.state_for_caller(
+		job_id, _("Plan compilation {0} not found"), _("Not permitted to read plan compilation {0}")
+	)
 
 
 def _job_failed(job_id: str) -> bool:

@@ -128,6 +128,16 @@ def rollback(site):
 	frappe.flags.pop("ignore_permissions", None)
 
 
+@pytest.fixture(scope="module")
+def server(bench, site):
+	"""The site served by gunicorn on 127.0.0.1 (two workers) for the module's HTTP tests."""
+	from server import Server
+
+	srv = Server(bench, site, workers=2).start()
+	yield srv
+	srv.stop()
+
+
 @pytest.fixture
 def worker(bench):
 	"""A real RQ worker on the ``long`` queue for the test, stopped after it."""

@@ -188,3 +188,26 @@ def wait_for_job(status, job_id: str, until=ended, timeout: float = 300) -> dict
 			return state
 		time.sleep(0.5)
 	raise AssertionError(f"job {job_id} did not get there in {timeout} s: {state}")
+
+
+class ProgressEvents:
+	"""What Frappe's realtime published (``frappe.publish_progress``) while the test ran: subscribe before
+	the job is enqueued, read ``percents(job_id)`` after it finished."""
+
+	def __init__(self):
+		from frappe.utils.background_jobs import get_redis_connection_without_auth
+
+		self.events = get_redis_connection_without_auth().pubsub()  # where frappe.realtime publishes
+		self.events.subscribe("events")
+
+	def percents(self, job_id: str) -> list:
+		"""The progress percentages published to the job's task room, in order; closes the subscription."""
+		percents = []
+		while message := self.events.get_message(timeout=1):
+			if message["type"] != "message":
+				continue
+			event = json.loads(message["data"])
+			if event.get("event") == "progress" and event.get("room", "").endswith(job_id):
+				percents.append(event["message"]["percent"])
+		self.events.close()
+		return percents

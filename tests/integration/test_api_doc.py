@@ -16,7 +16,6 @@ import pytest
 from factories import make_department, make_product, make_user
 from frappe.utils import random_string
 from frappe.utils.password import update_password
-from server import Server
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "API.md"
 PASSWORD = "Sales-CRM-doc-2026!"
@@ -47,13 +46,6 @@ def test_the_document_names_every_public_method():
 		"frappe.desk.query_report.run",
 	):
 		assert needle in text
-
-
-@pytest.fixture(scope="module")
-def server(bench, site):
-	srv = Server(bench, site, workers=2).start()
-	yield srv
-	srv.stop()
 
 
 @pytest.fixture(scope="module")

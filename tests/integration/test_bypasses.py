@@ -7,16 +7,8 @@ import frappe
 import pytest
 from factories import login_users, make_department, make_product
 from frappe.utils import random_string
-from server import Server
 
 PASSWORD = "Sales-CRM-bypass-2026!"
-
-
-@pytest.fixture(scope="module")
-def server(bench, site):
-	srv = Server(bench, site, workers=2).start()
-	yield srv
-	srv.stop()
 
 
 @pytest.fixture(scope="module")

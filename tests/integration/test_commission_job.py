@@ -5,13 +5,10 @@ stays in the request.
 The worker reads committed rows only and commits what it drafts, so this test commits its contracts in a
 period of its own and removes what it made."""
 
-import json
-import time
-
 import frappe
 import pytest
 from factories import sales_team
-from server import wait_for_job
+from server import ProgressEvents, wait_for_job
 from test_commissions import as_user, sign_contract
 
 from sales_crm import api
@@ -78,12 +75,9 @@ def test_a_small_period_stays_in_the_request(committed_team):
 
 
 def test_a_large_period_runs_in_a_worker_with_progress_and_its_answer(worker, committed_team, monkeypatch):
-	from frappe.utils.background_jobs import get_redis_connection_without_auth
-
 	team = committed_team
 	monkeypatch.setattr(commissions, "SYNC_CONTRACTS", 4)  # five contracts: more than the request drafts
-	events = get_redis_connection_without_auth().pubsub()  # where frappe.realtime publishes
-	events.subscribe("events")
+	events = ProgressEvents()
 	as_user(team.manager)
 	answer = api.generate_salesperson_commissions("Monthly", *PERIOD)
 	assert answer == {"job_id": answer["job_id"], "status": "queued", "contracts": 5}
@@ -113,14 +107,7 @@ def test_a_large_period_runs_in_a_worker_with_progress_and_its_answer(worker, co
 	assert sorted(again["updated"]) == sorted(result["created"]) and not again["created"]
 	frappe.db.rollback()
 
-	progress = []
-	while message := events.get_message(timeout=1):
-		if message["type"] != "message":
-			continue
-		event = json.loads(message["data"])
-		if event.get("event") == "progress" and event.get("room", "").endswith(answer["job_id"]):
-			progress.append(event["message"]["percent"])
-	events.close()
+	progress = events.percents(answer["job_id"])
 	assert progress == [50, 100], progress
 
 	# the answer is the caller's own

@@ -17,7 +17,6 @@ import pytest
 from factories import make_department, make_product, make_user
 from frappe.utils import random_string
 from frappe.utils.password import update_password
-from server import Server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -42,13 +41,6 @@ if not os.path.exists(CHROMIUM):
 sync_api = pytest.importorskip(
 	"playwright.sync_api", reason="the playwright package is missing; tests/run.sh installs it"
 )
-
-
-@pytest.fixture(scope="module")
-def server(bench, site):
-	srv = Server(bench, site, workers=2).start()
-	yield srv
-	srv.stop()
 
 
 @pytest.fixture(scope="module")

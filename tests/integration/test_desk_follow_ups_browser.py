@@ -13,9 +13,9 @@ import pytest
 from factories import make_customer, make_department, make_product, make_user, pipeline
 from frappe.utils import add_days, nowdate, random_string
 from frappe.utils.password import update_password
-from test_desk_browser import PASSWORD, Desk, browser, db_value, server
+from test_desk_browser import PASSWORD, Desk, browser, db_value
 
-__all__ = ["browser", "server"]  # the shared module-scoped fixtures
+__all__ = ["browser"]  # the shared module-scoped fixture (the server is conftest's)
 
 PHONE = {"width": 390, "height": 844}
 

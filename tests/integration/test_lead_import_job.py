@@ -5,12 +5,11 @@ survives its worker being killed mid-job (external ids: sent again, nothing is c
 The worker commits, so these tests remove what they made."""
 
 import json
-import time
 
 import frappe
 import pytest
 from frappe.utils import random_string
-from server import Worker, wait_for_job
+from server import ProgressEvents, Worker, wait_for_job
 
 from sales_crm import api
 from sales_crm.flows import lead_import
@@ -57,15 +56,12 @@ def test_small_batches_stay_in_the_request():
 
 
 def test_a_large_batch_runs_in_a_worker_with_progress_and_per_row_results(worker, tag):
-	from frappe.utils.background_jobs import get_redis_connection_without_auth
-
 	rows = rows_for(tag, lead_import.SYNC_ROWS + 40)
 	rows[7]["lead_source"] = "Carrier Pigeon"  # an error row
 	rows[9] = {**rows[3], "external_id": f"{tag}-dup"}  # the same company as row 3
 	del rows[11]["company_name"]
 
-	events = get_redis_connection_without_auth().pubsub()  # where frappe.realtime publishes
-	events.subscribe("events")
+	events = ProgressEvents()
 	answer = api.import_leads(json.dumps(rows))
 	assert set(answer) == {"job_id", "status", "total"}
 	assert (answer["status"], answer["total"]) == ("queued", len(rows))
@@ -92,14 +88,7 @@ def test_a_large_batch_runs_in_a_worker_with_progress_and_per_row_results(worker
 	assert [p.annual_volume for p in lead.own_products] == [0]
 
 	# the worker published its progress for the job's task room, up to 100 %
-	progress = []
-	while message := events.get_message(timeout=1):
-		if message["type"] != "message":
-			continue
-		event = json.loads(message["data"])
-		if event.get("event") == "progress" and event.get("room", "").endswith(answer["job_id"]):
-			progress.append(event["message"]["percent"])
-	events.close()
+	progress = events.percents(answer["job_id"])
 	assert progress and progress == sorted(progress) and progress[-1] == 100, progress
 	assert len(progress) >= len(rows) // lead_import.PROGRESS_EVERY
 

@@ -2,8 +2,6 @@
 worker --queue long``) that the test starts: enqueue → worker → progress → outcome by job id. A small
 plan stays in the request. The worker commits, so the test removes what it made."""
 
-import time
-
 import frappe
 import pytest
 from factories import make_customer, make_product, sales_team, selling_doc

@@ -8,7 +8,6 @@ from factories import make_department, make_product, make_user, selling_doc
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, nowdate, random_string
 from frappe.utils.password import update_password
-from server import Server
 
 from sales_crm import api
 from sales_crm.flows.quotations import mark_expired_quotations
@@ -137,13 +136,6 @@ def test_the_job_is_scheduled_daily():
 
 
 # ------------------------------------------------------------------------------------------- over HTTP
-
-
-@pytest.fixture(scope="module")
-def server(bench, site):
-	srv = Server(bench, site, workers=2).start()
-	yield srv
-	srv.stop()
 
 
 @pytest.fixture(scope="module")

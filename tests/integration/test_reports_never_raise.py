@@ -7,10 +7,8 @@ import json
 import time
 
 import frappe
-import pytest
 from factories import login_users, make_user
 from frappe.utils import random_string
-from server import Server
 
 PASSWORD = "Report-Filters-2026!"
 HOSTILE_FILTERS = [
@@ -21,13 +19,6 @@ HOSTILE_FILTERS = [
 	{"sales_plan": "NO SUCH PLAN", "period": 2026, "group_by": "'; drop table x; --"},
 	{"customer": "<img src=x onerror=alert(1)>", "report_date": "yesterday", "sales_method": 7},
 ]
-
-
-@pytest.fixture(scope="module")
-def server(bench, site):
-	srv = Server(bench, site, workers=2).start()
-	yield srv
-	srv.stop()
 
 
 def reports() -> list[str]:

@@ -9,16 +9,8 @@ import pytest
 from factories import make_department, make_product, make_user
 from frappe.utils import random_string
 from frappe.utils.password import update_password
-from server import Server
 
 PASSWORD = "Sales-CRM-test-2026!"
-
-
-@pytest.fixture(scope="module")
-def server(bench, site):
-	srv = Server(bench, site, workers=2).start()
-	yield srv
-	srv.stop()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Count, Sum
-from frappe.utils import flt, getdate
+from frappe.utils import getdate
 from pypika.terms import CustomFunction
 
 from sales_crm.reporting import (
