@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import frappe
+from frappe import _
 from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import flt, getdate, nowdate
 from pypika.terms import Term
@@ -39,6 +40,7 @@ from pypika.terms import Term
 from sales_crm.rules.fulfilment import percent_done
 from sales_crm.rules.receivables import Balance, invoiced_qty
 from sales_crm.rules.status import contract_status, order_status, percent, receivable_status
+from sales_crm.validation import throw
 
 # --- what flows down: copied and frozen ---------------------------------------------------------------
 
@@ -54,39 +56,67 @@ class Copy:
 	header: tuple[str, ...]
 	row_link: str
 	rows: tuple[str, ...]
+	ready: tuple[str, ...] = ()  # the statuses of a submitted source a target may be made from
 
 
 PRICE_FIELDS = ("product", "uom", "price_list_rate", "discount_percentage", "rate")
+# Every money term: the currency and its exchange rate (company-currency amounts, commissions), the price
+# strategy, the tax and (for a contract) the payment terms, and each row's price.
 COPIES = (
 	Copy(
 		"Sales Quotation",
 		"Sales Contract",
 		"quotation",
-		("customer", "currency", "price_strategy", "payment_terms", "tax_rate"),
+		("customer", "currency", "exchange_rate", "price_strategy", "payment_terms", "tax_rate"),
 		"quotation_item",
 		PRICE_FIELDS,
+		ready=("Accepted",),
 	),
 	Copy(
 		"Sales Quotation",
 		"Customer Order",
 		"quotation",
-		("customer", "currency", "price_strategy", "tax_rate"),
+		("customer", "currency", "exchange_rate", "price_strategy", "tax_rate"),
 		"quotation_item",
 		PRICE_FIELDS,
+		ready=("Accepted",),
 	),
 	Copy(
 		"Sales Contract",
 		"Customer Order",
 		"sales_contract",
-		("customer", "currency", "price_strategy", "tax_rate"),
+		("customer", "currency", "exchange_rate", "price_strategy", "tax_rate"),
 		"contract_item",
 		PRICE_FIELDS,
+		ready=("Signed",),
 	),
 )
 
 
 def copy_of(target: str, source: str) -> Copy:
 	return next(c for c in COPIES if c.target == target and c.source == source)
+
+
+def source_ready(copy: Copy, source) -> bool:
+	"""Whether ``source`` may have ``copy.target`` made from it: submitted, in one of ``copy.ready``."""
+	return source.docstatus == 1 and source.status in copy.ready
+
+
+def require_ready(copy: Copy, source, doc=None) -> None:
+	"""Refuse a ``copy.target`` of a source that is not ready (the one wording, for the mapper and the
+	controllers alike)."""
+	if source_ready(copy, source):
+		return
+	message = _("{0} {1} is {2}; a {3} is made only from a {4} {0}").format(
+		_(copy.source),
+		source.name,
+		_(source.status) if source.docstatus != 2 else _("Cancelled"),
+		_(copy.target),
+		" / ".join(_(s) for s in copy.ready),
+	)
+	if doc is not None:
+		throw(doc, message, copy.link)
+	frappe.throw(message, title=_("Not Allowed"))
 
 
 def _differs(a, b) -> bool:
@@ -529,6 +559,64 @@ DERIVED = {
 	"Salesperson Commission": _refresh_salesperson_commissions,
 	"Customer Commission": _refresh_customer_commissions,
 }
+
+
+# --- what only the server writes ----------------------------------------------------------------------
+
+# What each ``DERIVED`` step (and the delivery and credit steps beside them) writes on its records.
+DERIVED_FIELDS = {
+	"Sales Receivable": ("outstanding_amount", "base_outstanding_amount", "status", "is_overdue"),
+	"Customer Order": ("per_delivered", "per_invoiced", "per_collected", "status"),
+	"Customer Order Item": ("delivered_qty", "invoiced_qty"),
+	"Sales Contract": ("per_ordered", "per_collected", "status"),
+	"Sales Receipt": ("unallocated_amount", "offset_amount", "refunded_amount"),
+	"Sales Customer": ("credit_balance",),
+	"Sales Opportunity": ("won_amount",),
+	"Salesperson Commission": ("base_amount", "contract_amount", "accrued_amount", "outstanding_amount", "status"),
+	"Salesperson Commission Detail": ("base_amount", "commission_amount", "contract_amount", "basic_rate"),
+	"Customer Commission": ("customer_paid_amount", "commission_amount", "status"),
+}  # fmt: skip
+
+# Read-only fields that are inputs all the same: the upstream row a mapped row copies (checked by the
+# source's rules, ``drift``), what an import brings, and what Frappe itself keeps.
+CLIENT_INPUTS = frozenset(
+	{"quotation_item", "contract_item", "external_id", "amended_from", "workflow_state", "stage_history"}
+)
+
+# What a submitted document may still change by a plain save (``allow_on_submit`` and not owned): words
+# and reasons, and finance's record of a commission paid (its own rules apply: finance only, never past
+# what accrued).
+EDITABLE_AFTER_SUBMIT = {
+	"Sales Quotation": ("title", "loss_reason"),
+	"Salesperson Commission": ("paid_amount",),
+}
+
+# Field types that hold no value.
+_NO_VALUE = {
+	"Section Break",
+	"Column Break",
+	"Tab Break",
+	"HTML",
+	"Button",
+	"Table",
+	"Table MultiSelect",
+	"Heading",
+}
+
+
+def owned(doctype: str) -> frozenset[str]:
+	"""The fields of ``doctype`` that only the server writes: every read-only field of the meta that is
+	not fetched from a link nor a ``CLIENT_INPUTS`` field, every roll-up target (``ROLLUPS``) and every
+	derived figure (``DERIVED_FIELDS``). A client's change to one is refused (``sales_crm.owned``)."""
+	meta = frappe.get_meta(doctype)
+	fields = {
+		df.fieldname
+		for df in meta.fields
+		if df.read_only and not df.fetch_from and df.fieldtype not in _NO_VALUE
+	}
+	fields |= {r.field for r in ROLLUPS if r.target == doctype}
+	fields |= set(DERIVED_FIELDS.get(doctype, ()))
+	return frozenset(f for f in fields if meta.has_field(f) and f not in CLIENT_INPUTS)
 
 
 # --- readings of the chain that other modules share -------------------------------------------------

@@ -142,6 +142,9 @@ _scoped = (
 )
 permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in _scoped}
 has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in _scoped}
+# Departments: a manager sees and edits their own; members and finance read theirs (sales_crm.org decides).
+permission_query_conditions["Sales Department"] = "sales_crm.permissions.department_query_conditions"
+has_permission["Sales Department"] = "sales_crm.permissions.department_permission"
 
 # Frappe v15's frappe.client.get_count checks no permission: for the app's DocTypes, counts go through
 # the user's list (row scope and User Permissions); other DocTypes are counted as Frappe counts them.
@@ -173,6 +176,7 @@ doc_events = {
 			"sales_crm.sanitize.validate_field_values",
 			"sales_crm.sanitize.validate_links",
 		],
+		"validate": "sales_crm.org.check_membership",
 	},
 	# A lead assigned in the desk (Assign To, bulk Assign To, an Assignment Rule) becomes the assignee's
 	# lead, as assign_leads makes it; a follow-up's ToDo marked done closes the follow-up.

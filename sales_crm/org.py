@@ -18,6 +18,15 @@ COMMISSION_APPROVERS = frozenset({"Sales Manager", "Sales Director", "System Man
 # Generate periodic commissions; pay them.
 COMMISSION_GENERATORS = frozenset({"Sales Manager", "Accounts User", "System Manager"})
 COMMISSION_PAYERS = frozenset({"Accounts User", "System Manager"})
+# A department's manager and commission policy: the Sales Director's to set.
+DIRECTOR_TERMS = (
+	"manager",
+	"commission_basis",
+	"basic_commission",
+	"basic_commission_rate",
+	"periodic_commission_type",
+	"periodic_scheme",
+)
 # Assign leads.
 ASSIGNERS = frozenset({"Sales Manager", "Sales Director", "System Manager"})
 
@@ -154,3 +163,39 @@ def member_row(user: str, department: str | None = None):
 		limit=1,
 	)
 	return rows[0] if rows else None
+
+
+def belongs_to(user: str, department: str) -> bool:
+	"""The user works in ``department``: an active member of it, or its manager."""
+	return department in member_departments(user) or department in managed_departments(user)
+
+
+def check_membership(doc, method=None) -> None:
+	"""doc_events ``validate``: a record (or row) that names a salesperson and a department names one the
+	salesperson works in — the department's policy gives the commission rate, its manager the scope. Checked
+	when either changes, so a record kept from before a move stays as it was."""
+	if doc.meta.module != "Sales CRM":
+		return
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	stored = {row.name: row for row in before.get_all_children()} if before else {}
+	for record in [doc, *doc.get_all_children()]:
+		person, department = record.get("sales_person"), record.get("sales_department")
+		if not person or not department or not isinstance(person, str) or not isinstance(department, str):
+			continue
+		if not record.meta.has_field("sales_person") or not record.meta.has_field("sales_department"):
+			continue
+		old = before if record is doc else stored.get(record.name)
+		if old and old.get("sales_person") == person and old.get("sales_department") == department:
+			continue
+		if belongs_to(person, department):
+			continue
+		where = _("{0} {1}").format(_(doc.doctype), doc.name or _("(new)"))
+		if record is not doc:
+			where = _("{0}, row {1}").format(where, record.idx)
+		frappe.throw(
+			_("{0}: {1} does not work in Sales Department {2}").format(
+				where, frappe.bold(person), frappe.bold(department)
+			),
+			frappe.ValidationError,
+			title=_("Not a Member"),
+		)

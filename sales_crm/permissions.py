@@ -468,3 +468,38 @@ def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
 		return rows[0].count if rows else 0
 
 	return count_in_parts(doctype, count)
+
+
+def _department_reach(user: str) -> tuple[bool, frozenset, frozenset]:
+	"""(sees every department, departments the user may read, departments the user may edit)."""
+	if user == "Administrator":
+		return True, frozenset(), frozenset()
+	held = roles(user)
+	if held & SEE_ALL_ROLES:
+		return True, frozenset(), frozenset()
+	managed = managed_departments(user) if "Sales Manager" in held else frozenset()
+	readable = managed | member_departments(user)
+	if "Accounts User" in held:
+		return False, None, managed  # finance reads every department (commissions), edits none
+	return False, readable, managed
+
+
+def department_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Sales Department's list: a manager's own departments and the ones a user is a member of."""
+	everything, readable, _managed = _department_reach(user or frappe.session.user)
+	if everything or readable is None:
+		return ""
+	if not readable:
+		return "1=0"
+	names = ", ".join(frappe.db.escape(name) for name in sorted(readable))
+	return f"`tabSales Department`.`name` in ({names})"
+
+
+def department_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	"""A manager edits only the departments they manage; members and finance read theirs."""
+	everything, readable, managed = _department_reach(user or frappe.session.user)
+	if everything:
+		return True
+	if ptype in (None, "read", "select", "print", "email", "export", "report", "share"):
+		return readable is None or doc.name in readable or doc.name in managed
+	return bool(doc.name) and doc.name in managed and not getattr(doc, "is_new", lambda: False)()

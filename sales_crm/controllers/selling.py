@@ -2,10 +2,10 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cint, flt, now_datetime
 
 from sales_crm import chain
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.org import APPROVERS, has_role
 from sales_crm.rules.approval import (
@@ -20,7 +20,7 @@ from sales_crm.utils import company_currency, default_sales_person, get_settings
 from sales_crm.validation import throw, throw_problems
 
 
-class SellingController(Document):
+class SellingController(SalesDocument):
 	"""Each subclass's validate() calls set_missing_values() and calculate_totals() among its own steps."""
 
 	def set_missing_values(self):
@@ -143,6 +143,7 @@ class ApprovedSellingController(SellingController):
 				"commission_rate",
 				"grand_total",
 				"sales_person",
+				"sales_department",
 			)
 			if self.meta.has_field(f)
 		}

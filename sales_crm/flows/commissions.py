@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, now_datetime, strip_html_tags, today
 
-from sales_crm import jobs
+from sales_crm import jobs, owned
 from sales_crm.org import (
 	COMMISSION_GENERATORS,
 	COMMISSION_PAYERS,
@@ -96,6 +96,12 @@ def policy_rate(sales_person: str | None, department: str | None) -> frappe._dic
 	member = member_row(sales_person, department) if sales_person else None
 	rate = rules.basic_rate(member.commission_rate if member else 0, policy.basic_rate)
 	return frappe._dict(rate=rate if policy.basic else 0.0, basic=policy.basic, policy=policy)
+
+
+def period_rate_for(policy, sales_person: str | None, department: str | None, achievement) -> float:
+	"""The periodic rate the policy gives ``sales_person`` at ``achievement`` (% of plan)."""
+	member = member_row(sales_person, department) if sales_person else None
+	return rules.period_rate(policy.tiers, achievement, member.commission_rate if member else 0)
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -298,7 +304,6 @@ def draft_commission(person, rows, commission_type, from_date, to_date, targets)
 	target = rules.target_for_period(targets.get(person, []), from_date, to_date)
 	actual = sum(flt(row.base_grand_total) for row in rows)
 	achievement = rules.achievement(actual, target) if target is not None else None
-	member = member_row(person, department)
 	basic_rates = basic_rates_of([row.name for row in rows]) if policy.scheme == rules.TOP_UP else {}
 	doc.update(
 		{
@@ -313,9 +318,7 @@ def draft_commission(person, rows, commission_type, from_date, to_date, targets)
 			"commission_basis": policy.basis,
 			"target_amount": target or 0,
 			"achievement": achievement or 0,
-			"commission_rate": rules.period_rate(
-				policy.tiers, achievement, member.commission_rate if member else 0
-			),
+			"commission_rate": period_rate_for(policy, person, department, achievement),
 		}
 	)
 	doc.set(
@@ -331,7 +334,8 @@ def draft_commission(person, rows, commission_type, from_date, to_date, targets)
 		],
 	)
 	doc.flags.ignore_permissions = True  # the caller's role was checked above
-	doc.save()
+	with owned.by_server():  # the rows' amounts and Basic rates are the ones read above
+		doc.save()
 	return ("updated" if existing else "created"), doc.name
 
 

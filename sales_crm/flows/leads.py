@@ -5,6 +5,7 @@ from frappe import _
 from frappe.model.workflow import apply_workflow
 from frappe.utils import cstr, now_datetime
 
+from sales_crm import owned
 from sales_crm.constants import STANDARD_METHOD
 from sales_crm.flows.contacts import carry_lead_contact
 from sales_crm.org import ASSIGNERS, department_of, has_role
@@ -121,7 +122,8 @@ def assign_lead(lead, sales_person: str, add_todo: bool = True) -> None:
 	lead.sales_person = sales_person
 	lead.sales_department = lead.sales_department or department_of(sales_person)
 	lead.assigned_on = now_datetime()
-	lead.save()
+	with owned.by_server():
+		lead.save()
 	if lead.status == "Unassigned":
 		# the workflow's own action, so its role and condition checks and its history apply
 		apply_workflow(lead, "Assign")
@@ -136,6 +138,23 @@ def assign_lead(lead, sales_person: str, add_todo: bool = True) -> None:
 		)
 
 
+def give_lead(lead) -> None:
+	"""A manager set an Unassigned lead's salesperson in the form: it is Assigned, as ``assign_leads`` makes
+	it, with the assignee's ToDo (whose own hook sees the lead already theirs)."""
+	from frappe.desk.form.assign_to import add as add_assignment
+
+	lead.db_set({"status": "Assigned", "assigned_on": now_datetime()}, notify=True)
+	lead.add_comment("Workflow", _("Assigned"))
+	add_assignment(
+		{
+			"assign_to": [lead.sales_person],
+			"doctype": "Sales Lead",
+			"name": lead.name,
+			"description": _("Follow up lead {0}").format(lead.company_name),
+		}
+	)
+
+
 def convert_lead(name: str) -> str:
 	"""An Assigned lead becomes a customer (reused when one matches) and an opportunity; idempotent."""
 	state = frappe.db.get_value("Sales Lead", name, ["status", "opportunity"], as_dict=True, for_update=True)
@@ -148,6 +167,11 @@ def convert_lead(name: str) -> str:
 	if state.status != "Assigned":
 		throw(lead, _("only an Assigned lead can be converted (it is {0})").format(_(state.status)), "status")
 
+	with owned.by_server():  # the customer's and the opportunity's source lead are this lead
+		return _convert(lead)
+
+
+def _convert(lead) -> str:
 	customer = find_customer(normalized_keys(lead.company_name, lead.phone, lead.mobile, lead.email))
 	if not customer:
 		customer = (

@@ -87,12 +87,10 @@ def _map_remaining(
 	)
 
 
-def _source(
-	doctype: str, name: str, ok, refusal: str, done: dict | None = None, all_taken: str | None = None
-):
-	source = frappe.get_doc(doctype, name)
+def _source(copy: chain.Copy, name: str, done: dict | None = None, all_taken: str | None = None):
+	source = frappe.get_doc(copy.source, name)
 	source.check_permission("read")
-	_require(source, ok(source), refusal)
+	chain.require_ready(copy, source)
 	if done is not None:
 		_require(source, any(remaining(r.qty, done.get(r.name, 0)) > 0 for r in source.items), all_taken)
 	return source
@@ -101,10 +99,8 @@ def _source(
 def make_contract(source_name: str, target_doc=None):
 	done = chain.taken("contracted", source_name)
 	source = _source(
-		"Sales Quotation",
+		chain.copy_of("Sales Contract", "Sales Quotation"),
 		source_name,
-		lambda q: q.docstatus == 1 and q.status == "Accepted",
-		_("only an Accepted quotation becomes a contract"),
 		done,
 		_("everything is contracted already"),
 	)
@@ -136,10 +132,8 @@ def make_order(source_name: str, target_doc=None):
 def _order_from_contract(source_name: str, target_doc=None):
 	done = chain.taken("ordered", source_name)
 	source = _source(
-		"Sales Contract",
+		chain.copy_of("Customer Order", "Sales Contract"),
 		source_name,
-		lambda c: c.docstatus == 1 and c.status == "Signed",
-		_("only a Signed contract can be ordered"),
 		done,
 		_("everything is ordered already"),
 	)
@@ -163,13 +157,7 @@ def _order_from_contract(source_name: str, target_doc=None):
 
 
 def _order_from_quotation(source_name: str, target_doc=None):
-	source = frappe.get_doc("Sales Quotation", source_name)
-	source.check_permission("read")
-	_require(
-		source,
-		source.docstatus == 1 and source.status == "Accepted",
-		_("only an Accepted quotation can be ordered"),
-	)
+	source = _source(chain.copy_of("Customer Order", "Sales Quotation"), source_name)
 	check_not_expired(source, "order")
 
 	def update_item(source_row, target_row, source_parent):

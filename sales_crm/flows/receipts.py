@@ -15,6 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, now_datetime
 
+from sales_crm import owned
 from sales_crm.org import has_role
 from sales_crm.rules.receivables import (
 	check_allocation,
@@ -178,7 +179,8 @@ def approve_write_off(receipt: str) -> dict:
 	doc.write_off_approved_on = now_datetime()
 	doc.write_off_approval_hash = fingerprint(doc)
 	doc.flags.ignore_permissions = True
-	doc.save()
+	with owned.by_server():
+		doc.save()
 	return {
 		"receipt": doc.name,
 		"approved_by": doc.write_off_approved_by,

@@ -25,6 +25,22 @@ def check_take(idx: int, fieldname: str, wanted: object, available: object) -> P
 	return None
 
 
+def check_takes(rows, left: dict) -> list[Problem]:
+	"""``rows`` of ``(idx, source row, qty)`` taking from the source rows, each of which has ``left[source]``
+	remaining: the quantities are added up per source row (a source row named twice takes twice), and the row
+	that takes past what remains is the problem. A row of no known source is left to the caller."""
+	problems, taken = [], {}
+	for idx, source, qty in rows:
+		if source not in left:
+			continue
+		problem = check_take(idx, "qty", qty, remaining(left[source], taken.get(source, 0)))
+		if problem:
+			problems.append(problem)
+			continue
+		taken[source] = to_decimal(taken.get(source, 0)) + to_decimal(qty)
+	return problems
+
+
 def percent_done(rows: list[tuple[object, object]]) -> float:
 	"""Σ done / Σ qty over ``(qty, done)`` rows, in %, capped at 100."""
 	total = sum((to_decimal(q) for q, _ in rows), to_decimal(0))

@@ -47,5 +47,5 @@ def test_hooks_lists_agree_with_constants():
 		fixtures["Workflow Action Master"]
 		== set(constants.WORKFLOW_ACTIONS) - constants.CORE_WORKFLOW_ACTIONS
 	)
-	assert set(namespace["has_permission"]) == set(constants.SCOPED)
-	assert set(namespace["permission_query_conditions"]) == set(constants.SCOPED)
+	assert set(namespace["has_permission"]) == set(constants.SCOPED) | {"Sales Department"}
+	assert set(namespace["permission_query_conditions"]) == set(constants.SCOPED) | {"Sales Department"}

@@ -3,10 +3,10 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt, getdate
 
 from sales_crm import chain
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.commissions import customer_commission_amount, payment_problem
 from sales_crm.rules.pricing import check_non_negative, check_percent
@@ -30,7 +30,7 @@ TERMS = (
 )
 
 
-class CustomerCommission(Document):
+class CustomerCommission(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

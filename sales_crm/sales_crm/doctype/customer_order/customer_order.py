@@ -9,7 +9,7 @@ from sales_crm import chain
 from sales_crm.controllers.selling import ApprovedSellingController
 from sales_crm.flows.quotations import check_not_expired
 from sales_crm.permissions import add_scope_indexes
-from sales_crm.rules.fulfilment import check_take
+from sales_crm.rules.fulfilment import check_takes, remaining
 from sales_crm.rules.status import order_status
 from sales_crm.validation import throw, throw_problems
 
@@ -81,14 +81,7 @@ class CustomerOrder(ApprovedSellingController):
 		if self.sales_contract:
 			self.order_source = "Contract"
 			contract = frappe.get_doc("Sales Contract", self.sales_contract)
-			if contract.docstatus != 1 or contract.status not in ("Signed", "Completed"):
-				throw(
-					self,
-					_("contract {0} is {1}; order only against a Signed contract").format(
-						contract.name, _(contract.status)
-					),
-					"sales_contract",
-				)
+			chain.require_ready(chain.copy_of("Customer Order", "Sales Contract"), contract, self)
 			self.validate_same_as(contract)
 			self.quotation = contract.quotation
 			self.opportunity = contract.opportunity
@@ -96,14 +89,7 @@ class CustomerOrder(ApprovedSellingController):
 		elif self.quotation:
 			self.order_source = "Quotation"
 			quotation = frappe.get_doc("Sales Quotation", self.quotation)
-			if quotation.docstatus != 1 or quotation.status != "Accepted":
-				throw(
-					self,
-					_("quotation {0} is {1}; order only against an Accepted quotation").format(
-						quotation.name, _(quotation.status)
-					),
-					"quotation",
-				)
+			chain.require_ready(chain.copy_of("Customer Order", "Sales Quotation"), quotation, self)
 			if self.docstatus == 0:
 				check_not_expired(quotation, "order", doc=self)
 			self.validate_same_as(quotation)
@@ -124,7 +110,6 @@ class CustomerOrder(ApprovedSellingController):
 		"""No row may take more than the contract row has left (other submitted orders counted)."""
 		ordered = chain.taken("ordered", contract.name, exclude=self.name)
 		rows = {row.name: row for row in contract.items}
-		problems = []
 		for row in self.items:
 			source = rows.get(row.get(link_field))
 			if not source:
@@ -136,10 +121,8 @@ class CustomerOrder(ApprovedSellingController):
 						row.idx, source.product
 					),
 				)
-			problem = check_take(row.idx, "qty", row.qty, source.qty - ordered.get(source.name, 0))
-			if problem:
-				problems.append(problem)
-		throw_problems(self, problems)
+		left = {name: remaining(row.qty, ordered.get(name, 0)) for name, row in rows.items()}
+		throw_problems(self, check_takes(((r.idx, r.get(link_field), r.qty) for r in self.items), left))
 
 	def set_status(self, update: bool = False):
 		self.status = order_status(self.docstatus, self.per_delivered, self.per_invoiced)

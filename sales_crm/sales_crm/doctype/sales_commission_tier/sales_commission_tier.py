@@ -1,10 +1,10 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from sales_crm.controllers.base import SalesDocument
 
 
-class SalesCommissionTier(Document):
+class SalesCommissionTier(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

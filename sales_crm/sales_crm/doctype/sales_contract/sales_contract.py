@@ -11,7 +11,7 @@ from sales_crm.controllers.selling import ApprovedSellingController
 from sales_crm.flows.commissions import policy_rate, update_basic_commission
 from sales_crm.flows.quotations import check_not_expired
 from sales_crm.permissions import add_scope_indexes
-from sales_crm.rules.fulfilment import check_take
+from sales_crm.rules.fulfilment import check_takes, remaining
 from sales_crm.rules.pricing import check_percent
 from sales_crm.rules.status import contract_status
 from sales_crm.validation import throw, throw_problems
@@ -77,14 +77,7 @@ class SalesContract(ApprovedSellingController):
 		if not self.quotation:
 			return
 		quotation = frappe.get_doc("Sales Quotation", self.quotation)
-		if quotation.docstatus != 1 or quotation.status != "Accepted":
-			throw(
-				self,
-				_("quotation {0} is {1}; a contract needs an Accepted quotation").format(
-					quotation.name, _(quotation.status)
-				),
-				"quotation",
-			)
+		chain.require_ready(chain.copy_of("Sales Contract", "Sales Quotation"), quotation, self)
 		if self.docstatus == 0:
 			check_not_expired(quotation, "contract", doc=self)
 		for fieldname in ("customer", "currency", "price_strategy"):
@@ -97,15 +90,11 @@ class SalesContract(ApprovedSellingController):
 		self.opportunity = quotation.opportunity
 		contracted = chain.taken("contracted", quotation.name, exclude=self.name)
 		quoted = {row.name: row for row in quotation.items}
-		problems = []
 		for row in self.items:
-			source = quoted.get(row.quotation_item)
-			if not source:
+			if row.quotation_item not in quoted:
 				throw(self, _("row {0} is not an item of quotation {1}").format(row.idx, quotation.name))
-			problem = check_take(row.idx, "qty", row.qty, source.qty - contracted.get(source.name, 0))
-			if problem:
-				problems.append(problem)
-		throw_problems(self, problems)
+		left = {name: remaining(row.qty, contracted.get(name, 0)) for name, row in quoted.items()}
+		throw_problems(self, check_takes(((r.idx, r.quotation_item, r.qty) for r in self.items), left))
 
 	def calculate_commission(self):
 		"""The department's policy gives the rate (an empty rate takes it); any other rate is left to a

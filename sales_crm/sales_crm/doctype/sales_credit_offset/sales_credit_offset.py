@@ -4,17 +4,17 @@
 """An offset (冲款): an advance's credit settles the customer's receivables (sales_crm/flows/receipts.py)."""
 
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt
 
 from sales_crm import chain
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows import receipts
 from sales_crm.permissions import add_scope_indexes
 from sales_crm.utils import company_currency
 from sales_crm.validation import throw
 
 
-class SalesCreditOffset(Document):
+class SalesCreditOffset(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

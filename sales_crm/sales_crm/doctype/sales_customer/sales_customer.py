@@ -2,15 +2,15 @@
 # For license information, please see license.txt
 
 from frappe.contacts.address_and_contact import load_address_and_contact
-from frappe.model.document import Document
 from frappe.utils import cstr
 
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows.leads import set_keys
 from sales_crm.permissions import add_scope_indexes
 from sales_crm.utils import default_sales_person
 
 
-class SalesCustomer(Document):
+class SalesCustomer(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

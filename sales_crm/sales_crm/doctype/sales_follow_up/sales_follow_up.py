@@ -3,9 +3,9 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cstr, getdate
 
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows import follow_ups
 from sales_crm.org import department_of
 from sales_crm.permissions import add_scope_indexes
@@ -14,7 +14,7 @@ from sales_crm.utils import default_sales_person
 from sales_crm.validation import throw
 
 
-class SalesFollowUp(Document):
+class SalesFollowUp(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -3,18 +3,19 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cstr, now_datetime
 
-from sales_crm.flows.leads import find_duplicate, set_keys
+from sales_crm import owned
+from sales_crm.controllers.base import SalesDocument
+from sales_crm.flows.leads import find_duplicate, give_lead, set_keys
 from sales_crm.flows.loss_reasons import apply_loss_reason
-from sales_crm.org import department_of, has_role
+from sales_crm.org import ASSIGNERS, department_of, has_role
 from sales_crm.permissions import add_scope_indexes
 from sales_crm.utils import default_sales_person
 from sales_crm.validation import throw
 
 
-class SalesLead(Document):
+class SalesLead(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -64,8 +65,33 @@ class SalesLead(Document):
 
 	def validate(self):
 		self.set_missing_values()
+		self.validate_owner_change()
 		apply_loss_reason(self)
 		self.validate_status()
+
+	def validate_owner_change(self):
+		"""Leads are given, not taken: only a Sales Manager or Director (by hand, Assign To, the assignment
+		rule or ``assign_leads``) moves a lead to a salesperson or a department, and an Unassigned lead given
+		that way is Assigned (its status follows its owner)."""
+		if self.is_new() or owned.server_writing():
+			return
+		moved = [f for f in ("sales_person", "sales_department") if self.has_value_changed(f)]
+		if not moved:
+			return
+		if not has_role(ASSIGNERS):
+			throw(
+				self,
+				_("only a Sales Manager or Sales Director assigns a lead (ask your manager to assign it)"),
+				moved[0],
+				exc=frappe.PermissionError,
+			)
+		if self.sales_person and self.status == "Unassigned":
+			# the workflow's Assign needs the salesperson saved first: the lead becomes Assigned once it is
+			self.flags.given_by_hand = True
+
+	def on_update(self):
+		if self.flags.pop("given_by_hand", None):
+			give_lead(self)
 
 	def set_missing_values(self):
 		if self.email:

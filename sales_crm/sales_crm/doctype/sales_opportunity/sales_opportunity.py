@@ -3,9 +3,9 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cstr, flt, now_datetime
 
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.permissions import add_scope_indexes
@@ -14,7 +14,7 @@ from sales_crm.utils import company_currency, default_sales_person
 from sales_crm.validation import throw, throw_problems
 
 
-class SalesOpportunity(Document):
+class SalesOpportunity(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -2,10 +2,11 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.model.document import Document
+
+from sales_crm.controllers.base import SalesDocument
 
 
-class SalesOpportunityStage(Document):
+class SalesOpportunityStage(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

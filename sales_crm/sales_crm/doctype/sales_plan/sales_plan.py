@@ -3,14 +3,14 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt
 
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.rules import plans
 from sales_crm.validation import throw
 
 
-class SalesPlan(Document):
+class SalesPlan(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

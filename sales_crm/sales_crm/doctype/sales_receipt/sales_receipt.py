@@ -4,10 +4,10 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt
 
 from sales_crm import chain
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows import receipts
 from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.receivables import unallocated
@@ -15,7 +15,7 @@ from sales_crm.utils import company_currency
 from sales_crm.validation import throw
 
 
-class SalesReceipt(Document):
+class SalesReceipt(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -4,11 +4,11 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, flt, getdate, nowdate
 
 from sales_crm import chain
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.receivables import (
 	Balance,
@@ -21,7 +21,7 @@ from sales_crm.utils import company_currency, get_settings
 from sales_crm.validation import throw, throw_problems
 
 
-class SalesReceivable(Document):
+class SalesReceivable(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

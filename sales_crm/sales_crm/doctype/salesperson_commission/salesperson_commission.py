@@ -3,10 +3,10 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt, getdate, now_datetime
 
 from sales_crm import chain
+from sales_crm.controllers.base import SalesDocument
 from sales_crm.org import (
 	APPROVERS,
 	COMMISSION_APPROVERS,
@@ -23,7 +23,7 @@ from sales_crm.utils import company_currency
 from sales_crm.validation import throw, throw_problems
 
 
-class SalespersonCommission(Document):
+class SalespersonCommission(SalesDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -65,6 +65,7 @@ class SalespersonCommission(Document):
 		self.set_missing_values()
 		self.validate_period()
 		self.validate_policy()
+		self.validate_terms()
 		self.calculate_amounts()
 		self.validate_payment()
 		self.set_status()
@@ -185,6 +186,72 @@ class SalespersonCommission(Document):
 				self,
 				_("contract {0} is paid already by periodic commission {1}").format(contract, other),
 				"contracts",
+			)
+
+	def validate_terms(self):
+		"""What a commission pays is the policy's, whoever files it and by whatever path: a Basic commission
+		is its contract's one, for the contract's salesperson and department at the contract's rate (the
+		policy's, or one a director approved on the contract); a periodic one pays the tier rate the policy
+		gives the achievement. The basis is the department's."""
+		from sales_crm.flows.commissions import basic_commissions, department_policy, period_rate_for
+
+		if self.commission_type == "Basic":
+			contract = frappe.db.get_value(
+				"Sales Contract",
+				self.sales_contract,
+				["sales_person", "sales_department", "commission_rate"],
+				as_dict=True,
+				for_update=True,  # two requests filing the contract's commission at once: one waits
+			)
+			if self.sales_person != contract.sales_person:
+				throw(
+					self,
+					_("a Basic commission pays the contract's salesperson ({0})").format(
+						contract.sales_person
+					),
+					"sales_person",
+				)
+			self.sales_department = contract.sales_department or self.sales_department
+			policy = department_policy(self.sales_department)
+			if not policy.basic:
+				throw(
+					self,
+					_("department {0} pays no Basic commission").format(self.sales_department),
+					"commission_type",
+				)
+			if abs(flt(self.commission_rate) - flt(contract.commission_rate)) > 1e-9:
+				throw(
+					self,
+					_("the rate is the contract's, {0}%").format(flt(contract.commission_rate, 6)),
+					"commission_rate",
+				)
+			others = [n for n in basic_commissions(self.sales_contract) if n != self.name]
+			if others:
+				throw(
+					self,
+					_("contract {0} has its Basic commission already: {1}").format(
+						self.sales_contract, others[0]
+					),
+					"sales_contract",
+				)
+		else:
+			policy = department_policy(self.sales_department)
+			# no target for the period: no achievement either (the member's own rate)
+			achievement = self.achievement if flt(self.target_amount) else None
+			expected = period_rate_for(policy, self.sales_person, self.sales_department, achievement)
+			if abs(flt(self.commission_rate) - flt(expected)) > 1e-9:
+				throw(
+					self,
+					_("the policy's rate for an achievement of {0}% is {1}%").format(
+						flt(self.achievement, 2), flt(expected, 6)
+					),
+					"commission_rate",
+				)
+		if self.commission_basis != policy.basis:
+			throw(
+				self,
+				_("department {0} pays on {1}").format(self.sales_department, _(policy.basis)),
+				"commission_basis",
 			)
 
 	def collected(self) -> dict[str, float]:
