@@ -102,7 +102,20 @@ class PytestSession(unittest.TestCase):
 		return self.id()
 
 	def run(self, result=None):
-		import pytest
+		try:
+			import pytest
+		except ImportError:
+			# `bench get-app` installs the app's dependencies, not its test runner's
+			case = PytestItem("sales_crm.tests.test_suite")
+			result.startTest(case)
+			error = ModuleNotFoundError(
+				"pytest is not installed in this bench: run `bench setup requirements --dev` (the app's "
+				"[tool.bench.dev-dependencies]: pytest, requests, hypothesis, playwright), or "
+				"`./env/bin/pip install pytest requests hypothesis`"
+			)
+			result.addError(case, (ModuleNotFoundError, error, None))
+			result.stopTest(case)
+			return result
 
 		if not TESTS.is_dir():
 			case = PytestItem("sales_crm.tests.test_suite")
