@@ -1,6 +1,9 @@
 """The base of every Sales CRM controller."""
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import cint
 
 from sales_crm import owned
 
@@ -17,5 +20,31 @@ class SalesDocument(Document):
 
 	def run_before_save_methods(self):
 		owned.capture(self)
+		if self._action == "submit":
+			refuse_self_approval(self)
 		super().run_before_save_methods()
 		owned.check(self)
+
+
+def refuse_self_approval(doc) -> None:
+	"""A submit by any path (a workflow action, REST ``docstatus: 1``, ``frappe.client.submit``, savedocs)
+	keeps the workflow's own rule: where every transition the user could submit the record by forbids self
+	approval, its owner does not submit it. (Frappe checks it for workflow actions only.)"""
+	workflow_name = doc.meta.get_workflow()
+	user = frappe.session.user
+	if not workflow_name or user == "Administrator" or doc.owner != user:
+		return
+	workflow = frappe.get_cached_doc("Workflow", workflow_name)
+	submitted = {row.state for row in workflow.states if cint(row.doc_status) == 1}
+	before = doc.get_doc_before_save()
+	state = (before or doc).get(workflow.workflow_state_field)
+	held = set(frappe.get_roles(user))
+	ways = [t for t in workflow.transitions if t.state == state and t.next_state in submitted and t.allowed in held]
+	if ways and not any(cint(t.allow_self_approval) for t in ways):
+		frappe.throw(
+			_("{0} {1}: self approval is not allowed (the workflow's {2} is someone else's)").format(
+				_(doc.doctype), doc.name, _(ways[0].action)
+			),
+			frappe.PermissionError,
+			title=_("Not Allowed"),
+		)

@@ -238,3 +238,28 @@ def test_a_salesperson_does_not_take_a_department_lead(c, team):
 	stored = admin_get("Sales Lead", lead["name"])
 	assert (stored["status"], stored["sales_person"]) == ("Assigned", team.sales)
 	assert flt(bool(stored["assigned_on"])) == 1
+
+
+def test_no_path_approves_ones_own_quotation(c, team):
+	"""The quotation workflow's Approve forbids self approval: a director's plain submit of a quotation they
+	drafted is refused as the workflow action is."""
+	customer = c.director.insert({"doctype": "Sales Customer", "customer_name": f"Self Co {random_string(8)}"})
+	opportunity = c.director.insert(
+		{
+			"doctype": "Sales Opportunity",
+			"opportunity_name": f"Self deal {random_string(5)}",
+			"customer": customer["name"],
+			"items": [{"product": team.product, "qty": 1, "rate": 100}],
+		}
+	)
+	quotation = c.director.ok("sales_crm.api.make_quotation", source_name=opportunity["name"])
+	quotation = c.director.insert(quotation)
+	for attempt in (
+		lambda: c.director.submit("Sales Quotation", quotation["name"]),
+		lambda: c.director.call("frappe.client.submit", doc=c.director.get("Sales Quotation", quotation["name"])),
+		lambda: c.director.workflow(c.director.get("Sales Quotation", quotation["name"]), "Approve"),
+	):
+		r = attempt()
+		assert not r.ok and r.status_code < 500, r.text[:300]
+		stored = admin_get("Sales Quotation", quotation["name"])
+		assert (stored["docstatus"], stored["status"]) == (0, "Quoting")
