@@ -41,6 +41,7 @@ SERVER_FIELDS = {
 		"expected_orders_90",
 		"expected_orders_365",
 		"clv",
+		"valuable",
 		"rfm_r",
 		"rfm_f",
 		"rfm_m",
@@ -202,10 +203,17 @@ def execute(run: str, progress=None) -> dict:
 		progress(50, _("Scoring customers"))
 		scored_on = now_datetime()
 		customer_scores = score_rows(summary, fitted)
+		previous_value(customer_scores, "Sales Customer", "name")
+		share = valuable_share()
+		figures.update(valuable_share=share, valuable_threshold=mark_valuable(customer_scores, share))
 		write_customer_scores(customer_scores, scored_on)
 		progress(65, _("Scoring sites"))
 		site_summary = purchases.summarise(site_rows, end)
 		site_scores = score_rows(site_summary, fitted) if len(site_summary) else []
+		for row in site_scores:
+			row["name"] = site_score_name(*row["key"].split(SITE_SEPARATOR, 1))
+		previous_value(site_scores, "Customer Site Score", "name")
+		mark_valuable(site_scores, share)
 		figures["sites"] = len(site_scores)
 		write_site_scores(site_scores, scored_on)
 		progress(75, _("Follow-ups for valuable customers at risk"))
@@ -220,11 +228,24 @@ def execute(run: str, progress=None) -> dict:
 
 
 def clean(figures: dict) -> dict:
-	"""NaN and infinite figures (an AUC without both outcomes) are stored as empty."""
-	return {
-		key: (None if isinstance(value, float) and not math.isfinite(value) else value)
-		for key, value in figures.items()
-	}
+	"""The figures as the record stores them. A figure that could not be computed (an AUC without both
+	outcomes, a degenerate fit's runaway parameter beyond what a Float column holds, no holdout purchases)
+	is stored as 0 — numeric columns are never empty in Frappe — and named in the model note."""
+	meta = frappe.get_meta("Customer Mining Run")
+	numeric = {df.fieldname for df in meta.fields if df.fieldtype in ("Float", "Int", "Currency", "Percent")}
+	missing = []
+	cleaned = {}
+	for key, value in figures.items():
+		if isinstance(value, float) and not (math.isfinite(value) and abs(value) < 1e11):
+			value = None
+		if value is None and key in numeric:
+			missing.append(_(meta.get_label(key)))
+			value = 0
+		cleaned[key] = value
+	if missing:
+		note = _("Not computable from this data: {0}.").format(", ".join(missing))
+		cleaned["model_note"] = " ".join(filter(None, (cleaned.get("model_note"), note)))
+	return cleaned
 
 
 def read_purchases(until) -> tuple[list, list, dict]:
@@ -332,6 +353,7 @@ SCORE_COLUMNS = (
 	"expected_orders_90",
 	"expected_orders_365",
 	"clv",
+	"valuable",
 	"rfm_r",
 	"rfm_f",
 	"rfm_m",
@@ -357,6 +379,26 @@ def update_join(doctype: str, rows: list[dict], columns: tuple[str, ...]) -> Non
 			f"update `tab{doctype}` target join ({derived}) source on source.name = target.name set {assignments}",
 			values,
 		)
+
+
+def previous_value(scores: list[dict], doctype: str, key: str) -> None:
+	"""Each row's ``previous_clv``: the value stored by the last run, read before this run overwrites it. A
+	customer who stops buying loses expected value as it turns High risk; what makes it worth a call is the
+	value it had (sales_crm/flows/mining.py ``open_follow_ups``)."""
+	names = [row.get(key) or row["key"] for row in scores]
+	stored = {}
+	for start in range(0, len(names), CHUNK):
+		stored.update(
+			(name, (clv, was_valuable))
+			for name, clv, was_valuable in frappe.db.sql(
+				f"""select name, clv, valuable from `tab{doctype}`
+				where name in %(names)s and last_scored_on is not null""",
+				{"names": names[start : start + CHUNK]},
+			)
+		)
+	for row, name in zip(scores, names, strict=True):
+		clv, was_valuable = stored.get(name, (0, 0))
+		row["previous_clv"], row["was_valuable"] = flt(clv), cint(was_valuable)
 
 
 def write_customer_scores(scores: list[dict], scored_on) -> None:
@@ -443,18 +485,25 @@ def threshold(values: list[float], share: float) -> float | None:
 	return ranked[max(1, math.ceil(len(ranked) * share / 100)) - 1]
 
 
+def mark_valuable(scores: list[dict], share: float) -> float | None:
+	"""Each row's ``valuable``: in the top ``share`` % by expected 12-month value now or at the last run, or
+	valuable at the last run and still at High risk. A customer turning High risk has lost most of its
+	expected value already; what it was worth is what is at stake. Returns the value from which a row is
+	in the top share."""
+	value_from = threshold([row["clv"] for row in scores], share)
+	for row in scores:
+		row["valuable"] = int(
+			bool(value_from and max(row["clv"], row.get("previous_clv") or 0) >= value_from)
+			or bool(row.get("was_valuable") and row["churn_risk"] == "High")
+		)
+	return value_from
+
+
 def open_follow_ups(customer_scores: list[dict], site_scores: list[dict]) -> dict:
 	"""One follow-up for the owning salesperson per valuable customer (and site) at High churn risk, unless
 	the customer (site) already has an open one: so a re-run, or the next day's run, opens none twice."""
-	share = valuable_share()
-	customer_from = threshold([row["clv"] for row in customer_scores], share)
-	site_from = threshold([row["clv"] for row in site_scores], share)
-	at_risk = [
-		row for row in customer_scores if customer_from and row["clv"] >= customer_from and row["churn_risk"] == "High"
-	]
-	sites_at_risk = [
-		row for row in site_scores if site_from and row["clv"] >= site_from and row["churn_risk"] == "High"
-	]
+	at_risk = [row for row in customer_scores if row["valuable"] and row["churn_risk"] == "High"]
+	sites_at_risk = [row for row in site_scores if row["valuable"] and row["churn_risk"] == "High"]
 	customers = sorted({row["key"] for row in at_risk} | {row["key"].split(SITE_SEPARATOR)[0] for row in sites_at_risk})
 	owners, open_customers, open_sites = {}, set(), set()
 	for start in range(0, len(customers), CHUNK):
@@ -489,8 +538,6 @@ def open_follow_ups(customer_scores: list[dict], site_scores: list[dict]) -> dic
 			open_sites.add((customer, address))
 			created += 1
 	return {
-		"valuable_share": share,
-		"valuable_threshold": customer_from,
 		"valuable_at_risk": len(at_risk),
 		"sites_at_risk": len(sites_at_risk),
 		"follow_ups_created": created,
@@ -537,32 +584,17 @@ def follow_up(customer: str, address: str | None, person: str, row: dict) -> str
 @frappe.whitelist()
 @frappe.read_only()
 def valuable_customers_at_risk(filters: str | dict | None = None) -> dict:
-	"""Number card: the user's customers at High churn risk whose expected 12-month value is in the top
-	share (the last completed run's threshold)."""
+	"""Number card: the user's valuable customers (``valuable``, set by the run) at High churn risk."""
 	customer = frappe.qb.DocType("Sales Customer")
 	query = (
 		frappe.qb.from_(customer)
 		.select(Count("*"))
-		.where((customer.churn_risk == "High") & (customer.disabled == 0))
+		.where((customer.churn_risk == "High") & (customer.valuable == 1) & (customer.disabled == 0))
 	)
-	value_from = last_threshold()
-	if value_from is None:
-		return {"value": 0, "fieldtype": "Int"}
-	query = query.where(customer.clv >= value_from)
 	allowed = visible(customer, "Sales Customer")
 	if allowed is not None:
 		query = query.where(allowed)
 	return {"value": query.run()[0][0] or 0, "fieldtype": "Int"}
-
-
-def last_threshold() -> float | None:
-	value = frappe.db.get_value(
-		"Customer Mining Run",
-		{"status": "Completed", "valuable_threshold": (">", 0)},
-		"valuable_threshold",
-		order_by="finished_on desc",
-	)
-	return flt(value) if value else None
 
 
 # ---------------------------------------------------------------------------- win probability
