@@ -101,7 +101,6 @@ def import_history(rows: list | None = None, file_url: str | None = None, histor
 		orders=orders,
 		import_job_id=job_id,
 		history_import=history_import,
-		enqueue_after_commit=True,
 	)
 	return {"job_id": job_id, "status": "queued", "total": len(orders)}
 

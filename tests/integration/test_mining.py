@@ -174,6 +174,7 @@ def test_history_import_over_the_api_with_a_worker(worker, tag):
 		record = frappe.get_doc({"doctype": "Sales History Import", "import_file": url}).insert()
 		frappe.db.commit()
 		answer = api.import_history(history_import=record.name)
+		frappe.db.commit()  # as the request would: the record reads Queued
 		state = wait_for_job(api.history_import_status, answer["job_id"], timeout=300)
 		assert [r["status"] for r in state["results"]] == ["created", "error"]
 		assert "Row 3" in state["results"][1]["message"]
@@ -231,9 +232,11 @@ def test_cdnow_through_the_history_import_reproduces_the_published_figures(worke
 	assert state["status"] == "finished" and state["created"] == 6919, {k: state[k] for k in ("status", "done")}
 
 	answer = api.run_mining(calibration_end="1997-09-30", holdout_end="1998-06-30")
+	frappe.db.commit()  # as the request would: the job is queued once its run record is committed
 	state = wait_for_job(api.mining_status, answer["job_id"], timeout=600)
 	assert state["status"] == "finished", state
-	run = state["record"]
+	frappe.db.rollback()  # a fresh snapshot: the worker committed the record
+	run = api.mining_status(answer["job_id"])["record"]
 	print(
 		"\nCDNOW through the history import:",
 		{key: run[key] for key in (
