@@ -547,10 +547,11 @@ def open_follow_ups(customer_scores: list[dict], site_scores: list[dict]) -> dic
 def follow_up(customer: str, address: str | None, person: str, row: dict) -> str:
 	"""A follow-up (with its ToDo for today) and a desk notification for the salesperson."""
 	what = address or customer
+	segment = row["rfm_segment"]
 	outcome = _(
 		"Customer mining: {0} is among the most valuable customers (expected 12-month value {1}) and at "
 		"High churn risk (churn score {2}, segment {3})."
-	).format(what, frappe.format(row["clv"], "Currency"), flt(row["churn_score"], 2), _(row["rfm_segment"]))
+	).format(what, frappe.format(row["clv"], "Currency"), flt(row["churn_score"], 2), _(segment))
 	doc = frappe.get_doc(
 		{
 			"doctype": "Sales Follow Up",
