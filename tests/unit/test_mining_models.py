@@ -267,3 +267,15 @@ def test_too_little_history():
 	result = win.backtest(rows, won, days, day(10), [0.5] * 40)
 	assert result["train"] == 20 and result["test"] == 20
 	assert result["auc"] is None and result["brier"] is None
+
+
+def test_fast_likelihood_agrees_with_the_paper():
+	# the fit's objective works over distinct values; the plain equation 6 must give the same figure
+	rng = np.random.default_rng(0)
+	x = rng.integers(0, 6, 500).astype(float)
+	T = rng.integers(10, 40, 500).astype(float)
+	t_x = np.where(x > 0, np.minimum(T, rng.integers(0, 40, 500)), 0).astype(float)
+	histories = bgnbd._Histories(x, t_x, T)
+	for params in ([0.2, 4.0, 0.8, 2.4], [1.3, 0.5, 2.0, 0.7]):
+		value, _gradient = histories.objective(np.log(params))
+		assert value == pytest.approx(-np.mean(bgnbd._log_likelihood(*params, x, t_x, T)), rel=1e-12)
