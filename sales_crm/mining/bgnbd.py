@@ -28,7 +28,8 @@ def _arrays(*values):
 
 
 def _log_likelihood(r, alpha, a, b, x, t_x, T):
-	"""Each history's log-likelihood (paper, equation 6, in logs to stay finite for long histories)."""
+	"""Each history's log-likelihood (the paper's individual-level likelihood, in logs to stay finite for
+	long histories)."""
 	common = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
 	alive = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
 	# B(a+1, b+x-1) / B(a, b) = B(a, b+x) / B(a, b) * a / (b+x-1); only for x > 0
@@ -126,7 +127,7 @@ def p_alive(p: BGNBD, frequency, recency, T) -> np.ndarray:
 
 
 def expected_purchases(p: BGNBD, t, frequency, recency, T) -> np.ndarray:
-	"""E[purchases in the next ``t`` weeks | history] (paper, equation 10)."""
+	"""E[purchases in the next ``t`` weeks | history] (the paper's conditional expectation)."""
 	x, t_x, T = _arrays(frequency, recency, T)
 	t = np.asarray(t, dtype=float)
 	r, alpha, a, b = p.r, p.alpha, p.a, p.b

@@ -89,7 +89,7 @@ def test_expected_purchases():
 	two = bgnbd.expected_purchases(CDNOW, 20, x, t_x, T)
 	assert np.all(two > one) and np.all(one > 0)
 	assert one[2] > one[1] > one[0] and one[2] > one[3]  # frequent and recent buys most
-	# the published example (Fader, Hardie & Lee 2005, section 5): x = 2, t_x = 30.43, T = 38.86, t = 39
+	# the paper's worked example: x = 2, t_x = 30.43, T = 38.86, t = 39
 	assert bgnbd.expected_purchases(CDNOW, 39, 2, 30.43, 38.86) == pytest.approx(1.226, abs=0.002)
 
 
@@ -270,7 +270,7 @@ def test_too_little_history():
 
 
 def test_fast_likelihood_agrees_with_the_paper():
-	# the fit's objective works over distinct values; the plain equation 6 must give the same figure
+	# the fit's objective works over distinct values; the plain likelihood must give the same figure
 	rng = np.random.default_rng(0)
 	x = rng.integers(0, 6, 500).astype(float)
 	T = rng.integers(10, 40, 500).astype(float)
