@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,8 @@ def _arrays(*values):
 
 
 def _log_likelihood(r, alpha, a, b, x, t_x, T):
-	"""Each history's log-likelihood (paper, equation 6, in logs to stay finite for long histories)."""
+	"""Each history's log-likelihood (the paper's individual-level likelihood, in logs to stay finite for
+	long histories)."""
 	common = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
 	alive = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
 	# B(a+1, b+x-1) / B(a, b) = B(a, b+x) / B(a, b) * a / (b+x-1); only for x > 0
@@ -44,29 +45,68 @@ def _log_likelihood(r, alpha, a, b, x, t_x, T):
 	return common + np.logaddexp(alive, dropped)
 
 
+class _Histories:
+	"""Distinct histories with their counts, and the distinct values of x, t_x and T they index: the
+	special functions and logs are taken over the few distinct values (hundreds, with daily dates) and
+	only sums and products over the histories."""
+
+	def __init__(self, x, t_x, T):
+		histories, weights = np.unique(np.column_stack([x, t_x, T]), axis=0, return_counts=True)
+		self.weights = weights.astype(float) / weights.sum()
+		self.x_values, self.x_index = np.unique(histories[:, 0], return_inverse=True)
+		self.t_values, self.t_index = np.unique(histories[:, 1], return_inverse=True)
+		self.T_values, self.T_index = np.unique(histories[:, 2], return_inverse=True)
+		self.x = histories[:, 0]
+		self.repeat = self.x > 0
+		self.mean_T = float(np.dot(self.weights, histories[:, 2]))
+
+	def objective(self, log_params):
+		"""The mean negative log-likelihood and its gradient in the log-parameters."""
+		r, alpha, a, b = np.exp(log_params)
+		xv, x, w = self.x_values, self.x, self.weights
+		# per distinct x: log Γ(r+x)/Γ(r) + r log α + log B(a, b+x)/B(a, b), and its derivatives
+		per_x = gammaln(r + xv) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xv) - betaln(a, b)
+		d_r_x = digamma(r + xv) - digamma(r) + np.log(alpha)
+		d_a_x = digamma(a + b) - digamma(a + b + xv)
+		d_b_x = digamma(b + xv) - digamma(a + b + xv) - digamma(b) + digamma(a + b)
+		with np.errstate(divide="ignore"):
+			log_drop_x = np.where(xv > 0, np.log(a) - np.log(np.maximum(b + xv - 1, 1e-300)), -np.inf)
+		log_T = np.log(alpha + self.T_values)[self.T_index]
+		log_t = np.log(alpha + self.t_values)[self.t_index]
+		inv_T = 1 / (alpha + self.T_values)[self.T_index]
+		inv_t = 1 / (alpha + self.t_values)[self.t_index]
+		rx = r + x
+		u = -rx * log_T
+		v = log_drop_x[self.x_index] - rx * log_t
+		s = np.logaddexp(u, v)
+		p_u, p_v = np.exp(u - s), np.exp(v - s)
+		ll = per_x[self.x_index] + s
+		g_r = d_r_x[self.x_index] - p_u * log_T - p_v * log_t
+		g_alpha = r / alpha - rx * (p_u * inv_T + p_v * inv_t)
+		g_a = d_a_x[self.x_index] + p_v / a
+		g_b = d_b_x[self.x_index] - np.divide(p_v, b + x - 1, out=np.zeros_like(x), where=self.repeat)
+		value = -np.dot(w, ll)
+		gradient = -np.array([np.dot(w, g) for g in (g_r, g_alpha, g_a, g_b)]) * np.array([r, alpha, a, b])
+		if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
+			return 1e100, np.zeros(4)
+		return value, gradient
+
+
 def fit_bgnbd(frequency, recency, T) -> BGNBD:
 	"""Maximum-likelihood parameters. Identical histories are fitted once with their count as a weight,
 	so hundreds of thousands of customers cost what their distinct histories cost."""
 	x, t_x, T = _arrays(frequency, recency, T)
 	if not len(x):
 		raise ValueError("no customers to fit")
-	histories, weights = np.unique(np.column_stack([x, t_x, T]), axis=0, return_counts=True)
-	x, t_x, T = histories[:, 0], histories[:, 1], histories[:, 2]
-	weights = weights.astype(float)
-	# scale the objective so that tolerances mean the same at 2,000 and at 2,000,000 customers
-	total = weights.sum()
-	scale = max(float(np.mean(T)), 1e-9)
-
-	def objective(log_params):
-		r, alpha, a, b = np.exp(log_params)
-		value = -np.dot(weights, _log_likelihood(r, alpha, a, b, x, t_x, T)) / total
-		return value if np.isfinite(value) else 1e100
-
-	start = np.log([1.0, scale, 1.0, 1.0])
+	histories = _Histories(x, t_x, T)
+	start = np.log([1.0, max(histories.mean_T, 1e-3), 1.0, 1.0])
 	result = minimize(
-		objective, start, method="Nelder-Mead", options={"xatol": 1e-5, "fatol": 1e-10, "maxiter": 4000}
+		histories.objective,
+		start,
+		jac=True,
+		method="L-BFGS-B",
+		options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 1000},
 	)
-	result = minimize(objective, result.x, method="L-BFGS-B", options={"ftol": 1e-14, "gtol": 1e-9})
 	r, alpha, a, b = np.exp(result.x)
 	return BGNBD(float(r), float(alpha), float(a), float(b))
 
@@ -87,7 +127,7 @@ def p_alive(p: BGNBD, frequency, recency, T) -> np.ndarray:
 
 
 def expected_purchases(p: BGNBD, t, frequency, recency, T) -> np.ndarray:
-	"""E[purchases in the next ``t`` weeks | history] (paper, equation 10)."""
+	"""E[purchases in the next ``t`` weeks | history] (the paper's conditional expectation)."""
 	x, t_x, T = _arrays(frequency, recency, T)
 	t = np.asarray(t, dtype=float)
 	r, alpha, a, b = p.r, p.alpha, p.a, p.b

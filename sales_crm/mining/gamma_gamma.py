@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 
 
 @dataclass(frozen=True)
@@ -46,18 +46,37 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGamma:
 		raise ValueError("no repeat customers to fit")
 	pairs, weights = np.unique(np.column_stack([x, m]), axis=0, return_counts=True)
 	x, m = pairs[:, 0], pairs[:, 1]
-	weights = weights.astype(float) / weights.sum()
-	start = np.log([1.0, 1.0, float(np.mean(m))])
+	w = weights.astype(float) / weights.sum()
+	log_m, log_x = np.log(m), np.log(x)
+	start = np.log([1.0, 1.0, float(np.dot(w, m))])
 
 	def objective(log_params):
+		"""The mean negative log-likelihood and its gradient in the log-parameters."""
 		p, q, v = np.exp(log_params)
-		value = -np.dot(weights, _log_likelihood(p, q, v, x, m))
-		return value if np.isfinite(value) else 1e100
+		px = p * x
+		log_vmx = np.log(v + m * x)
+		psi_pxq = digamma(px + q)
+		ll = (
+			gammaln(px + q)
+			- gammaln(px)
+			- gammaln(q)
+			+ q * np.log(v)
+			+ (px - 1) * log_m
+			+ px * log_x
+			- (px + q) * log_vmx
+		)
+		g_p = x * (psi_pxq - digamma(px) + log_m + log_x - log_vmx)
+		g_q = psi_pxq - digamma(q) + np.log(v) - log_vmx
+		g_v = q / v - (px + q) / (v + m * x)
+		value = -np.dot(w, ll)
+		gradient = -np.array([np.dot(w, g_p), np.dot(w, g_q), np.dot(w, g_v)]) * np.array([p, q, v])
+		if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
+			return 1e100, np.zeros(3)
+		return value, gradient
 
 	result = minimize(
-		objective, start, method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-12, "maxiter": 4000}
+		objective, start, jac=True, method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 1000}
 	)
-	result = minimize(objective, result.x, method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-10})
 	p, q, v = np.exp(result.x)
 	return GammaGamma(float(p), float(q), float(v))
 

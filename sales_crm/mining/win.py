@@ -5,7 +5,8 @@ is categorical and one-hot encoded; any other key is numeric (age_days, amount, 
 sign(v)·log(1 + |v|) because amounts and counts are heavy-tailed. Every column is standardised, so the
 model's intercept is the log-odds of an average opportunity and coefficient × standardised value is how far
 each feature moves this one away from the average: the explanation, summed over a categorical feature's
-columns. Missing keys take the training mean (a contribution of 0).
+columns. Missing numeric keys, and categories the training never saw, take the training mean (a
+contribution of 0); a missing categorical key is its own category, "(missing)".
 
 The probabilities are calibrated with Platt scaling on out-of-fold predictions: the regularised fit is
 shrunk towards the base rate, and a logistic of its out-of-fold log-odds corrects that without a second
@@ -84,6 +85,10 @@ class WinModel:
 				j = index.get((name, category))
 				if j is not None:
 					out[i, j] = 1.0
+				else:
+					# a category the training never saw is taken as an average one: no contribution
+					columns_of = [index[(name, c)] for c in self.categorical[name]]
+					out[i, columns_of] = self.mean[columns_of]
 		return out
 
 	def _standardised(self, rows: list[dict]) -> np.ndarray:
