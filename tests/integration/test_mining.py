@@ -203,6 +203,22 @@ def test_only_system_managers_and_directors_import_or_run():
 		api.history_import_status("history-import-nosuchjob")
 
 
+def test_a_sales_user_gets_403_over_http(server):
+	from factories import login_users
+
+	password = "Sales-CRM-mining-2026!"
+	users = login_users("mining", password, sales=("Sales User",), manager=("Sales User", "Sales Manager"))
+	frappe.db.commit()
+	for user in users.values():
+		client = server.session(user, password)
+		for method, data in (
+			("import_history", {"rows": '[{"external_id": "x", "order_date": "2024-01-01", "customer": "x", "amount": 1}]'}),
+			("run_mining", {}),
+		):
+			answer = client.http.post(f"{server.url}/api/method/sales_crm.api.{method}", data=data, timeout=60)
+			assert answer.status_code == 403, (user, method, answer.text[:300])
+
+
 def test_server_owned_fields_keep_their_stored_values():
 	customer = frappe.get_doc({"doctype": "Sales Customer", "customer_name": f"Keep {random_string(6)}"})
 	customer.clv, customer.churn_risk, customer.external_id = 999, "High", "forged"
