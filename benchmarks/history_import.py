@@ -47,7 +47,10 @@ def main():
 			order["site"] = "Plant"
 		if i % 4 == 0:  # the amount is the products' total
 			del order["amount"]
-			order["items"] = [{"product": product.name, "qty": 1, "rate": 50}, {"product": product.name, "qty": 2, "rate": 25}]
+			order["items"] = [
+				{"product": product.name, "qty": 1, "rate": 50},
+				{"product": product.name, "qty": 2, "rate": 25},
+			]
 		orders.append(order)
 	try:
 		for label in ("import", "re-sent (all skipped)"):

@@ -74,7 +74,9 @@ def import_history(rows: list | None = None, file_url: str | None = None, histor
 	check_permission()
 	if history_import:
 		if not frappe.db.exists("Sales History Import", history_import):
-			frappe.throw(_("Sales History Import {0} not found").format(history_import), frappe.DoesNotExistError)
+			frappe.throw(
+				_("Sales History Import {0} not found").format(history_import), frappe.DoesNotExistError
+			)
 		file_url = file_url or frappe.db.get_value("Sales History Import", history_import, "import_file")
 	if file_url:
 		orders = read_file(file_url)
@@ -85,7 +87,13 @@ def import_history(rows: list | None = None, file_url: str | None = None, histor
 	if len(orders) > MAX_ROWS:
 		frappe.throw(_("At most {0} orders per import, not {1}").format(MAX_ROWS, len(orders)))
 	job_id = jobs.new_id("history-import")
-	state = {"job_id": job_id, "status": "queued", "user": frappe.session.user, "total": len(orders), "done": 0}
+	state = {
+		"job_id": job_id,
+		"status": "queued",
+		"user": frappe.session.user,
+		"total": len(orders),
+		"done": 0,
+	}
 	jobs.save(job_id, state)
 	if history_import:
 		frappe.db.set_value(
@@ -141,7 +149,9 @@ def group_rows(table: list[list]) -> list[dict]:
 	unknown = sorted(set(header) - COLUMNS - {""})
 	if unknown:
 		frappe.throw(
-			_("Unknown columns: {0}. The columns are: {1}").format(", ".join(unknown), ", ".join(sorted(COLUMNS)))
+			_("Unknown columns: {0}. The columns are: {1}").format(
+				", ".join(unknown), ", ".join(sorted(COLUMNS))
+			)
 		)
 	for required in ("external_id", "order_date", "customer"):
 		if required not in header:
@@ -325,7 +335,9 @@ class Importer:
 		row = item.get("row", row)
 		unknown = sorted(set(item) - ITEM_KEYS - {"row"})
 		if unknown:
-			raise RowError(_("Row {0}: product fields that cannot be imported: {1}").format(row, ", ".join(unknown)))
+			raise RowError(
+				_("Row {0}: product fields that cannot be imported: {1}").format(row, ", ".join(unknown))
+			)
 		product = cstr(item.get("product")).strip()
 		if not product:
 			raise RowError(_("Row {0}: product is required on a product row").format(row))
@@ -389,7 +401,8 @@ class Importer:
 		if people:
 			known_people = set(
 				frappe.db.sql_list(
-					"select name from `tabUser` where name in %(names)s and enabled = 1", {"names": list(people)}
+					"select name from `tabUser` where name in %(names)s and enabled = 1",
+					{"names": list(people)},
 				)
 			)
 		for position, order in valid:
@@ -397,14 +410,18 @@ class Importer:
 				if item["product"] not in known_products:
 					results[position] = error(
 						order,
-						_("Row {0}: product: Sales Product {1} not found").format(item["row"], item["product"]),
+						_("Row {0}: product: Sales Product {1} not found").format(
+							item["row"], item["product"]
+						),
 					)
 					break
 				item["product_name"] = known_products[item["product"]]
 			if order["sales_person"] and order["sales_person"] not in known_people:
 				results[position] = error(
 					order,
-					_("Row {0}: sales_person: {1} is no enabled user").format(order["row"], order["sales_person"]),
+					_("Row {0}: sales_person: {1} is no enabled user").format(
+						order["row"], order["sales_person"]
+					),
 				)
 
 	# ------------------------------------------------------------------ customers and sites
@@ -481,7 +498,9 @@ class Importer:
 			cities.setdefault((self.customers[order["customer"]]["name"], order["site"]), order["city"])
 		names = {key: f"{key[1]}-{key[0]}"[:140] for key in missing}
 		taken = set(
-			frappe.db.sql_list("select name from `tabAddress` where name in %(names)s", {"names": list(names.values())})
+			frappe.db.sql_list(
+				"select name from `tabAddress` where name in %(names)s", {"names": list(names.values())}
+			)
 		)
 		addresses, links = [], []
 		for key in missing:
@@ -549,7 +568,9 @@ class Importer:
 					"order_type": "Standard",
 					"order_source": "Direct",
 					"customer": customer["name"],
-					"customer_address": self.sites.get((customer["name"], order["site"])) if order["site"] else None,
+					"customer_address": self.sites.get((customer["name"], order["site"]))
+					if order["site"]
+					else None,
 					"status": "Completed",
 					"workflow_state": "Confirmed",
 					"is_history": 1,
@@ -624,7 +645,9 @@ def number(value, row, field: str) -> float:
 	except (TypeError, ValueError):
 		raise RowError(_("Row {0}: {1}: {2} is not a number").format(row, field, cstr(value))) from None
 	if not math.isfinite(result) or result < 0:
-		raise RowError(_("Row {0}: {1} must be a number of at least 0, not {2}").format(row, field, cstr(value)))
+		raise RowError(
+			_("Row {0}: {1} must be a number of at least 0, not {2}").format(row, field, cstr(value))
+		)
 	return flt(result, 6)
 
 
@@ -656,4 +679,3 @@ def insert(doctype: str, rows: list[dict]) -> None:
 	valid = {df.fieldname for df in frappe.get_meta(doctype).fields if df.fieldtype not in ("Table", "HTML")}
 	fields = sorted({key for row in rows for key in row if key in valid | columns})
 	frappe.db.bulk_insert(doctype, fields, [[row.get(f) for f in fields] for row in rows], chunk_size=CHUNK)
-

@@ -121,7 +121,9 @@ def start_run(calibration_end=None, holdout_end=None, holdout_weeks=None) -> dic
 def mining_status(job_id: str) -> dict:
 	"""The job's state and its run record's figures."""
 	check_permission()
-	state = jobs.state_for_caller(job_id, _("Mining run {0} not found"), _("Not permitted to read mining run {0}"))
+	state = jobs.state_for_caller(
+		job_id, _("Mining run {0} not found"), _("Not permitted to read mining run {0}")
+	)
 	state.pop("error", None)
 	if state.get("run"):
 		state["record"] = frappe.get_doc("Customer Mining Run", state["run"]).as_dict(no_default_fields=True)
@@ -150,7 +152,11 @@ def run_job(run: str, mining_job_id: str) -> None:
 		frappe.db.set_value(
 			"Customer Mining Run",
 			run,
-			{"status": "Failed", "error": str(error)[:1000] or type(error).__name__, "finished_on": now_datetime()},
+			{
+				"status": "Failed",
+				"error": str(error)[:1000] or type(error).__name__,
+				"finished_on": now_datetime(),
+			},
 		)
 		frappe.db.commit()  # nosemgrep
 		state.update(status="failed", error=frappe.get_traceback())
@@ -174,7 +180,11 @@ def execute(run: str, progress=None) -> dict:
 	)
 	end = getdate(record.calibration_end) if record.calibration_end else getdate(nowdate())
 	holdout_end = getdate(record.holdout_end) if record.holdout_end else None
-	weeks = record.holdout_weeks or cint(frappe.db.get_single_value("Sales CRM Settings", "mining_holdout_weeks")) or 26
+	weeks = (
+		record.holdout_weeks
+		or cint(frappe.db.get_single_value("Sales CRM Settings", "mining_holdout_weeks"))
+		or 26
+	)
 	figures = {"calibration_end": end, "holdout_weeks": weeks}
 
 	progress(5, _("Reading orders"))
@@ -189,9 +199,9 @@ def execute(run: str, progress=None) -> dict:
 	figures["customers"] = len(summary)
 	figures["repeat_customers"] = int((summary.frequency > 0).sum()) if len(summary) else 0
 	if len(summary) < MIN_CUSTOMERS:
-		figures["model_note"] = _("Too few customers with orders to fit the models ({0}; at least {1}).").format(
-			len(summary), MIN_CUSTOMERS
-		)
+		figures["model_note"] = _(
+			"Too few customers with orders to fit the models ({0}; at least {1})."
+		).format(len(summary), MIN_CUSTOMERS)
 		fitted = None
 	else:
 		fitted = fit(summary)
@@ -268,7 +278,11 @@ def read_purchases(until) -> tuple[list, list, dict]:
 		{"until": until, "separator": SITE_SEPARATOR},
 	)
 	orders = sum(int(row[3]) for row in customer_rows)
-	return [row[:3] for row in customer_rows], list(site_rows), {"orders": orders, "purchases": len(customer_rows)}
+	return (
+		[row[:3] for row in customer_rows],
+		list(site_rows),
+		{"orders": orders, "purchases": len(customer_rows)},
+	)
 
 
 def fit(summary):
@@ -504,7 +518,9 @@ def open_follow_ups(customer_scores: list[dict], site_scores: list[dict]) -> dic
 	the customer (site) already has an open one: so a re-run, or the next day's run, opens none twice."""
 	at_risk = [row for row in customer_scores if row["valuable"] and row["churn_risk"] == "High"]
 	sites_at_risk = [row for row in site_scores if row["valuable"] and row["churn_risk"] == "High"]
-	customers = sorted({row["key"] for row in at_risk} | {row["key"].split(SITE_SEPARATOR)[0] for row in sites_at_risk})
+	customers = sorted(
+		{row["key"] for row in at_risk} | {row["key"].split(SITE_SEPARATOR)[0] for row in sites_at_risk}
+	)
 	owners, open_customers, open_sites = {}, set(), set()
 	for start in range(0, len(customers), CHUNK):
 		part = customers[start : start + CHUNK]
@@ -645,7 +661,20 @@ def opportunity_features(end) -> list[dict]:
 		)
 	}
 	features = []
-	for name, status, created, modified, source, department, method, stage, own, staged, amount, items in rows:
+	for (
+		name,
+		status,
+		created,
+		modified,
+		source,
+		department,
+		method,
+		stage,
+		own,
+		staged,
+		amount,
+		items,
+	) in rows:
 		closed = status in ("Won", "Lost")
 		as_of = getdate(modified) if closed else getdate(end)
 		count, last = follow_ups.get(name, (0, None))
@@ -690,14 +719,21 @@ def score_opportunities(end) -> dict:
 		note = json.dumps({"model": False, "note": TOO_LITTLE_HISTORY})
 		update_join(
 			"Sales Opportunity",
-			[{"name": row["name"], "win_probability": row["stage_probability"], "win_factors": note} for row in open_],
+			[
+				{"name": row["name"], "win_probability": row["stage_probability"], "win_factors": note}
+				for row in open_
+			],
 			("win_probability", "win_factors"),
 		)
 		return figures
 	days = [row["closed_on"] for row in closed]
 	cutoff = sorted(days)[int(len(days) * 0.8)]  # the latest fifth of the closed ones tests the model
 	result = win.backtest(
-		[row["features"] for row in closed], won, days, cutoff, [row["stage_probability"] / 100 for row in closed]
+		[row["features"] for row in closed],
+		won,
+		days,
+		cutoff,
+		[row["stage_probability"] / 100 for row in closed],
 	)
 	figures.update(
 		win_status="Trained",
@@ -721,7 +757,8 @@ def score_opportunities(end) -> dict:
 						{
 							"model": True,
 							"factors": [
-								[label, round(value, 3)] for label, value in model.explain(row["features"], top=3)
+								[label, round(value, 3)]
+								for label, value in model.explain(row["features"], top=3)
 							],
 						}
 					),
@@ -731,4 +768,3 @@ def score_opportunities(end) -> dict:
 			("win_probability", "win_factors"),
 		)
 	return figures
-

@@ -85,15 +85,30 @@ def test_history_import_over_the_api_with_a_worker(worker, tag):
 	frappe.db.commit()
 	try:
 		rows = [
-			{"external_id": f"{tag}-1", "order_date": "2024-03-01", "customer": f"{tag}-C1",
-				"customer_name": f"{tag} Steel", "site": "Plant North", "amount": 1200},
-			{"external_id": f"{tag}-2", "order_date": "2024-05-01", "customer": f"{tag}-C1",
-				"site": "Plant North", "items": [{"product": product, "qty": 2, "rate": 500}]},
+			{
+				"external_id": f"{tag}-1",
+				"order_date": "2024-03-01",
+				"customer": f"{tag}-C1",
+				"customer_name": f"{tag} Steel",
+				"site": "Plant North",
+				"amount": 1200,
+			},
+			{
+				"external_id": f"{tag}-2",
+				"order_date": "2024-05-01",
+				"customer": f"{tag}-C1",
+				"site": "Plant North",
+				"items": [{"product": product, "qty": 2, "rate": 500}],
+			},
 			{"external_id": f"{tag}-3", "order_date": "2024-13-01", "customer": f"{tag}-C2", "amount": 5},
 			{"external_id": f"{tag}-4", "order_date": "2024-06-01", "amount": 5},
 			{"external_id": f"{tag}-5", "order_date": "2024-06-01", "customer": f"{tag}-C2", "amount": -3},
-			{"external_id": f"{tag}-6", "order_date": "2024-06-01", "customer": f"{tag}-C2",
-				"items": [{"product": f"{tag}-NOPE", "qty": 1, "rate": 1}]},
+			{
+				"external_id": f"{tag}-6",
+				"order_date": "2024-06-01",
+				"customer": f"{tag}-C2",
+				"items": [{"product": f"{tag}-NOPE", "qty": 1, "rate": 1}],
+			},
 			{"external_id": f"{tag}-7", "order_date": "2024-07-01", "customer": f"{tag}-C2", "amount": 80},
 		]
 		answer = api.import_history(rows=json.dumps(rows))
@@ -102,7 +117,15 @@ def test_history_import_over_the_api_with_a_worker(worker, tag):
 		state = wait_for_job(api.history_import_status, answer["job_id"], timeout=300)
 		assert state["status"] == "finished", state
 		statuses = {r["row"]: r["status"] for r in state["results"]}
-		assert statuses == {0: "created", 1: "created", 2: "error", 3: "error", 4: "error", 5: "error", 6: "created"}
+		assert statuses == {
+			0: "created",
+			1: "created",
+			2: "error",
+			3: "error",
+			4: "error",
+			5: "error",
+			6: "created",
+		}
 		messages = {r["row"]: r["message"] for r in state["results"] if r["status"] == "error"}
 		assert "Row 2" in messages[2] and "order_date" in messages[2]
 		assert "Row 3" in messages[3] and "customer" in messages[3]
@@ -112,7 +135,12 @@ def test_history_import_over_the_api_with_a_worker(worker, tag):
 
 		frappe.db.rollback()
 		order = frappe.get_doc("Customer Order", state["results"][1]["name"])
-		assert (order.docstatus, order.status, order.is_history, order.external_id) == (1, "Completed", 1, f"{tag}-2")
+		assert (order.docstatus, order.status, order.is_history, order.external_id) == (
+			1,
+			"Completed",
+			1,
+			f"{tag}-2",
+		)
 		assert order.grand_total == order.base_grand_total == 1000 and order.needs_approval == 0
 		assert [(i.product, i.qty, i.rate) for i in order.items] == [(product, 2, 500)]
 		customer = frappe.get_doc("Sales Customer", order.customer)
@@ -129,9 +157,7 @@ def test_history_import_over_the_api_with_a_worker(worker, tag):
 		assert not frappe.db.exists("Notification Log", {"document_name": ("in", names)})
 
 		# sent again: what was imported is skipped, nothing twice; the errors are errors again
-		again = wait_for_job(
-			api.history_import_status, api.import_history(rows=rows)["job_id"], timeout=300
-		)
+		again = wait_for_job(api.history_import_status, api.import_history(rows=rows)["job_id"], timeout=300)
 		grouped = results_by_status(again)
 		assert sorted(r["row"] for r in grouped["skipped"]) == [0, 1, 6]
 		assert {r["name"] for r in grouped["skipped"]} == set(names)
@@ -150,7 +176,9 @@ def test_history_import_over_the_api_with_a_worker(worker, tag):
 		)
 		url = attach(tag, "history.csv", csv_text.encode())
 		frappe.db.commit()
-		state = wait_for_job(api.history_import_status, api.import_history(file_url=url)["job_id"], timeout=300)
+		state = wait_for_job(
+			api.history_import_status, api.import_history(file_url=url)["job_id"], timeout=300
+		)
 		by_row = {r["row"]: r for r in state["results"]}
 		assert set(by_row) == {2, 4, 5}
 		assert by_row[2]["status"] == "created" and by_row[5]["status"] == "skipped"
@@ -181,10 +209,15 @@ def test_history_import_over_the_api_with_a_worker(worker, tag):
 		frappe.db.rollback()
 		record.reload()
 		assert (record.status, record.total_rows, record.created_count, record.error_count) == (
-			"Partially Completed", 2, 1, 1
+			"Partially Completed",
+			2,
+			1,
+			1,
 		)
 		assert len(json.loads(record.import_log)) == 2
-		assert frappe.db.get_value("Customer Order", state["results"][0]["name"], "order_date") == date(2023, 1, 5)
+		assert frappe.db.get_value("Customer Order", state["results"][0]["name"], "order_date") == date(
+			2023, 1, 5
+		)
 	finally:
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
@@ -196,7 +229,9 @@ def test_only_system_managers_and_directors_import_or_run():
 	user = make_user(f"mining-sales-{random_string(6).lower()}@example.com", "Sales User", "Sales Manager")
 	frappe.set_user(user)
 	with pytest.raises(frappe.PermissionError):
-		api.import_history(rows=[{"external_id": "x", "order_date": "2024-01-01", "customer": "x", "amount": 1}])
+		api.import_history(
+			rows=[{"external_id": "x", "order_date": "2024-01-01", "customer": "x", "amount": 1}]
+		)
 	with pytest.raises(frappe.PermissionError):
 		api.run_mining()
 	with pytest.raises(frappe.PermissionError):
@@ -212,10 +247,15 @@ def test_a_sales_user_gets_403_over_http(server):
 	for user in users.values():
 		client = server.session(user, password)
 		for method, data in (
-			("import_history", {"rows": '[{"external_id": "x", "order_date": "2024-01-01", "customer": "x", "amount": 1}]'}),
+			(
+				"import_history",
+				{"rows": '[{"external_id": "x", "order_date": "2024-01-01", "customer": "x", "amount": 1}]'},
+			),
 			("run_mining", {}),
 		):
-			answer = client.http.post(f"{server.url}/api/method/sales_crm.api.{method}", data=data, timeout=60)
+			answer = client.http.post(
+				f"{server.url}/api/method/sales_crm.api.{method}", data=data, timeout=60
+			)
 			assert answer.status_code == 403, (user, method, answer.text[:300])
 
 
@@ -239,13 +279,20 @@ def test_cdnow_through_the_history_import_reproduces_the_published_figures(worke
 
 	frappe.set_user(director(tag))
 	rows = [
-		{"external_id": f"{tag}-{i}", "order_date": str(day), "customer": f"{tag}-{customer}", "amount": amount}
+		{
+			"external_id": f"{tag}-{i}",
+			"order_date": str(day),
+			"customer": f"{tag}-{customer}",
+			"amount": amount,
+		}
 		for i, (customer, day, amount) in enumerate(cdnow_rows())
 	]
 	assert len(rows) == 6919
 	answer = api.import_history(rows=rows)
 	state = wait_for_job(api.history_import_status, answer["job_id"], timeout=600)
-	assert state["status"] == "finished" and state["created"] == 6919, {k: state[k] for k in ("status", "done")}
+	assert state["status"] == "finished" and state["created"] == 6919, {
+		k: state[k] for k in ("status", "done")
+	}
 
 	answer = api.run_mining(calibration_end="1997-09-30", holdout_end="1998-06-30")
 	frappe.db.commit()  # as the request would: the job is queued once its run record is committed
@@ -255,14 +302,36 @@ def test_cdnow_through_the_history_import_reproduces_the_published_figures(worke
 	run = api.mining_status(answer["job_id"])["record"]
 	print(
 		"\nCDNOW through the history import:",
-		{key: run[key] for key in (
-			"customers", "repeat_customers", "orders", "purchases", "bgnbd_r", "bgnbd_alpha", "bgnbd_a",
-			"bgnbd_b", "gg_p", "gg_q", "gg_v", "expected_holdout_purchases", "actual_holdout_purchases",
-			"holdout_error", "churn_auc", "repeat_auc", "duration",
-		)},
+		{
+			key: run[key]
+			for key in (
+				"customers",
+				"repeat_customers",
+				"orders",
+				"purchases",
+				"bgnbd_r",
+				"bgnbd_alpha",
+				"bgnbd_a",
+				"bgnbd_b",
+				"gg_p",
+				"gg_q",
+				"gg_v",
+				"expected_holdout_purchases",
+				"actual_holdout_purchases",
+				"holdout_error",
+				"churn_auc",
+				"repeat_auc",
+				"duration",
+			)
+		},
 	)
 	assert run["status"] == "Completed" and run["customers"] == 2357 and run["orders"] == 6919
-	for key, published in (("bgnbd_r", 0.2426), ("bgnbd_alpha", 4.4136), ("bgnbd_a", 0.7929), ("bgnbd_b", 2.4259)):
+	for key, published in (
+		("bgnbd_r", 0.2426),
+		("bgnbd_alpha", 4.4136),
+		("bgnbd_a", 0.7929),
+		("bgnbd_b", 2.4259),
+	):
 		assert run[key] == pytest.approx(published, rel=0.005), key
 	for key, published in (("gg_p", 6.25), ("gg_q", 3.74), ("gg_v", 15.44)):
 		assert run[key] == pytest.approx(published, rel=0.01), key
@@ -345,9 +414,23 @@ def test_scores_follow_ups_report_and_card_follow_the_scope(team):
 	customers = frappe.get_all(
 		"Sales Customer",
 		filters={"external_id": ("like", f"{tag}-%")},
-		fields=["name", "external_id", "sales_person", "p_alive", "clv", "expected_orders_90",
-			"expected_orders_365", "rfm_r", "rfm_f", "rfm_m", "rfm_segment", "churn_score", "churn_risk",
-			"last_scored_on", "valuable"],
+		fields=[
+			"name",
+			"external_id",
+			"sales_person",
+			"p_alive",
+			"clv",
+			"expected_orders_90",
+			"expected_orders_365",
+			"rfm_r",
+			"rfm_f",
+			"rfm_m",
+			"rfm_segment",
+			"churn_score",
+			"churn_risk",
+			"last_scored_on",
+			"valuable",
+		],
 	)
 	assert len(customers) == 60
 	for row in customers:
@@ -378,12 +461,16 @@ def test_scores_follow_ups_report_and_card_follow_the_scope(team):
 	assert {f.customer for f in follow_ups if not f.customer_address} == at_risk
 	assert {f.customer for f in follow_ups if f.customer_address} == at_risk
 	assert all(f.sales_person == owner[f.customer] and f.todo for f in follow_ups)
-	assert frappe.db.exists("Notification Log", {"document_name": follow_ups[0].name, "for_user": follow_ups[0].sales_person})
+	assert frappe.db.exists(
+		"Notification Log", {"document_name": follow_ups[0].name, "for_user": follow_ups[0].sales_person}
+	)
 	assert earlier.follow_ups_created + run.follow_ups_created == len(follow_ups)
 	# a re-run opens none twice
 	again = frappe.get_doc("Customer Mining Run", run_now())
 	assert again.follow_ups_created == 0
-	assert frappe.db.count("Sales Follow Up", {"customer": ("in", list(at_risk)), "status": ("in", ("Open", "Overdue"))}) == len(follow_ups)
+	assert frappe.db.count(
+		"Sales Follow Up", {"customer": ("in", list(at_risk)), "status": ("in", ("Open", "Overdue"))}
+	) == len(follow_ups)
 
 	# the report and the number card show a salesperson their own customers only
 	from sales_crm.sales_crm.report.customer_lifetime_value.customer_lifetime_value import execute
@@ -450,7 +537,9 @@ def test_win_probability_is_stored_with_its_factors_and_falls_back_without_histo
 	assert figures["win_status"] == "Trained" and figures["win_train"] + figures["win_test"] >= 160
 	assert figures["win_brier"] is not None and figures["baseline_brier"] is not None
 	for name in names[160:]:
-		probability, factors = frappe.db.get_value("Sales Opportunity", name, ["win_probability", "win_factors"])
+		probability, factors = frappe.db.get_value(
+			"Sales Opportunity", name, ["win_probability", "win_factors"]
+		)
 		factors = json.loads(factors)
 		assert 0 <= probability <= 100 and factors["model"] and len(factors["factors"]) == 3
 		assert all(" = " in label for label, _value in factors["factors"])
@@ -459,11 +548,15 @@ def test_win_probability_is_stored_with_its_factors_and_falls_back_without_histo
 
 	from sales_crm.sales_crm.report.sales_pipeline_forecast.sales_pipeline_forecast import execute
 
-	_columns, data, message, *_rest = execute({"weighting": "Win Probability", "to_date": add_days(today, 400)})
+	_columns, data, message, *_rest = execute(
+		{"weighting": "Win Probability", "to_date": add_days(today, 400)}
+	)
 	assert message is None and data
 
 	monkeypatch.setattr(win, "MIN_CLOSED", 10**6)
 	figures = mining.score_opportunities(today)
 	assert figures["win_status"] == "Too Little History"
-	probability, factors = frappe.db.get_value("Sales Opportunity", names[161], ["win_probability", "win_factors"])
+	probability, factors = frappe.db.get_value(
+		"Sales Opportunity", names[161], ["win_probability", "win_factors"]
+	)
 	assert probability == 60  # names[161]: Quotation, 60 % and mining.TOO_LITTLE_HISTORY in factors

@@ -10,20 +10,19 @@ frappe.ui.form.on("Sales Opportunity", {
 			return;
 		}
 		// the model's feature names, translated here (the run stores them in English)
-		const names = [
-			__("Lead Source"),
-			__("Sales Department"),
-			__("Sales Method"),
-			__("Stage"),
-			__("Age (Days)"),
-			__("Amount"),
-			__("Products"),
-			__("Follow-ups"),
-			__("Days Since Follow-up"),
-			__("Customer Orders"),
-			__("Customer Order Amount"),
-		];
-		if (!names.length) return;
+		const names = {
+			"Lead Source": __("Lead Source"),
+			"Sales Department": __("Sales Department"),
+			"Sales Method": __("Sales Method"),
+			Stage: __("Stage"),
+			"Age (Days)": __("Age (Days)"),
+			Amount: __("Amount"),
+			Products: __("Products"),
+			"Follow-ups": __("Follow-ups"),
+			"Days Since Follow-up": __("Days Since Follow-up"),
+			"Customer Orders": __("Customer Orders"),
+			"Customer Order Amount": __("Customer Order Amount"),
+		};
 		if (!factors.model) {
 			frm.dashboard.add_comment(
 				__("Win probability {0}%: the stage's probability (too little history to learn from yet).", [
@@ -36,14 +35,16 @@ frappe.ui.form.on("Sales Opportunity", {
 		}
 		const parts = (factors.factors || []).map(([label, value]) => {
 			const [name, ...rest] = label.split(" = ");
-			const text = `${__(name)} = ${rest.join(" = ")}`;
+			const text = `${names[name] || name} = ${rest.join(" = ")}`;
 			const colour = value >= 0 ? "green" : "red";
-			return `<span class="indicator-pill ${colour}" style="margin-right: 6px">${frappe.utils.escape_html(text)} ${
-				value >= 0 ? "▲" : "▼"
-			}</span>`;
+			return `<span class="indicator-pill ${colour}" style="margin-right: 6px">${frappe.utils.escape_html(
+				text
+			)} ${value >= 0 ? "▲" : "▼"}</span>`;
 		});
 		frm.dashboard.add_comment(
-			`${__("Win probability {0}%.", [flt(frm.doc.win_probability, 0)])} ${__("Main factors:")} ${parts.join("")}`,
+			`${__("Win probability {0}%.", [flt(frm.doc.win_probability, 0)])} ${__(
+				"Main factors:"
+			)} ${parts.join("")}`,
 			frm.doc.win_probability >= 50 ? "green" : "orange",
 			true
 		);

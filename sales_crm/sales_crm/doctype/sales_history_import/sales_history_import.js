@@ -3,7 +3,11 @@
 
 frappe.ui.form.on("Sales History Import", {
 	refresh(frm) {
-		if (!frm.is_new() && frm.doc.import_file && ["Not Started", "Failed", "Partially Completed"].includes(frm.doc.status)) {
+		if (
+			!frm.is_new() &&
+			frm.doc.import_file &&
+			["Not Started", "Failed", "Partially Completed"].includes(frm.doc.status)
+		) {
 			frm.add_custom_button(__("Start Import"), () =>
 				frappe
 					.call({
@@ -58,8 +62,8 @@ frappe.ui.form.on("Sales History Import", {
 				problems.length
 					? `<table class="table table-bordered table-sm">
 				<thead><tr><th>${__("Row")}</th><th>${__("Status")}</th><th>${__("External ID")}</th><th>${__(
-							"Message"
-					  )}</th></tr></thead>
+					"Message"
+				)}</th></tr></thead>
 				<tbody>${rows}</tbody></table>`
 					: ""
 			}`);

@@ -52,7 +52,8 @@ def get_columns(level: str) -> list[dict]:
 		columns.append(column("address", _("Customer Site"), "Link", 200, options="Address"))
 	else:
 		columns.append(column("customer_name", _("Customer Name"), "Data", 180))
-	return columns + [
+	return [
+		*columns,
 		column("sales_person", _("Sales Person"), "Link", 150, options="User"),
 		currency("clv", _("Expected 12-Month Value"), 150),
 		column("p_alive", _("Still Buying (P Alive)"), "Percent", 110),
@@ -132,5 +133,3 @@ def get_summary(data: list[dict]) -> list[dict]:
 		summary(flt(sum(row.clv or 0 for row in data), 2), _("Expected 12-Month Value")),
 		summary(len(high), _("High Churn Risk"), "Int", "Red"),
 	]
-
-
