@@ -214,3 +214,51 @@ def approve_write_off(receipt: str | None = None) -> dict:
 	from sales_crm.flows import receipts
 
 	return receipts.approve_write_off(receipt)
+
+
+@frappe.whitelist(methods=["POST"])
+def import_history(
+	rows: str | list | None = None, file_url: str | None = None, history_import: str | None = None
+) -> dict:
+	"""Customers, sites and past orders from another system (System Managers and Sales Directors), as a
+	job on the ``long`` queue: ``{"job_id", "status": "queued", "total"}``; ``history_import_status``
+	follows it and, once finished, gives each order's answer (created / skipped / error)."""
+	from sales_crm.flows import history_import as flow
+
+	flow.check_permission()
+	if not file_url and not history_import:
+		_required(rows=rows)
+	return flow.import_history(
+		_json(rows, "rows", list) if rows not in (None, "") else None, file_url, history_import
+	)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def history_import_status(job_id: str | None = None) -> dict:
+	"""A history import's progress (``done`` of ``total`` orders) and, once finished, its ``results``
+	and the ``created``/``skipped``/``errors`` counts."""
+	_required(job_id=job_id)
+	from sales_crm.flows import history_import as flow
+
+	return flow.history_import_status(job_id)
+
+
+@frappe.whitelist(methods=["POST"])
+def run_mining(
+	calibration_end: str | None = None, holdout_end: str | None = None, holdout_weeks: int | str | None = None
+) -> dict:
+	"""Queue a customer mining run (System Managers and Sales Directors): ``{"job_id", "status", "run"}``.
+	``calibration_end`` (default today) is the day the scores are as of; with ``holdout_end`` the backtest
+	compares the forecast with what happened after ``calibration_end``."""
+	from sales_crm.flows import mining
+
+	return mining.start_run(calibration_end, holdout_end, holdout_weeks)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def mining_status(job_id: str | None = None) -> dict:
+	"""A mining run's progress and, in ``record``, its Customer Mining Run."""
+	_required(job_id=job_id)
+	from sales_crm.flows import mining
+
+	return mining.mining_status(job_id)

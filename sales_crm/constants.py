@@ -93,4 +93,5 @@ SCOPED = (
 	"Customer Commission",
 	"Sales Plan",
 	"Sales Follow Up",
+	"Customer Site Score",
 )

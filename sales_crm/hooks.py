@@ -46,6 +46,7 @@ scheduler_events = {
 		"sales_crm.flows.orders.flag_overdue_receivables",
 		"sales_crm.flows.follow_ups.flag_overdue_follow_ups",
 		"sales_crm.flows.quotations.mark_expired_quotations",
+		"sales_crm.flows.mining.daily_run",
 	],
 	"monthly": ["sales_crm.flows.commissions.run_monthly_commission_job"],
 }
@@ -139,6 +140,7 @@ _scoped = (
 	"Customer Commission",
 	"Sales Plan",
 	"Sales Follow Up",
+	"Customer Site Score",
 )
 permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in _scoped}
 has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in _scoped}
@@ -162,6 +164,12 @@ override_whitelisted_methods["frappe.desk.listview.get_group_by_count"] = (
 # outlive a cache clear.
 persistent_cache_keys = ["sales_crm:job:*"]
 
+# A customer site (Address) shows its value and churn risk; an opportunity its win probability's factors.
+doctype_js = {
+	"Address": "public/js/address_site_score.js",
+	"Sales Opportunity": "public/js/win_probability.js",
+}
+
 # Print formats call rmb_upper (amounts in Chinese financial capitals).
 jinja = {"methods": ["sales_crm.rules.money_words.rmb_upper"]}
 
@@ -184,6 +192,10 @@ doc_events = {
 		"after_insert": "sales_crm.flows.lead_import.on_todo_insert",
 		"on_update": "sales_crm.flows.follow_ups.on_todo_update",
 	},
+	# the customer mining run's figures are written by the run alone (sales_crm/flows/mining.py)
+	"Sales Customer": {"validate": "sales_crm.flows.mining.keep_server_fields"},
+	"Sales Opportunity": {"validate": "sales_crm.flows.mining.keep_server_fields"},
+	"Customer Order": {"validate": "sales_crm.flows.mining.keep_server_fields"},
 	# a renamed user keeps their departments (Frappe renames the member and manager links in SQL)
 	"User": {"after_rename": "sales_crm.org.clear_departments_cache"},
 }

@@ -52,3 +52,29 @@ readable_checkout() {
 	chown -R "$owner": "$copy"
 	echo "$copy"
 }
+
+# missing_dependencies PYTHON CHECKOUT: prints the app's runtime dependencies (pyproject.toml's [project]
+# dependencies) that PYTHON lacks or has at a version outside their bounds, one a line. A bench links the
+# app with a .pth file, which installs none of them.
+missing_dependencies() {
+	PYTHONDONTWRITEBYTECODE=1 "$1" - "$2/pyproject.toml" <<'PY'
+import sys
+from importlib import metadata
+
+try:
+	import tomllib
+except ImportError:  # Python 3.10
+	from pip._vendor import tomli as tomllib
+from pip._vendor.packaging.requirements import Requirement
+
+with open(sys.argv[1], "rb") as f:
+	for line in tomllib.load(f)["project"].get("dependencies", []):
+		requirement = Requirement(line)
+		try:
+			version = metadata.version(requirement.name)
+		except metadata.PackageNotFoundError:
+			version = None
+		if version is None or not requirement.specifier.contains(version, prereleases=True):
+			print(line)
+PY
+}

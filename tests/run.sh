@@ -14,6 +14,8 @@ source "$checkout/tests/lib.sh"
 
 if [ ! -d "$bench/apps/frappe" ] || [ ! -x "$bench/env/bin/python" ]; then
 	python3 -c "import pytest" 2>/dev/null || python3 -m pip install --quiet pytest
+	mapfile -t missing < <(missing_dependencies python3 "$checkout")
+	[ ${#missing[@]} = 0 ] || python3 -m pip install --quiet "${missing[@]}"
 	set +e
 	python3 -m pytest -p no:cacheprovider tests/unit "$@"
 	rc=$?
@@ -43,6 +45,11 @@ if ! "$python" -c "import pytest, requests, hypothesis, playwright" 2>/dev/null;
 	# playwright drives Debian's /usr/bin/chromium (never `playwright install`)
 	echo "tests: installing pytest into the bench's Python"
 	"$python" -m pip install --quiet pytest requests hypothesis playwright
+fi
+mapfile -t missing < <(missing_dependencies "$python" "$checkout")
+if [ ${#missing[@]} != 0 ]; then
+	echo "tests: installing the app's dependencies into the bench's Python: ${missing[*]}"
+	"$python" -m pip install --quiet "${missing[@]}"
 fi
 export SALES_CRM_BENCH="$bench" PYTHONDONTWRITEBYTECODE=1
 exec "$python" -m pytest -p no:cacheprovider tests "$@"

@@ -106,6 +106,8 @@ if [ ! -d "$bench/apps/frappe" ]; then
 fi
 # Frappe v15's Google client libraries import pkg_resources, which setuptools 70 dropped.
 as_owner "$bench" "$bench/env/bin/python" -m pip install --quiet "setuptools<70" pytest requests hypothesis
+mapfile -t missing < <(missing_dependencies "$bench/env/bin/python" "$checkout")
+[ ${#missing[@]} = 0 ] || as_owner "$bench" "$bench/env/bin/python" -m pip install --quiet "${missing[@]}"
 (cd "$bench" && as_owner "$bench" env PATH="$home/.bench-env/bin:$PATH" bench set-config -g root_password "$password" >/dev/null)
 ensure_services "$bench"
 

@@ -64,13 +64,13 @@ def sync_todo(doc) -> None:
 
 def close_earlier(doc) -> list[str]:
 	"""Logging a follow-up fulfils the open ones of the same record (same opportunity, else same lead,
-	else same customer): they are Closed and their ToDos done."""
+	else same customer and customer site): they are Closed and their ToDos done."""
 	field, _doctype, name = references(doc)[0]
-	earlier = frappe.get_all(
-		"Sales Follow Up",
-		filters={field: name, "status": ("in", ("Open", "Overdue")), "name": ("!=", doc.name)},
-		pluck="name",
-	)
+	filters = {field: name, "status": ("in", ("Open", "Overdue")), "name": ("!=", doc.name)}
+	if field == "customer":
+		# a customer's site is a record of its own: following up the site leaves the customer's open
+		filters["customer_address"] = doc.get("customer_address") or ("is", "not set")
+	earlier = frappe.get_all("Sales Follow Up", filters=filters, pluck="name")
 	for other in earlier:
 		follow_up = frappe.get_doc("Sales Follow Up", other)
 		follow_up.db_set("status", "Closed", notify=True)

@@ -51,7 +51,15 @@ FILTERS = {
 		"product",
 	],
 	"Customer Site Purchases": ["from_date", "to_date", "customer", "sales_department", "sales_person"],
-	"Sales Pipeline Forecast": ["from_date", "to_date", "sales_department", "sales_person", "group_by"],
+	"Sales Pipeline Forecast": [
+		"from_date",
+		"to_date",
+		"sales_department",
+		"sales_person",
+		"group_by",
+		"weighting",
+	],
+	"Customer Lifetime Value": ["level", "sales_department", "sales_person", "rfm_segment", "churn_risk"],
 	"Customer Retention": [
 		"period_type",
 		"period",

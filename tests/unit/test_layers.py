@@ -1,4 +1,5 @@
-"""The layers of the package: the rules never import Frappe; hooks.py imports nothing of the app."""
+"""The layers of the package: the rules and the mining models never import Frappe; hooks.py imports nothing
+of the app."""
 
 import ast
 from pathlib import Path
@@ -49,3 +50,13 @@ def test_hooks_lists_agree_with_constants():
 	)
 	assert set(namespace["has_permission"]) == set(constants.SCOPED) | {"Sales Department"}
 	assert set(namespace["permission_query_conditions"]) == set(constants.SCOPED) | {"Sales Department"}
+
+
+def test_mining_does_not_import_frappe():
+	paths = list((PACKAGE / "mining").glob("*.py"))
+	assert len(paths) >= 7  # purchases, bgnbd, gamma_gamma, scoring, metrics, win, __init__
+	for path in paths:
+		modules = imported_modules(path)
+		assert not [m for m in modules if m.split(".")[0] == "frappe"], path.name
+		own = {m for m in modules if m.split(".")[0] == "sales_crm"}
+		assert all(m.startswith(("sales_crm.mining", "sales_crm.rules")) for m in own), (path.name, own)

@@ -47,3 +47,17 @@ frappe.realtime.on("sales_crm_demo_loaded", (data) => {
 		message: __("Demo data of seed {0} loaded: {1} leads.", [data.seed, data.counts["Sales Lead"]]),
 	});
 });
+
+frappe.ui.form.on("Sales CRM Settings", {
+	refresh(frm) {
+		if (!frappe.user.has_role(["System Manager", "Sales Director"])) return;
+		frm.add_custom_button(__("Run Customer Mining Now"), () =>
+			frappe.call({ method: "sales_crm.api.run_mining", freeze: true }).then((r) =>
+				frappe.show_alert({
+					message: __("Customer mining {0} is running in the background", [r.message.run]),
+					indicator: "blue",
+				})
+			)
+		);
+	},
+});

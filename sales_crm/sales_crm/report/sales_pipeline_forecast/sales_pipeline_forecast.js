@@ -13,5 +13,12 @@ frappe.query_reports["Sales Pipeline Forecast"] = {
 			options: ["Sales Person", "Sales Department"],
 			default: "Sales Person",
 		},
+		{
+			fieldname: "weighting",
+			label: __("Weighting"),
+			fieldtype: "Select",
+			options: ["Probability", "Stage Probability", "Win Probability"],
+			default: "Probability",
+		},
 	],
 };

@@ -31,6 +31,10 @@ from sales_crm.rules.plans import completion
 
 OVERSEERS = {"Sales Manager", "Sales Director", "Accounts User", "System Manager"}
 GROUPS = {"Sales Person": "sales_person", "Sales Department": "sales_department"}
+# How an open opportunity's amount is weighted: its own probability (the stage's when it has none), its
+# sales method stage's probability, or the win probability of the customer mining run's win model
+# (sales_crm/flows/mining.py; the stage's probability while there is too little history to learn from).
+WEIGHTINGS = ("Probability", "Stage Probability", "Win Probability")
 
 
 @never_raises
@@ -45,6 +49,14 @@ def execute(filters=None):
 			title=_("Invalid Filter"),
 		)
 	field = GROUPS[group_by]
+	filters.weighting = filters.weighting or WEIGHTINGS[0]
+	if filters.weighting not in WEIGHTINGS:
+		frappe.throw(
+			_("Weighting must be Probability, Stage Probability or Win Probability, not {0}").format(
+				filters.weighting
+			),
+			title=_("Invalid Filter"),
+		)
 	data = get_data(filters, field)
 	return get_columns(field), data, None, get_chart(data), get_summary(data)
 
@@ -68,13 +80,18 @@ def get_columns(field: str) -> list[dict]:
 	]
 
 
-def probability(opportunity, stage):
-	"""The opportunity's probability, else its sales method stage's."""
-	return (
+def probability(opportunity, stage, weighting: str = WEIGHTINGS[0]):
+	"""The opportunity's probability, else its sales method stage's (or as ``weighting`` says)."""
+	own = (
 		Case()
 		.when(Coalesce(opportunity.probability, 0) > 0, opportunity.probability)
 		.else_(Coalesce(stage.probability, 0))
 	)
+	if weighting == "Stage Probability":
+		return Coalesce(stage.probability, 0)
+	if weighting == "Win Probability":
+		return Case().when(opportunity.win_probability.isnotnull(), opportunity.win_probability).else_(own)
+	return own
 
 
 def pipeline(filters, field: str) -> dict[tuple, dict]:
@@ -96,7 +113,7 @@ def pipeline(filters, field: str) -> dict[tuple, dict]:
 			group,
 			Count("*"),
 			Sum(amount),
-			Sum(amount * probability(opportunity, stage) / 100),
+			Sum(amount * probability(opportunity, stage, filters.weighting) / 100),
 		)
 		.where(opportunity.status == "Open")
 		.where(scope(opportunity, "Sales Opportunity", filters, "expected_close_date"))

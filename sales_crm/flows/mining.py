@@ -1,0 +1,770 @@
+"""Customer mining, the Frappe side: read the submitted orders, fit the purchase models of
+``sales_crm.mining`` (pure), store every customer's and site's value and churn risk, estimate the open
+opportunities' win probability, open follow-ups for valuable customers at risk, and keep a
+``Customer Mining Run`` record — the model card a sales director reads.
+
+Everything is set-based: the orders are read as one grouped query per level (customer, site), the scores
+are written with one ``UPDATE … JOIN`` (customers, opportunities) or one upsert (sites) per chunk of
+``CHUNK`` rows, never a ``doc.save()`` per record. The figures are the run's alone: ``keep_server_fields``
+keeps a desk or REST save from writing them.
+
+A run is a job on the ``long`` queue (``start_run``; "Run Now" in the desk; ``sales_crm.api.run_mining``)
+and runs every day (``daily_run``). ``calibration_end`` and ``holdout_end`` fix its dates, so that a
+published data set's figures can be reproduced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from datetime import timedelta
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count
+from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+
+from sales_crm import jobs
+from sales_crm.reporting import visible
+
+ROLES = ("System Manager", "Sales Director")
+CHUNK = 5000
+JOB_TIMEOUT = 4 * 3600
+MIN_CUSTOMERS = 20  # fewer customers than this cannot fit BG/NBD's four parameters
+SITE_SEPARATOR = "\x1f"
+SERVER_FIELDS = {
+	"Sales Customer": (
+		"external_id",
+		"p_alive",
+		"expected_orders_90",
+		"expected_orders_365",
+		"clv",
+		"valuable",
+		"rfm_r",
+		"rfm_f",
+		"rfm_m",
+		"rfm_segment",
+		"churn_score",
+		"churn_risk",
+		"last_scored_on",
+	),
+	"Sales Opportunity": ("win_probability", "win_factors"),
+	"Customer Order": ("is_history", "external_id"),
+}
+TOO_LITTLE_HISTORY = "too little history"
+
+
+# ---------------------------------------------------------------------------- server-owned fields
+def keep_server_fields(doc, method=None) -> None:
+	"""``validate`` of customers, opportunities and orders: the run's figures (and an import's external id
+	and history mark) are written by the run and the import alone, set-based; a save keeps them as stored,
+	and a new record starts without them."""
+	fields = SERVER_FIELDS[doc.doctype]
+	if doc.is_new():
+		if doc.doctype == "Customer Order" and doc.amended_from:
+			doc.external_id = None  # the amendment is a new order; the id stays with the cancelled one
+			return
+		if doc.doctype == "Customer Order":
+			doc.is_history, doc.external_id = 0, None
+			return
+		for fieldname in fields:
+			doc.set(fieldname, None)
+		return
+	saved = doc.get_doc_before_save()
+	if saved is not None:
+		for fieldname in fields:
+			doc.set(fieldname, saved.get(fieldname))
+
+
+# ---------------------------------------------------------------------------- starting a run
+def check_permission() -> None:
+	frappe.only_for(ROLES)
+
+
+def start_run(calibration_end=None, holdout_end=None, holdout_weeks=None) -> dict:
+	"""Queue a run on the ``long`` queue; the answer is ``{"job_id", "status": "queued", "run"}``."""
+	check_permission()
+	end = getdate(calibration_end) if calibration_end else None
+	holdout = getdate(holdout_end) if holdout_end else None
+	if holdout and holdout <= (end or getdate()):
+		frappe.throw(_("Holdout End must come after Calibration End"), title=_("Invalid Request"))
+	weeks = cint(holdout_weeks) if holdout_weeks not in (None, "") else None
+	if weeks is not None and weeks < 1:
+		frappe.throw(_("Holdout weeks must be at least 1"), title=_("Invalid Request"))
+	run = frappe.get_doc(
+		{
+			"doctype": "Customer Mining Run",
+			"status": "Queued",
+			"started_by": frappe.session.user,
+			"calibration_end": end,
+			"holdout_end": holdout,
+			"holdout_weeks": weeks,
+		}
+	).insert(ignore_permissions=True)
+	job_id = jobs.new_id("mining")
+	frappe.db.set_value("Customer Mining Run", run.name, "job_id", job_id, update_modified=False)
+	jobs.save(job_id, {"job_id": job_id, "status": "queued", "user": frappe.session.user, "run": run.name})
+	frappe.enqueue(
+		"sales_crm.flows.mining.run_job",
+		queue=jobs.QUEUE,
+		timeout=JOB_TIMEOUT,
+		job_id=job_id,
+		run=run.name,
+		mining_job_id=job_id,
+		enqueue_after_commit=True,
+	)
+	return {"job_id": job_id, "status": "queued", "run": run.name}
+
+
+def mining_status(job_id: str) -> dict:
+	"""The job's state and its run record's figures."""
+	check_permission()
+	state = jobs.state_for_caller(
+		job_id, _("Mining run {0} not found"), _("Not permitted to read mining run {0}")
+	)
+	state.pop("error", None)
+	if state.get("run"):
+		state["record"] = frappe.get_doc("Customer Mining Run", state["run"]).as_dict(no_default_fields=True)
+	return state
+
+
+def daily_run() -> None:
+	"""The scheduler's daily run (as Administrator), queued like "Run Now"."""
+	start_run()
+
+
+def run_job(run: str, mining_job_id: str) -> None:
+	job_id = mining_job_id
+	state = jobs.load(job_id) or {"job_id": job_id, "user": frappe.session.user, "run": run}
+	state.update(status="started", started_on=str(now_datetime()))
+	jobs.save(job_id, state)
+
+	def progress(percent: float, description: str) -> None:
+		frappe.publish_progress(percent, title=_("Customer mining"), description=description, task_id=job_id)
+
+	try:
+		figures = execute(run, progress)
+		frappe.db.commit()  # nosemgrep: the run's scores, follow-ups and record are its result
+	except Exception as error:
+		frappe.db.rollback()
+		frappe.db.set_value(
+			"Customer Mining Run",
+			run,
+			{
+				"status": "Failed",
+				"error": str(error)[:1000] or type(error).__name__,
+				"finished_on": now_datetime(),
+			},
+		)
+		frappe.db.commit()  # nosemgrep
+		state.update(status="failed", error=frappe.get_traceback())
+		jobs.save(job_id, state)
+		raise
+	state.update(status="finished", finished_on=str(now_datetime()), result=figures)
+	jobs.save(job_id, state)
+	progress(100, _("Done"))
+
+
+# ---------------------------------------------------------------------------- the run
+def execute(run: str, progress=None) -> dict:
+	"""Everything a run does, in the caller's transaction; its figures are written to the run record."""
+	progress = progress or (lambda percent, description: None)
+	started = time.monotonic()
+	record = frappe.db.get_value(
+		"Customer Mining Run", run, ["calibration_end", "holdout_end", "holdout_weeks"], as_dict=True
+	)
+	frappe.db.set_value(
+		"Customer Mining Run", run, {"status": "Running", "started_on": now_datetime()}, update_modified=False
+	)
+	end = getdate(record.calibration_end) if record.calibration_end else getdate(nowdate())
+	holdout_end = getdate(record.holdout_end) if record.holdout_end else None
+	weeks = (
+		record.holdout_weeks
+		or cint(frappe.db.get_single_value("Sales CRM Settings", "mining_holdout_weeks"))
+		or 26
+	)
+	figures = {"calibration_end": end, "holdout_weeks": weeks}
+
+	progress(5, _("Reading orders"))
+	customer_rows, site_rows, counts = read_purchases(holdout_end or end)
+	figures.update(counts)
+	figures["calibration_start"] = min((row[1] for row in customer_rows), default=None)
+
+	progress(20, _("Fitting the purchase models"))
+	from sales_crm.mining import purchases
+
+	summary = purchases.summarise(customer_rows, end)
+	figures["customers"] = len(summary)
+	figures["repeat_customers"] = int((summary.frequency > 0).sum()) if len(summary) else 0
+	if len(summary) < MIN_CUSTOMERS:
+		figures["model_note"] = _(
+			"Too few customers with orders to fit the models ({0}; at least {1})."
+		).format(len(summary), MIN_CUSTOMERS)
+		fitted = None
+	else:
+		fitted = fit(summary)
+		figures.update(model_figures(*fitted))
+
+	if fitted:
+		progress(35, _("Backtest"))
+		figures.update(backtest(customer_rows, end, holdout_end, weeks, fitted if holdout_end else None))
+		progress(50, _("Scoring customers"))
+		scored_on = now_datetime()
+		customer_scores = score_rows(summary, fitted)
+		previous_value(customer_scores, "Sales Customer", "name")
+		share = valuable_share()
+		figures.update(valuable_share=share, valuable_threshold=mark_valuable(customer_scores, share))
+		write_customer_scores(customer_scores, scored_on)
+		progress(65, _("Scoring sites"))
+		site_summary = purchases.summarise(site_rows, end)
+		site_scores = score_rows(site_summary, fitted) if len(site_summary) else []
+		for row in site_scores:
+			row["name"] = site_score_name(*row["key"].split(SITE_SEPARATOR, 1))
+		previous_value(site_scores, "Customer Site Score", "name")
+		mark_valuable(site_scores, share)
+		figures["sites"] = len(site_scores)
+		write_site_scores(site_scores, scored_on)
+		progress(75, _("Follow-ups for valuable customers at risk"))
+		figures.update(open_follow_ups(customer_scores, site_scores))
+
+	progress(85, _("Win probability of open opportunities"))
+	figures.update(score_opportunities(end))
+	figures["duration"] = round(time.monotonic() - started, 1)
+	figures.update(status="Completed", finished_on=now_datetime())
+	frappe.db.set_value("Customer Mining Run", run, clean(figures), update_modified=False)
+	return {key: (str(value) if hasattr(value, "isoformat") else value) for key, value in figures.items()}
+
+
+def clean(figures: dict) -> dict:
+	"""The figures as the record stores them. A figure that could not be computed (an AUC without both
+	outcomes, a degenerate fit's runaway parameter beyond what a Float column holds, no holdout purchases)
+	is stored as 0 — numeric columns are never empty in Frappe — and named in the model note."""
+	meta = frappe.get_meta("Customer Mining Run")
+	numeric = {df.fieldname for df in meta.fields if df.fieldtype in ("Float", "Int", "Currency", "Percent")}
+	missing = []
+	cleaned = {}
+	for key, value in figures.items():
+		if isinstance(value, float) and not (math.isfinite(value) and abs(value) < 1e11):
+			value = None
+		if value is None and key in numeric:
+			missing.append(_(meta.get_label(key)))
+			value = 0
+		cleaned[key] = value
+	if missing:
+		note = _("Not computable from this data: {0}.").format(", ".join(missing))
+		cleaned["model_note"] = " ".join(filter(None, (cleaned.get("model_note"), note)))
+	return cleaned
+
+
+def read_purchases(until) -> tuple[list, list, dict]:
+	"""Every submitted order up to ``until`` (imported history included), as (key, day, amount) purchases:
+	one per customer and day, and one per customer site and day (orders with a site)."""
+	customer_rows = frappe.db.sql(
+		"""select customer, order_date, sum(coalesce(base_grand_total, 0)), count(*)
+		from `tabCustomer Order`
+		where docstatus = 1 and order_date <= %(until)s and customer is not null
+		group by customer, order_date""",
+		{"until": until},
+	)
+	site_rows = frappe.db.sql(
+		"""select concat(customer, %(separator)s, customer_address), order_date,
+			sum(coalesce(base_grand_total, 0))
+		from `tabCustomer Order`
+		where docstatus = 1 and order_date <= %(until)s and customer is not null
+			and customer_address is not null and customer_address != ''
+		group by customer, customer_address, order_date""",
+		{"until": until, "separator": SITE_SEPARATOR},
+	)
+	orders = sum(int(row[3]) for row in customer_rows)
+	return (
+		[row[:3] for row in customer_rows],
+		list(site_rows),
+		{"orders": orders, "purchases": len(customer_rows)},
+	)
+
+
+def fit(summary):
+	from sales_crm.mining.bgnbd import fit_bgnbd
+	from sales_crm.mining.gamma_gamma import fit_gamma_gamma
+
+	bgnbd = fit_bgnbd(summary.frequency, summary.recency, summary.T)
+	try:
+		gg = fit_gamma_gamma(summary.frequency, summary.monetary)
+	except ValueError:
+		gg = None  # no repeat customers: each customer's own mean order value stands in
+	return bgnbd, gg
+
+
+def model_figures(bgnbd, gg) -> dict:
+	figures = {"bgnbd_r": bgnbd.r, "bgnbd_alpha": bgnbd.alpha, "bgnbd_a": bgnbd.a, "bgnbd_b": bgnbd.b}
+	if gg is not None:
+		figures.update(gg_p=gg.p, gg_q=gg.q, gg_v=gg.v)
+	return figures
+
+
+def backtest(rows, end, holdout_end, weeks: int, fitted=None) -> dict:
+	"""Fit on the history before the holdout, compare with the holdout: expected against actual repeat
+	purchases of the calibration's customers, and how well the churn score and the expected purchases
+	rank those who did not / did buy again. With an explicit ``holdout_end`` the holdout follows ``end``
+	(the run's own fit is tested); otherwise it is the last ``weeks`` weeks before ``end``."""
+	from sales_crm.mining import purchases
+	from sales_crm.mining.bgnbd import expected_purchases
+	from sales_crm.mining.metrics import auc
+	from sales_crm.mining.scoring import score
+
+	if holdout_end:
+		fit_end, last = end, holdout_end
+	else:
+		fit_end, last = end - timedelta(weeks=weeks), end
+	figures = {"holdout_start": fit_end + timedelta(days=1), "holdout_end": last}
+	calibration = purchases.summarise(rows, fit_end)
+	if len(calibration) < MIN_CUSTOMERS:
+		return figures
+	bgnbd, gg = fitted or fit(calibration)
+	held = purchases.holdout_counts(rows, fit_end + timedelta(days=1), last)
+	actual = [held.get(key, 0) for key in calibration.keys]
+	span = (last - fit_end).days / 7
+	expected = expected_purchases(bgnbd, span, calibration.frequency, calibration.recency, calibration.T)
+	churn = score(calibration, bgnbd, gg).churn_score
+	total_actual, total_expected = sum(actual), float(expected.sum())
+	figures.update(
+		backtest_customers=len(calibration),
+		expected_holdout_purchases=total_expected,
+		actual_holdout_purchases=total_actual,
+		holdout_error=(total_expected - total_actual) * 100 / total_actual if total_actual else None,
+		churn_auc=auc([count == 0 for count in actual], churn),
+		repeat_auc=auc([count > 0 for count in actual], expected),
+	)
+	return figures
+
+
+def score_rows(summary, fitted) -> list[dict]:
+	from sales_crm.mining.scoring import score
+
+	scores = score(summary, *fitted)
+	return [
+		{
+			"key": key,
+			"p_alive": flt(scores.p_alive[i] * 100, 3),
+			"expected_orders_90": flt(scores.expected_90[i], 4),
+			"expected_orders_365": flt(scores.expected_365[i], 4),
+			"clv": flt(scores.clv[i], 2),
+			"rfm_r": int(scores.r_score[i]),
+			"rfm_f": int(scores.f_score[i]),
+			"rfm_m": int(scores.m_score[i]),
+			"rfm_segment": scores.segment[i],
+			"churn_score": flt(scores.churn_score[i], 4),
+			"churn_risk": scores.churn_risk[i],
+		}
+		for i, key in enumerate(summary.keys)
+	]
+
+
+SCORE_COLUMNS = (
+	"p_alive",
+	"expected_orders_90",
+	"expected_orders_365",
+	"clv",
+	"valuable",
+	"rfm_r",
+	"rfm_f",
+	"rfm_m",
+	"rfm_segment",
+	"churn_score",
+	"churn_risk",
+	"last_scored_on",
+)
+
+
+def update_join(doctype: str, rows: list[dict], columns: tuple[str, ...]) -> None:
+	"""One ``UPDATE `tab…` JOIN (SELECT … UNION ALL SELECT …)`` per chunk: each row's ``name`` gets its
+	``columns``. ``modified`` is left alone: a score is not an edit of the record."""
+	for start in range(0, len(rows), CHUNK):
+		chunk = rows[start : start + CHUNK]
+		names = ("name", *columns)
+		first = "select " + ", ".join(f"%s as `{column}`" for column in names)
+		rest = " union all select " + ", ".join(["%s"] * len(names))
+		values = [row.get(column) for row in chunk for column in names]
+		derived = first + rest * (len(chunk) - 1)
+		assignments = ", ".join(f"target.`{column}` = source.`{column}`" for column in columns)
+		frappe.db.sql(
+			f"update `tab{doctype}` target join ({derived}) source on source.name = target.name set {assignments}",
+			values,
+		)
+
+
+def previous_value(scores: list[dict], doctype: str, key: str) -> None:
+	"""Each row's ``previous_clv``: the value stored by the last run, read before this run overwrites it. A
+	customer who stops buying loses expected value as it turns High risk; what makes it worth a call is the
+	value it had (sales_crm/flows/mining.py ``open_follow_ups``)."""
+	names = [row.get(key) or row["key"] for row in scores]
+	stored = {}
+	for start in range(0, len(names), CHUNK):
+		stored.update(
+			(name, (clv, was_valuable))
+			for name, clv, was_valuable in frappe.db.sql(
+				f"""select name, clv, valuable from `tab{doctype}`
+				where name in %(names)s and last_scored_on is not null""",
+				{"names": names[start : start + CHUNK]},
+			)
+		)
+	for row, name in zip(scores, names, strict=True):
+		clv, was_valuable = stored.get(name, (0, 0))
+		row["previous_clv"], row["was_valuable"] = flt(clv), cint(was_valuable)
+
+
+def write_customer_scores(scores: list[dict], scored_on) -> None:
+	rows = [{**row, "name": row["key"], "last_scored_on": scored_on} for row in scores]
+	update_join("Sales Customer", rows, SCORE_COLUMNS)
+
+
+def site_score_name(customer: str, address: str) -> str:
+	return hashlib.sha1(f"{customer}\n{address}".encode()).hexdigest()[:10]
+
+
+def write_site_scores(scores: list[dict], scored_on) -> None:
+	"""Upsert a ``Customer Site Score`` per scored site, with its customer's salesperson and department
+	(the row scope of the customer, which the site follows)."""
+	if not scores:
+		return
+	customers = sorted({row["key"].split(SITE_SEPARATOR)[0] for row in scores})
+	owners = {}
+	for start in range(0, len(customers), CHUNK):
+		for name, person, department in frappe.db.sql(
+			"select name, sales_person, sales_department from `tabSales Customer` where name in %(names)s",
+			{"names": customers[start : start + CHUNK]},
+		):
+			owners[name] = (person, department)
+	user = frappe.session.user
+	columns = (
+		"name",
+		"creation",
+		"modified",
+		"owner",
+		"modified_by",
+		"docstatus",
+		"idx",
+		"customer",
+		"address",
+		"sales_person",
+		"sales_department",
+		*SCORE_COLUMNS,
+	)
+	updated = [c for c in columns if c not in ("name", "creation", "owner", "docstatus", "idx")]
+	for start in range(0, len(scores), CHUNK):
+		values = []
+		for row in scores[start : start + CHUNK]:
+			customer, address = row["key"].split(SITE_SEPARATOR, 1)
+			person, department = owners.get(customer, (None, None))
+			full = {
+				**row,
+				"name": site_score_name(customer, address),
+				"creation": scored_on,
+				"modified": scored_on,
+				"owner": user,
+				"modified_by": user,
+				"docstatus": 0,
+				"idx": 0,
+				"customer": customer,
+				"address": address,
+				"sales_person": person,
+				"sales_department": department,
+				"last_scored_on": scored_on,
+			}
+			values.append([full[column] for column in columns])
+		placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(values))
+		frappe.db.sql(
+			"insert into `tabCustomer Site Score` ({}) values {} on duplicate key update {}".format(
+				", ".join(f"`{c}`" for c in columns),
+				placeholders,
+				", ".join(f"`{c}` = values(`{c}`)" for c in updated),
+			),
+			[value for row in values for value in row],
+		)
+
+
+# ---------------------------------------------------------------------------- valuable customers at risk
+def valuable_share() -> float:
+	share = frappe.db.get_single_value("Sales CRM Settings", "mining_valuable_share")
+	return flt(share) if share not in (None, "") else 20.0
+
+
+def threshold(values: list[float], share: float) -> float | None:
+	"""The value from which a key is in the top ``share`` % (at least one key when there is any)."""
+	ranked = sorted((v for v in values if v > 0), reverse=True)
+	if not ranked or share <= 0:
+		return None
+	return ranked[max(1, math.ceil(len(ranked) * share / 100)) - 1]
+
+
+def mark_valuable(scores: list[dict], share: float) -> float | None:
+	"""Each row's ``valuable``: in the top ``share`` % by expected 12-month value now or at the last run, or
+	valuable at the last run and still at High risk. A customer turning High risk has lost most of its
+	expected value already; what it was worth is what is at stake. Returns the value from which a row is
+	in the top share."""
+	value_from = threshold([row["clv"] for row in scores], share)
+	for row in scores:
+		row["valuable"] = int(
+			bool(value_from and max(row["clv"], row.get("previous_clv") or 0) >= value_from)
+			or bool(row.get("was_valuable") and row["churn_risk"] == "High")
+		)
+	return value_from
+
+
+def open_follow_ups(customer_scores: list[dict], site_scores: list[dict]) -> dict:
+	"""One follow-up for the owning salesperson per valuable customer (and site) at High churn risk, unless
+	the customer (site) already has an open one: so a re-run, or the next day's run, opens none twice."""
+	at_risk = [row for row in customer_scores if row["valuable"] and row["churn_risk"] == "High"]
+	sites_at_risk = [row for row in site_scores if row["valuable"] and row["churn_risk"] == "High"]
+	customers = sorted(
+		{row["key"] for row in at_risk} | {row["key"].split(SITE_SEPARATOR)[0] for row in sites_at_risk}
+	)
+	owners, open_customers, open_sites = {}, set(), set()
+	for start in range(0, len(customers), CHUNK):
+		part = customers[start : start + CHUNK]
+		for name, person, customer_name in frappe.db.sql(
+			"""select name, sales_person, customer_name from `tabSales Customer`
+			where name in %(names)s and disabled = 0""",
+			{"names": part},
+		):
+			owners[name] = (person, customer_name)
+		for customer, address in frappe.db.sql(
+			"""select customer, customer_address from `tabSales Follow Up`
+			where status in ('Open', 'Overdue') and customer in %(names)s""",
+			{"names": part},
+		):
+			open_customers.add(customer)
+			if address:
+				open_sites.add((customer, address))
+	created = 0
+	for row in at_risk:
+		customer = row["key"]
+		person = owners.get(customer, (None, None))[0]
+		if person and customer not in open_customers:
+			follow_up(customer, None, person, row)
+			open_customers.add(customer)
+			created += 1
+	for row in sites_at_risk:
+		customer, address = row["key"].split(SITE_SEPARATOR, 1)
+		person = owners.get(customer, (None, None))[0]
+		if person and (customer, address) not in open_sites:
+			follow_up(customer, address, person, row)
+			open_sites.add((customer, address))
+			created += 1
+	return {
+		"valuable_at_risk": len(at_risk),
+		"sites_at_risk": len(sites_at_risk),
+		"follow_ups_created": created,
+	}
+
+
+def follow_up(customer: str, address: str | None, person: str, row: dict) -> str:
+	"""A follow-up (with its ToDo for today) and a desk notification for the salesperson."""
+	what = address or customer
+	segment = row["rfm_segment"]
+	outcome = _(
+		"Customer mining: {0} is among the most valuable customers (expected 12-month value {1}) and at "
+		"High churn risk (churn score {2}, segment {3})."
+	).format(what, frappe.format(row["clv"], "Currency"), flt(row["churn_score"], 2), _(segment))
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Follow Up",
+			"follow_up_type": "Call",
+			"follow_up_date": nowdate(),
+			"customer": customer,
+			"customer_address": address,
+			"sales_person": person,
+			"outcome": outcome,
+			"next_step": _("Call the customer: ask how our products serve them and what they plan to buy."),
+			"next_follow_up_date": nowdate(),
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	make_notification_logs(
+		{
+			"type": "Alert",
+			"document_type": "Sales Follow Up",
+			"document_name": doc.name,
+			"subject": _("A valuable customer is at risk: {0}").format(frappe.bold(doc.party_name or what)),
+			"email_content": outcome,
+			"from_user": frappe.session.user,
+		},
+		[person],
+	)
+	return doc.name
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def valuable_customers_at_risk(filters: str | dict | None = None) -> dict:
+	"""Number card: the user's valuable customers (``valuable``, set by the run) at High churn risk."""
+	customer = frappe.qb.DocType("Sales Customer")
+	query = (
+		frappe.qb.from_(customer)
+		.select(Count("*"))
+		.where((customer.churn_risk == "High") & (customer.valuable == 1) & (customer.disabled == 0))
+	)
+	allowed = visible(customer, "Sales Customer")
+	if allowed is not None:
+		query = query.where(allowed)
+	return {"value": query.run()[0][0] or 0, "fieldtype": "Int"}
+
+
+# ---------------------------------------------------------------------------- win probability
+FEATURES = (
+	"Lead Source",
+	"Sales Department",
+	"Sales Method",
+	"Stage",
+	"Age (Days)",
+	"Amount",
+	"Products",
+	"Follow-ups",
+	"Days Since Follow-up",
+	"Customer Orders",
+	"Customer Order Amount",
+)
+
+
+def opportunity_features(end) -> list[dict]:
+	"""Every opportunity's features as of its close (Won/Lost) or of ``end`` (Open), set-based."""
+	rows = frappe.db.sql(
+		"""select o.name, o.status, o.creation, o.modified, lead.lead_source, o.sales_department,
+			o.sales_method, o.sales_stage, coalesce(o.probability, 0), coalesce(stage.probability, 0),
+			coalesce(o.base_expected_revenue, 0),
+			(select count(*) from `tabSales Opportunity Item` item
+				where item.parent = o.name and item.parenttype = 'Sales Opportunity')
+		from `tabSales Opportunity` o
+		left join `tabSales Lead` lead on lead.name = o.sales_lead
+		left join `tabSales Method Stage` stage on stage.parent = o.sales_method
+			and stage.parenttype = 'Sales Method' and stage.stage = o.sales_stage""",
+	)
+	follow_ups = {
+		name: (count, last)
+		for name, count, last in frappe.db.sql(
+			"""select opportunity, count(*), max(follow_up_date) from `tabSales Follow Up`
+			where opportunity is not null group by opportunity"""
+		)
+	}
+	history = {
+		name: (count, amount)
+		for name, count, amount in frappe.db.sql(
+			"""select o.name, count(co.name), sum(coalesce(co.base_grand_total, 0))
+			from `tabSales Opportunity` o
+			join `tabCustomer Order` co on co.customer = o.customer and co.docstatus = 1
+				and co.order_date < date(o.creation)
+			group by o.name"""
+		)
+	}
+	features = []
+	for (
+		name,
+		status,
+		created,
+		modified,
+		source,
+		department,
+		method,
+		stage,
+		own,
+		staged,
+		amount,
+		items,
+	) in rows:
+		closed = status in ("Won", "Lost")
+		as_of = getdate(modified) if closed else getdate(end)
+		count, last = follow_ups.get(name, (0, None))
+		orders, spent = history.get(name, (0, 0))
+		features.append(
+			{
+				"name": name,
+				"status": status,
+				"closed_on": as_of,
+				"stage_probability": flt(own) if flt(own) > 0 else flt(staged),
+				"features": {
+					"Lead Source": source or "",
+					"Sales Department": department or "",
+					"Sales Method": method or "",
+					"Stage": stage or "",
+					"Age (Days)": max(0, (as_of - getdate(created)).days),
+					"Amount": flt(amount),
+					"Products": cint(items),
+					"Follow-ups": cint(count),
+					"Days Since Follow-up": (as_of - getdate(last)).days if last else None,
+					"Customer Orders": cint(orders),
+					"Customer Order Amount": flt(spent),
+				},
+			}
+		)
+	return features
+
+
+def score_opportunities(end) -> dict:
+	"""Train the win model on the closed opportunities and store every open one's win probability and its
+	top factors; with too little history, the stage's probability and a note that says so."""
+	from sales_crm.mining import win
+
+	everything = opportunity_features(end)
+	closed = [row for row in everything if row["status"] in ("Won", "Lost")]
+	open_ = [row for row in everything if row["status"] == "Open"]
+	won = [1 if row["status"] == "Won" else 0 for row in closed]
+	figures = {"opportunities_scored": len(open_)}
+	if not win.enough_history(won):
+		figures["win_status"] = "Too Little History"
+		figures["win_train"] = len(closed)
+		note = json.dumps({"model": False, "note": TOO_LITTLE_HISTORY})
+		update_join(
+			"Sales Opportunity",
+			[
+				{"name": row["name"], "win_probability": row["stage_probability"], "win_factors": note}
+				for row in open_
+			],
+			("win_probability", "win_factors"),
+		)
+		return figures
+	days = [row["closed_on"] for row in closed]
+	cutoff = sorted(days)[int(len(days) * 0.8)]  # the latest fifth of the closed ones tests the model
+	result = win.backtest(
+		[row["features"] for row in closed],
+		won,
+		days,
+		cutoff,
+		[row["stage_probability"] / 100 for row in closed],
+	)
+	figures.update(
+		win_status="Trained",
+		win_train=result["train"],
+		win_test=result["test"],
+		win_auc=result["auc"],
+		win_brier=result["brier"],
+		baseline_auc=result["baseline_auc"],
+		baseline_brier=result["baseline_brier"],
+	)
+	model = win.WinModel().fit([row["features"] for row in closed], won)
+	if open_:
+		probabilities = model.predict([row["features"] for row in open_])
+		update_join(
+			"Sales Opportunity",
+			[
+				{
+					"name": row["name"],
+					"win_probability": flt(probability * 100, 2),
+					"win_factors": json.dumps(
+						{
+							"model": True,
+							"factors": [
+								[label, round(value, 3)]
+								for label, value in model.explain(row["features"], top=3)
+							],
+						}
+					),
+				}
+				for row, probability in zip(open_, probabilities.tolist(), strict=True)
+			],
+			("win_probability", "win_factors"),
+		)
+	return figures

@@ -1,0 +1,8 @@
+# Copyright (c) 2026, sales_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class CustomerMiningRun(Document):
+	"""One customer mining run, its figures written by the run itself (sales_crm/flows/mining.py)."""

@@ -1,0 +1,562 @@
+"""Customer mining on a real site: the history import over the API with a real RQ worker (JSON rows, CSV,
+Excel, per-row errors, a re-sent import, who may import), CDNOW through the import and the mining run
+(the published BG/NBD and Gamma-Gamma figures, the backtest), the stored scores, the follow-ups for
+valuable customers at risk, the report and the number card under a salesperson's scope, and the win
+probability of open opportunities with its fallback.
+
+The worker commits, so the tests that use it remove what they made; the others are rolled back."""
+
+import io
+import json
+from datetime import date, timedelta
+
+import frappe
+import pytest
+from factories import make_product, make_user
+from frappe.utils import add_days, getdate, now_datetime, nowdate, random_string
+from server import wait_for_job
+
+from sales_crm import api
+from sales_crm.flows import history_import, mining
+
+
+@pytest.fixture
+def tag():
+	tag = f"H{random_string(8).upper()}"
+	yield tag
+	remove(tag)
+
+
+def remove(tag: str) -> None:
+	"""Everything a test committed under ``tag``: orders, their rows, customers, sites, scores, runs, files."""
+	frappe.db.rollback()
+	orders = frappe.db.sql_list(
+		"select name from `tabCustomer Order` where external_id like %s", (f"{tag}%",)
+	)
+	for start in range(0, len(orders), 5000):
+		part = orders[start : start + 5000]
+		frappe.db.delete("Customer Order Item", {"parent": ("in", part)})
+		frappe.db.delete("Customer Order", {"name": ("in", part)})
+	customers = frappe.db.sql_list(
+		"select name from `tabSales Customer` where external_id like %s or customer_name like %s",
+		(f"{tag}%", f"{tag}%"),
+	)
+	for start in range(0, len(customers), 5000):
+		part = customers[start : start + 5000]
+		addresses = frappe.db.sql_list(
+			"""select parent from `tabDynamic Link` where parenttype = 'Address'
+			and link_doctype = 'Sales Customer' and link_name in %(names)s""",
+			{"names": part},
+		)
+		if addresses:
+			frappe.db.delete("Dynamic Link", {"parent": ("in", addresses), "parenttype": "Address"})
+			frappe.db.delete("Address", {"name": ("in", addresses)})
+		frappe.db.delete("Customer Site Score", {"customer": ("in", part)})
+		frappe.db.delete("Sales Customer", {"name": ("in", part)})
+	frappe.db.delete("Customer Mining Run", {"started_by": ("like", f"%{tag.lower()}%")})
+	for name in frappe.get_all("File", filters={"file_name": ("like", f"{tag}%")}, pluck="name"):
+		frappe.delete_doc("File", name, force=True, ignore_permissions=True)
+	frappe.db.delete("Sales History Import", {"import_file": ("like", f"%{tag}%")})
+	frappe.db.commit()
+
+
+def director(tag: str) -> str:
+	return make_user(f"director-{tag.lower()}@example.com", "Sales User", "Sales Director")
+
+
+def results_by_status(state: dict) -> dict[str, list[dict]]:
+	grouped: dict[str, list[dict]] = {}
+	for result in state["results"]:
+		grouped.setdefault(result["status"], []).append(result)
+	return grouped
+
+
+def attach(tag: str, name: str, content: bytes) -> str:
+	file = frappe.get_doc(
+		{"doctype": "File", "file_name": f"{tag}-{name}", "content": content, "is_private": 1}
+	).insert(ignore_permissions=True)
+	return file.file_url
+
+
+# ---------------------------------------------------------------------------- the history import
+def test_history_import_over_the_api_with_a_worker(worker, tag):
+	frappe.set_user(director(tag))
+	product = make_product(product_code=f"{tag}-PUMP", standard_rate=500).name
+	frappe.db.commit()
+	try:
+		rows = [
+			{
+				"external_id": f"{tag}-1",
+				"order_date": "2024-03-01",
+				"customer": f"{tag}-C1",
+				"customer_name": f"{tag} Steel",
+				"site": "Plant North",
+				"amount": 1200,
+			},
+			{
+				"external_id": f"{tag}-2",
+				"order_date": "2024-05-01",
+				"customer": f"{tag}-C1",
+				"site": "Plant North",
+				"items": [{"product": product, "qty": 2, "rate": 500}],
+			},
+			{"external_id": f"{tag}-3", "order_date": "2024-13-01", "customer": f"{tag}-C2", "amount": 5},
+			{"external_id": f"{tag}-4", "order_date": "2024-06-01", "amount": 5},
+			{"external_id": f"{tag}-5", "order_date": "2024-06-01", "customer": f"{tag}-C2", "amount": -3},
+			{
+				"external_id": f"{tag}-6",
+				"order_date": "2024-06-01",
+				"customer": f"{tag}-C2",
+				"items": [{"product": f"{tag}-NOPE", "qty": 1, "rate": 1}],
+			},
+			{"external_id": f"{tag}-7", "order_date": "2024-07-01", "customer": f"{tag}-C2", "amount": 80},
+		]
+		answer = api.import_history(rows=json.dumps(rows))
+		assert set(answer) == {"job_id", "status", "total"} and answer["status"] == "queued"
+		assert answer["total"] == len(rows)
+		state = wait_for_job(api.history_import_status, answer["job_id"], timeout=300)
+		assert state["status"] == "finished", state
+		statuses = {r["row"]: r["status"] for r in state["results"]}
+		assert statuses == {
+			0: "created",
+			1: "created",
+			2: "error",
+			3: "error",
+			4: "error",
+			5: "error",
+			6: "created",
+		}
+		messages = {r["row"]: r["message"] for r in state["results"] if r["status"] == "error"}
+		assert "Row 2" in messages[2] and "order_date" in messages[2]
+		assert "Row 3" in messages[3] and "customer" in messages[3]
+		assert "Row 4" in messages[4] and "amount" in messages[4]
+		assert "Row 5" in messages[5] and "product" in messages[5] and f"{tag}-NOPE" in messages[5]
+		assert (state["created"], state["skipped"], state["errors"]) == (3, 0, 4)
+
+		frappe.db.rollback()
+		order = frappe.get_doc("Customer Order", state["results"][1]["name"])
+		assert (order.docstatus, order.status, order.is_history, order.external_id) == (
+			1,
+			"Completed",
+			1,
+			f"{tag}-2",
+		)
+		assert order.grand_total == order.base_grand_total == 1000 and order.needs_approval == 0
+		assert [(i.product, i.qty, i.rate) for i in order.items] == [(product, 2, 500)]
+		customer = frappe.get_doc("Sales Customer", order.customer)
+		assert (customer.external_id, customer.customer_name) == (f"{tag}-C1", f"{tag} Steel")
+		first = frappe.get_doc("Customer Order", state["results"][0]["name"])
+		assert first.customer_address and first.customer_address == order.customer_address
+		assert frappe.db.exists(
+			"Dynamic Link",
+			{"parent": order.customer_address, "link_doctype": "Sales Customer", "link_name": customer.name},
+		)
+		names = [r["name"] for r in state["results"] if r["status"] == "created"]
+		assert not frappe.db.exists("Sales Receivable", {"customer_order": ("in", names)})
+		assert not frappe.db.exists("Version", {"ref_doctype": "Customer Order", "docname": ("in", names)})
+		assert not frappe.db.exists("Notification Log", {"document_name": ("in", names)})
+
+		# sent again: what was imported is skipped, nothing twice; the errors are errors again
+		again = wait_for_job(api.history_import_status, api.import_history(rows=rows)["job_id"], timeout=300)
+		grouped = results_by_status(again)
+		assert sorted(r["row"] for r in grouped["skipped"]) == [0, 1, 6]
+		assert {r["name"] for r in grouped["skipped"]} == set(names)
+		assert len(grouped["error"]) == 4 and "created" not in grouped
+		frappe.db.rollback()
+		assert frappe.db.count("Customer Order", {"external_id": ("like", f"{tag}-%")}) == 3
+		assert frappe.db.count("Sales Customer", {"external_id": ("like", f"{tag}-%")}) == 2
+
+		# CSV: one row per product, the rows of an order share its external id; errors name the file's line
+		csv_text = (
+			"external_id,order_date,customer,site,amount,product,qty,rate\n"
+			f"{tag}-10,2024-08-01,{tag}-C1,Plant South,,{product},1,500\n"
+			f"{tag}-10,,,,,{product},3,500\n"
+			f"{tag}-11,2024-08-02,{tag}-C3,,abc,,,\n"
+			f"{tag}-1,2024-03-01,{tag}-C1,,1200,,,\n"
+		)
+		url = attach(tag, "history.csv", csv_text.encode())
+		frappe.db.commit()
+		state = wait_for_job(
+			api.history_import_status, api.import_history(file_url=url)["job_id"], timeout=300
+		)
+		by_row = {r["row"]: r for r in state["results"]}
+		assert set(by_row) == {2, 4, 5}
+		assert by_row[2]["status"] == "created" and by_row[5]["status"] == "skipped"
+		assert by_row[4]["status"] == "error" and "Row 4" in by_row[4]["message"]
+		assert "amount" in by_row[4]["message"] and "abc" in by_row[4]["message"]
+		frappe.db.rollback()
+		csv_order = frappe.get_doc("Customer Order", by_row[2]["name"])
+		assert [i.qty for i in csv_order.items] == [1, 3] and csv_order.grand_total == 2000
+
+		# Excel, from the desk's Sales History Import
+		from openpyxl import Workbook
+
+		book = Workbook()
+		sheet = book.active
+		sheet.append(["external_id", "order_date", "customer", "amount"])
+		sheet.append([f"{tag}-20", date(2023, 1, 5), f"{tag}-C4", 99.5])
+		sheet.append([f"{tag}-21", "not a date", f"{tag}-C4", 10])
+		buffer = io.BytesIO()
+		book.save(buffer)
+		url = attach(tag, "history.xlsx", buffer.getvalue())
+		record = frappe.get_doc({"doctype": "Sales History Import", "import_file": url}).insert()
+		frappe.db.commit()
+		answer = api.import_history(history_import=record.name)
+		frappe.db.commit()  # as the request would: the record reads Queued
+		state = wait_for_job(api.history_import_status, answer["job_id"], timeout=300)
+		assert [r["status"] for r in state["results"]] == ["created", "error"]
+		assert "Row 3" in state["results"][1]["message"]
+		frappe.db.rollback()
+		record.reload()
+		assert (record.status, record.total_rows, record.created_count, record.error_count) == (
+			"Partially Completed",
+			2,
+			1,
+			1,
+		)
+		assert len(json.loads(record.import_log)) == 2
+		assert frappe.db.get_value("Customer Order", state["results"][0]["name"], "order_date") == date(
+			2023, 1, 5
+		)
+	finally:
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		frappe.delete_doc("Sales Product", product, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+
+def test_only_system_managers_and_directors_import_or_run():
+	user = make_user(f"mining-sales-{random_string(6).lower()}@example.com", "Sales User", "Sales Manager")
+	frappe.set_user(user)
+	with pytest.raises(frappe.PermissionError):
+		api.import_history(
+			rows=[{"external_id": "x", "order_date": "2024-01-01", "customer": "x", "amount": 1}]
+		)
+	with pytest.raises(frappe.PermissionError):
+		api.run_mining()
+	with pytest.raises(frappe.PermissionError):
+		api.history_import_status("history-import-nosuchjob")
+
+
+def test_a_sales_user_gets_403_over_http(server):
+	from factories import login_users
+
+	password = "Sales-CRM-mining-2026!"
+	users = login_users("mining", password, sales=("Sales User",), manager=("Sales User", "Sales Manager"))
+	frappe.db.commit()
+	for user in users.values():
+		client = server.session(user, password)
+		for method, data in (
+			(
+				"import_history",
+				{"rows": '[{"external_id": "x", "order_date": "2024-01-01", "customer": "x", "amount": 1}]'},
+			),
+			("run_mining", {}),
+		):
+			answer = client.http.post(
+				f"{server.url}/api/method/sales_crm.api.{method}", data=data, timeout=60
+			)
+			assert answer.status_code == 403, (user, method, answer.text[:300])
+
+
+def test_server_owned_fields_keep_their_stored_values():
+	customer = frappe.get_doc({"doctype": "Sales Customer", "customer_name": f"Keep {random_string(6)}"})
+	customer.clv, customer.churn_risk, customer.external_id = 999, "High", "forged"
+	customer.insert()
+	stored = frappe.db.get_value("Sales Customer", customer.name, ["clv", "churn_risk", "external_id"])
+	assert (stored[0] or 0, stored[1] or None, stored[2]) == (0, None, None)
+	frappe.db.set_value("Sales Customer", customer.name, {"clv": 10, "churn_risk": "Low"})
+	customer.reload()
+	customer.clv, customer.churn_risk = 5000, "High"
+	customer.save()
+	customer.reload()
+	assert (customer.clv, customer.churn_risk) == (10, "Low")
+
+
+# ---------------------------------------------------------------------------- CDNOW
+def test_cdnow_through_the_history_import_reproduces_the_published_figures(worker, tag):
+	from cdnow import cdnow_rows
+
+	frappe.set_user(director(tag))
+	rows = [
+		{
+			"external_id": f"{tag}-{i}",
+			"order_date": str(day),
+			"customer": f"{tag}-{customer}",
+			"amount": amount,
+		}
+		for i, (customer, day, amount) in enumerate(cdnow_rows())
+	]
+	assert len(rows) == 6919
+	answer = api.import_history(rows=rows)
+	state = wait_for_job(api.history_import_status, answer["job_id"], timeout=600)
+	assert state["status"] == "finished" and state["created"] == 6919, {
+		k: state[k] for k in ("status", "done")
+	}
+
+	answer = api.run_mining(calibration_end="1997-09-30", holdout_end="1998-06-30")
+	frappe.db.commit()  # as the request would: the job is queued once its run record is committed
+	state = wait_for_job(api.mining_status, answer["job_id"], timeout=600)
+	assert state["status"] == "finished", state
+	frappe.db.rollback()  # a fresh snapshot: the worker committed the record
+	run = api.mining_status(answer["job_id"])["record"]
+	print(
+		"\nCDNOW through the history import:",
+		{
+			key: run[key]
+			for key in (
+				"customers",
+				"repeat_customers",
+				"orders",
+				"purchases",
+				"bgnbd_r",
+				"bgnbd_alpha",
+				"bgnbd_a",
+				"bgnbd_b",
+				"gg_p",
+				"gg_q",
+				"gg_v",
+				"expected_holdout_purchases",
+				"actual_holdout_purchases",
+				"holdout_error",
+				"churn_auc",
+				"repeat_auc",
+				"duration",
+			)
+		},
+	)
+	assert run["status"] == "Completed" and run["customers"] == 2357 and run["orders"] == 6919
+	for key, published in (
+		("bgnbd_r", 0.2426),
+		("bgnbd_alpha", 4.4136),
+		("bgnbd_a", 0.7929),
+		("bgnbd_b", 2.4259),
+	):
+		assert run[key] == pytest.approx(published, rel=0.005), key
+	for key, published in (("gg_p", 6.25), ("gg_q", 3.74), ("gg_v", 15.44)):
+		assert run[key] == pytest.approx(published, rel=0.01), key
+	assert run["expected_holdout_purchases"] == pytest.approx(run["actual_holdout_purchases"], rel=0.15)
+	assert run["churn_auc"] >= 0.76 and run["repeat_auc"] >= 0.76
+	frappe.db.rollback()
+	scored = frappe.db.sql(
+		"select count(*) from `tabSales Customer` where external_id like %s and last_scored_on is not null",
+		(f"{tag}-%",),
+	)[0][0]
+	assert scored == 2357
+
+
+# ---------------------------------------------------------------------------- scores and follow-ups
+def history(tag: str, people: list[str], today: date) -> list[dict]:
+	"""60 customers: loyal buyers, recent ones, and big spenders who stopped buying two years ago."""
+	orders = []
+	for i in range(60):
+		person = people[i % len(people)]
+		customer = f"{tag}-C{i:02d}"
+		kind = i % 3
+		if kind == 0:  # buys every month, still
+			days = [today - timedelta(days=30 * k + i % 7) for k in range(1, 24)]
+			amount = 1000
+		elif kind == 1:  # bought a few times this year
+			days = [today - timedelta(days=20 + 60 * k + i) for k in range(3)]
+			amount = 500
+		else:  # a big spender, weekly buyer two years ago, silent since
+			days = [today - timedelta(days=730 + 7 * k + i) for k in range(12)]
+			amount = 1_000_000
+		for k, day in enumerate(days):
+			orders.append(
+				{
+					"external_id": f"{tag}-{i}-{k}",
+					"order_date": str(day),
+					"customer": customer,
+					"customer_name": f"{tag} Customer {i}",
+					"site": "Plant",
+					"amount": amount + k,
+					"sales_person": person,
+				}
+			)
+	return orders
+
+
+@pytest.fixture
+def team():
+	tag = random_string(6).lower()
+	return [make_user(f"mining-{n}-{tag}@example.com", "Sales User") for n in ("a", "b")]
+
+
+def run_now(calibration_end=None) -> str:
+	run = frappe.get_doc(
+		{
+			"doctype": "Customer Mining Run",
+			"status": "Queued",
+			"started_by": "Administrator",
+			"calibration_end": calibration_end,
+		}
+	)
+	run.insert(ignore_permissions=True)
+	mining.execute(run.name)
+	return run.name
+
+
+def test_scores_follow_ups_report_and_card_follow_the_scope(team):
+	tag = f"S{random_string(6).upper()}"
+	today = getdate(nowdate())
+	frappe.db.set_single_value("Sales CRM Settings", "mining_valuable_share", 50)
+	results = history_import.Importer().import_chunk(history(tag, team, today))
+	assert {r["status"] for r in results} == {"created"}
+	# two years ago the big spenders were the most valuable customers; today they have stopped buying
+	earlier = frappe.get_doc("Customer Mining Run", run_now(add_days(today, -700)))
+	assert earlier.status == "Completed" and earlier.valuable_threshold
+	name = run_now()
+	run = frappe.get_doc("Customer Mining Run", name)
+	assert run.status == "Completed" and run.customers >= 60 and run.sites >= 60
+	assert run.bgnbd_r > 0 and run.backtest_customers and run.churn_auc is not None
+
+	customers = frappe.get_all(
+		"Sales Customer",
+		filters={"external_id": ("like", f"{tag}-%")},
+		fields=[
+			"name",
+			"external_id",
+			"sales_person",
+			"p_alive",
+			"clv",
+			"expected_orders_90",
+			"expected_orders_365",
+			"rfm_r",
+			"rfm_f",
+			"rfm_m",
+			"rfm_segment",
+			"churn_score",
+			"churn_risk",
+			"last_scored_on",
+			"valuable",
+		],
+	)
+	assert len(customers) == 60
+	for row in customers:
+		assert row.last_scored_on and row.churn_risk in ("Low", "Medium", "High")
+		assert 1 <= row.rfm_r <= 5 and 1 <= row.rfm_f <= 5 and 1 <= row.rfm_m <= 5 and row.rfm_segment
+		assert 0 <= row.churn_score <= 1 and 0 <= row.p_alive <= 100
+	by_kind = {k: [r for r in customers if int(r.external_id.split("-C")[1]) % 3 == k] for k in range(3)}
+	assert all(r.churn_risk == "High" for r in by_kind[2])  # silent for two years
+	# the top half of them by value two years ago (the share is 50 %) are valuable customers at risk
+	at_risk = {r.name for r in by_kind[2] if r.valuable}
+	assert len(at_risk) >= 8
+	assert all(r.churn_risk == "Low" for r in by_kind[0])  # buying every month
+	sites = frappe.get_all(
+		"Customer Site Score",
+		filters={"customer": ("in", [r.name for r in customers])},
+		fields=["customer", "address", "sales_person", "churn_risk", "clv"],
+	)
+	assert len(sites) == 60
+	owner = {r.name: r.sales_person for r in customers}
+	assert all(site.sales_person == owner[site.customer] for site in sites)
+
+	# one follow-up per valuable customer (and site) at High risk, for its salesperson
+	follow_ups = frappe.get_all(
+		"Sales Follow Up",
+		filters={"customer": ("in", list(at_risk)), "status": ("in", ("Open", "Overdue"))},
+		fields=["name", "customer", "customer_address", "sales_person", "todo"],
+	)
+	assert {f.customer for f in follow_ups if not f.customer_address} == at_risk
+	assert {f.customer for f in follow_ups if f.customer_address} == at_risk
+	assert all(f.sales_person == owner[f.customer] and f.todo for f in follow_ups)
+	assert frappe.db.exists(
+		"Notification Log", {"document_name": follow_ups[0].name, "for_user": follow_ups[0].sales_person}
+	)
+	assert earlier.follow_ups_created + run.follow_ups_created == len(follow_ups)
+	# a re-run opens none twice
+	again = frappe.get_doc("Customer Mining Run", run_now())
+	assert again.follow_ups_created == 0
+	assert frappe.db.count(
+		"Sales Follow Up", {"customer": ("in", list(at_risk)), "status": ("in", ("Open", "Overdue"))}
+	) == len(follow_ups)
+
+	# the report and the number card show a salesperson their own customers only
+	from sales_crm.sales_crm.report.customer_lifetime_value.customer_lifetime_value import execute
+
+	mine = {r.name for r in customers if r.sales_person == team[0]}
+	frappe.set_user(team[0])
+	_columns, data, _message, chart, _summary = execute({"level": "Customer"})
+	seen = {row["customer"] for row in data}
+	assert mine <= seen and not (seen & {r.name for r in customers if r.sales_person == team[1]})
+	assert chart and chart["data"]["labels"]
+	_columns, data, *_rest = execute({"level": "Site", "churn_risk": "High"})
+	assert {row["customer"] for row in data} == mine & {r.name for r in by_kind[2]}
+	card = mining.valuable_customers_at_risk()["value"]
+	visible_at_risk = frappe.get_list(
+		"Sales Customer", filters={"churn_risk": "High", "valuable": 1, "disabled": 0}, pluck="name"
+	)
+	assert card == len(visible_at_risk) and mine & at_risk <= set(visible_at_risk)
+	assert not set(visible_at_risk) & (at_risk - mine)
+	frappe.set_user("Administrator")
+
+
+# ---------------------------------------------------------------------------- win probability
+def opportunities(tag: str, customer: str, today: date) -> list[str]:
+	"""160 closed opportunities (small ones mostly won, large ones mostly lost) and 4 open ones."""
+	rows, names = [], []
+	for i in range(164):
+		status = "Open" if i >= 160 else ("Won" if (i % 4 != 0) == (i < 80) else "Lost")
+		created = now_datetime() - timedelta(days=300 - i)
+		name = f"{tag}-OPP-{i:03d}"
+		names.append(name)
+		rows.append(
+			{
+				"name": name,
+				"creation": created,
+				"modified": created + timedelta(days=20),
+				"owner": "Administrator",
+				"modified_by": "Administrator",
+				"docstatus": 0,
+				"naming_series": "OPP-.YYYY.-",
+				"opportunity_name": f"{tag} opportunity {i}",
+				"customer": customer,
+				"status": status,
+				"sales_method": "Standard",
+				"sales_stage": "Quotation" if i % 2 else "Solution Design",
+				"probability": 60 if i % 2 else 40,
+				"base_expected_revenue": 1000 if i < 80 or i >= 162 else 90000,
+				"expected_revenue": 1000 if i < 80 or i >= 162 else 90000,
+				"expected_close_date": add_days(today, 30),
+			}
+		)
+	fields = sorted(rows[0])
+	frappe.db.bulk_insert("Sales Opportunity", fields, [[row[f] for f in fields] for row in rows])
+	return names
+
+
+def test_win_probability_is_stored_with_its_factors_and_falls_back_without_history(monkeypatch):
+	from sales_crm.mining import win
+
+	tag = f"W{random_string(6).upper()}"
+	today = getdate(nowdate())
+	customer = frappe.get_doc({"doctype": "Sales Customer", "customer_name": f"{tag} Co"}).insert().name
+	names = opportunities(tag, customer, today)
+	figures = mining.score_opportunities(today)
+	assert figures["win_status"] == "Trained" and figures["win_train"] + figures["win_test"] >= 160
+	assert figures["win_brier"] is not None and figures["baseline_brier"] is not None
+	for name in names[160:]:
+		probability, factors = frappe.db.get_value(
+			"Sales Opportunity", name, ["win_probability", "win_factors"]
+		)
+		factors = json.loads(factors)
+		assert 0 <= probability <= 100 and factors["model"] and len(factors["factors"]) == 3
+		assert all(" = " in label for label, _value in factors["factors"])
+	small, large = (frappe.db.get_value("Sales Opportunity", names[i], "win_probability") for i in (162, 160))
+	assert small > large  # small ones were mostly won
+
+	from sales_crm.sales_crm.report.sales_pipeline_forecast.sales_pipeline_forecast import execute
+
+	_columns, data, message, *_rest = execute(
+		{"weighting": "Win Probability", "to_date": add_days(today, 400)}
+	)
+	assert message is None and data
+
+	monkeypatch.setattr(win, "MIN_CLOSED", 10**6)
+	figures = mining.score_opportunities(today)
+	assert figures["win_status"] == "Too Little History"
+	probability, factors = frappe.db.get_value(
+		"Sales Opportunity", names[161], ["win_probability", "win_factors"]
+	)
+	assert probability == 60  # names[161]: Quotation, 60 % and mining.TOO_LITTLE_HISTORY in factors
