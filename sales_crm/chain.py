@@ -577,10 +577,18 @@ DERIVED_FIELDS = {
 	"Customer Commission": ("customer_paid_amount", "commission_amount", "status"),
 }  # fmt: skip
 
-# Read-only fields that are inputs all the same: the upstream row a mapped row copies (checked by the
-# source's rules, ``drift``), what an import brings, and what Frappe itself keeps.
+# Read-only fields that are inputs all the same ("field", or "DocType.field" for one DocType): the upstream
+# row a mapped row copies (checked by the source's rules, ``drift``), the marketing subsystem's id of a lead
+# it sends, and what Frappe itself keeps.
 CLIENT_INPUTS = frozenset(
-	{"quotation_item", "contract_item", "external_id", "amended_from", "workflow_state", "stage_history"}
+	{
+		"quotation_item",
+		"contract_item",
+		"Sales Lead.external_id",
+		"amended_from",
+		"workflow_state",
+		"stage_history",
+	}
 )
 
 # What a submitted document may still change by a plain save (``allow_on_submit`` and not owned): words
@@ -616,7 +624,11 @@ def owned(doctype: str) -> frozenset[str]:
 	}
 	fields |= {r.field for r in ROLLUPS if r.target == doctype}
 	fields |= set(DERIVED_FIELDS.get(doctype, ()))
-	return frozenset(f for f in fields if meta.has_field(f) and f not in CLIENT_INPUTS)
+	return frozenset(
+		f
+		for f in fields
+		if meta.has_field(f) and f not in CLIENT_INPUTS and f"{doctype}.{f}" not in CLIENT_INPUTS
+	)
 
 
 # --- readings of the chain that other modules share -------------------------------------------------

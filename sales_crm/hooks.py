@@ -192,10 +192,6 @@ doc_events = {
 		"after_insert": "sales_crm.flows.lead_import.on_todo_insert",
 		"on_update": "sales_crm.flows.follow_ups.on_todo_update",
 	},
-	# the customer mining run's figures are written by the run alone (sales_crm/flows/mining.py)
-	"Sales Customer": {"validate": "sales_crm.flows.mining.keep_server_fields"},
-	"Sales Opportunity": {"validate": "sales_crm.flows.mining.keep_server_fields"},
-	"Customer Order": {"validate": "sales_crm.flows.mining.keep_server_fields"},
 	# a renamed user keeps their departments (Frappe renames the member and manager links in SQL)
 	"User": {"after_rename": "sales_crm.org.clear_departments_cache"},
 }

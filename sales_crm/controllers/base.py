@@ -39,7 +39,11 @@ def refuse_self_approval(doc) -> None:
 	before = doc.get_doc_before_save()
 	state = (before or doc).get(workflow.workflow_state_field)
 	held = set(frappe.get_roles(user))
-	ways = [t for t in workflow.transitions if t.state == state and t.next_state in submitted and t.allowed in held]
+	ways = [
+		t
+		for t in workflow.transitions
+		if t.state == state and t.next_state in submitted and t.allowed in held
+	]
 	if ways and not any(cint(t.allow_self_approval) for t in ways):
 		frappe.throw(
 			_("{0} {1}: self approval is not allowed (the workflow's {2} is someone else's)").format(

@@ -5,8 +5,8 @@ opportunities' win probability, open follow-ups for valuable customers at risk, 
 
 Everything is set-based: the orders are read as one grouped query per level (customer, site), the scores
 are written with one ``UPDATE … JOIN`` (customers, opportunities) or one upsert (sites) per chunk of
-``CHUNK`` rows, never a ``doc.save()`` per record. The figures are the run's alone: ``keep_server_fields``
-keeps a desk or REST save from writing them.
+``CHUNK`` rows, never a ``doc.save()`` per record. The figures are the run's alone: they are read-only, so
+server-owned (``chain.owned``), and a desk or REST save that changes one is refused.
 
 A run is a job on the ``long`` queue (``start_run``; "Run Now" in the desk; ``sales_crm.api.run_mining``)
 and runs every day (``daily_run``). ``calibration_end`` and ``holdout_end`` fix its dates, so that a
@@ -26,7 +26,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
-from sales_crm import jobs
+from sales_crm import jobs, owned
 from sales_crm.reporting import visible
 
 ROLES = ("System Manager", "Sales Director")
@@ -34,48 +34,7 @@ CHUNK = 5000
 JOB_TIMEOUT = 4 * 3600
 MIN_CUSTOMERS = 20  # fewer customers than this cannot fit BG/NBD's four parameters
 SITE_SEPARATOR = "\x1f"
-SERVER_FIELDS = {
-	"Sales Customer": (
-		"external_id",
-		"p_alive",
-		"expected_orders_90",
-		"expected_orders_365",
-		"clv",
-		"valuable",
-		"rfm_r",
-		"rfm_f",
-		"rfm_m",
-		"rfm_segment",
-		"churn_score",
-		"churn_risk",
-		"last_scored_on",
-	),
-	"Sales Opportunity": ("win_probability", "win_factors"),
-	"Customer Order": ("is_history", "external_id"),
-}
 TOO_LITTLE_HISTORY = "too little history"
-
-
-# ---------------------------------------------------------------------------- server-owned fields
-def keep_server_fields(doc, method=None) -> None:
-	"""``validate`` of customers, opportunities and orders: the run's figures (and an import's external id
-	and history mark) are written by the run and the import alone, set-based; a save keeps them as stored,
-	and a new record starts without them."""
-	fields = SERVER_FIELDS[doc.doctype]
-	if doc.is_new():
-		if doc.doctype == "Customer Order" and doc.amended_from:
-			doc.external_id = None  # the amendment is a new order; the id stays with the cancelled one
-			return
-		if doc.doctype == "Customer Order":
-			doc.is_history, doc.external_id = 0, None
-			return
-		for fieldname in fields:
-			doc.set(fieldname, None)
-		return
-	saved = doc.get_doc_before_save()
-	if saved is not None:
-		for fieldname in fields:
-			doc.set(fieldname, saved.get(fieldname))
 
 
 # ---------------------------------------------------------------------------- starting a run
@@ -93,16 +52,17 @@ def start_run(calibration_end=None, holdout_end=None, holdout_weeks=None) -> dic
 	weeks = cint(holdout_weeks) if holdout_weeks not in (None, "") else None
 	if weeks is not None and weeks < 1:
 		frappe.throw(_("Holdout weeks must be at least 1"), title=_("Invalid Request"))
-	run = frappe.get_doc(
-		{
-			"doctype": "Customer Mining Run",
-			"status": "Queued",
-			"started_by": frappe.session.user,
-			"calibration_end": end,
-			"holdout_end": holdout,
-			"holdout_weeks": weeks,
-		}
-	).insert(ignore_permissions=True)
+	with owned.by_server():  # the run's record is the server's: its status and who started it
+		run = frappe.get_doc(
+			{
+				"doctype": "Customer Mining Run",
+				"status": "Queued",
+				"started_by": frappe.session.user,
+				"calibration_end": end,
+				"holdout_end": holdout,
+				"holdout_weeks": weeks,
+			}
+		).insert(ignore_permissions=True)
 	job_id = jobs.new_id("mining")
 	frappe.db.set_value("Customer Mining Run", run.name, "job_id", job_id, update_modified=False)
 	jobs.save(job_id, {"job_id": job_id, "status": "queued", "user": frappe.session.user, "run": run.name})

@@ -259,18 +259,23 @@ def test_a_sales_user_gets_403_over_http(server):
 			assert answer.status_code == 403, (user, method, answer.text[:300])
 
 
-def test_server_owned_fields_keep_their_stored_values():
-	customer = frappe.get_doc({"doctype": "Sales Customer", "customer_name": f"Keep {random_string(6)}"})
-	customer.clv, customer.churn_risk, customer.external_id = 999, "High", "forged"
-	customer.insert()
-	stored = frappe.db.get_value("Sales Customer", customer.name, ["clv", "churn_risk", "external_id"])
-	assert (stored[0] or 0, stored[1] or None, stored[2]) == (0, None, None)
+def test_server_owned_fields_are_the_runs():
+	"""The scores, the import's id and history mark are server-owned (chain.owned): a save that sets one is
+	refused, and nothing is written."""
+	for forged in ({"clv": 999}, {"churn_risk": "High"}, {"external_id": "forged"}):
+		customer = frappe.get_doc({"doctype": "Sales Customer", "customer_name": f"Keep {random_string(6)}"})
+		customer.update(forged)
+		with pytest.raises(frappe.ValidationError, match="computed by the system"):
+			customer.insert()
+	customer = frappe.get_doc(
+		{"doctype": "Sales Customer", "customer_name": f"Keep {random_string(6)}"}
+	).insert()
 	frappe.db.set_value("Sales Customer", customer.name, {"clv": 10, "churn_risk": "Low"})
 	customer.reload()
 	customer.clv, customer.churn_risk = 5000, "High"
-	customer.save()
-	customer.reload()
-	assert (customer.clv, customer.churn_risk) == (10, "Low")
+	with pytest.raises(frappe.ValidationError, match="computed by the system"):
+		customer.save()
+	assert frappe.db.get_value("Sales Customer", customer.name, ["clv", "churn_risk"]) == (10, "Low")
 
 
 # ---------------------------------------------------------------------------- CDNOW

@@ -39,11 +39,15 @@ def test_every_controller_passes_through_the_guard(site):
 	editable = {}
 	for dt in frappe.get_all("DocType", filters={"module": "Sales CRM"}, pluck="name"):
 		meta = frappe.get_meta(dt)
-		free = {
-			df.fieldname
-			for df in meta.fields
-			if df.allow_on_submit and df.fieldtype not in ("Table", "Section Break", "Column Break")
-		} - chain.owned(dt) - {"workflow_state"}
+		free = (
+			{
+				df.fieldname
+				for df in meta.fields
+				if df.allow_on_submit and df.fieldtype not in ("Table", "Section Break", "Column Break")
+			}
+			- chain.owned(dt)
+			- {"workflow_state"}
+		)
 		if free:
 			editable[dt] = free
 	assert editable == {dt: set(fields) for dt, fields in chain.EDITABLE_AFTER_SUBMIT.items()}

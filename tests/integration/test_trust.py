@@ -243,7 +243,9 @@ def test_a_salesperson_does_not_take_a_department_lead(c, team):
 def test_no_path_approves_ones_own_quotation(c, team):
 	"""The quotation workflow's Approve forbids self approval: a director's plain submit of a quotation they
 	drafted is refused as the workflow action is."""
-	customer = c.director.insert({"doctype": "Sales Customer", "customer_name": f"Self Co {random_string(8)}"})
+	customer = c.director.insert(
+		{"doctype": "Sales Customer", "customer_name": f"Self Co {random_string(8)}"}
+	)
 	opportunity = c.director.insert(
 		{
 			"doctype": "Sales Opportunity",
@@ -256,7 +258,9 @@ def test_no_path_approves_ones_own_quotation(c, team):
 	quotation = c.director.insert(quotation)
 	for attempt in (
 		lambda: c.director.submit("Sales Quotation", quotation["name"]),
-		lambda: c.director.call("frappe.client.submit", doc=c.director.get("Sales Quotation", quotation["name"])),
+		lambda: c.director.call(
+			"frappe.client.submit", doc=c.director.get("Sales Quotation", quotation["name"])
+		),
 		lambda: c.director.workflow(c.director.get("Sales Quotation", quotation["name"]), "Approve"),
 	):
 		r = attempt()
