@@ -138,9 +138,10 @@ def test_keys_follow_every_save():
 		"杭州测试",
 		"13800000000",
 	)
-	# what a client sends for a key is ignored: the server computes it
+	# a key is the server's: a client that sends another one is refused (chain.owned), nothing written
 	lead.company_key = "forged"
-	lead.save()
+	with pytest.raises(frappe.ValidationError, match="computed by the system"):
+		lead.save()
 	assert frappe.db.get_value("Sales Lead", lead.name, "company_key") == "杭州测试"
 	# a full-width number is stored half-width (Frappe's phone check takes ASCII digits only)
 	customer = make_customer(customer_name="ＡＢＣ　有限公司", phone="０２１－１２３４５６７８")
