@@ -142,6 +142,17 @@ _scoped = (
 )
 permission_query_conditions = {doctype: "sales_crm.permissions.query_conditions" for doctype in _scoped}
 has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in _scoped}
+# A customer's or lead's contacts and sites (Frappe's Contact and Address) follow the records they link
+# through their Dynamic Links (sales_crm.constants.LINK_SCOPED).
+_through_links = ("Contact", "Address")
+permission_query_conditions.update(
+	{doctype: "sales_crm.permissions.link_query_conditions" for doctype in _through_links}
+)
+has_permission.update({doctype: "sales_crm.permissions.has_link_permission" for doctype in _through_links})
+# Rows of a child table read as records (get_list, get_value, reportview of "Sales Contract Item" …) follow
+# their parent's scope: Frappe v15 checks only the parent DocType's role there. The hook is for every
+# DocType because the child tables are read from the meta; it answers "" for all others.
+permission_query_conditions["*"] = "sales_crm.permissions.child_query_conditions"
 
 # Frappe v15's frappe.client.get_count checks no permission: for the app's DocTypes, counts go through
 # the user's list (row scope and User Permissions); other DocTypes are counted as Frappe counts them.
@@ -154,6 +165,17 @@ override_whitelisted_methods["frappe.desk.reportview.get_count"] = "sales_crm.pe
 override_whitelisted_methods["frappe.desk.listview.get_group_by_count"] = (
 	"sales_crm.permissions.get_group_by_count"
 )
+
+# Endpoints that read records past the row scopes (sales_crm/endpoints.py): link search with
+# ignore_user_permissions or any filter_fields, a print of a client-built document, the existence answers of
+# frappe.client.get, and the name or title of a record the user may not read.
+for _method in ("search_widget", "search_link", "get_link_title"):
+	override_whitelisted_methods[f"frappe.desk.search.{_method}"] = f"sales_crm.endpoints.{_method}"
+for _method in ("get_html_and_style", "get_rendered_raw_commands"):
+	override_whitelisted_methods[f"frappe.www.printview.{_method}"] = f"sales_crm.endpoints.{_method}"
+override_whitelisted_methods["frappe.utils.print_format.download_pdf"] = "sales_crm.endpoints.download_pdf"
+override_whitelisted_methods["frappe.client.get"] = "sales_crm.endpoints.get"
+override_whitelisted_methods["frappe.client.validate_link"] = "sales_crm.endpoints.validate_link"
 
 # The background jobs' progress and answers (sales_crm/jobs.py: lead import, commissions, plan compilation)
 # outlive a cache clear.
