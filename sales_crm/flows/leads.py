@@ -9,6 +9,7 @@ from sales_crm.constants import STANDARD_METHOD
 from sales_crm.flows.contacts import carry_lead_contact
 from sales_crm.org import ASSIGNERS, department_of, has_role
 from sales_crm.rules import normalize
+from sales_crm.sanitize import server_links
 from sales_crm.utils import get_settings
 from sales_crm.validation import throw
 
@@ -148,44 +149,46 @@ def convert_lead(name: str) -> str:
 	if state.status != "Assigned":
 		throw(lead, _("only an Assigned lead can be converted (it is {0})").format(_(state.status)), "status")
 
-	customer = find_customer(normalized_keys(lead.company_name, lead.phone, lead.mobile, lead.email))
-	if not customer:
-		customer = (
-			frappe.get_doc(
-				{
-					"doctype": "Sales Customer",
-					"customer_name": lead.company_name,
-					"industry": lead.industry,
-					"phone": lead.phone or lead.mobile,
-					"email": lead.email,
-					"address": lead.address,
-					"website": lead.website,
-					"primary_contact": lead.contact_name,
-					"source_lead": lead.name,
-					"sales_person": lead.sales_person,
-					"sales_department": lead.sales_department,
-				}
+	# the matching customer may be another salesperson's: the conversion links it, not the user
+	with server_links():
+		customer = find_customer(normalized_keys(lead.company_name, lead.phone, lead.mobile, lead.email))
+		if not customer:
+			customer = (
+				frappe.get_doc(
+					{
+						"doctype": "Sales Customer",
+						"customer_name": lead.company_name,
+						"industry": lead.industry,
+						"phone": lead.phone or lead.mobile,
+						"email": lead.email,
+						"address": lead.address,
+						"website": lead.website,
+						"primary_contact": lead.contact_name,
+						"source_lead": lead.name,
+						"sales_person": lead.sales_person,
+						"sales_department": lead.sales_department,
+					}
+				)
+				.insert()
+				.name
 			)
-			.insert()
-			.name
-		)
 
-	contact = carry_lead_contact(lead, customer)
-	opportunity = frappe.get_doc(
-		{
-			"doctype": "Sales Opportunity",
-			"opportunity_name": lead.company_name,
-			"customer": customer,
-			"contact": contact,
-			"sales_lead": lead.name,
-			"contact_person": " ".join(part for part in (lead.contact_name, lead.contact_title) if part)
-			or None,
-			"sales_method": get_settings().default_sales_method or STANDARD_METHOD,
-			"sales_person": lead.sales_person,
-			"sales_department": lead.sales_department,
-			"notes": own_products_text(lead),
-		}
-	).insert()
+		contact = carry_lead_contact(lead, customer)
+		opportunity = frappe.get_doc(
+			{
+				"doctype": "Sales Opportunity",
+				"opportunity_name": lead.company_name,
+				"customer": customer,
+				"contact": contact,
+				"sales_lead": lead.name,
+				"contact_person": " ".join(part for part in (lead.contact_name, lead.contact_title) if part)
+				or None,
+				"sales_method": get_settings().default_sales_method or STANDARD_METHOD,
+				"sales_person": lead.sales_person,
+				"sales_department": lead.sales_department,
+				"notes": own_products_text(lead),
+			}
+		).insert()
 
 	# Converted is reached only here, never through a workflow action or a status write.
 	lead.db_set(
