@@ -12,7 +12,10 @@
 - ``frappe.client.get``: a hidden record answered 403 and a missing one 404, so its existence (and, by
   filters, its name) leaked. For the app's DocTypes both answer 404 "not found".
 - ``frappe.client.validate_link`` and ``frappe.desk.search.get_link_title``: the name or title of a
-  record the user may not read (Frappe answers them with no permission check).
+  record the user may not read (Frappe answers them with no permission check); likewise a record's default
+  address (``get_default_address``) and the submitted documents linked to it (``get_submitted_linked_docs``).
+- A child row by name (``frappe.desk.form.load.getdoc``, ``frappe.client.set_value``, ``delete``): Frappe
+  checks it against the parent DocType's role only (the row's ``parent_doc`` is not loaded).
 """
 
 from __future__ import annotations
@@ -205,18 +208,115 @@ def get_link_title(doctype, docname):
 	return frappe_get_link_title(doctype, docname)
 
 
+def _hidden(doctype, name) -> bool:
+	"""Whether ``name`` is a record (or child row) of the app's that the user may not read, or none."""
+	return app_doctype(doctype) and not (isinstance(name, str) and readable_names(doctype, [name]))
+
+
+@frappe.whitelist()
+def getdoc(doctype, name, user=None):
+	"""``frappe.desk.form.load.getdoc`` (the desk's form): Frappe checks a child row given by name against
+	its parent DocType's role only, so a colleague's contract row opened as a form. For the app's
+	DocTypes a record the user may not read answers as a missing one does (no document)."""
+	from frappe.desk.form.load import getdoc as frappe_getdoc
+
+	if _hidden(doctype, name):
+		frappe.response.docs = []
+		return []
+	return frappe_getdoc(doctype, name, user=user)
+
+
+@frappe.whitelist(methods=["POST", "PUT"])
+def set_value(doctype, name, fieldname, value=None):
+	"""``frappe.client.set_value``: a child row the user may not read is not found (Frappe's refusal named
+	its parent record)."""
+	from frappe.client import set_value as frappe_set_value
+
+	if _hidden(doctype, name):
+		_not_found(doctype, name if isinstance(name, str) else None)
+	return frappe_set_value(doctype, name, fieldname, value=value)
+
+
+@frappe.whitelist(methods=["DELETE", "POST"])
+def delete(doctype, name):
+	"""``frappe.client.delete``: as ``set_value``."""
+	from frappe.client import delete as frappe_delete
+
+	if _hidden(doctype, name):
+		_not_found(doctype, name if isinstance(name, str) else None)
+	return frappe_delete(doctype, name)
+
+
+@frappe.whitelist()
+def get_default_address(doctype: str, name: str | None, sort_key: str = "is_primary_address"):
+	"""``frappe.contacts.doctype.address.address.get_default_address``: Frappe names the default site of
+	any record with no permission check; for the app's DocTypes only of a record the user may read."""
+	from frappe.contacts.doctype.address.address import get_default_address as frappe_default_address
+
+	if _hidden(doctype, name):
+		return None
+	return frappe_default_address(doctype, name, sort_key=sort_key)
+
+
+@frappe.whitelist()
+def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel_all=None):
+	"""``frappe.desk.form.linked_with.get_submitted_linked_docs`` (the cancel-all dialog): Frappe lists the
+	submitted documents linked to any record, its permission check unheeded. Here the record must be one
+	the user may read, and only the linked documents they may read are listed."""
+	from frappe.desk.form.linked_with import get_submitted_linked_docs as frappe_linked
+
+	if _hidden(doctype, name) or not frappe.has_permission(doctype, "read", name):
+		_not_found(doctype, name if isinstance(name, str) else None)
+	result = frappe_linked(doctype, name, ignore_doctypes_on_cancel_all=ignore_doctypes_on_cancel_all)
+	by_doctype: dict[str, set] = {}
+	for row in result["docs"]:
+		by_doctype.setdefault(row["doctype"], set()).add(row["name"])
+	readable = {dt: readable_names(dt, names) for dt, names in by_doctype.items()}
+	docs = [row for row in result["docs"] if row["name"] in readable[row["doctype"]]]
+	return {"docs": docs, "count": len(docs)}
+
+
+# the arguments by which requests name one document (or a JSON list of them)
+NAME_ARGUMENTS = ("name", "docname", "dn")
+
+
+def guard_child_rows() -> None:
+	"""``before_request``: a request that names rows of a child table of a scoped DocType (``doctype`` and
+	``name``, as the ``/printview`` page, ``download_multi_pdf`` and the form endpoints do) is refused
+	unless the user may read each row's parent record. Frappe v15 checks a child row given by name against
+	its parent DocType's role only, so a colleague's contract row printed. Requests signed with an API key
+	are authenticated after this hook; the overridden endpoints check those."""
+	if frappe.session.user in ("Guest", "Administrator"):
+		return
+	form = frappe.local.form_dict
+	doctype = form.get("doctype")
+	if not isinstance(doctype, str) or not frappe.is_table(doctype) or not scoped_parents(doctype):
+		return
+	for argument in NAME_ARGUMENTS:
+		value = form.get(argument)
+		if isinstance(value, str) and value.lstrip().startswith("["):
+			try:
+				value = json.loads(value)
+			except ValueError:
+				pass
+		names = value if isinstance(value, list) else [value]
+		wanted = {name for name in names if isinstance(name, str) and name}
+		if wanted and readable_names(doctype, wanted) != wanted:
+			frappe.throw(_("No permission for {0}").format(_(doctype)), frappe.PermissionError)
+
+
 def _stored(doc, name) -> tuple[str, str]:
 	"""(DocType, name) of the stored document a print asks for: by ``doc`` (a DocType) and ``name``, or by
 	the ``doctype`` and ``name`` of a ``doc`` object — never the object's own values."""
-	if isinstance(name, str) and name:
-		return doc, name
-	if isinstance(doc, str):
+	if isinstance(doc, str) and doc.lstrip().startswith("{"):
 		try:
 			doc = json.loads(doc)
 		except ValueError:
 			doc = None
-	doctype = doc.get("doctype") if isinstance(doc, dict) else None
-	docname = doc.get("name") if isinstance(doc, dict) else None
+	if isinstance(doc, dict):
+		doctype, docname = doc.get("doctype"), doc.get("name")
+	else:
+		doctype, docname = doc, name
 	if (
 		not isinstance(doctype, str)
 		or not isinstance(docname, str)
@@ -225,6 +325,9 @@ def _stored(doc, name) -> tuple[str, str]:
 		or not frappe.db.exists(doctype, docname)
 	):
 		frappe.throw(_("Only a saved document can be printed"), frappe.DoesNotExistError)
+	if _hidden(doctype, docname):
+		# a child row: Frappe checks it against its parent DocType's role only
+		frappe.throw(_("No permission for {0}").format(_(doctype)), frappe.PermissionError)
 	return doctype, docname
 
 
@@ -273,6 +376,8 @@ def download_pdf(
 	printed, after Frappe's print permission check."""
 	from frappe.utils.print_format import download_pdf as frappe_download_pdf
 
+	if _hidden(doctype, name):
+		frappe.throw(_("No permission for {0}").format(_(doctype)), frappe.PermissionError)
 	return frappe_download_pdf(
 		doctype, name, format=format, no_letterhead=no_letterhead, language=language, letterhead=letterhead
 	)

@@ -168,14 +168,22 @@ override_whitelisted_methods["frappe.desk.listview.get_group_by_count"] = (
 
 # Endpoints that read records past the row scopes (sales_crm/endpoints.py): link search with
 # ignore_user_permissions or any filter_fields, a print of a client-built document, the existence answers of
-# frappe.client.get, and the name or title of a record the user may not read.
+# frappe.client.get, the name, title, default address or linked documents of a record the user may not
+# read, and a child row by name (Frappe checks only the parent DocType's role there).
 for _method in ("search_widget", "search_link", "get_link_title"):
 	override_whitelisted_methods[f"frappe.desk.search.{_method}"] = f"sales_crm.endpoints.{_method}"
 for _method in ("get_html_and_style", "get_rendered_raw_commands"):
 	override_whitelisted_methods[f"frappe.www.printview.{_method}"] = f"sales_crm.endpoints.{_method}"
 override_whitelisted_methods["frappe.utils.print_format.download_pdf"] = "sales_crm.endpoints.download_pdf"
-override_whitelisted_methods["frappe.client.get"] = "sales_crm.endpoints.get"
-override_whitelisted_methods["frappe.client.validate_link"] = "sales_crm.endpoints.validate_link"
+for _method in ("get", "validate_link", "set_value", "delete"):
+	override_whitelisted_methods[f"frappe.client.{_method}"] = f"sales_crm.endpoints.{_method}"
+override_whitelisted_methods["frappe.desk.form.load.getdoc"] = "sales_crm.endpoints.getdoc"
+override_whitelisted_methods["frappe.contacts.doctype.address.address.get_default_address"] = (
+	"sales_crm.endpoints.get_default_address"
+)
+override_whitelisted_methods["frappe.desk.form.linked_with.get_submitted_linked_docs"] = (
+	"sales_crm.endpoints.get_submitted_linked_docs"
+)
 
 # The background jobs' progress and answers (sales_crm/jobs.py: lead import, commissions, plan compilation)
 # outlive a cache clear.
@@ -209,6 +217,9 @@ doc_events = {
 # Read replicas (site config read_from_replica): a request's or job's report and list reads go to the
 # primary while the replica is down or lags more than replica_max_lag_seconds (sales_crm/replica.py).
 before_request.append("sales_crm.replica.use_replica_if_healthy")
+# A child row named in a request (the /printview page, download_multi_pdf, the form endpoints) is read only
+# through its parent record's scope (sales_crm/endpoints.py).
+before_request.append("sales_crm.endpoints.guard_child_rows")
 before_job = ["sales_crm.replica.use_replica_if_healthy"]
 # Document Type number cards read from the replica too (Frappe v15 leaves them on the primary).
 override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (
