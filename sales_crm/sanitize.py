@@ -243,10 +243,12 @@ def _hidden_targets(doc, places: list[tuple], existing: dict, scoped: set) -> se
 		present = {v for _r, _d, t, v in places if t == target and v in existing.get(target, ())}
 		if present:
 			unreadable[target] = present - readable_names(target, present)
+	# fields the controller itself just linked (a lead's possible duplicate): the server's, not the user's
+	server_set = doc.flags.get("server_linked_fields") or set()
 	found = {
 		(record.doctype, record.name, df.fieldname, value)
 		for record, df, target, value in places
-		if value in unreadable.get(target, ())
+		if value in unreadable.get(target, ()) and not (record is doc and df.fieldname in server_set)
 	}
 	if not found or doc.is_new():
 		return found
