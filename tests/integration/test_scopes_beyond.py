@@ -71,6 +71,11 @@ def test_child_rows_follow_their_parent(c, team):
 				),
 				c.sales.call("frappe.client.get", doctype=child, name=row, parent=parent),
 				c.sales.call("frappe.client.get_count", doctype=child, filters=by_parent),
+				c.sales.call("frappe.desk.form.load.getdoc", doctype=child, name=row),
+				c.sales.http.get(f"{c.sales.base}/printview", params={"doctype": child, "name": row}),
+				c.sales.call(
+					"frappe.utils.print_format.download_multi_pdf", doctype=child, name=json.dumps([row])
+				),
 				c.sales.http.get(
 					f"{c.sales.base}/api/resource/{child}",
 					params={"filters": by_parent, "parent": parent, "fields": json.dumps(["*"])},
