@@ -95,3 +95,8 @@ SCOPED = (
 	"Sales Follow Up",
 	"Customer Site Score",
 )
+
+# Frappe's own DocTypes that the app scopes through their Dynamic Links to the DocTypes above (a customer's
+# or lead's contacts and sites); hooks.py lists the same names. Child tables of the DocTypes above are
+# scoped through their parent (sales_crm.permissions.child_query_conditions, hooked for "*").
+LINK_SCOPED = ("Contact", "Address")

@@ -147,6 +147,17 @@ has_permission = {doctype: "sales_crm.permissions.has_permission" for doctype in
 # Departments: a manager sees and edits their own; members and finance read theirs (sales_crm.org decides).
 permission_query_conditions["Sales Department"] = "sales_crm.permissions.department_query_conditions"
 has_permission["Sales Department"] = "sales_crm.permissions.department_permission"
+# A customer's or lead's contacts and sites (Frappe's Contact and Address) follow the records they link
+# through their Dynamic Links (sales_crm.constants.LINK_SCOPED).
+_through_links = ("Contact", "Address")
+permission_query_conditions.update(
+	{doctype: "sales_crm.permissions.link_query_conditions" for doctype in _through_links}
+)
+has_permission.update({doctype: "sales_crm.permissions.has_link_permission" for doctype in _through_links})
+# Rows of a child table read as records (get_list, get_value, reportview of "Sales Contract Item" …) follow
+# their parent's scope: Frappe v15 checks only the parent DocType's role there. The hook is for every
+# DocType because the child tables are read from the meta; it answers "" for all others.
+permission_query_conditions["*"] = "sales_crm.permissions.child_query_conditions"
 
 # Frappe v15's frappe.client.get_count checks no permission: for the app's DocTypes, counts go through
 # the user's list (row scope and User Permissions); other DocTypes are counted as Frappe counts them.
@@ -158,6 +169,25 @@ override_whitelisted_methods["frappe.desk.reportview.get_count"] = "sales_crm.pe
 # record with no permission check, over the rows the user's list shows.
 override_whitelisted_methods["frappe.desk.listview.get_group_by_count"] = (
 	"sales_crm.permissions.get_group_by_count"
+)
+
+# Endpoints that read records past the row scopes (sales_crm/endpoints.py): link search with
+# ignore_user_permissions or any filter_fields, a print of a client-built document, the existence answers of
+# frappe.client.get, the name, title, default address or linked documents of a record the user may not
+# read, and a child row by name (Frappe checks only the parent DocType's role there).
+for _method in ("search_widget", "search_link", "get_link_title"):
+	override_whitelisted_methods[f"frappe.desk.search.{_method}"] = f"sales_crm.endpoints.{_method}"
+for _method in ("get_html_and_style", "get_rendered_raw_commands"):
+	override_whitelisted_methods[f"frappe.www.printview.{_method}"] = f"sales_crm.endpoints.{_method}"
+override_whitelisted_methods["frappe.utils.print_format.download_pdf"] = "sales_crm.endpoints.download_pdf"
+for _method in ("get", "validate_link", "set_value", "delete"):
+	override_whitelisted_methods[f"frappe.client.{_method}"] = f"sales_crm.endpoints.{_method}"
+override_whitelisted_methods["frappe.desk.form.load.getdoc"] = "sales_crm.endpoints.getdoc"
+override_whitelisted_methods["frappe.contacts.doctype.address.address.get_default_address"] = (
+	"sales_crm.endpoints.get_default_address"
+)
+override_whitelisted_methods["frappe.desk.form.linked_with.get_submitted_linked_docs"] = (
+	"sales_crm.endpoints.get_submitted_linked_docs"
 )
 
 # The background jobs' progress and answers (sales_crm/jobs.py: lead import, commissions, plan compilation)
@@ -199,6 +229,9 @@ doc_events = {
 # Read replicas (site config read_from_replica): a request's or job's report and list reads go to the
 # primary while the replica is down or lags more than replica_max_lag_seconds (sales_crm/replica.py).
 before_request.append("sales_crm.replica.use_replica_if_healthy")
+# A child row named in a request (the /printview page, download_multi_pdf, the form endpoints) is read only
+# through its parent record's scope (sales_crm/endpoints.py).
+before_request.append("sales_crm.endpoints.guard_child_rows")
 before_job = ["sales_crm.replica.use_replica_if_healthy"]
 # Document Type number cards read from the replica too (Frappe v15 leaves them on the primary).
 override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (

@@ -22,7 +22,7 @@ from frappe.database.utils import DefaultOrderBy
 from frappe.model.db_query import DatabaseQuery
 from frappe.utils import cint
 
-from sales_crm.constants import SCOPED
+from sales_crm.constants import LINK_SCOPED, SCOPED
 from sales_crm.org import SALES_ROLES, SEE_ALL_ROLES, managed_departments, member_departments, roles
 from sales_crm.rules.scope import EMPTY, EQ, IN, NOT_IN, capped_sum, disjoint_parts
 
@@ -111,6 +111,162 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 			return _walk_condition(doctype, scope)
 		return _rules_condition(doctype, scope, wrap_department=True)
 	return _rules_condition(doctype, scope)
+
+
+def scope_condition(doctype: str, user: str | None = None) -> str:
+	"""The user's scope of a scoped or link-scoped DocType as a condition on its table ("" = every row,
+	"1=0" = none), for a subquery: never the list page's walk (``_walk_condition``)."""
+	if doctype in LINK_SCOPED:
+		return link_query_conditions(user, doctype)
+	scope = scope_for(doctype, user)
+	return "" if scope.everything else _rules_condition(doctype, scope)
+
+
+def scoped_parents(child: str) -> list[str]:
+	"""The scoped and link-scoped DocTypes that hold ``child`` as a table, from their meta (custom fields
+	included)."""
+	return [
+		parent
+		for parent in (*SCOPED, *LINK_SCOPED)
+		if any(df.options == child for df in frappe.get_meta(parent).get_table_fields())
+	]
+
+
+def child_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""``permission_query_conditions`` for "*": the rows of a child table of a scoped DocType (read as
+	records through get_list, get_value, reportview, link search) are those whose parent the user's scope
+	admits. Frappe v15 checks only the role on the parent DocType there, so a salesperson read every
+	contract's items with ``parent=Sales Contract``. Rows of other parents keep Frappe's rules; every other
+	DocType gets no condition."""
+	if not doctype or doctype in SCOPED or doctype in LINK_SCOPED or not frappe.get_meta(doctype).istable:
+		return ""
+	parents = scoped_parents(doctype)
+	if not parents:
+		return ""
+	table = f"`tab{doctype}`"
+	rules, limited = [f"ifnull({table}.`parenttype`, '') not in ({_sql_list(parents)})"], False
+	for parent in parents:
+		condition = scope_condition(parent, user)
+		is_parent = f"{table}.`parenttype` = {frappe.db.escape(parent)}"
+		if not condition:
+			rules.append(is_parent)
+			continue
+		limited = True
+		if condition != "1=0":
+			rules.append(
+				f"({is_parent} and {table}.`parent` in (select `tab{parent}`.`name` from `tab{parent}` where {condition}))"
+			)
+	return "(" + " or ".join(rules) + ")" if limited else ""
+
+
+def _link_scoped_user(user: str) -> bool:
+	"""Whether the user's contacts and sites are scoped: a holder of the app's sales or finance roles who
+	does not see everything. Other roles (other apps' users) keep Frappe's rules."""
+	if user == "Administrator":
+		return False
+	held = roles(user)
+	return bool(held & (SALES_ROLES | {"Accounts User"})) and not held & SEE_ALL_ROLES
+
+
+def link_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""``permission_query_conditions`` of Contact and Address: one that links a scoped record (a customer,
+	a lead …) through its Dynamic Links is seen by whoever may read one of those records; one that links
+	none of them, by whoever created it."""
+	user = user or frappe.session.user
+	if not _link_scoped_user(user):
+		return ""
+	table = f"`tab{doctype}`"
+	admitted = []
+	for target in SCOPED:
+		condition = scope_condition(target, user)
+		is_target = f"dl.`link_doctype` = {frappe.db.escape(target)}"
+		if not condition:
+			admitted.append(is_target)
+		elif condition != "1=0":
+			admitted.append(
+				f"({is_target} and dl.`link_name` in (select `tab{target}`.`name` from `tab{target}` where {condition}))"
+			)
+	links = (
+		f"select 1 from `tabDynamic Link` dl where dl.`parenttype` = {frappe.db.escape(doctype)}"
+		f" and dl.`parent` = {table}.`name`"
+	)
+	rules = [f"exists ({links} and ({' or '.join(admitted)}))"] if admitted else []
+	rules.append(
+		f"({table}.`owner` = {frappe.db.escape(user)}"
+		f" and not exists ({links} and dl.`link_doctype` in ({_sql_list(SCOPED)})))"
+	)
+	return "(" + " or ".join(rules) + ")"
+
+
+def has_link_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	"""``has_permission`` of Contact and Address, as ``link_query_conditions`` reads: any linked scoped
+	record the user may read admits an existing one; a new one must link only such records (a salesperson
+	may not file a contact on a colleague's customer). None (Frappe's rules) for users it does not scope."""
+	user = user or frappe.session.user
+	if not _link_scoped_user(user):
+		return None
+	links = [
+		(row.link_doctype, row.link_name)
+		for row in doc.get("links") or []
+		if row.link_doctype in SCOPED and row.link_name
+	]
+	is_new = getattr(doc, "is_new", lambda: False)()
+	if not links:
+		return is_new or doc.get("owner") == user
+	readable = [record_in_scope(target, name, user) for target, name in links]
+	return all(readable) if is_new else any(readable)
+
+
+def record_in_scope(doctype: str, name: str, user: str | None = None) -> bool:
+	"""Whether the user's scope of ``doctype`` admits the stored record ``name`` (False if none)."""
+	scope = scope_for(doctype, user)
+	has_person, has_department = owner_fields(doctype)
+	fields = [f for f, has in (("sales_person", has_person), ("sales_department", has_department)) if has]
+	row = frappe.db.get_value(doctype, name, ["name", *fields], as_dict=True)
+	if not row:
+		return False
+	return scope.everything or scope.admits(doctype, row.get("sales_person"), row.get("sales_department"))
+
+
+def readable_names(doctype: str, names, user: str | None = None) -> set[str]:
+	"""Which of ``names`` the user may read: through their list (role, row scope, User Permissions; one
+	query), and for the rest through ``frappe.has_permission`` (a record shared with them)."""
+	user = user or frappe.session.user
+	names = set(names)
+	if frappe.get_meta(doctype).istable:
+		return {name for name in names if _shared_with(doctype, name, user)}
+	try:
+		seen = set(
+			frappe.get_list(
+				doctype,
+				filters={"name": ["in", sorted(names)]},
+				pluck="name",
+				limit_page_length=len(names),
+				user=user,
+			)
+		)
+	except frappe.PermissionError:
+		frappe.clear_last_message()
+		seen = set()
+	for name in names - seen:
+		if _shared_with(doctype, name, user):
+			seen.add(name)
+	return seen
+
+
+def _shared_with(doctype: str, name: str, user: str) -> bool:
+	"""``frappe.has_permission`` of one stored record; for a child row, of its parent record (Frappe v15
+	checks a child row given by name against its parent DocType's role only: the row's ``parent_doc`` is
+	not loaded)."""
+	if frappe.get_meta(doctype).istable:
+		row = frappe.db.get_value(doctype, name, ["parenttype", "parent"], as_dict=True)
+		if not row or not row.parenttype or not row.parent:
+			return False
+		doctype, name = row.parenttype, row.parent
+	return bool(
+		frappe.db.exists(doctype, name)
+		and frappe.has_permission(doctype, "read", name, user=user, throw=False)
+	)
 
 
 def _asked_by_a_list_page(doctype: str) -> bool:
@@ -457,8 +613,21 @@ def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
 	from frappe.client import get_count as frappe_get_count
 	from frappe.utils import get_safe_filters
 
-	if doctype not in SCOPED and frappe.db.get_value("DocType", doctype, "module") != "Sales CRM":
+	if (
+		doctype not in SCOPED
+		and doctype not in LINK_SCOPED
+		and frappe.db.get_value("DocType", doctype, "module") != "Sales CRM"
+		and not (
+			frappe.db.exists("DocType", doctype) and frappe.is_table(doctype) and scoped_parents(doctype)
+		)
+	):
 		return frappe_get_count(doctype, filters=filters, debug=debug, cache=cache)
+	if frappe.is_table(doctype):
+		# rows of a child table are counted through their parent's list, which knows its scope
+		frappe.throw(
+			frappe._("Count {0} through the list of its parent").format(frappe._(doctype)),
+			frappe.PermissionError,
+		)
 	if not frappe.has_permission(doctype, "read"):
 		frappe.throw(frappe._("Not permitted to read {0}").format(frappe._(doctype)), frappe.PermissionError)
 	filters = get_safe_filters(filters)

@@ -167,15 +167,21 @@ def check_request_shape():
 
 def validate_links(doc, method=None):
 	"""doc_events ``before_validate``: every Link and Dynamic Link of a Sales CRM record and its rows names
-	an existing record, and department members are enabled System Users.
+	an existing record that the acting user may read, and department members are enabled System Users.
 
 	Frappe v15 checks links itself, but skips a missing target when the field has ``fetch_from``
 	dependents (``BaseDocument.get_invalid_links``), so a row could name a product that does not exist.
-	One query per target DocType."""
+	Frappe never asks whether the user may read the target: a quotation on a colleague's opportunity moved
+	its stage, a customer commission on a colleague's contract copied its customer and amount. A scoped
+	target that is hidden or missing is refused alike, in Frappe's words for a missing link, so the answer
+	tells nothing of it (``owned.by_server()``: where the server itself links). One query per target DocType. Contact and Address (scoped through
+	their links) are checked too."""
 	import frappe
 	from frappe import _
 
-	if doc.meta.module != "Sales CRM":
+	from sales_crm.constants import LINK_SCOPED, SCOPED
+
+	if doc.meta.module != "Sales CRM" and doc.doctype not in LINK_SCOPED:
 		return
 	wanted: dict[str, set[str]] = {}
 	places: list[tuple] = []
@@ -196,11 +202,22 @@ def validate_links(doc, method=None):
 		for target, values in wanted.items()
 		if frappe.db.exists("DocType", target)
 	}
+	scoped = set(SCOPED) | set(LINK_SCOPED)
+	hidden = {} if server_linking(doc) else _hidden_targets(doc, places, existing, scoped)
 	for record, df, target, value in places:
+		where = _("{0} {1}").format(_(doc.doctype), doc.name or _("(new)"))
+		if record is not doc:
+			where = _("{0}, row {1}").format(where, record.idx)
+		if target in scoped and (
+			(record.doctype, record.name, df.fieldname, value) in hidden
+			or (target in existing and value not in existing[target])
+		):
+			# worded exactly as Frappe's own refusal of a missing link (Document._validate_links), which
+			# answers first for most fields: a hidden record and a missing one read alike
+			label = _(df.label, context=df.parent)
+			what = f"{_('Row')} #{record.idx}: {label}: {value}" if record is not doc else f"{label}: {value}"
+			frappe.throw(_("Could not find {0}").format(what), frappe.LinkValidationError)
 		if target in existing and value not in existing[target]:
-			where = _("{0} {1}").format(_(doc.doctype), doc.name or _("(new)"))
-			if record is not doc:
-				where = _("{0}, row {1}").format(where, record.idx)
 			frappe.throw(
 				_("{0}: {1} {2} ({3}) does not exist").format(
 					where, _(target), frappe.bold(value), _(df.label)
@@ -210,6 +227,59 @@ def validate_links(doc, method=None):
 			)
 	if doc.doctype == "Sales Department":
 		validate_members(doc)
+
+
+def _hidden_targets(doc, places: list[tuple], existing: dict, scoped: set) -> set[tuple]:
+	"""(row DocType, row name, fieldname, value) of each link to an existing scoped record the acting user
+	may not read, that this save makes: a link the stored record already holds stays (a lead reassigned
+	since, a customer moved to another salesperson)."""
+	import frappe
+
+	from sales_crm.permissions import readable_names
+
+	unreadable: dict[str, set[str]] = {}
+	for target in {target for _record, _df, target, _value in places if target in scoped}:
+		present = {v for _r, _d, t, v in places if t == target and v in existing.get(target, ())}
+		if present:
+			unreadable[target] = present - readable_names(target, present)
+	# fields the controller itself just linked (a lead's possible duplicate): the server's, not the user's
+	server_set = doc.flags.get("server_linked_fields") or set()
+	found = {
+		(record.doctype, record.name, df.fieldname, value)
+		for record, df, target, value in places
+		if value in unreadable.get(target, ()) and not (record is doc and df.fieldname in server_set)
+	}
+	if not found or doc.is_new():
+		return found
+	stored = frappe.get_doc(doc.doctype, doc.name) if frappe.db.exists(doc.doctype, doc.name) else None
+	if not stored:
+		return found
+	held = {
+		(record.doctype, record.name, df.fieldname, record.get(df.fieldname))
+		for record in [stored, *stored.get_all_children()]
+		for df in record.meta.get_link_fields() + record.meta.get_dynamic_link_fields()
+	}
+	return found - held
+
+
+def server_linking(doc=None) -> bool:
+	"""Whether the links of this save are the server's, not the acting user's: installing, migrating,
+	importing, patching, a background job (its user is who enqueued it), a flow inside ``owned.by_server()``
+	(the server's own path, for owned fields and links alike), a document the flow saves with
+	``ignore_permissions`` or ``ignore_links``, or Administrator."""
+	import frappe
+
+	from sales_crm.owned import server_writing
+
+	flags = frappe.flags
+	if (
+		flags.in_import
+		or server_writing()
+		or getattr(frappe.local, "job", None)
+		or frappe.session.user == "Administrator"
+	):
+		return True
+	return bool(doc is not None and (doc.flags.ignore_permissions or doc.flags.ignore_links))
 
 
 def validate_members(department) -> None:

@@ -48,8 +48,13 @@ def test_hooks_lists_agree_with_constants():
 		fixtures["Workflow Action Master"]
 		== set(constants.WORKFLOW_ACTIONS) - constants.CORE_WORKFLOW_ACTIONS
 	)
-	assert set(namespace["has_permission"]) == set(constants.SCOPED) | {"Sales Department"}
-	assert set(namespace["permission_query_conditions"]) == set(constants.SCOPED) | {"Sales Department"}
+	scoped = set(constants.SCOPED) | set(constants.LINK_SCOPED)
+	assert set(namespace["has_permission"]) == scoped | {"Sales Department"}
+	# "*": child tables, found from the meta (their parents are among the scoped DocTypes)
+	assert set(namespace["permission_query_conditions"]) == scoped | {"*", "Sales Department"}
+	assert namespace["permission_query_conditions"]["*"] == "sales_crm.permissions.child_query_conditions"
+	for doctype in constants.LINK_SCOPED:
+		assert namespace["has_permission"][doctype] == "sales_crm.permissions.has_link_permission"
 
 
 def test_mining_does_not_import_frappe():

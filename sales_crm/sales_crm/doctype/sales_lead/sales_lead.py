@@ -120,12 +120,22 @@ class SalesLead(SalesDocument):
 		duplicate = None if self.flags.duplicate_checked else find_duplicate(self)
 		if duplicate:
 			self.possible_duplicate_type, self.possible_duplicate_of = duplicate
+			# the server links the match, whoever's it is (sanitize.validate_links)
+			self.flags.server_linked_fields = {"possible_duplicate_of"}
 
 	def after_insert(self):
 		if self.possible_duplicate_of:
+			# named only to whoever may read it: a colleague's lead or customer stays unnamed
+			readable = frappe.has_permission(
+				self.possible_duplicate_type, "read", self.possible_duplicate_of, throw=False
+			)
 			frappe.msgprint(
 				_("This lead may duplicate {0} {1}").format(
 					_(self.possible_duplicate_type), frappe.bold(self.possible_duplicate_of)
+				)
+				if readable
+				else _("This lead may duplicate an existing {0} of another salesperson").format(
+					_(self.possible_duplicate_type)
 				),
 				title=_("Possible Duplicate"),
 				indicator="orange",
