@@ -142,3 +142,18 @@ def test_drawing_on_a_credit():
 	assert check_draw("abc", 200).rule == "finite"
 	assert check_draw(float("nan"), 200).rule == "finite"
 	assert check_draw(300, 200, "total_amount").fieldname == "total_amount"
+
+
+def test_takes_add_up_per_source_row():
+	from sales_crm.rules.fulfilment import check_takes
+
+	left = {"Q-1": 10, "Q-2": 4}
+	# one source row named twice: 10 + 10 of 10 — the second row is the problem
+	problems = check_takes([(1, "Q-1", 10), (2, "Q-1", 10)], left)
+	assert [(p.idx, p.rule) for p in problems] == [(2, "exceeds_remaining")]
+	# halves fit; other rows are counted on their own
+	assert check_takes([(1, "Q-1", 5), (2, "Q-1", 5), (3, "Q-2", 4)], left) == []
+	assert [p.idx for p in check_takes([(1, "Q-1", 6), (2, "Q-1", 5), (3, "Q-2", 4.5)], left)] == [2, 3]
+	# a row of an unknown source is left to the caller; a zero quantity is not positive
+	assert check_takes([(1, "X", 99)], left) == []
+	assert [p.rule for p in check_takes([(1, "Q-1", 0)], left)] == ["positive"]
