@@ -4,7 +4,7 @@ appear nowhere else (``secrets``): a response that holds one of them showed the 
 import random
 
 import frappe
-from factories import deliver_all, login_users, make_department, make_product
+from factories import deliver_all, department_team, make_product
 from frappe.model.workflow import apply_workflow
 from frappe.utils import random_string
 
@@ -16,19 +16,7 @@ def team_and_records(prefix: str) -> frappe._dict:
 	department), ``manager``, ``director``, ``accounts``; the colleague's records; ``secrets``."""
 	from sales_crm import api
 
-	team = login_users(
-		prefix,
-		PASSWORD,
-		sales=("Sales User",),
-		colleague=("Sales User",),
-		manager=("Sales User", "Sales Manager"),
-		director=("Sales User", "Sales Director"),
-		accounts=("Accounts User",),
-	)
-	department = make_department(team.manager, [team.sales, team.colleague], rate=0)
-	department.basic_commission_rate = 3
-	department.save(ignore_permissions=True)
-	team.department = department.name
+	team = department_team(prefix, PASSWORD)
 	tag = random_string(8).upper()
 	owner = {"sales_person": team.colleague, "sales_department": team.department}
 	frappe.set_user("Administrator")

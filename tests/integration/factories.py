@@ -189,3 +189,23 @@ def pipeline(upto: str = "receivable", qty=(10, 4)) -> frappe._dict:
 	deliver_all(order.name)
 	out.receivable = api.invoice_order(order.name, f"INV-{random_string(6)}", "2026-11-01", 600)
 	return out
+
+
+def department_team(prefix: str, password: str) -> frappe._dict:
+	"""Users ``sales`` and ``colleague`` (Sales Users of one department), ``manager``, ``director`` and
+	``accounts``, signed in over HTTP with ``password``; the department (``department``) pays Basic 3 % per
+	contract. The caller commits (the server is another process)."""
+	team = login_users(
+		prefix,
+		password,
+		sales=("Sales User",),
+		colleague=("Sales User",),
+		manager=("Sales User", "Sales Manager"),
+		director=("Sales User", "Sales Director"),
+		accounts=("Accounts User",),
+	)
+	department = make_department(team.manager, [team.sales, team.colleague], rate=0)
+	department.basic_commission_rate = 3
+	department.save(ignore_permissions=True)
+	team.department = department.name
+	return team

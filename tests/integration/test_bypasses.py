@@ -5,7 +5,7 @@ before the request, and nothing downstream (a commission, a payment) was written
 
 import frappe
 import pytest
-from factories import login_users, make_department, make_product
+from factories import department_team, make_product
 from frappe.utils import random_string
 
 PASSWORD = "Sales-CRM-bypass-2026!"
@@ -14,19 +14,7 @@ PASSWORD = "Sales-CRM-bypass-2026!"
 @pytest.fixture(scope="module")
 def team(site):
 	"""Committed: the server is another process. Department policy: Basic 3 % per contract."""
-	team = login_users(
-		"byp",
-		PASSWORD,
-		sales=("Sales User",),
-		colleague=("Sales User",),
-		manager=("Sales User", "Sales Manager"),
-		director=("Sales User", "Sales Director"),
-		accounts=("Accounts User",),
-	)
-	department = make_department(team.manager, [team.sales, team.colleague], rate=0)
-	department.basic_commission_rate = 3
-	department.save(ignore_permissions=True)
-	team.department = department.name
+	team = department_team("byp", PASSWORD)
 	team.product = make_product(standard_rate=100).name
 	frappe.db.commit()
 	return team

@@ -4,7 +4,7 @@ the director's, leads are given. Each refused attempt leaves the database as it 
 
 import frappe
 import pytest
-from factories import deliver_all, login_users, make_department, make_product
+from factories import deliver_all, department_team, make_department, make_product
 from frappe.utils import flt, random_string
 from test_bypasses import accepted_quotation, admin_get, commissions_of, contract_from
 
@@ -14,19 +14,7 @@ pytestmark = pytest.mark.out_of_process
 
 @pytest.fixture(scope="module")
 def team(site):
-	team = login_users(
-		"trust",
-		PASSWORD,
-		sales=("Sales User",),
-		colleague=("Sales User",),
-		manager=("Sales User", "Sales Manager"),
-		director=("Sales User", "Sales Director"),
-		accounts=("Accounts User",),
-	)
-	department = make_department(team.manager, [team.sales, team.colleague], rate=0)
-	department.basic_commission_rate = 3
-	department.save(ignore_permissions=True)
-	team.department = department.name
+	team = department_team("trust", PASSWORD)
 	rich = make_department(team.director, [team.director], rate=20)
 	team.rich = rich.name
 	team.product = make_product(standard_rate=100).name
