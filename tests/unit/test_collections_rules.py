@@ -1,0 +1,99 @@
+"""Payment plans: shares to amounts to the cent, due rules, collections set oldest due first."""
+
+from datetime import date
+
+from sales_crm.rules.collections import (
+	DELIVERY,
+	INVOICE,
+	SIGNING,
+	Term,
+	check_terms,
+	due_date,
+	generate,
+	line_status,
+	settle,
+	split,
+	sums_to,
+)
+
+SIGNED = date(2026, 3, 1)
+
+
+def test_shares_split_the_total_and_the_last_line_takes_the_rounding():
+	terms = [Term("a", share=33.33), Term("b", share=33.33), Term("c", share=33.34)]
+	amounts = split(terms, 100.01, 2)
+	assert amounts == [33.33, 33.33, 33.35]
+	assert sums_to(amounts, 100.01)
+	thirds = split([Term("a", share=30), Term("b", share=70)], 1000.01, 2)
+	assert thirds == [300.0, 700.01] and sum(thirds) == 1000.01
+
+
+def test_standard_templates_add_up_exactly():
+	for shares in ((30, 70), (30, 60, 10)):
+		for total in (0.01, 1, 99.99, 1234567.89, 10000):
+			amounts = split([Term(str(s), share=s) for s in shares], total, 2)
+			assert sums_to(amounts, total), (shares, total, amounts)
+			assert all(a >= 0 for a in amounts)
+
+
+def test_fixed_amounts_first_shares_of_the_rest():
+	assert split([Term("deposit", amount=1000), Term("rest", share=100)], 5000, 2) == [1000.0, 4000.0]
+	assert split([Term("a", amount=1), Term("b", amount=2)], 3, 2) == [1.0, 2.0]
+	assert split([Term("a", share=50), Term("b", share=50)], 1, 0) == [0.0, 1.0]
+	ten = split([Term(str(k), share=10) for k in range(10)], 5, 0)
+	assert sum(ten) == 5 and min(ten) >= 0
+
+
+def test_precision_zero_currency():
+	assert split([Term("a", share=30), Term("b", share=70)], 1001, 0) == [300.0, 701.0]
+
+
+def test_template_checks():
+	assert check_terms([Term("a", share=30), Term("b", share=70)]) == []
+	[problem] = check_terms([Term("a", share=30), Term("b", share=60)])
+	assert problem.rule == "shares_sum" and problem.value == "90%"
+	rules = {p.rule for p in check_terms([Term("a", share=30, amount=5, idx=1), Term("b", share=70, idx=2)])}
+	assert rules == {"share_or_amount"}
+	assert {p.rule for p in check_terms([Term("a", idx=1)])} == {"positive"}
+	assert {p.rule for p in check_terms([Term("a", share=101, idx=1)])} >= {"percent"}
+	assert {p.rule for p in check_terms([Term("a", amount=5, days=-1, idx=1)])} == {"non_negative"}
+	assert {p.rule for p in check_terms([Term("a", amount=5, due_rule="Whenever", idx=1)])} == {"due_rule"}
+
+
+def test_due_dates_from_the_rules():
+	bases = {SIGNING: SIGNED, DELIVERY: None, INVOICE: None}
+	assert due_date(SIGNING, 10, bases) == date(2026, 3, 11)
+	assert due_date(DELIVERY, 10, bases) is None
+	lines = generate(
+		[Term("首款", share=30, due_rule=SIGNING, days=0), Term("尾款", share=70, due_rule=DELIVERY, days=30)],
+		1000,
+		2,
+		bases,
+	)
+	assert [(l.amount, l.due_date) for l in lines] == [(300.0, SIGNED), (700.0, None)]
+	assert due_date(DELIVERY, 30, {DELIVERY: date(2026, 4, 1)}) == date(2026, 5, 1)
+
+
+def test_statuses():
+	today = date(2026, 6, 1)
+	assert line_status(100, 0, date(2026, 7, 1), today) == "Planned"
+	assert line_status(100, 40, date(2026, 7, 1), today) == "Partly Received"
+	assert line_status(100, 40, date(2026, 5, 1), today) == "Overdue"
+	assert line_status(100, 0, None, today) == "Planned"
+	assert line_status(100, 100, date(2026, 5, 1), today) == "Received"
+
+
+def test_collections_settle_oldest_due_first_undated_last():
+	today = date(2026, 6, 1)
+	lines = [(300, None, 1), (500, date(2026, 7, 1), 2), (200, date(2026, 5, 1), 3)]
+	got = settle(lines, 450, today)
+	assert [(s.received, s.outstanding, s.status) for s in got] == [
+		(0, 300, "Planned"),
+		(250, 250, "Partly Received"),
+		(200, 0, "Received"),
+	]
+	for collected in (0, 1, 450, 999.99, 1000, 5000):
+		got = settle(lines, collected, today)
+		assert all(s.received + s.outstanding == a for s, (a, _d, _i) in zip(got, lines, strict=True))
+		assert sum(s.received for s in got) == min(collected, 1000)
+	assert [s.status for s in settle(lines, 0, date(2026, 8, 1))] == ["Planned", "Overdue", "Overdue"]
