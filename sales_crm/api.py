@@ -214,3 +214,23 @@ def approve_write_off(receipt: str | None = None) -> dict:
 	from sales_crm.flows import receipts
 
 	return receipts.approve_write_off(receipt)
+
+
+@frappe.whitelist()
+def payment_plan(
+	template: str | None = None,
+	grand_total: str | float | None = None,
+	signed_on: str | None = None,
+) -> list[dict]:
+	"""The payment plan lines a Payment Terms Template gives a document of ``grand_total``: amounts to the
+	currency's precision adding up exactly, due dates where ``signed_on`` dates them."""
+	_required(template=template, grand_total=grand_total)
+	from frappe.utils import cint, flt, getdate
+
+	from sales_crm.flows import collections
+	from sales_crm.rules.collections import SIGNING
+
+	frappe.has_permission("Payment Terms Template", "read", template, throw=True)
+	precision = cint(frappe.get_precision("Sales Contract", "grand_total")) or 2
+	bases = {SIGNING: getdate(signed_on) if signed_on else None}
+	return collections.generate(template, flt(grand_total), precision, bases)

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import cint, flt, nowdate
 
 from sales_crm import chain
+from sales_crm.flows.collections import on_delivery
 from sales_crm.rules.fulfilment import check_take, remaining
 from sales_crm.rules.receivables import remaining_to_invoice
 from sales_crm.sales_crm.doctype.sales_receivable.sales_receivable import order_delivered_value
@@ -50,6 +51,7 @@ def deliver_order(name: str, items: dict | None = None) -> dict:
 		row = rows[row_name]
 		row.db_set("delivered_qty", flt(row.delivered_qty) + flt(qty), update_modified=False)
 	chain.refresh_delivered(order.name)
+	on_delivery(order.name)
 	order.reload()
 	order.add_comment(
 		"Info",

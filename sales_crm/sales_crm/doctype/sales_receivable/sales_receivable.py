@@ -167,6 +167,10 @@ class SalesReceivable(SalesDocument):
 
 	def on_submit(self):
 		chain.roll_up(self)
+		# lines due after the invoice are dated by the first one
+		from sales_crm.flows.collections import on_invoice
+
+		on_invoice(self)
 
 	def before_cancel(self):
 		receipts = linked_receipts(self.name)
