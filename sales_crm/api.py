@@ -91,9 +91,19 @@ def invoice_order(
 	invoice_date: str | None = None,
 	amount: float | None = None,
 	due_date: str | None = None,
+	fapiao_type: str | None = None,
+	fapiao_no: str | None = None,
+	fapiao_date: str | None = None,
+	fapiao_tax_rate: float | None = None,
 ) -> str:
 	_required(order=order, invoice_no=invoice_no, invoice_date=invoice_date)
-	return orders.invoice_order(order, invoice_no, invoice_date, amount, due_date)
+	fapiao = {
+		"fapiao_type": fapiao_type,
+		"fapiao_no": fapiao_no,
+		"fapiao_date": fapiao_date,
+		"fapiao_tax_rate": fapiao_tax_rate,
+	}
+	return orders.invoice_order(order, invoice_no, invoice_date, amount, due_date, fapiao)
 
 
 @frappe.whitelist()

@@ -605,6 +605,8 @@ CLIENT_INPUTS = frozenset(
 EDITABLE_AFTER_SUBMIT = {
 	"Sales Quotation": ("title", "loss_reason"),
 	"Salesperson Commission": ("paid_amount",),
+	# the fapiao often comes after the receivable was posted
+	"Sales Receivable": ("fapiao_type", "fapiao_no", "fapiao_date", "fapiao_tax_rate"),
 }
 
 # Field types that hold no value.

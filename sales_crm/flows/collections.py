@@ -256,3 +256,65 @@ def mark_overdue_plan_lines() -> None:
 			and l.status <> {status}""",
 		{"today": nowdate()},
 	)
+
+
+# --- fapiao on the receivable ----------------------------------------------------------------------------
+
+FAPIAO_FIELDS = ("fapiao_type", "fapiao_no", "fapiao_date", "fapiao_tax_rate")
+
+
+def validate_fapiao(receivable) -> None:
+	"""The fapiao's number has its type's digits, is not another receivable's, and the tax rate is 0–100
+	(an unusual rate is only a warning)."""
+	receivable.fapiao_no = (receivable.fapiao_no or "").strip() or None
+	receivable.fapiao_type = receivable.fapiao_type or None
+	for rule, value in rules.fapiao_problems(
+		receivable.fapiao_type, receivable.fapiao_no, receivable.fapiao_tax_rate
+	):
+		if rule == "fapiao_unusual_rate":
+			frappe.msgprint(
+				_("Fapiao tax rate {0}% is not one of the usual rates ({1})").format(
+					flt(value), ", ".join(f"{r}%" for r in rules.USUAL_TAX_RATES)
+				),
+				indicator="orange",
+				alert=True,
+			)
+		elif rule == "fapiao_type_missing":
+			throw(receivable, _("choose the fapiao type of number {0}").format(value), "fapiao_type")
+		elif rule == "fapiao_digits":
+			throw(
+				receivable,
+				_("a {0} number has {1} digits, not {2}").format(
+					_(receivable.fapiao_type), value, frappe.bold(receivable.fapiao_no)
+				),
+				"fapiao_no",
+			)
+		elif rule == "fapiao_rate_range":
+			throw(receivable, _("must be between 0 and 100%, not {0}").format(value), "fapiao_tax_rate")
+	if receivable.fapiao_no:
+		other = frappe.db.get_value(
+			"Sales Receivable",
+			{
+				"fapiao_type": receivable.fapiao_type,
+				"fapiao_no": receivable.fapiao_no,
+				"name": ["!=", receivable.name or ""],
+			},
+			"name",
+		)
+		if other:
+			throw(
+				receivable,
+				_("{0} {1} is on receivable {2} already").format(
+					_(receivable.fapiao_type), receivable.fapiao_no, other
+				),
+				"fapiao_no",
+				exc=frappe.UniqueValidationError,
+			)
+
+
+def require_fapiao(receivable) -> None:
+	"""Sales CRM Settings ``require_fapiao_no``: a receivable is posted only with its fapiao number."""
+	from sales_crm.utils import get_settings
+
+	if cint(get_settings().get("require_fapiao_no")) and not receivable.fapiao_no:
+		throw(receivable, _("is required before the receivable is posted (Sales CRM Settings)"), "fapiao_no")

@@ -150,3 +150,28 @@ def settle(lines: list[tuple[object, object, date | None]], collected: object, t
 		Settled(float(r), float(to_decimal(a) - r), line_status(a, r, due, today))
 		for (a, due, _idx), r in zip(lines, received, strict=True)
 	]
+
+
+# --- fapiao (发票) on a receivable ----------------------------------------------------------------------
+
+SPECIAL, ORDINARY, ELECTRONIC = "增值税专用发票", "增值税普通发票", "电子发票"
+FAPIAO_DIGITS = {SPECIAL: 8, ORDINARY: 8, ELECTRONIC: 20}  # paper numbers 8 digits, 全电 numbers 20
+USUAL_TAX_RATES = (0, 1, 3, 6, 9, 13)
+
+
+def fapiao_problems(fapiao_type: str | None, fapiao_no: str | None, tax_rate: object) -> list[tuple[str, object]]:
+	"""``(rule, value)`` per broken rule: a number needs its type; the number has the type's digits; the tax
+	rate is 0–100. An unusual rate is ``fapiao_unusual_rate`` (a warning, not an error)."""
+	problems = []
+	if fapiao_no:
+		if not fapiao_type:
+			problems.append(("fapiao_type_missing", fapiao_no))
+		elif not (fapiao_no.isdigit() and fapiao_no.isascii() and len(fapiao_no) == FAPIAO_DIGITS[fapiao_type]):
+			problems.append(("fapiao_digits", FAPIAO_DIGITS[fapiao_type]))
+	if tax_rate not in (None, ""):
+		rate = to_decimal(tax_rate)
+		if rate < 0 or rate > HUNDRED:
+			problems.append(("fapiao_rate_range", tax_rate))
+		elif rate not in {Decimal(r) for r in USUAL_TAX_RATES}:
+			problems.append(("fapiao_unusual_rate", tax_rate))
+	return problems

@@ -309,3 +309,83 @@ def test_two_receipts_against_one_contracts_lines_at_once(col):
 	assert all(r.ok for r in results), [r.text[:300] for r in results]
 	assert frappe.db.get_value("Sales Contract", contract, "collected_amount") == 1400
 	assert plan_holds("Sales Contract", contract) == [(600, 600, 0, "Received"), (1400, 800, 600, "Partly Received")]
+
+
+SPECIAL, ELECTRONIC = "增值税专用发票", "电子发票"
+
+
+def settings(**values):
+	frappe.db.rollback()
+	doc = frappe.get_single("Sales CRM Settings")
+	before = {key: doc.get(key) for key in values}
+	doc.update(values)
+	doc.save(ignore_permissions=True)
+	frappe.db.commit()
+	return before
+
+
+def test_fapiao_numbers_are_checked_and_unique_per_type(col):
+	c = col.clients
+	cust = customer(c)
+	order = c.sales.insert(
+		{
+			"doctype": "Customer Order",
+			"customer": cust,
+			"tax_rate": 0,
+			"items": [{"product": col.product, "qty": 10, "price_list_rate": 100}],
+		}
+	)
+	assert c.director.submit("Customer Order", order["name"]).ok
+	c.director.ok("sales_crm.api.deliver_order", order=order["name"])
+	number = str(10_000_000 + int(frappe.utils.random_string(4), 36) % 80_000_000)[:8]
+
+	def post(amount, **fapiao):
+		return c.accounts.call(
+			"sales_crm.api.invoice_order",
+			order=order["name"],
+			invoice_no=f"F-{random_string(6)}",
+			invoice_date=nowdate(),
+			amount=amount,
+			**fapiao,
+		)
+
+	first = post(100, fapiao_type=SPECIAL, fapiao_no=number, fapiao_tax_rate=13)
+	assert first.ok, first.text[:400]
+	# the same number of the same type again: refused, naming the receivable that has it
+	r = post(100, fapiao_type=SPECIAL, fapiao_no=number)
+	assert r.status_code == 417 and first.json()["message"] in r.text, r.text[:400]
+	# formats: paper 8 digits, electronic 20; a number needs its type; a rate within 0–100
+	for fapiao, words in (
+		({"fapiao_type": SPECIAL, "fapiao_no": "1234567"}, "8"),
+		({"fapiao_type": ELECTRONIC, "fapiao_no": number}, "20"),
+		({"fapiao_no": number}, "Fapiao Type"),
+		({"fapiao_tax_rate": 120}, "Fapiao Tax Rate"),
+	):
+		r = post(100, **fapiao)
+		assert r.status_code == 417 and words in r.text, (fapiao, r.text[:400])
+	# the fapiao may come after the receivable was posted
+	later = post(100)
+	assert later.ok, later.text[:400]
+	receivable = later.json()["message"]
+	r = c.accounts.update("Sales Receivable", receivable, {"fapiao_type": ELECTRONIC, "fapiao_no": "2" * 19})
+	assert r.status_code == 417, r.text[:300]
+	electronic = number.rjust(20, "9")
+	r = c.accounts.update(
+		"Sales Receivable", receivable, {"fapiao_type": ELECTRONIC, "fapiao_no": electronic, "fapiao_date": nowdate()}
+	)
+	assert r.ok, r.text[:400]
+	# the same digits under another type are another fapiao
+	assert post(100, fapiao_type="增值税普通发票", fapiao_no=number).ok
+	# a salesperson does not write fapiao numbers
+	r = c.sales.update("Sales Receivable", receivable, {"fapiao_no": "1" * 20})
+	assert r.status_code == 403, r.text[:300]
+
+	# with require_fapiao_no, a receivable is posted only with its number
+	before = settings(require_fapiao_no=1)
+	try:
+		r = post(100)
+		assert r.status_code == 417 and "Fapiao No" in r.text, r.text[:400]
+		assert post(100, fapiao_type=SPECIAL, fapiao_no=str(int(number) + 1)).ok
+	finally:
+		settings(**before)
+	assert violations() == []

@@ -97,3 +97,20 @@ def test_collections_settle_oldest_due_first_undated_last():
 		assert all(s.received + s.outstanding == a for s, (a, _d, _i) in zip(got, lines, strict=True))
 		assert sum(s.received for s in got) == min(collected, 1000)
 	assert [s.status for s in settle(lines, 0, date(2026, 8, 1))] == ["Planned", "Overdue", "Overdue"]
+
+
+def test_fapiao_formats():
+	from sales_crm.rules.collections import ELECTRONIC, ORDINARY, SPECIAL, fapiao_problems
+
+	assert fapiao_problems(SPECIAL, "12345678", 13) == []
+	assert fapiao_problems(ORDINARY, "00000001", 0) == []
+	assert fapiao_problems(ELECTRONIC, "2" * 20, 6) == []
+	assert fapiao_problems(SPECIAL, "1234567", None) == [("fapiao_digits", 8)]
+	assert fapiao_problems(ELECTRONIC, "12345678", None) == [("fapiao_digits", 20)]
+	assert fapiao_problems(SPECIAL, "1234567a", None) == [("fapiao_digits", 8)]
+	assert fapiao_problems(SPECIAL, "１２３４５６７８", None) == [("fapiao_digits", 8)]
+	assert fapiao_problems(None, "12345678", None) == [("fapiao_type_missing", "12345678")]
+	assert fapiao_problems(None, None, 101) == [("fapiao_rate_range", 101)]
+	assert fapiao_problems(None, None, -1) == [("fapiao_rate_range", -1)]
+	assert fapiao_problems(None, None, 5) == [("fapiao_unusual_rate", 5)]
+	assert fapiao_problems(None, None, 9.0) == []
