@@ -191,6 +191,8 @@ def test_plan_from_template_collections_overdue_and_cancel(col):
 	assert plan_holds("Sales Contract", contract) == [(300, 200, 100, "Overdue"), (700, 0, 700, "Planned")]
 	assert c.accounts.call("frappe.client.cancel", doctype="Sales Receipt", name=first).ok
 	assert plan_holds("Sales Contract", contract) == [(300, 0, 300, "Overdue"), (700, 0, 700, "Planned")]
+	html = frappe.get_print("Sales Contract", contract, print_format="Sales Contract Bilingual")
+	assert "回款计划" in html and "300.00" in html and "700.00" in html
 
 
 def test_plan_must_add_up_and_its_figures_are_the_servers(col):
@@ -374,6 +376,9 @@ def test_fapiao_numbers_are_checked_and_unique_per_type(col):
 		"Sales Receivable", receivable, {"fapiao_type": ELECTRONIC, "fapiao_no": electronic, "fapiao_date": nowdate()}
 	)
 	assert r.ok, r.text[:400]
+	receipt = pay(c.accounts, cust, receivable, 10)
+	frappe.db.rollback()
+	assert electronic in frappe.get_print("Sales Receipt", receipt, print_format="Sales Receipt Bilingual")
 	# the same digits under another type are another fapiao
 	assert post(100, fapiao_type="增值税普通发票", fapiao_no=number).ok
 	# a salesperson does not write fapiao numbers
@@ -389,3 +394,36 @@ def test_fapiao_numbers_are_checked_and_unique_per_type(col):
 	finally:
 		settings(**before)
 	assert violations() == []
+
+
+def test_collection_plan_vs_actual_report(col):
+	c = col.clients
+	cust = customer(c)
+	order = c.sales.insert(
+		{
+			"doctype": "Customer Order",
+			"customer": cust,
+			"tax_rate": 0,
+			"payment_terms_template": "30/70",
+			"items": [{"product": col.product, "qty": 10, "price_list_rate": 100}],
+		}
+	)
+	assert c.director.submit("Customer Order", order["name"]).ok
+	c.director.ok("sales_crm.api.deliver_order", order=order["name"])
+	pay(c.accounts, cust, invoice(col, order["name"], 1000), 100)
+	filters = {"customer": cust, "from_date": "2000-01-01", "to_date": "2100-12-31"}
+	report = c.manager.ok("frappe.desk.query_report.run", report_name="Collection Plan vs Actual", filters=filters)
+	rows = [r for r in report["result"] if isinstance(r, dict) and r.get("month")]
+	assert [(r["planned"], r["received"], r["outstanding"], r["overdue"]) for r in rows] == [
+		(300, 100, 200, 0),
+		(700, 0, 700, 0),
+	]
+	assert rows[0]["sales_person"] == col.users.sales and report["chart"]
+	# a salesperson of another team sees none of it
+	other = make_user(f"col-other-{random_string(5).lower()}@example.com", "Sales User")
+	update_password(other, PASSWORD)
+	frappe.db.commit()
+	seen = col.server.session(other, PASSWORD).ok(
+		"frappe.desk.query_report.run", report_name="Collection Plan vs Actual", filters=filters
+	)
+	assert [r for r in seen["result"] if isinstance(r, dict) and r.get("month")] == []
