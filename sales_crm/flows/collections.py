@@ -318,3 +318,35 @@ def require_fapiao(receivable) -> None:
 
 	if cint(get_settings().get("require_fapiao_no")) and not receivable.fapiao_no:
 		throw(receivable, _("is required before the receivable is posted (Sales CRM Settings)"), "fapiao_no")
+
+
+# --- the workspace's number card -------------------------------------------------------------------------
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def overdue_this_week(filters: str | dict | None = None) -> dict:
+	"""Number card "Overdue This Week": what is still owed, in company currency, on plan lines of submitted
+	contracts and direct orders that fell due this week (from Monday) before today, in the user's scope."""
+	from frappe.query_builder.functions import Sum
+	from frappe.utils import add_days
+
+	from sales_crm.reporting import scope
+
+	today = getdate(nowdate())
+	monday = getdate(add_days(today, -today.weekday()))
+	line = frappe.qb.DocType(LINE)
+	total = 0.0
+	for doctype in PLAN_PARENTS:
+		parent = frappe.qb.DocType(doctype)
+		total += flt(
+			frappe.qb.from_(line)
+			.join(parent)
+			.on((parent.name == line.parent) & (line.parenttype == doctype))
+			.select(Sum(line.outstanding_amount * parent.exchange_rate))
+			.where((parent.docstatus == 1) & (line.parentfield == PLAN) & (line.outstanding_amount > 0))
+			.where((line.due_date >= monday) & (line.due_date < today))
+			.where(scope(parent, doctype, frappe._dict()))
+			.run()[0][0]
+		)
+	return {"value": flt(total, 2), "fieldtype": "Currency"}

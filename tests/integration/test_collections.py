@@ -180,6 +180,12 @@ def test_plan_from_template_collections_overdue_and_cancel(col):
 	overdue_job()
 	overdue_job()
 	assert plan_holds("Sales Contract", contract)[0] == (300, 200, 100, "Overdue")
+	# the number card counts what fell due this week before today (in company currency)
+	card = c.manager.ok("sales_crm.flows.collections.overdue_this_week")
+	assert card["fieldtype"] == "Currency"
+	if getdate(nowdate()).weekday() > 0:  # on a Monday, yesterday was last week
+		assert card["value"] >= 100
+	assert col.server.session(col.users.accounts, PASSWORD).ok("sales_crm.flows.collections.overdue_this_week")
 
 	final = pay(c.accounts, cust, receivable, 800)
 	assert plan_holds("Sales Contract", contract) == [(300, 300, 0, "Received"), (700, 700, 0, "Received")]
