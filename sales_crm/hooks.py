@@ -47,6 +47,7 @@ scheduler_events = {
 		"sales_crm.flows.follow_ups.flag_overdue_follow_ups",
 		"sales_crm.flows.quotations.mark_expired_quotations",
 		"sales_crm.flows.collections.mark_overdue_plan_lines",
+		"sales_crm.flows.collection_reminders.send_collection_reminders",
 	],
 	"monthly": ["sales_crm.flows.commissions.run_monthly_commission_job"],
 }

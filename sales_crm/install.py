@@ -180,7 +180,12 @@ def ensure_settings():
 			settings.set(fieldname, default)
 			changed = True
 	# fields added after a site was installed get their default once; a value set since (even 0) stays
-	for fieldname, default in (("write_off_tolerance_percent", 1), ("write_off_approval_limit", 10000)):
+	for fieldname, default in (
+		("write_off_tolerance_percent", 1),
+		("write_off_approval_limit", 10000),
+		("remind_days_before_due", 3),
+		("remind_overdue", 1),
+	):
 		if not frappe.db.exists("Singles", {"doctype": "Sales CRM Settings", "field": fieldname}):
 			settings.set(fieldname, default)
 			changed = True

@@ -175,3 +175,34 @@ def fapiao_problems(fapiao_type: str | None, fapiao_no: str | None, tax_rate: ob
 		elif rate not in {Decimal(r) for r in USUAL_TAX_RATES}:
 			problems.append(("fapiao_unusual_rate", tax_rate))
 	return problems
+
+
+# --- group robots (WeCom / DingTalk) ---------------------------------------------------------------------
+
+WECOM, DINGTALK = "WeCom", "DingTalk"
+
+
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+	"""DingTalk's 加签: base64(HMAC-SHA256(key=secret, "timestamp\\nsecret")), url-encoded."""
+	import base64
+	import hashlib
+	import hmac
+	from urllib.parse import quote_plus
+
+	digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
+	return quote_plus(base64.b64encode(digest))
+
+
+def signed_url(url: str, secret: str | None, timestamp_ms: int) -> str:
+	"""A DingTalk robot's URL with ``timestamp`` and ``sign`` when it has a secret; the URL as it is else."""
+	if not secret:
+		return url
+	joiner = "&" if "?" in url else "?"
+	return f"{url}{joiner}timestamp={timestamp_ms}&sign={dingtalk_sign(secret, timestamp_ms)}"
+
+
+def robot_payload(kind: str, title: str, text: str) -> dict:
+	"""A markdown message in the robot's format."""
+	if kind == DINGTALK:
+		return {"msgtype": "markdown", "markdown": {"title": title, "text": f"### {title}\n{text}"}}
+	return {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{text}"}}

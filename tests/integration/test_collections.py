@@ -433,3 +433,107 @@ def test_collection_plan_vs_actual_report(col):
 		"frappe.desk.query_report.run", report_name="Collection Plan vs Actual", filters=filters
 	)
 	assert [r for r in seen["result"] if isinstance(r, dict) and r.get("month")] == []
+
+
+def test_reminders_notify_and_post_to_a_signed_robot_retrying_a_5xx(col, worker):
+	import base64
+	import hashlib
+	import hmac
+	import json
+	import threading
+	import time
+	from http.server import BaseHTTPRequestHandler, HTTPServer
+	from urllib.parse import parse_qs, urlsplit
+
+	from sales_crm.flows.collection_reminders import send_collection_reminders
+
+	received = []
+	secret = f"SEC{random_string(24)}"
+
+	class Robot(BaseHTTPRequestHandler):
+		def do_POST(self):
+			body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+			received.append((urlsplit(self.path), body))
+			status = 503 if len(received) == 1 else 200
+			self.send_response(status)
+			self.send_header("Content-Type", "application/json")
+			self.end_headers()
+			self.wfile.write(json.dumps({"errcode": 0 if status == 200 else 1, "errmsg": "ok"}).encode())
+
+		def log_message(self, *args):
+			pass
+
+	robot = HTTPServer(("127.0.0.1", 0), Robot)
+	threading.Thread(target=robot.serve_forever, daemon=True).start()
+	try:
+		frappe.db.rollback()
+		department = frappe.db.get_value("Sales Department Member", {"user": col.users.sales}, "parent")
+		dept = frappe.get_doc("Sales Department", department)
+		dept.update(
+			{
+				"robot_type": "DingTalk",
+				"robot_webhook_url": f"http://127.0.0.1:{robot.server_port}/robot/send?access_token=tok",
+				"robot_secret": secret,
+			}
+		)
+		dept.save(ignore_permissions=True)
+		frappe.db.commit()
+		_cust, contract = signed_contract(col)
+		# the first line is overdue, the second falls due in three days
+		for idx, days in ((1, -2), (2, 3)):
+			frappe.db.set_value(
+				"Sales Payment Plan Line",
+				{"parent": contract, "idx": idx},
+				"due_date",
+				add_days(nowdate(), days),
+				update_modified=False,
+			)
+		frappe.db.commit()
+		before = settings(remind_days_before_due=3, remind_overdue=1)
+		try:
+			result = send_collection_reminders()
+			frappe.db.commit()
+			again = send_collection_reminders()
+			frappe.db.commit()
+		finally:
+			settings(**before)
+		assert result["robots"] >= 1 and result["notified"] >= 3, (result, frappe.db.get_value("Sales Contract", contract, "sales_department"), frappe.db.get_value("Sales Department", department, ["robot_type", "robot_webhook_url"]))
+
+		# desk notifications: the salesperson for both lines, the manager for the overdue one, once a day
+		def notes(user):
+			return frappe.get_all(
+				"Notification Log", filters={"for_user": user, "document_name": contract}, pluck="subject"
+			)
+
+		assert len(notes(col.users.sales)) == 2 and len(notes(col.users.manager)) == 1
+		assert again["notified"] == 0
+
+		deadline = time.monotonic() + 90
+		while len(received) < 2 and time.monotonic() < deadline:
+			time.sleep(0.5)
+		# the first run's message: a 503, then a retry that gets through; every request signed
+		assert len(received) >= 2, received
+		for url, body in received[:2]:
+			query = parse_qs(url.query)
+			assert url.path == "/robot/send" and query["access_token"] == ["tok"]
+			timestamp = query["timestamp"][0]
+			expected = base64.b64encode(
+				hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+			).decode()
+			assert query["sign"] == [expected]
+			assert abs(int(timestamp) / 1000 - time.time()) < 600
+			assert body["msgtype"] == "markdown" and contract in body["markdown"]["text"]
+		frappe.db.rollback()
+		logs = frappe.get_all(
+			"Webhook Request Log",
+			filters={"reference_document": ["like", f"Sales Department {department} #%"]},
+			fields=["error", "url"],
+			order_by="creation asc",
+		)
+		assert logs[0].error == "HTTP 503" and any(not log.error for log in logs), logs
+		assert all("tok" not in (log.url or "") for log in logs)
+	finally:
+		robot.shutdown()
+		frappe.db.rollback()
+		frappe.db.set_value("Sales Department", department, {"robot_type": None, "robot_webhook_url": None})
+		frappe.db.commit()

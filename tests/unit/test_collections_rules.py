@@ -114,3 +114,23 @@ def test_fapiao_formats():
 	assert fapiao_problems(None, None, -1) == [("fapiao_rate_range", -1)]
 	assert fapiao_problems(None, None, 5) == [("fapiao_unusual_rate", 5)]
 	assert fapiao_problems(None, None, 9.0) == []
+
+
+def test_dingtalk_signature_and_payloads():
+	import base64
+	import hashlib
+	import hmac
+	from urllib.parse import parse_qs, unquote_plus, urlsplit
+
+	from sales_crm.rules.collections import dingtalk_sign, robot_payload, signed_url
+
+	secret, ts = "SEC0123456789", 1733300000000
+	expected = base64.b64encode(hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest())
+	assert unquote_plus(dingtalk_sign(secret, ts)) == expected.decode()
+	url = signed_url("https://oapi.dingtalk.com/robot/send?access_token=abc", secret, ts)
+	query = parse_qs(urlsplit(url).query)
+	assert query["access_token"] == ["abc"] and query["timestamp"] == [str(ts)]
+	assert query["sign"] == [expected.decode()]
+	assert signed_url("https://x/y?key=1", None, ts) == "https://x/y?key=1"
+	assert robot_payload("DingTalk", "T", "body")["markdown"]["title"] == "T"
+	assert robot_payload("WeCom", "T", "body") == {"msgtype": "markdown", "markdown": {"content": "**T**\nbody"}}
