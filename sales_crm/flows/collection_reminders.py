@@ -54,10 +54,20 @@ def describe(line, today) -> str:
 	amount = fmt_money(line.outstanding_amount, currency=line.currency)
 	if getdate(line.due_date) < today:
 		return _("{0} {1} ({2}): {3} {4} was due on {5}").format(
-			_(line.parenttype), line.parent, line.customer, line.label, amount, frappe.format(line.due_date, "Date")
+			_(line.parenttype),
+			line.parent,
+			line.customer,
+			line.label,
+			amount,
+			frappe.format(line.due_date, "Date"),
 		)
 	return _("{0} {1} ({2}): {3} {4} falls due on {5}").format(
-		_(line.parenttype), line.parent, line.customer, line.label, amount, frappe.format(line.due_date, "Date")
+		_(line.parenttype),
+		line.parent,
+		line.customer,
+		line.label,
+		amount,
+		frappe.format(line.due_date, "Date"),
 	)
 
 
@@ -124,7 +134,9 @@ def post_to_robot(department: str, title: str, text: str, attempts: int = ATTEMP
 
 	dept = frappe.get_doc("Sales Department", department)
 	secret = (
-		dept.get_password("robot_secret", raise_exception=False) if dept.robot_type == rules.DINGTALK else None
+		dept.get_password("robot_secret", raise_exception=False)
+		if dept.robot_type == rules.DINGTALK
+		else None
 	)
 	payload = rules.robot_payload(dept.robot_type, title, text)
 	for attempt in range(1, attempts + 1):

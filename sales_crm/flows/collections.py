@@ -42,11 +42,7 @@ def _throw_rule_problems(doc, problems, table: str) -> None:
 		throw_problems(doc, [p if p.idx is not None else replace(p, fieldname=table) for p in plain], table)
 	for problem in problems:
 		if problem.rule in PROBLEM_MESSAGES:
-			label = (
-				_(doc.meta.get_label(table))
-				if problem.idx is None
-				else _("row {0}").format(problem.idx)
-			)
+			label = _(doc.meta.get_label(table)) if problem.idx is None else _("row {0}").format(problem.idx)
 			throw(doc, PROBLEM_MESSAGES[problem.rule]().format(label, frappe.bold(problem.value)), table)
 
 
@@ -112,7 +108,9 @@ def set_payment_plan(doc) -> None:
 	terms = terms_of(doc.get(PLAN))
 	_throw_rule_problems(doc, rules.check_terms(terms, doc.grand_total), PLAN)
 	if doc.docstatus == 0:
-		for row, amount in zip(doc.get(PLAN), rules.split(terms, doc.grand_total, _precision(doc)), strict=True):
+		for row, amount in zip(
+			doc.get(PLAN), rules.split(terms, doc.grand_total, _precision(doc)), strict=True
+		):
 			if row.get("share"):
 				row.amount = amount
 	if not rules.sums_to((row.amount for row in doc.get(PLAN)), doc.grand_total, _precision(doc)):

@@ -84,8 +84,7 @@ def split(terms: list[Term], total: object, precision: int = 2) -> list[float]:
 	total = to_decimal(total)
 	quantum = Decimal(1).scaleb(-precision)
 	amounts = [
-		Decimal(0) if t.is_share else Decimal(str(round_to(to_decimal(t.amount), precision)))
-		for t in terms
+		Decimal(0) if t.is_share else Decimal(str(round_to(to_decimal(t.amount), precision))) for t in terms
 	]
 	rest = total - sum(amounts, Decimal(0))
 	amounts = [
@@ -104,12 +103,21 @@ def due_date(rule: str, days: int, base_dates: dict[str, date | None]) -> date |
 	return base + timedelta(days=int(days or 0)) if base else None
 
 
-def generate(terms: list[Term], total: object, precision: int, base_dates: dict[str, date | None]) -> list[Line]:
+def generate(
+	terms: list[Term], total: object, precision: int, base_dates: dict[str, date | None]
+) -> list[Line]:
 	"""A plan from a template's terms for a document of ``total``."""
 	return [
-		Line(t.label, float(to_decimal(t.share)), amount, t.due_rule, int(t.days or 0), due_date(t.due_rule, t.days, base_dates))
+		Line(
+			t.label,
+			float(to_decimal(t.share)),
+			amount,
+			t.due_rule,
+			int(t.days or 0),
+			due_date(t.due_rule, t.days, base_dates),
+		)
 		for t, amount in zip(terms, split(terms, total, precision), strict=True)
-	]  # fmt: skip
+	]
 
 
 def sums_to(amounts: Iterable[object], total: object, precision: int = 2) -> bool:
@@ -159,14 +167,18 @@ FAPIAO_DIGITS = {SPECIAL: 8, ORDINARY: 8, ELECTRONIC: 20}  # paper numbers 8 dig
 USUAL_TAX_RATES = (0, 1, 3, 6, 9, 13)
 
 
-def fapiao_problems(fapiao_type: str | None, fapiao_no: str | None, tax_rate: object) -> list[tuple[str, object]]:
+def fapiao_problems(
+	fapiao_type: str | None, fapiao_no: str | None, tax_rate: object
+) -> list[tuple[str, object]]:
 	"""``(rule, value)`` per broken rule: a number needs its type; the number has the type's digits; the tax
 	rate is 0–100. An unusual rate is ``fapiao_unusual_rate`` (a warning, not an error)."""
 	problems = []
 	if fapiao_no:
 		if not fapiao_type:
 			problems.append(("fapiao_type_missing", fapiao_no))
-		elif not (fapiao_no.isdigit() and fapiao_no.isascii() and len(fapiao_no) == FAPIAO_DIGITS[fapiao_type]):
+		elif not (
+			fapiao_no.isdigit() and fapiao_no.isascii() and len(fapiao_no) == FAPIAO_DIGITS[fapiao_type]
+		):
 			problems.append(("fapiao_digits", FAPIAO_DIGITS[fapiao_type]))
 	if tax_rate not in (None, ""):
 		rate = to_decimal(tax_rate)

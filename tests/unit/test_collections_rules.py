@@ -65,7 +65,10 @@ def test_due_dates_from_the_rules():
 	assert due_date(SIGNING, 10, bases) == date(2026, 3, 11)
 	assert due_date(DELIVERY, 10, bases) is None
 	lines = generate(
-		[Term("首款", share=30, due_rule=SIGNING, days=0), Term("尾款", share=70, due_rule=DELIVERY, days=30)],
+		[
+			Term("首款", share=30, due_rule=SIGNING, days=0),
+			Term("尾款", share=70, due_rule=DELIVERY, days=30),
+		],
 		1000,
 		2,
 		bases,
@@ -125,7 +128,9 @@ def test_dingtalk_signature_and_payloads():
 	from sales_crm.rules.collections import dingtalk_sign, robot_payload, signed_url
 
 	secret, ts = "SEC0123456789", 1733300000000
-	expected = base64.b64encode(hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest())
+	expected = base64.b64encode(
+		hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest()
+	)
 	assert unquote_plus(dingtalk_sign(secret, ts)) == expected.decode()
 	url = signed_url("https://oapi.dingtalk.com/robot/send?access_token=abc", secret, ts)
 	query = parse_qs(urlsplit(url).query)
@@ -133,4 +138,7 @@ def test_dingtalk_signature_and_payloads():
 	assert query["sign"] == [expected.decode()]
 	assert signed_url("https://x/y?key=1", None, ts) == "https://x/y?key=1"
 	assert robot_payload("DingTalk", "T", "body")["markdown"]["title"] == "T"
-	assert robot_payload("WeCom", "T", "body") == {"msgtype": "markdown", "markdown": {"content": "**T**\nbody"}}
+	assert robot_payload("WeCom", "T", "body") == {
+		"msgtype": "markdown",
+		"markdown": {"content": "**T**\nbody"},
+	}

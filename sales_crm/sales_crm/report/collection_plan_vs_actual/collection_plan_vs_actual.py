@@ -76,7 +76,9 @@ def get_data(filters) -> list[dict]:
 			)
 			for fieldname in AMOUNTS:
 				row[fieldname] += flt(r[fieldname])
-	data = sorted(rows.values(), key=lambda r: (r["month"] or "", r["sales_person"] or "", r["sales_department"] or ""))
+	data = sorted(
+		rows.values(), key=lambda r: tuple(r[k] or "" for k in ("month", "sales_person", "sales_department"))
+	)
 	for row in data:
 		for fieldname in AMOUNTS:
 			row[fieldname] = flt(row[fieldname], 2)
