@@ -91,9 +91,19 @@ def invoice_order(
 	invoice_date: str | None = None,
 	amount: float | None = None,
 	due_date: str | None = None,
+	fapiao_type: str | None = None,
+	fapiao_no: str | None = None,
+	fapiao_date: str | None = None,
+	fapiao_tax_rate: float | None = None,
 ) -> str:
 	_required(order=order, invoice_no=invoice_no, invoice_date=invoice_date)
-	return orders.invoice_order(order, invoice_no, invoice_date, amount, due_date)
+	fapiao = {
+		"fapiao_type": fapiao_type,
+		"fapiao_no": fapiao_no,
+		"fapiao_date": fapiao_date,
+		"fapiao_tax_rate": fapiao_tax_rate,
+	}
+	return orders.invoice_order(order, invoice_no, invoice_date, amount, due_date, fapiao)
 
 
 @frappe.whitelist()
@@ -262,3 +272,23 @@ def mining_status(job_id: str | None = None) -> dict:
 	from sales_crm.flows import mining
 
 	return mining.mining_status(job_id)
+
+
+@frappe.whitelist()
+def payment_plan(
+	template: str | None = None,
+	grand_total: str | float | None = None,
+	signed_on: str | None = None,
+) -> list[dict]:
+	"""The payment plan lines a Payment Terms Template gives a document of ``grand_total``: amounts to the
+	currency's precision adding up exactly, due dates where ``signed_on`` dates them."""
+	_required(template=template, grand_total=grand_total)
+	from frappe.utils import cint, flt, getdate
+
+	from sales_crm.flows import collections
+	from sales_crm.rules.collections import SIGNING
+
+	frappe.has_permission("Payment Terms Template", "read", template, throw=True)
+	precision = cint(frappe.get_precision("Sales Contract", "grand_total")) or 2
+	bases = {SIGNING: getdate(signed_on) if signed_on else None}
+	return collections.generate(template, flt(grand_total), precision, bases)

@@ -299,7 +299,8 @@ def roll_up(doc) -> dict[str, list[str]]:
 				_apply(rollup, targets[target])
 			elif frappe.get_meta(target).get_field("items") and rollup.target == _items_of(target):
 				_apply(rollup, _rows_of(target, targets[target]))
-		DERIVED.get(target, lambda names: None)(targets[target])
+		for step in DERIVED.get(target, ()):
+			step(targets[target])
 	return targets
 
 
@@ -550,14 +551,28 @@ def _refresh_customer_commissions(names: list[str]) -> None:
 		frappe.get_doc("Customer Commission", name).update_customer_paid()
 
 
+def _refresh_contract_plans(names: list[str]) -> None:
+	from sales_crm.flows.collections import refresh_plans
+
+	refresh_plans("Sales Contract", names)
+
+
+def _refresh_order_plans(names: list[str]) -> None:
+	from sales_crm.flows.collections import refresh_plans
+
+	refresh_plans("Customer Order", names)
+
+
+# Per DocType, the steps that derive its figures once its sums moved, in order.
 DERIVED = {
-	"Sales Receipt": _refresh_credits,
-	"Sales Opportunity": _refresh_opportunities,
-	"Sales Contract": _refresh_contracts,
-	"Customer Order": _refresh_orders,
-	"Sales Receivable": _refresh_receivables,
-	"Salesperson Commission": _refresh_salesperson_commissions,
-	"Customer Commission": _refresh_customer_commissions,
+	"Sales Receipt": (_refresh_credits,),
+	"Sales Opportunity": (_refresh_opportunities,),
+	# a contract's (a direct order's) payment plan lines: settled by what it collected, oldest due first
+	"Sales Contract": (_refresh_contracts, _refresh_contract_plans),
+	"Customer Order": (_refresh_orders, _refresh_order_plans),
+	"Sales Receivable": (_refresh_receivables,),
+	"Salesperson Commission": (_refresh_salesperson_commissions,),
+	"Customer Commission": (_refresh_customer_commissions,),
 }
 
 
@@ -569,6 +584,7 @@ DERIVED_FIELDS = {
 	"Customer Order": ("per_delivered", "per_invoiced", "per_collected", "status"),
 	"Customer Order Item": ("delivered_qty", "invoiced_qty"),
 	"Sales Contract": ("per_ordered", "per_collected", "status"),
+	"Sales Payment Plan Line": ("received_amount", "outstanding_amount", "status"),
 	"Sales Receipt": ("unallocated_amount", "offset_amount", "refunded_amount"),
 	"Sales Customer": ("credit_balance",),
 	"Sales Opportunity": ("won_amount",),
@@ -597,6 +613,8 @@ CLIENT_INPUTS = frozenset(
 EDITABLE_AFTER_SUBMIT = {
 	"Sales Quotation": ("title", "loss_reason"),
 	"Salesperson Commission": ("paid_amount",),
+	# the fapiao often comes after the receivable was posted
+	"Sales Receivable": ("fapiao_type", "fapiao_no", "fapiao_date", "fapiao_tax_rate"),
 }
 
 # Field types that hold no value.

@@ -74,6 +74,20 @@ LOSS_REASONS = (
 # The write-off reasons every site starts with (Sales Write Off Reason); users add their own.
 WRITE_OFF_REASONS = ("Rounding", "Bank Charges", "Discount Granted", "Bad Debt", "Other")
 
+# The shipped Payment Terms Templates: (label, share %, due rule, days) per instalment. The labels are
+# stored in the site's language when the template is created (首款, 中期款, 尾款, 质保金).
+STANDARD_PAYMENT_TERMS = {
+	"30/70": (
+		("Down Payment", 30, "Days After Signing", 0),
+		("Final Payment", 70, "Days After Delivery", 30),
+	),
+	"30/60/10": (
+		("Down Payment", 30, "Days After Signing", 0),
+		("Progress Payment", 60, "Days After Delivery", 30),
+		("Retention Payment", 10, "Days After Invoice", 365),
+	),
+}
+
 # Address types a customer's sites may have besides Frappe's own (Office, Plant, Warehouse, …): the seed's
 # purchasing and IT departments. Added to Address.address_type with a Property Setter on install/migrate.
 ADDRESS_TYPES = ("Purchasing", "IT")

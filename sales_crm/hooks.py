@@ -40,13 +40,15 @@ after_migrate = "sales_crm.install.after_migrate"
 before_uninstall = "sales_crm.install.before_uninstall"
 
 # Drafts the previous month's Monthly salesperson commissions when Sales CRM Settings switch it on.
-# and refreshes which receivables are overdue every day.
+# and refreshes which receivables (and payment plan lines) are overdue every day.
 scheduler_events = {
 	"daily": [
 		"sales_crm.flows.orders.flag_overdue_receivables",
 		"sales_crm.flows.follow_ups.flag_overdue_follow_ups",
 		"sales_crm.flows.quotations.mark_expired_quotations",
 		"sales_crm.flows.mining.daily_run",
+		"sales_crm.flows.collections.mark_overdue_plan_lines",
+		"sales_crm.flows.collection_reminders.send_collection_reminders",
 	],
 	"monthly": ["sales_crm.flows.commissions.run_monthly_commission_job"],
 }

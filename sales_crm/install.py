@@ -2,12 +2,14 @@
 
 import frappe
 import frappe.translate
+from frappe import _
 
 from sales_crm.constants import (
 	ADDRESS_TYPES,
 	LOSS_REASONS,
 	ROLES,
 	STANDARD_METHOD,
+	STANDARD_PAYMENT_TERMS,
 	STANDARD_STAGES,
 	WORKFLOW_NAMES,
 	WRITE_OFF_REASONS,
@@ -37,6 +39,7 @@ def ensure_records():
 	ensure_opportunity_kanban()
 	ensure_lead_assignment_rules()
 	compile_translations()
+	ensure_payment_terms_templates()
 
 
 def ensure_roles():
@@ -77,6 +80,30 @@ def ensure_write_off_reasons():
 			frappe.get_doc({"doctype": "Sales Write Off Reason", "reason": reason}).insert(
 				ignore_permissions=True
 			)
+
+
+def ensure_payment_terms_templates():
+	"""The shipped templates (30/70, 30/60/10), their labels in the site's language; a template users
+	changed or disabled is left as it is."""
+	lang = frappe.db.get_single_value("System Settings", "language") or "en"
+	for name, rows in STANDARD_PAYMENT_TERMS.items():
+		if frappe.db.exists("Payment Terms Template", name):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Payment Terms Template",
+				"template_name": name,
+				"terms": [
+					{"label": frappe._(label, lang=lang), "share": share, "due_rule": rule, "days": days}
+					for label, share, rule, days in rows
+				],
+			}
+		).insert(ignore_permissions=True)
+
+
+def _standard_payment_term_labels():
+	"""Never called: puts the shipped labels in the translation catalogue."""
+	return (_("Down Payment"), _("Progress Payment"), _("Final Payment"), _("Retention Payment"))
 
 
 def ensure_address_types():
@@ -153,7 +180,12 @@ def ensure_settings():
 			settings.set(fieldname, default)
 			changed = True
 	# fields added after a site was installed get their default once; a value set since (even 0) stays
-	for fieldname, default in (("write_off_tolerance_percent", 1), ("write_off_approval_limit", 10000)):
+	for fieldname, default in (
+		("write_off_tolerance_percent", 1),
+		("write_off_approval_limit", 10000),
+		("remind_days_before_due", 3),
+		("remind_overdue", 1),
+	):
 		if not frappe.db.exists("Singles", {"doctype": "Sales CRM Settings", "field": fieldname}):
 			settings.set(fieldname, default)
 			changed = True

@@ -6,6 +6,7 @@ from frappe.utils import cint, flt, now_datetime
 
 from sales_crm import chain
 from sales_crm.controllers.base import SalesDocument
+from sales_crm.flows.collections import plan_rows_for_fingerprint
 from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.org import APPROVERS, has_role
 from sales_crm.rules.approval import (
@@ -147,6 +148,9 @@ class ApprovedSellingController(SellingController):
 			)
 			if self.meta.has_field(f)
 		}
+		# the payment plan is a money term: a line changed after approval sends the document back
+		for i, line in enumerate(plan_rows_for_fingerprint(self)):
+			header.update({f"payment_plan_{i}_{k}": v for k, v in line.items()})
 		rows = [
 			{
 				f: row.get(f)

@@ -141,6 +141,8 @@ def _order_from_contract(source_name: str, target_doc=None):
 	def postprocess(source, target):
 		target.order_source = "Contract"
 		target.credit_days = None
+		# the order is collected on the contract's plan, not on a copy of it
+		target.set("payment_plan", [])
 
 	return _map_remaining(
 		source,
@@ -148,7 +150,7 @@ def _order_from_contract(source_name: str, target_doc=None):
 		"Customer Order",
 		{
 			"field_map": {"name": "sales_contract"},
-			"field_no_map": ["status", "naming_series", "per_collected"],
+			"field_no_map": ["status", "naming_series", "per_collected", "payment_terms_template"],
 		},
 		{"contract_item": "name", "quotation_item": "quotation_item"},
 		target_doc,

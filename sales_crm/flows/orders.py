@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import cint, flt, nowdate
 
 from sales_crm import chain
+from sales_crm.flows.collections import FAPIAO_FIELDS, on_delivery
 from sales_crm.rules.fulfilment import check_take, remaining
 from sales_crm.rules.receivables import remaining_to_invoice
 from sales_crm.sales_crm.doctype.sales_receivable.sales_receivable import order_delivered_value
@@ -50,6 +51,7 @@ def deliver_order(name: str, items: dict | None = None) -> dict:
 		row = rows[row_name]
 		row.db_set("delivered_qty", flt(row.delivered_qty) + flt(qty), update_modified=False)
 	chain.refresh_delivered(order.name)
+	on_delivery(order.name)
 	order.reload()
 	order.add_comment(
 		"Info",
@@ -61,7 +63,12 @@ def deliver_order(name: str, items: dict | None = None) -> dict:
 
 
 def invoice_order(
-	name: str, invoice_no: str, invoice_date: str, amount=None, due_date: str | None = None
+	name: str,
+	invoice_no: str,
+	invoice_date: str,
+	amount=None,
+	due_date: str | None = None,
+	fapiao: dict | None = None,
 ) -> str:
 	"""Post a submitted Sales Receivable for the invoice; the same invoice number returns the same receivable."""
 	if not frappe.has_permission("Sales Receivable", "create"):
@@ -93,6 +100,7 @@ def invoice_order(
 			"due_date": due_date,
 			"total_amount": amount,
 			"description": _("Invoice {0} of order {1}").format(invoice_no, name),
+			**{k: v for k, v in (fapiao or {}).items() if k in FAPIAO_FIELDS and v not in (None, "")},
 		}
 	)
 	receivable.insert()

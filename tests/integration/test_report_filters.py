@@ -92,6 +92,7 @@ FILTERS = {
 		"sales_person",
 	],
 	"Customer Credit Balance": ["from_date", "to_date", "customer", "sales_department", "sales_person"],
+	"Collection Plan vs Actual": ["from_date", "to_date", "customer", "sales_department", "sales_person"],
 }
 # a desk stand-in: just what the report scripts call while they are defined
 STUB = """

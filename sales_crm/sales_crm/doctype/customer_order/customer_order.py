@@ -7,6 +7,7 @@ from frappe import _
 
 from sales_crm import chain
 from sales_crm.controllers.selling import ApprovedSellingController
+from sales_crm.flows.collections import fill_due_dates, set_payment_plan
 from sales_crm.flows.quotations import check_not_expired
 from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.fulfilment import check_takes, remaining
@@ -74,6 +75,7 @@ class CustomerOrder(ApprovedSellingController):
 		self.set_missing_values()
 		self.validate_source()
 		self.calculate_totals()
+		set_payment_plan(self)
 		self.set_approval()
 		self.set_status()
 
@@ -162,6 +164,7 @@ class CustomerOrder(ApprovedSellingController):
 		chain.lock(self)
 		if self.sales_contract:
 			self.validate_quantities(frappe.get_doc("Sales Contract", self.sales_contract), "contract_item")
+		fill_due_dates(self)
 
 	def on_submit(self):
 		self.set_status(update=True)

@@ -8,6 +8,7 @@ from frappe.utils import flt
 
 from sales_crm import chain
 from sales_crm.controllers.selling import ApprovedSellingController
+from sales_crm.flows.collections import fill_due_dates, set_payment_plan, settle_lines
 from sales_crm.flows.commissions import policy_rate, update_basic_commission
 from sales_crm.flows.quotations import check_not_expired
 from sales_crm.permissions import add_scope_indexes
@@ -70,6 +71,7 @@ class SalesContract(ApprovedSellingController):
 		self.validate_against_quotation()
 		self.calculate_totals()
 		self.calculate_commission()
+		set_payment_plan(self)
 		self.set_approval()
 		self.set_status()
 
@@ -123,6 +125,9 @@ class SalesContract(ApprovedSellingController):
 		chain.lock(self)
 		self.validate_against_quotation()
 		self.signed_on = self.signed_on or frappe.utils.today()
+		# lines due after signing are dated now; nothing is collected on a contract being signed
+		fill_due_dates(self)
+		settle_lines(self, 0)
 
 	def set_status(self, update: bool = False):
 		self.status = contract_status(self.docstatus, self.per_ordered, self.per_collected)

@@ -9,6 +9,7 @@ from frappe.utils import add_days, cint, flt, getdate, nowdate
 
 from sales_crm import chain
 from sales_crm.controllers.base import SalesDocument
+from sales_crm.flows.collections import on_invoice, require_fapiao, validate_fapiao
 from sales_crm.permissions import add_scope_indexes
 from sales_crm.rules.receivables import (
 	Balance,
@@ -61,6 +62,11 @@ class SalesReceivable(SalesDocument):
 		self.set_missing_values()
 		self.validate_order()
 		self.set_amounts()
+		validate_fapiao(self)
+
+	def before_update_after_submit(self):
+		# the fapiao may be recorded after the receivable was posted
+		validate_fapiao(self)
 
 	def set_missing_values(self):
 		order = frappe.db.get_value(
@@ -161,12 +167,15 @@ class SalesReceivable(SalesDocument):
 		self.update(values)
 
 	def before_submit(self):
+		require_fapiao(self)
 		# under the order's row lock: concurrent invoices can never exceed the order's grand total
 		chain.lock(self)
 		self.validate_order(for_update=True)
 
 	def on_submit(self):
 		chain.roll_up(self)
+		# lines due after the invoice are dated by the first one
+		on_invoice(self)
 
 	def before_cancel(self):
 		receipts = linked_receipts(self.name)
@@ -209,6 +218,8 @@ def on_doctype_update():
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Sales Receivable")
+	# one fapiao number per fapiao type, whatever two requests do at once
+	frappe.db.add_unique("Sales Receivable", ["fapiao_type", "fapiao_no"], constraint_name="fapiao_type_no")
 	# a manager's count (their departments' rows or their own) reads this narrow index alone (issue 11)
 	frappe.db.add_index("Sales Receivable", ["sales_person", "sales_department"])
 	# Receivable Ageing groups the submitted receivables per customer by reading this index alone, in its

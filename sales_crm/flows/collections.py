@@ -1,0 +1,350 @@
+"""回款管理: payment plans on contracts and direct orders, what was collected against them, overdue lines.
+
+The arithmetic is ``sales_crm.rules.collections``; this module reads and writes the records:
+
+- ``set_payment_plan`` (a contract's or order's ``validate``): an empty plan is filled from the chosen
+  template, share lines follow the grand total while the document is a draft, the lines must add up to it
+  exactly, due dates are filled where their base date is known, and the free-text ``payment_terms`` is
+  written from the plan.
+- ``refresh_plans`` (a ``chain.DERIVED`` step): each line's received, outstanding and status from what the
+  contract collected (or the direct order received), oldest due first.
+- ``set_due_dates``: a delivery or an invoice dates the lines that waited for it.
+- ``mark_overdue_plan_lines`` (daily): Overdue on and off, one UPDATE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, fmt_money, getdate, nowdate
+
+from sales_crm.rules import collections as rules
+from sales_crm.validation import throw, throw_problems
+
+PLAN = "payment_plan"
+LINE = "Sales Payment Plan Line"
+PLAN_PARENTS = ("Sales Contract", "Customer Order")
+# what a plan's collections are: the parent's rolled-up sum (chain.ROLLUPS)
+COLLECTED = {"Sales Contract": "collected_amount", "Customer Order": "received_amount"}
+PROBLEM_MESSAGES = {
+	"share_or_amount": lambda: _("{0}: a row has a share or a fixed amount, not both ({1})"),
+	"shares_sum": lambda: _("{0}: the shares must add up to 100%, not {1}"),
+	"due_rule": lambda: _("{0}: unknown due rule {1}"),
+}
+
+
+def _throw_rule_problems(doc, problems, table: str) -> None:
+	"""Problems of the rules ``validation.rule_message`` does not know get their own wording here."""
+	plain = [p for p in problems if p.rule not in PROBLEM_MESSAGES]
+	if plain:
+		throw_problems(doc, [p if p.idx is not None else replace(p, fieldname=table) for p in plain], table)
+	for problem in problems:
+		if problem.rule in PROBLEM_MESSAGES:
+			label = _(doc.meta.get_label(table)) if problem.idx is None else _("row {0}").format(problem.idx)
+			throw(doc, PROBLEM_MESSAGES[problem.rule]().format(label, frappe.bold(problem.value)), table)
+
+
+def terms_of(rows) -> list[rules.Term]:
+	return [
+		rules.Term(row.label, row.get("share"), row.get("amount"), row.due_rule, cint(row.days), row.idx)
+		for row in rows
+	]
+
+
+def check_template(template) -> None:
+	"""A Payment Terms Template's rows: a share or an amount each, shares summing to 100 %."""
+	if not template.terms:
+		throw(template, _("add at least one row"), "terms")
+	_throw_rule_problems(template, rules.check_terms(terms_of(template.terms)), "terms")
+
+
+def _precision(doc) -> int:
+	return cint(doc.precision("grand_total")) or 2
+
+
+def base_dates(doc) -> dict:
+	"""The dates a line's due rule counts from, where the document knows them."""
+	signed = doc.get("signed_on") if doc.doctype == "Sales Contract" else doc.get("order_date")
+	return {rules.SIGNING: getdate(signed) if signed else None}
+
+
+def template_terms(template: str) -> list[rules.Term]:
+	doc = frappe.get_cached_doc("Payment Terms Template", template)
+	if doc.disabled:
+		frappe.throw(_("Payment Terms Template {0} is disabled").format(template))
+	return terms_of(doc.terms)
+
+
+def generate(template: str, total, precision: int, bases: dict) -> list[dict]:
+	lines = rules.generate(template_terms(template), total, precision, bases)
+	return [
+		{
+			"label": line.label,
+			"share": line.share,
+			"amount": line.amount,
+			"due_rule": line.due_rule,
+			"days": line.days,
+			"due_date": line.due_date,
+		}
+		for line in lines
+	]
+
+
+def set_payment_plan(doc) -> None:
+	"""In ``validate`` of a contract or an order, after its totals."""
+	if doc.doctype == "Customer Order" and doc.sales_contract:
+		if doc.get(PLAN) or doc.get("payment_terms_template"):
+			throw(doc, _("an order of a contract is collected on the contract's plan"), PLAN)
+		return
+	before = doc.get_doc_before_save()
+	template = doc.get("payment_terms_template")
+	changed = template and (not before or before.get("payment_terms_template") != template)
+	if template and changed and not doc.get(PLAN):
+		doc.set(PLAN, generate(template, doc.grand_total, _precision(doc), base_dates(doc)))
+	if not doc.get(PLAN):
+		return
+	terms = terms_of(doc.get(PLAN))
+	_throw_rule_problems(doc, rules.check_terms(terms, doc.grand_total), PLAN)
+	if doc.docstatus == 0:
+		for row, amount in zip(
+			doc.get(PLAN), rules.split(terms, doc.grand_total, _precision(doc)), strict=True
+		):
+			if row.get("share"):
+				row.amount = amount
+	if not rules.sums_to((row.amount for row in doc.get(PLAN)), doc.grand_total, _precision(doc)):
+		throw(
+			doc,
+			_("the lines add up to {0}, not the grand total {1}").format(
+				fmt_money(sum(flt(row.amount) for row in doc.get(PLAN)), currency=doc.currency),
+				fmt_money(doc.grand_total, currency=doc.currency),
+			),
+			PLAN,
+		)
+	fill_due_dates(doc)
+	settle_lines(doc, flt(doc.get(COLLECTED[doc.doctype])))
+	if doc.meta.has_field("payment_terms"):
+		doc.payment_terms = describe(doc)
+
+
+def fill_due_dates(doc) -> None:
+	bases = base_dates(doc)
+	for row in doc.get(PLAN):
+		if not row.due_date:
+			row.due_date = rules.due_date(row.due_rule, row.days, bases)
+
+
+def settle_lines(doc, collected: float) -> None:
+	today = getdate(nowdate())
+	lines = [(row.amount, getdate(row.due_date) if row.due_date else None, row.idx) for row in doc.get(PLAN)]
+	for row, settled in zip(doc.get(PLAN), rules.settle(lines, collected, today), strict=True):
+		row.received_amount, row.outstanding_amount, row.status = (
+			settled.received,
+			settled.outstanding,
+			settled.status,
+		)
+
+
+RULE_WORDS = {
+	rules.SIGNING: lambda: _("{0} days after signing"),
+	rules.DELIVERY: lambda: _("{0} days after delivery"),
+	rules.INVOICE: lambda: _("{0} days after invoice"),
+}
+
+
+def describe(doc) -> str:
+	"""The plan in words, e.g. "首款 30% 1,000.00 签约后 0 天; …" (the contract's payment terms)."""
+	parts = []
+	for row in doc.get(PLAN):
+		share = f" {flt(row.share, 2):g}%" if flt(row.share) else ""
+		amount = fmt_money(row.amount, precision=_precision(doc))
+		parts.append(f"{row.label}{share} {amount} {RULE_WORDS[row.due_rule]().format(cint(row.days))}")
+	return "; ".join(parts)
+
+
+def plan_rows_for_fingerprint(doc) -> list[dict]:
+	"""What of the plan an approval covers (the due dates follow events, not terms)."""
+	return [
+		{f: row.get(f) for f in ("label", "share", "amount", "due_rule", "days")}
+		for row in doc.get(PLAN) or []
+	]
+
+
+# --- after the chain moved -------------------------------------------------------------------------------
+
+
+def refresh_plans(doctype: str, names: list[str]) -> None:
+	"""Each submitted record's plan lines settled by what it has collected (a ``chain.DERIVED`` step; the
+	records are locked by ``chain.lock``). Only lines whose figures move are written."""
+	if not names:
+		return
+	today = getdate(nowdate())
+	parents = frappe.get_all(
+		doctype, filters={"name": ["in", names], "docstatus": 1}, fields=["name", COLLECTED[doctype]]
+	)
+	for parent in parents:
+		rows = frappe.get_all(
+			LINE,
+			filters={"parent": parent.name, "parenttype": doctype, "parentfield": PLAN},
+			fields=["name", "idx", "amount", "due_date", "received_amount", "outstanding_amount", "status"],
+			order_by="idx asc",
+		)
+		if not rows:
+			continue
+		lines = [(row.amount, getdate(row.due_date) if row.due_date else None, row.idx) for row in rows]
+		for row, settled in zip(rows, rules.settle(lines, parent[COLLECTED[doctype]], today), strict=True):
+			new = (settled.received, settled.outstanding, settled.status)
+			if (flt(row.received_amount), flt(row.outstanding_amount), row.status) != new:
+				frappe.db.set_value(
+					LINE,
+					row.name,
+					dict(zip(("received_amount", "outstanding_amount", "status"), new, strict=True)),
+					update_modified=False,
+				)
+
+
+def set_due_dates(doctype: str, name: str | None, rule: str, base) -> None:
+	"""``rule``'s event happened on ``base``: lines of the record that waited for it get their due date (a
+	line dated already keeps it: the first delivery or invoice starts the clock)."""
+	if not name or not base:
+		return
+	frappe.db.sql(
+		"""update `tabSales Payment Plan Line`
+		set due_date = date_add(%(base)s, interval ifnull(days, 0) day)
+		where parenttype = %(doctype)s and parent = %(name)s and parentfield = 'payment_plan'
+			and due_rule = %(rule)s and due_date is null""",
+		{"base": getdate(base), "doctype": doctype, "name": name, "rule": rule},
+	)
+	refresh_plans(doctype, [name])  # a line dated in the past may be overdue already
+
+
+def plan_owner_of_order(order: str) -> tuple[str, str]:
+	"""Whose plan an order's events date: its contract's, else its own."""
+	contract = frappe.db.get_value("Customer Order", order, "sales_contract")
+	return ("Sales Contract", contract) if contract else ("Customer Order", order)
+
+
+def on_delivery(order: str) -> None:
+	set_due_dates(*plan_owner_of_order(order), rules.DELIVERY, nowdate())
+
+
+def on_invoice(receivable) -> None:
+	doctype, name = plan_owner_of_order(receivable.customer_order)
+	set_due_dates(doctype, name, rules.INVOICE, receivable.get("invoice_date") or receivable.posting_date)
+
+
+# --- daily ---------------------------------------------------------------------------------------------
+
+
+def mark_overdue_plan_lines() -> None:
+	"""Lines of submitted contracts and orders: Overdue when due before today and not fully received, and
+	back to Planned / Partly Received / Received otherwise. One UPDATE; running it twice changes nothing."""
+	status = """case
+		when l.outstanding_amount <= 0 then 'Received'
+		when l.due_date < %(today)s then 'Overdue'
+		when l.received_amount > 0 then 'Partly Received'
+		else 'Planned' end"""
+	frappe.db.sql(
+		f"""update `tabSales Payment Plan Line` l
+		left join `tabSales Contract` c on l.parenttype = 'Sales Contract' and c.name = l.parent
+		left join `tabCustomer Order` o on l.parenttype = 'Customer Order' and o.name = l.parent
+		set l.status = {status}
+		where l.parentfield = 'payment_plan' and coalesce(c.docstatus, o.docstatus) = 1
+			and l.status <> {status}""",
+		{"today": nowdate()},
+	)
+
+
+# --- fapiao on the receivable ----------------------------------------------------------------------------
+
+FAPIAO_FIELDS = ("fapiao_type", "fapiao_no", "fapiao_date", "fapiao_tax_rate")
+
+
+def validate_fapiao(receivable) -> None:
+	"""The fapiao's number has its type's digits, is not another receivable's, and the tax rate is 0–100
+	(an unusual rate is only a warning)."""
+	receivable.fapiao_no = (receivable.fapiao_no or "").strip() or None
+	receivable.fapiao_type = receivable.fapiao_type or None
+	for rule, value in rules.fapiao_problems(
+		receivable.fapiao_type, receivable.fapiao_no, receivable.fapiao_tax_rate
+	):
+		if rule == "fapiao_unusual_rate":
+			frappe.msgprint(
+				_("Fapiao tax rate {0}% is not one of the usual rates ({1})").format(
+					flt(value), ", ".join(f"{r}%" for r in rules.USUAL_TAX_RATES)
+				),
+				indicator="orange",
+				alert=True,
+			)
+		elif rule == "fapiao_type_missing":
+			throw(receivable, _("choose the fapiao type of number {0}").format(value), "fapiao_type")
+		elif rule == "fapiao_digits":
+			throw(
+				receivable,
+				_("a {0} number has {1} digits, not {2}").format(
+					_(receivable.fapiao_type), value, frappe.bold(receivable.fapiao_no)
+				),
+				"fapiao_no",
+			)
+		elif rule == "fapiao_rate_range":
+			throw(receivable, _("must be between 0 and 100%, not {0}").format(value), "fapiao_tax_rate")
+	if receivable.fapiao_no:
+		other = frappe.db.get_value(
+			"Sales Receivable",
+			{
+				"fapiao_type": receivable.fapiao_type,
+				"fapiao_no": receivable.fapiao_no,
+				"name": ["!=", receivable.name or ""],
+			},
+			"name",
+		)
+		if other:
+			throw(
+				receivable,
+				_("{0} {1} is on receivable {2} already").format(
+					_(receivable.fapiao_type), receivable.fapiao_no, other
+				),
+				"fapiao_no",
+				exc=frappe.UniqueValidationError,
+			)
+
+
+def require_fapiao(receivable) -> None:
+	"""Sales CRM Settings ``require_fapiao_no``: a receivable is posted only with its fapiao number."""
+	from sales_crm.utils import get_settings
+
+	if cint(get_settings().get("require_fapiao_no")) and not receivable.fapiao_no:
+		throw(receivable, _("is required before the receivable is posted (Sales CRM Settings)"), "fapiao_no")
+
+
+# --- the workspace's number card -------------------------------------------------------------------------
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def overdue_this_week(filters: str | dict | None = None) -> dict:
+	"""Number card "Overdue This Week": what is still owed, in company currency, on plan lines of submitted
+	contracts and direct orders that fell due this week (from Monday) before today, in the user's scope."""
+	from frappe.query_builder.functions import Sum
+	from frappe.utils import add_days
+
+	from sales_crm.reporting import scope
+
+	today = getdate(nowdate())
+	monday = getdate(add_days(today, -today.weekday()))
+	line = frappe.qb.DocType(LINE)
+	total = 0.0
+	for doctype in PLAN_PARENTS:
+		parent = frappe.qb.DocType(doctype)
+		total += flt(
+			frappe.qb.from_(line)
+			.join(parent)
+			.on((parent.name == line.parent) & (line.parenttype == doctype))
+			.select(Sum(line.outstanding_amount * parent.exchange_rate))
+			.where((parent.docstatus == 1) & (line.parentfield == PLAN) & (line.outstanding_amount > 0))
+			.where((line.due_date >= monday) & (line.due_date < today))
+			.where(scope(parent, doctype, frappe._dict()))
+			.run()[0][0]
+		)
+	return {"value": flt(total, 2), "fieldtype": "Currency"}

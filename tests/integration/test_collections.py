@@ -1,0 +1,553 @@
+"""回款管理 over HTTP as the real roles: payment plans on contracts and direct orders, collections settled
+against them oldest due first, overdue lines, the plan under the approval, fapiao on the receivable.
+After every step: the lines add up to the grand total and received + outstanding = amount per line."""
+
+import frappe
+import pytest
+from factories import make_department, make_product, make_user
+from frappe.utils import add_days, getdate, nowdate, random_string
+from frappe.utils.password import update_password
+from invariants import violations
+from server import Server
+from test_concurrency import at_once
+
+PASSWORD = "Collect-Sales-CRM-2026!"
+
+
+@pytest.fixture(scope="module")
+def col(bench, site):
+	tag = random_string(5).lower()
+	users = frappe._dict(
+		sales=make_user(f"col-sales-{tag}@example.com", "Sales User"),
+		manager=make_user(f"col-manager-{tag}@example.com", "Sales User", "Sales Manager"),
+		accounts=make_user(f"col-accounts-{tag}@example.com", "Accounts User"),
+		director=make_user(f"col-director-{tag}@example.com", "Sales User", "Sales Director"),
+	)
+	for user in users.values():
+		update_password(user, PASSWORD)
+	make_department(users.manager, [users.sales])
+	product = make_product(standard_rate=100).name
+	frappe.db.commit()
+	srv = Server(bench, site, workers=3).start()
+	clients = frappe._dict({key: srv.session(user, PASSWORD) for key, user in users.items()})
+	yield frappe._dict(server=srv, users=users, clients=clients, product=product)
+	srv.stop()
+
+
+def plan_of(doctype: str, name: str) -> list:
+	frappe.db.rollback()
+	return frappe.get_all(
+		"Sales Payment Plan Line",
+		filters={"parent": name, "parenttype": doctype},
+		fields=["label", "amount", "received_amount", "outstanding_amount", "status", "due_date", "due_rule"],
+		order_by="idx asc",
+	)
+
+
+def plan_holds(doctype: str, name: str) -> list[tuple]:
+	"""The invariants of a plan; its lines as (amount, received, outstanding, status)."""
+	lines = plan_of(doctype, name)
+	total = frappe.db.get_value(doctype, name, "grand_total")
+	assert round(sum(line.amount for line in lines), 2) == round(total, 2)
+	for line in lines:
+		assert round(line.received_amount + line.outstanding_amount, 2) == round(line.amount, 2), line
+		assert line.received_amount >= 0 and line.outstanding_amount >= 0, line
+	assert violations() == []
+	return [(line.amount, line.received_amount, line.outstanding_amount, line.status) for line in lines]
+
+
+def customer(c) -> str:
+	return c.sales.insert({"doctype": "Sales Customer", "customer_name": f"Collect {random_string(8)}"})[
+		"name"
+	]
+
+
+def contract_doc(col, cust: str, qty=10, **extra) -> dict:
+	return {
+		"doctype": "Sales Contract",
+		"customer": cust,
+		"tax_rate": 0,
+		"items": [{"product": col.product, "qty": qty, "price_list_rate": 100, "discount_percentage": 0}],
+		**extra,
+	}
+
+
+def signed_contract(col, qty=10, template="30/70") -> tuple[str, str]:
+	c = col.clients
+	cust = customer(c)
+	contract = c.sales.insert(contract_doc(col, cust, qty, payment_terms_template=template))
+	r = c.director.submit("Sales Contract", contract["name"])
+	assert r.ok, r.text[:500]
+	return cust, contract["name"]
+
+
+def order_of_contract(col, contract: str) -> str:
+	c = col.clients
+	draft = c.sales.ok("sales_crm.api.make_order", source_name=contract)
+	order = c.sales.insert(draft)
+	r = c.director.submit("Customer Order", order["name"])
+	assert r.ok, r.text[:500]
+	return order["name"]
+
+
+def invoice(col, order: str, amount) -> str:
+	return col.clients.accounts.ok(
+		"sales_crm.api.invoice_order",
+		order=order,
+		invoice_no=f"C-{random_string(6)}",
+		invoice_date=nowdate(),
+		amount=amount,
+	)
+
+
+def pay(client, cust: str, receivable: str, amount) -> str:
+	doc = {
+		"doctype": "Sales Receipt",
+		"receipt_type": "Payment",
+		"customer": cust,
+		"currency": "CNY",
+		"allocations": [{"sales_receivable": receivable, "allocated_amount": amount}],
+	}
+	name = client.insert(doc)["name"]
+	r = client.submit("Sales Receipt", name)
+	assert r.ok, r.text[:500]
+	return name
+
+
+def overdue_job():
+	from sales_crm.flows.collections import mark_overdue_plan_lines
+
+	frappe.db.rollback()
+	mark_overdue_plan_lines()
+	frappe.db.commit()
+
+
+def test_standard_templates_and_their_checks(col):
+	frappe.db.rollback()
+	for name, shares in (("30/70", [30, 70]), ("30/60/10", [30, 60, 10])):
+		template = frappe.get_doc("Payment Terms Template", name)
+		assert [row.share for row in template.terms] == shares
+	c = col.clients
+	doc = {
+		"doctype": "Payment Terms Template",
+		"template_name": f"T {random_string(6)}",
+		"terms": [{"label": "A", "share": 30}, {"label": "B", "share": 60}],
+	}
+	r = c.director.http.post(f"{c.director.base}/api/resource/Payment Terms Template", json=doc, timeout=60)
+	assert r.status_code == 417 and "100%" in r.text, r.text[:400]
+	# a salesperson reads the templates but does not write them
+	assert c.sales.get("Payment Terms Template", "30/70")["terms"]
+	doc["terms"].append({"label": "C", "share": 10})
+	r = c.sales.http.post(f"{c.sales.base}/api/resource/Payment Terms Template", json=doc, timeout=60)
+	assert r.status_code == 403
+	assert c.manager.insert(doc)["name"] == doc["template_name"]
+	lines = c.sales.ok("sales_crm.api.payment_plan", template="30/60/10", grand_total=1000.01)
+	assert [line["amount"] for line in lines] == [300, 600, 100.01]
+
+
+def test_plan_from_template_collections_overdue_and_cancel(col):
+	c = col.clients
+	cust, contract = signed_contract(col)
+	signed_on = frappe.db.get_value("Sales Contract", contract, "signed_on")
+	lines = plan_of("Sales Contract", contract)
+	assert [(line.amount, line.due_date, line.due_rule) for line in lines] == [
+		(300, signed_on, "Days After Signing"),
+		(700, None, "Days After Delivery"),
+	]
+	terms = frappe.db.get_value("Sales Contract", contract, "payment_terms")
+	assert "30%" in terms and "300.00" in terms and "70%" in terms
+	assert plan_holds("Sales Contract", contract) == [(300, 0, 300, "Planned"), (700, 0, 700, "Planned")]
+
+	# delivery dates the second line
+	order = order_of_contract(col, contract)
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	assert plan_of("Sales Contract", contract)[1].due_date == getdate(add_days(nowdate(), 30))
+	receivable = invoice(col, order, 1000)
+
+	first = pay(c.accounts, cust, receivable, 200)
+	assert plan_holds("Sales Contract", contract) == [
+		(300, 200, 100, "Partly Received"),
+		(700, 0, 700, "Planned"),
+	]
+	# the first line falls due in the past: the daily job marks it, and again changes nothing
+	frappe.db.rollback()
+	frappe.db.set_value(
+		"Sales Payment Plan Line",
+		{"parent": contract, "idx": 1},
+		"due_date",
+		add_days(nowdate(), -1),
+		update_modified=False,
+	)
+	frappe.db.commit()
+	overdue_job()
+	overdue_job()
+	assert plan_holds("Sales Contract", contract)[0] == (300, 200, 100, "Overdue")
+	# the number card counts what fell due this week before today (in company currency)
+	card = c.manager.ok("sales_crm.flows.collections.overdue_this_week")
+	assert card["fieldtype"] == "Currency"
+	if getdate(nowdate()).weekday() > 0:  # on a Monday, yesterday was last week
+		assert card["value"] >= 100
+	assert col.server.session(col.users.accounts, PASSWORD).ok(
+		"sales_crm.flows.collections.overdue_this_week"
+	)
+
+	final = pay(c.accounts, cust, receivable, 800)
+	assert plan_holds("Sales Contract", contract) == [(300, 300, 0, "Received"), (700, 700, 0, "Received")]
+	overdue_job()
+	assert plan_holds("Sales Contract", contract)[0][3] == "Received"
+
+	# cancelling gives the collections back, oldest line last to be emptied
+	assert c.accounts.call("frappe.client.cancel", doctype="Sales Receipt", name=final).ok
+	assert plan_holds("Sales Contract", contract) == [(300, 200, 100, "Overdue"), (700, 0, 700, "Planned")]
+	assert c.accounts.call("frappe.client.cancel", doctype="Sales Receipt", name=first).ok
+	assert plan_holds("Sales Contract", contract) == [(300, 0, 300, "Overdue"), (700, 0, 700, "Planned")]
+	html = frappe.get_print("Sales Contract", contract, print_format="Sales Contract Bilingual")
+	assert "回款计划" in html and "300.00" in html and "700.00" in html
+
+
+def test_plan_must_add_up_and_its_figures_are_the_servers(col):
+	c = col.clients
+	cust = customer(c)
+	draft = c.sales.insert(contract_doc(col, cust, payment_terms_template="30/60/10"))
+	assert [line["amount"] for line in draft["payment_plan"]] == [300, 600, 100]
+	# share lines follow the grand total while the contract is a draft
+	items = draft["items"]
+	items[0]["qty"] = 7
+	r = c.sales.update("Sales Contract", draft["name"], {"items": items})
+	assert r.ok, r.text[:400]
+	assert [line["amount"] for line in r.json()["data"]["payment_plan"]] == [210, 420, 70]
+	plan = r.json()["data"]["payment_plan"]
+	# fixed amounts that do not add up are refused, naming the plan
+	wrong = [{**line, "share": 0, "amount": 100} for line in plan]
+	r = c.sales.update("Sales Contract", draft["name"], {"payment_plan": wrong})
+	assert r.status_code == 417 and "Payment Plan" in r.text, r.text[:400]
+	# nor may a client type what was received, what is outstanding, or a status
+	for field, value in (("received_amount", 100), ("outstanding_amount", 1), ("status", "Received")):
+		rows = [{**plan[0], field: value}, *plan[1:]]
+		r = c.sales.update("Sales Contract", draft["name"], {"payment_plan": rows})
+		assert r.status_code == 417 and "computed by the system" in r.text, (field, r.text[:400])
+	r = c.sales.call(
+		"frappe.client.set_value",
+		doctype="Sales Payment Plan Line",
+		name=plan[0]["name"],
+		fieldname="received_amount",
+		value=50,
+	)
+	assert r.status_code == 417, r.text[:300]
+	frappe.db.rollback()
+	assert frappe.db.get_value("Sales Payment Plan Line", plan[0]["name"], "received_amount") == 0
+	# fixed amounts that do add up are kept
+	fixed = [{**plan[0], "share": 0, "amount": 500}, {**plan[1], "share": 0, "amount": 200}]
+	r = c.sales.update("Sales Contract", draft["name"], {"payment_plan": fixed})
+	assert r.ok, r.text[:400]
+	assert [line["amount"] for line in r.json()["data"]["payment_plan"]] == [500, 200]
+
+
+def test_plan_changed_after_approval_goes_back_to_the_director(col):
+	c = col.clients
+	cust = customer(c)
+	contract = c.sales.insert(contract_doc(col, cust, payment_terms_template="30/70"))
+	assert contract["needs_approval"] == 1
+	pending = c.sales.workflow(contract, "Request Approval").json()["message"]
+	approved = c.director.workflow(pending, "Approve").json()["message"]
+	assert approved["workflow_state"] == "Approved"
+	# a save that leaves the plan as it is keeps the approval
+	r = c.sales.update("Sales Contract", contract["name"], {"end_date": add_days(nowdate(), 200)})
+	assert r.ok and r.json()["data"]["workflow_state"] == "Approved", r.text[:300]
+	plan = r.json()["data"]["payment_plan"]
+	plan[0].update(share=0, amount=500)
+	plan[1].update(share=0, amount=500)
+	r = c.sales.update("Sales Contract", contract["name"], {"payment_plan": plan})
+	assert r.ok, r.text[:300]
+	frappe.db.rollback()
+	edited = frappe.db.get_value(
+		"Sales Contract", contract["name"], ["workflow_state", "approved_by"], as_dict=True
+	)
+	assert edited.workflow_state == "Pending Approval" and not edited.approved_by
+	r = c.sales.submit("Sales Contract", contract["name"])
+	assert r.status_code == 403
+	assert frappe.db.get_value("Sales Contract", contract["name"], "docstatus") == 0
+
+
+def test_direct_order_has_its_own_plan_an_order_of_a_contract_does_not(col):
+	c = col.clients
+	cust = customer(c)
+	order = c.sales.insert(
+		{
+			"doctype": "Customer Order",
+			"customer": cust,
+			"tax_rate": 0,
+			"payment_terms_template": "30/70",
+			"items": [{"product": col.product, "qty": 3, "price_list_rate": 100}],
+		}
+	)
+	assert c.director.submit("Customer Order", order["name"]).ok
+	assert plan_holds("Customer Order", order["name"]) == [(90, 0, 90, "Planned"), (210, 0, 210, "Planned")]
+	c.director.ok("sales_crm.api.deliver_order", order=order["name"])
+	receivable = invoice(col, order["name"], 300)
+	pay(c.accounts, cust, receivable, 100)
+	assert plan_holds("Customer Order", order["name"]) == [
+		(90, 90, 0, "Received"),
+		(210, 10, 200, "Partly Received"),
+	]
+
+	_cust, contract = signed_contract(col)
+	draft = c.sales.ok("sales_crm.api.make_order", source_name=contract)
+	r = c.sales.http.post(
+		f"{c.sales.base}/api/resource/Customer Order",
+		json={**draft, "payment_terms_template": "30/70"},
+		timeout=60,
+	)
+	assert r.status_code == 417 and "plan" in r.text, r.text[:300]
+
+
+def test_two_receipts_against_one_contracts_lines_at_once(col):
+	c = col.clients
+	clients = [col.server.session(col.users.accounts, PASSWORD) for _ in range(2)]
+	cust, contract = signed_contract(col, qty=20)
+	order = order_of_contract(col, contract)
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	receivables = [invoice(col, order, 1000), invoice(col, order, 1000)]
+	drafts = [
+		clients[k].insert(
+			{
+				"doctype": "Sales Receipt",
+				"receipt_type": "Payment",
+				"customer": cust,
+				"currency": "CNY",
+				"allocations": [{"sales_receivable": receivables[k], "allocated_amount": 700}],
+			}
+		)["name"]
+		for k in range(2)
+	]
+	results = at_once(*[lambda k=k: clients[k].submit("Sales Receipt", drafts[k]) for k in range(2)])
+	assert all(r.ok for r in results), [r.text[:300] for r in results]
+	assert frappe.db.get_value("Sales Contract", contract, "collected_amount") == 1400
+	assert plan_holds("Sales Contract", contract) == [
+		(600, 600, 0, "Received"),
+		(1400, 800, 600, "Partly Received"),
+	]
+
+
+SPECIAL, ELECTRONIC = "增值税专用发票", "电子发票"
+
+
+def settings(**values):
+	frappe.db.rollback()
+	doc = frappe.get_single("Sales CRM Settings")
+	before = {key: doc.get(key) for key in values}
+	doc.update(values)
+	doc.save(ignore_permissions=True)
+	frappe.db.commit()
+	return before
+
+
+def test_fapiao_numbers_are_checked_and_unique_per_type(col):
+	c = col.clients
+	cust = customer(c)
+	order = c.sales.insert(
+		{
+			"doctype": "Customer Order",
+			"customer": cust,
+			"tax_rate": 0,
+			"items": [{"product": col.product, "qty": 10, "price_list_rate": 100}],
+		}
+	)
+	assert c.director.submit("Customer Order", order["name"]).ok
+	c.director.ok("sales_crm.api.deliver_order", order=order["name"])
+	number = str(10_000_000 + int(frappe.utils.random_string(4), 36) % 80_000_000)[:8]
+
+	def post(amount, **fapiao):
+		return c.accounts.call(
+			"sales_crm.api.invoice_order",
+			order=order["name"],
+			invoice_no=f"F-{random_string(6)}",
+			invoice_date=nowdate(),
+			amount=amount,
+			**fapiao,
+		)
+
+	first = post(100, fapiao_type=SPECIAL, fapiao_no=number, fapiao_tax_rate=13)
+	assert first.ok, first.text[:400]
+	# the same number of the same type again: refused, naming the receivable that has it
+	r = post(100, fapiao_type=SPECIAL, fapiao_no=number)
+	assert r.status_code == 417 and first.json()["message"] in r.text, r.text[:400]
+	# formats: paper 8 digits, electronic 20; a number needs its type; a rate within 0–100
+	for fapiao, words in (
+		({"fapiao_type": SPECIAL, "fapiao_no": "1234567"}, "8"),
+		({"fapiao_type": ELECTRONIC, "fapiao_no": number}, "20"),
+		({"fapiao_no": number}, "Fapiao Type"),
+		({"fapiao_tax_rate": 120}, "Fapiao Tax Rate"),
+	):
+		r = post(100, **fapiao)
+		assert r.status_code == 417 and words in r.text, (fapiao, r.text[:400])
+	# the fapiao may come after the receivable was posted
+	later = post(100)
+	assert later.ok, later.text[:400]
+	receivable = later.json()["message"]
+	r = c.accounts.update("Sales Receivable", receivable, {"fapiao_type": ELECTRONIC, "fapiao_no": "2" * 19})
+	assert r.status_code == 417, r.text[:300]
+	electronic = number.rjust(20, "9")
+	r = c.accounts.update(
+		"Sales Receivable",
+		receivable,
+		{"fapiao_type": ELECTRONIC, "fapiao_no": electronic, "fapiao_date": nowdate()},
+	)
+	assert r.ok, r.text[:400]
+	receipt = pay(c.accounts, cust, receivable, 10)
+	frappe.db.rollback()
+	assert electronic in frappe.get_print("Sales Receipt", receipt, print_format="Sales Receipt Bilingual")
+	# the same digits under another type are another fapiao
+	assert post(100, fapiao_type="增值税普通发票", fapiao_no=number).ok
+	# a salesperson does not write fapiao numbers
+	r = c.sales.update("Sales Receivable", receivable, {"fapiao_no": "1" * 20})
+	assert r.status_code == 403, r.text[:300]
+
+	# with require_fapiao_no, a receivable is posted only with its number
+	before = settings(require_fapiao_no=1)
+	try:
+		r = post(100)
+		assert r.status_code == 417 and "Fapiao No" in r.text, r.text[:400]
+		assert post(100, fapiao_type=SPECIAL, fapiao_no=str(int(number) + 1)).ok
+	finally:
+		settings(**before)
+	assert violations() == []
+
+
+def test_collection_plan_vs_actual_report(col):
+	c = col.clients
+	cust = customer(c)
+	order = c.sales.insert(
+		{
+			"doctype": "Customer Order",
+			"customer": cust,
+			"tax_rate": 0,
+			"payment_terms_template": "30/70",
+			"items": [{"product": col.product, "qty": 10, "price_list_rate": 100}],
+		}
+	)
+	assert c.director.submit("Customer Order", order["name"]).ok
+	c.director.ok("sales_crm.api.deliver_order", order=order["name"])
+	pay(c.accounts, cust, invoice(col, order["name"], 1000), 100)
+	filters = {"customer": cust, "from_date": "2000-01-01", "to_date": "2100-12-31"}
+	report = c.manager.ok(
+		"frappe.desk.query_report.run", report_name="Collection Plan vs Actual", filters=filters
+	)
+	rows = [r for r in report["result"] if isinstance(r, dict) and r.get("month")]
+	assert [(r["planned"], r["received"], r["outstanding"], r["overdue"]) for r in rows] == [
+		(300, 100, 200, 0),
+		(700, 0, 700, 0),
+	]
+	assert rows[0]["sales_person"] == col.users.sales and report["chart"]
+	# a salesperson of another team sees none of it
+	other = make_user(f"col-other-{random_string(5).lower()}@example.com", "Sales User")
+	update_password(other, PASSWORD)
+	frappe.db.commit()
+	seen = col.server.session(other, PASSWORD).ok(
+		"frappe.desk.query_report.run", report_name="Collection Plan vs Actual", filters=filters
+	)
+	assert [r for r in seen["result"] if isinstance(r, dict) and r.get("month")] == []
+
+
+def test_reminders_notify_and_post_to_a_signed_robot_retrying_a_5xx(col, worker):
+	import base64
+	import hashlib
+	import hmac
+	import json
+	import threading
+	import time
+	from http.server import BaseHTTPRequestHandler, HTTPServer
+	from urllib.parse import parse_qs, urlsplit
+
+	from sales_crm.flows.collection_reminders import send_collection_reminders
+
+	received = []
+	secret = f"SEC{random_string(24)}"
+
+	class Robot(BaseHTTPRequestHandler):
+		def do_POST(self):
+			body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+			received.append((urlsplit(self.path), body))
+			status = 503 if len(received) == 1 else 200
+			self.send_response(status)
+			self.send_header("Content-Type", "application/json")
+			self.end_headers()
+			self.wfile.write(json.dumps({"errcode": 0 if status == 200 else 1, "errmsg": "ok"}).encode())
+
+		def log_message(self, *args):
+			pass
+
+	robot = HTTPServer(("127.0.0.1", 0), Robot)
+	threading.Thread(target=robot.serve_forever, daemon=True).start()
+	try:
+		frappe.db.rollback()
+		department = frappe.db.get_value("Sales Department Member", {"user": col.users.sales}, "parent")
+		dept = frappe.get_doc("Sales Department", department)
+		dept.update(
+			{
+				"robot_type": "DingTalk",
+				"robot_webhook_url": f"http://127.0.0.1:{robot.server_port}/robot/send?access_token=tok",
+				"robot_secret": secret,
+			}
+		)
+		dept.save(ignore_permissions=True)
+		frappe.db.commit()
+		_cust, contract = signed_contract(col)
+		# the first line is overdue, the second falls due in three days
+		for idx, days in ((1, -2), (2, 3)):
+			frappe.db.set_value(
+				"Sales Payment Plan Line",
+				{"parent": contract, "idx": idx},
+				"due_date",
+				add_days(nowdate(), days),
+				update_modified=False,
+			)
+		frappe.db.commit()
+		before = settings(remind_days_before_due=3, remind_overdue=1)
+		try:
+			result = send_collection_reminders()
+			frappe.db.commit()
+			again = send_collection_reminders()
+			frappe.db.commit()
+		finally:
+			settings(**before)
+		assert result["robots"] >= 1 and result["notified"] >= 3, result
+
+		# desk notifications: the salesperson for both lines, the manager for the overdue one, once a day
+		def notes(user):
+			return frappe.get_all(
+				"Notification Log", filters={"for_user": user, "document_name": contract}, pluck="subject"
+			)
+
+		assert len(notes(col.users.sales)) == 2 and len(notes(col.users.manager)) == 1
+		assert again["notified"] == 0
+
+		deadline = time.monotonic() + 90
+		while len(received) < 2 and time.monotonic() < deadline:
+			time.sleep(0.5)
+		# the first run's message: a 503, then a retry that gets through; every request signed
+		assert len(received) >= 2, received
+		for url, body in received[:2]:
+			query = parse_qs(url.query)
+			assert url.path == "/robot/send" and query["access_token"] == ["tok"]
+			timestamp = query["timestamp"][0]
+			expected = base64.b64encode(
+				hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+			).decode()
+			assert query["sign"] == [expected]
+			assert abs(int(timestamp) / 1000 - time.time()) < 600
+			assert body["msgtype"] == "markdown" and contract in body["markdown"]["text"]
+		frappe.db.rollback()
+		logs = frappe.get_all(
+			"Webhook Request Log",
+			filters={"reference_document": ["like", f"Sales Department {department} #%"]},
+			fields=["error", "url"],
+			order_by="creation asc",
+		)
+		assert logs[0].error == "HTTP 503" and any(not log.error for log in logs), logs
+		assert all("tok" not in (log.url or "") for log in logs)
+	finally:
+		robot.shutdown()
+		frappe.db.rollback()
+		frappe.db.set_value("Sales Department", department, {"robot_type": None, "robot_webhook_url": None})
+		frappe.db.commit()
