@@ -20,13 +20,13 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import frappe
 from frappe.utils import add_days, flt, getdate, now_datetime
 
 from sales_crm import rounding  # the pure rules round as System Settings say
-from sales_crm.rules import normalize
+from sales_crm.rules import normalize, pricing
 from sales_crm.rules.commissions import accrual, outstanding
 from sales_crm.rules.follow_ups import follow_up_status
 from sales_crm.rules.pricing import document_totals, item_values
@@ -158,7 +158,8 @@ class Demo:
 
 	def later(self, start, low: int, high: int):
 		"""A day ``low``–``high`` days after ``start``, or None when that lies after the anchor date."""
-		day = add_days(getdate(start), self.rng.randint(low, high))
+		# not add_days: its relativedelta costs more than the rest of this at a load's hundreds of thousands
+		day = getdate(start) + timedelta(days=self.rng.randint(low, high))
 		return day if day <= self.anchor else None
 
 	def add(
@@ -1084,6 +1085,16 @@ class Demo:
 
 	# ------------------------------------------------------------------ writing
 	def generate(self, progress: Callable[[int], None] | None = None):
+		# the rounding method read once, not at each of the load's million roundings (a System Settings
+		# look-up each)
+		method = rounding.site_rounding_method()
+		pricing.follow_rounding_method(lambda: method)
+		try:
+			self.generate_leads(progress)
+		finally:
+			pricing.follow_rounding_method(rounding.site_rounding_method)
+
+	def generate_leads(self, progress: Callable[[int], None] | None):
 		departments = list(self.departments.items())
 		for i in range(self.leads):
 			department, people = departments[i % len(departments)]
@@ -1112,13 +1123,40 @@ class Demo:
 
 
 def insert(doctype: str, fields: list[str], values: list[list]) -> None:
-	"""``frappe.db.bulk_insert``'s multi-row INSERT, its values escaped by the driver: building the same
-	statement in pypika costs more than the database's own work (about two thirds of a load's time)."""
+	"""``frappe.db.bulk_insert``'s multi-row INSERT without pypika, whose building of the statement cost
+	more than the database's own work (about two thirds of a load's time). The values are quoted as the
+	driver quotes them (``literal``)."""
 	head = f"insert into `tab{doctype}` ({', '.join(f'`{field}`' for field in fields)}) values "
-	row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+	literal = literals(frappe.db._conn)
 	for start in range(0, len(values), CHUNK):
-		chunk = values[start : start + CHUNK]
-		frappe.db.sql(head + ", ".join([row] * len(chunk)), [value for row in chunk for value in row])
+		rows = (f"({', '.join([literal(value) for value in row])})" for row in values[start : start + CHUNK])
+		frappe.db.sql(head + ", ".join(rows))
+
+
+def literals(connection) -> Callable[[object], str]:
+	"""pymysql's quoting (``connection.literal``) of the demo's value types, without its generic dispatch
+	(several calls a value, millions of values a load); any other type goes to the driver."""
+	from pymysql.converters import escape_date, escape_datetime, escape_float
+
+	escape_string, other = connection.escape_string, connection.literal
+
+	def literal(value) -> str:
+		if value is None:
+			return "NULL"
+		kind = type(value)
+		if kind is str:
+			return "'" + escape_string(value) + "'"  # honours NO_BACKSLASH_ESCAPES, as the driver does
+		if kind is int:
+			return str(value)
+		if kind is float:
+			return escape_float(value)
+		if kind is datetime:
+			return escape_datetime(value)
+		if kind is date:
+			return escape_date(value)
+		return other(value)
+
+	return literal
 
 
 def make_demo(leads: int = 1000, seed: int = 42, anchor=None, progress=None, commit: bool = True) -> dict:
@@ -1148,7 +1186,10 @@ def make_demo(leads: int = 1000, seed: int = 42, anchor=None, progress=None, com
 def proportions(counts: dict, leads: int) -> dict[str, float]:
 	"""The load's records per 1,000 leads, and orders per (buying) customer: the figures docs/MINING.md's
 	"Demo proportions" quotes."""
-	per_thousand = {key: round(value * 1000 / leads, 1) for key, value in counts.items() if leads}
+	per_thousand = {
+		key: round(value * 1000 / leads, 1) if leads and key != "Most orders of a customer" else value
+		for key, value in counts.items()
+	}
 	customers, buying = counts.get("Sales Customer"), counts.get("Customers with orders")
 	orders = counts.get("Customer Order", 0)
 	per_thousand["Orders per customer"] = round(orders / customers, 2) if customers else 0
