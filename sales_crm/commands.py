@@ -16,7 +16,7 @@ def sales_crm_demo(context, leads: int, seed: int, anchor_date: str | None = Non
 	"""Load a realistic, fully linked Sales CRM demo dataset into the site."""
 	import frappe
 
-	from sales_crm.demo import make_demo
+	from sales_crm.demo import make_demo, proportions
 
 	site = get_site(context)
 	frappe.init(site=site)
@@ -27,8 +27,12 @@ def sales_crm_demo(context, leads: int, seed: int, anchor_date: str | None = Non
 			counts = make_demo(leads, seed, anchor_date, progress=bar.update)
 		# a bench command has no request to commit it
 		frappe.db.commit()  # nosemgrep
-		for doctype, count in counts.items():
-			click.echo(f"{doctype:20} {count:>10}")
+		per_thousand = proportions(counts, leads)
+		click.echo(f"{'':26} {'written':>10} {'per 1,000 leads':>16}")
+		for key, count in counts.items():
+			click.echo(f"{key:26} {count:>10} {per_thousand[key]:>16}")
+		for key in ("Orders per customer", "Orders per buying customer"):
+			click.echo(f"{key:26} {'':>10} {per_thousand[key]:>16}")
 	finally:
 		frappe.destroy()
 

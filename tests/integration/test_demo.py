@@ -74,3 +74,117 @@ def test_demo_users_are_enabled_and_log_in_once_given_a_password(seed):
 	director = "demo-director@example.com"
 	update_password(director, "Demo-pass-2026!")
 	assert check_password(director, "Demo-pass-2026!") == director
+
+
+ANCHOR = "2026-11-30"
+
+
+def test_customers_buy_again_at_their_sites_with_contacts_and_follow_ups(seed):
+	counts = demo.make_demo(2500, seed=seed, anchor=ANCHOR, commit=False)
+	prefix = f"DEMO{seed}-%"
+
+	def one(sql):
+		return frappe.db.sql(sql, {"prefix": prefix})
+
+	orders = dict(
+		one(
+			"""select customer, count(*) from `tabCustomer Order`
+			where name like %(prefix)s and docstatus = 1 group by customer"""
+		)
+	)
+	assert len(orders) == counts["Customers with orders"]
+	assert sum(orders.values()) / len(orders) > 2  # repeat buyers, not one order each
+	assert sum(n >= 5 for n in orders.values()) == counts["Customers with 5+ orders"] > 0
+	assert sum(n == 1 for n in orders.values()) > 0  # and one-time buyers
+	assert not one(
+		f"""select name from `tabCustomer Order` where name like %(prefix)s and order_date > '{ANCHOR}'"""
+	)
+	# sites and contacts are the customers' (Dynamic Links); an order's site and contact are its customer's
+	for doctype in ("Address", "Contact"):
+		assert counts[doctype] > 0
+		assert not one(
+			f"""select d.name from `tab{doctype}` d left join `tabDynamic Link` l on l.parent = d.name
+			and l.parenttype = '{doctype}' and l.link_doctype = 'Sales Customer'
+			where d.name like %(prefix)s and l.link_name is null"""
+		), doctype
+	for field, doctype in (("customer_address", "Address"), ("contact", "Contact")):
+		assert not one(
+			f"""select o.name from `tabCustomer Order` o
+			where o.name like %(prefix)s and o.{field} is not null
+			and not exists (select 1 from `tabDynamic Link` l where l.parenttype = '{doctype}'
+				and l.parent = o.{field} and l.link_doctype = 'Sales Customer'
+				and l.link_name = o.customer)"""
+		), field
+	assert not one("select name from `tabCustomer Order` where name like %(prefix)s and contact is null")
+	contacts = dict(
+		one(
+			"""select l.link_name, count(*) from `tabDynamic Link` l where l.parent like %(prefix)s
+			and l.parenttype = 'Contact' group by l.link_name"""
+		)
+	)
+	assert len(contacts) == counts["Sales Customer"] and set(contacts.values()) <= {1, 2, 3}
+	sites = dict(
+		one(
+			"""select l.link_name, count(*) from `tabDynamic Link` l where l.parent like %(prefix)s
+			and l.parenttype = 'Address' group by l.link_name"""
+		)
+	)
+	assert max(sites.values()) >= 2 and min(sites.values()) == 1  # large customers' several sites
+	assert one(
+		"""select name from `tabCustomer Order` where name like %(prefix)s and customer_address is not null"""
+	)
+	# follow-ups: on opportunities and customers, the next one never before this one; open only on
+	# open opportunities
+	assert counts["Sales Follow Up"] > 0
+	assert one("select name from `tabSales Follow Up` where name like %(prefix)s and opportunity is null")
+	assert not one(
+		"""select name from `tabSales Follow Up` where name like %(prefix)s
+		and next_follow_up_date < follow_up_date"""
+	)
+	assert not one(
+		"""select f.name from `tabSales Follow Up` f join `tabSales Opportunity` o on o.name = f.opportunity
+		where f.name like %(prefix)s and f.status != 'Closed' and o.status != 'Open'"""
+	)
+
+	# customer mining over the demo fits the models and scores its customers
+	from sales_crm import owned
+	from sales_crm.flows import mining
+
+	with owned.by_server():  # as mining.start_run writes it, without queueing the job
+		run = frappe.get_doc(
+			{
+				"doctype": "Customer Mining Run",
+				"status": "Queued",
+				"started_by": "Administrator",
+				"calibration_end": ANCHOR,
+			}
+		).insert(ignore_permissions=True)
+	figures = mining.execute(run.name)
+	assert figures["status"] == "Completed" and figures["repeat_customers"] > 0
+	assert figures["bgnbd_r"] > 0 and figures["gg_p"] > 0  # fitted, not fallen back
+	scores = frappe.get_all(
+		"Sales Customer",
+		filters={"name": ["like", prefix], "last_scored_on": ["is", "set"]},
+		fields=["p_alive", "churn_risk", "expected_orders_365"],
+	)
+	assert len(scores) == counts["Customers with orders"]
+	assert all(0 <= s.p_alive <= 100 for s in scores)  # a percentage
+	assert any(s.p_alive < 100 for s in scores)  # repeat buyers gone quiet
+	assert {"High", "Low"} <= {s.churn_risk for s in scores}
+
+
+def test_the_same_seed_and_anchor_give_the_same_data(monkeypatch):
+	def rows(seed):
+		generated = []
+		loader = demo.Demo(300, seed=seed, anchor=ANCHOR, commit=False)
+		loader.masters()
+		monkeypatch.setattr(
+			loader,
+			"flush",
+			lambda: (generated.append({k: list(v) for k, v in loader.rows.items()}), loader.rows.clear()),
+		)
+		loader.generate()
+		return generated
+
+	assert rows(7) == rows(7)
+	assert rows(7) != rows(8)
