@@ -73,8 +73,20 @@ def world(bench, site):
 	sales = make_user(f"fuzz-sales-{tag}@example.com", "Sales User")
 	for user in (director, accounts, sales):
 		update_password(user, PASSWORD)
-	make_department(director, [sales])
+	department = make_department(director, [sales]).name
 	records = [pipeline("receivable") for _ in range(2)]
+	# the salesperson's own world (a salesperson links only records they may read, in their department):
+	# what a real user's plausible documents name
+	for p in records:
+		for key, doctype in (
+			("customer", "Sales Customer"),
+			("opportunity", "Sales Opportunity"),
+			("quotation", "Sales Quotation"),
+			("contract", "Sales Contract"),
+			("order", "Customer Order"),
+			("receivable", "Sales Receivable"),
+		):
+			frappe.db.set_value(doctype, p[key], {"sales_person": sales, "sales_department": department})
 	frappe.db.commit()
 	names = collections.defaultdict(list)
 	for p in records:
@@ -87,8 +99,9 @@ def world(bench, site):
 			("receivable", "Sales Receivable"),
 		):
 			names[doctype].append(p[key])
-	for doctype in ("Sales Lead", "Sales Product", "Sales Department", "Sales Method", "Price Strategy"):
+	for doctype in ("Sales Lead", "Sales Product", "Sales Method", "Price Strategy"):
 		names[doctype] = frappe.get_all(doctype, pluck="name", limit=5)
+	names["Sales Department"] = [department]
 	srv = Server(bench, site, workers=2).start()
 	clients = {
 		"director": srv.session(director, PASSWORD),

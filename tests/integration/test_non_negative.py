@@ -5,7 +5,8 @@ import pytest
 from factories import make_product
 
 NUMERIC = ("Currency", "Float", "Int", "Percent")
-SIGNED = {("Sales Quotation", "version")}  # a counter, not a quantity; it is never typed
+# a counter, not a quantity; the forecast's error against what happened, in % (under or over)
+SIGNED = {("Sales Quotation", "version"), ("Customer Mining Run", "holdout_error")}
 
 
 def test_every_quantity_rate_and_amount_is_non_negative():
