@@ -34,6 +34,10 @@ global_search_doctypes = {
 	]
 }
 
+# On every desk page: warns System Managers when no background worker runs (served from the app's public
+# folder, which `bench build` links under sites/assets; no bundling needed).
+app_include_js = ["/assets/sales_crm/js/sales_crm_desk.js"]
+
 before_install = "sales_crm.install.before_install"
 after_install = "sales_crm.install.after_install"
 after_migrate = "sales_crm.install.after_migrate"
