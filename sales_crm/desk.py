@@ -58,3 +58,12 @@ def background_health() -> dict:
 	return {"workers": workers, "scheduler_inactive": bool(is_scheduler_inactive())}
 
 
+
+@frappe.whitelist()
+@frappe.read_only()
+def selling_defaults() -> dict:
+	"""The tax rate a new quotation, contract or order gets when none is typed (the server applies it on
+	save), so that the form's live totals show it before the save."""
+	from sales_crm.utils import get_settings
+
+	return {"tax_rate": get_settings().default_tax_rate}

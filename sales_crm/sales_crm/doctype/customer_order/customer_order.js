@@ -1,6 +1,8 @@
 // Copyright (c) 2026, sales_crm contributors
 // {% include "sales_crm/public/js/contact_and_site.js" %}
 // {% include "sales_crm/public/js/approval.js" %}
+// {% include "sales_crm/public/js/pricing.js" %}
+// {% include "sales_crm/public/js/live_totals.js" %}
 
 frappe.ui.form.on("Customer Order", {
 	setup(frm) {
@@ -57,3 +59,5 @@ frappe.ui.form.on("Customer Order", {
 		}
 	},
 });
+
+frappe.ui.form.on("Customer Order", sales_crm.live_totals.selling_events("Customer Order Item"));

@@ -1,6 +1,8 @@
 // Copyright (c) 2026, sales_crm contributors
 // {% include "sales_crm/public/js/contact_and_site.js" %}
 // {% include "sales_crm/public/js/approval.js" %}
+// {% include "sales_crm/public/js/pricing.js" %}
+// {% include "sales_crm/public/js/live_totals.js" %}
 
 frappe.ui.form.on("Sales Contract", {
 	setup(frm) {
@@ -17,3 +19,5 @@ frappe.ui.form.on("Sales Contract", {
 		}
 	},
 });
+
+frappe.ui.form.on("Sales Contract", sales_crm.live_totals.selling_events("Sales Contract Item"));
