@@ -29,7 +29,10 @@ def day(site):
 	)
 	for user in day.values():
 		update_password(user, PASSWORD)
-	frappe.db.set_value("User", day.sales, {"first_name": "Li", "last_name": f"Na {tag}"})
+	person = frappe.get_doc("User", day.sales)
+	person.update({"first_name": "Li", "last_name": f"Na {tag}"})
+	person.save(ignore_permissions=True)
+	day.sales_name = person.full_name
 	day.department = make_department(day.manager, [day.sales]).name
 	day.customer = make_customer(customer_name=f"Day Trading {tag}", sales_person=day.sales).name
 	day.product = make_product(product_name=f"Day Pump {tag}", standard_rate=100).name
@@ -172,6 +175,11 @@ def test_the_salesperson_sees_who_decides_next(browser, server, day):
 		# pending and approved are not both "Draft": in the header and in the list
 		sales.open_form("Sales Contract", day.contracts["Pending Approval"])
 		assert indicator(sales) == "Pending Approval"
+		# names, not IDs: the customer's name is the title, the salesperson shows by their full name
+		title = page.locator(".page-head:visible .title-text").first.inner_text()
+		assert title.startswith("Day Trading"), title
+		person = page.locator(".frappe-control[data-fieldname='sales_person']:visible").first
+		assert day.sales_name in (person.inner_text() + page.evaluate("cur_frm.fields_dict.sales_person.$input?.val() || ''")), day.sales_name
 		assert "awaiting a sales director's approval" in page.locator(".sales-crm-approval-hint").inner_text().lower()
 		sales.shot("contract-pending-approval")
 
