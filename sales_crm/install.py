@@ -33,6 +33,7 @@ def ensure_records():
 	ensure_write_off_reasons()
 	ensure_address_types()
 	ensure_user_titles_in_links()
+	ensure_sales_landing()
 	ensure_address_template()
 	ensure_settings()
 	ensure_opportunity_kanban()
@@ -116,6 +117,12 @@ def ensure_address_template():
 
 ADDRESS_TYPE_SETTER = "Address-address_type-options"
 USER_TITLE_SETTER = "User-main-show_title_field_in_link"
+
+
+def ensure_sales_landing():
+	from sales_crm.desk import ensure_sales_landing as land
+
+	land()
 
 
 def ensure_user_titles_in_links():

@@ -110,11 +110,11 @@ def wait_for(desk: Desk, condition: str):
 		desk.page.wait_for_function(condition, timeout=10_000)
 	except Exception:
 		state = desk.page.evaluate(
-			"""() => JSON.stringify({doc: cur_frm.doc, pricing: typeof (window.sales_crm || {}).pricing,
+			"""() => JSON.stringify({doc: window.cur_frm && cur_frm.doc, pricing: typeof (window.sales_crm || {}).pricing,
 				live: typeof (window.sales_crm || {}).live_totals})"""
 		)
 		desk.shot("condition-failed")
-		raise AssertionError(f"{condition} never held: {state[:3000]} {desk.errors}") from None
+		raise AssertionError(f"{condition} never held at {desk.page.url}: {state[:3000]} {desk.errors}") from None
 
 
 def field_text(desk: Desk, fieldname: str) -> str:
@@ -129,6 +129,13 @@ def test_the_salesperson_sees_who_decides_next(browser, server, day):
 	sales = Desk(browser, server, day.sales)
 	try:
 		page = sales.page
+		# after the login the salesperson is on the Sales CRM workspace, without Frappe's admin workspaces
+		wait_for(sales, "location.pathname.endsWith('/sales-crm')")
+		page.wait_for_selector(".sidebar-item-label")
+		sidebar = [label.strip() for label in page.locator(".sidebar-item-label").all_inner_texts()]
+		assert "Sales CRM" in sidebar, sidebar
+		assert not {"Users", "Build", "Tools", "Website", "Integrations"} & set(sidebar), sidebar
+		sales.shot("salesperson-lands-on-sales-crm")
 		# a new quotation, typed as a person types it; saved, it says it waits for a director
 		sales.goto(f"{sales.desk}/sales-quotation/new")
 		sales.wait_for_form("Sales Quotation")
@@ -223,7 +230,7 @@ def test_the_director_finds_what_awaits_them(browser, server, day):
 	director = Desk(browser, server, day.director)
 	try:
 		page = director.page
-		director.goto(f"{director.desk}/sales-crm")
+		wait_for(director, "location.pathname.endsWith('/sales-crm')")  # where the login lands
 		card = page.locator(".number-card-widget, .widget.number-widget-box").filter(
 			has_text="Awaiting My Approval"
 		)
