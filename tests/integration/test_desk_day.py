@@ -256,3 +256,43 @@ def test_the_director_finds_what_awaits_them(browser, server, day):
 		assert not director.errors, director.errors
 	finally:
 		director.close()
+
+
+def test_the_day_in_chinese(browser, server, day):
+	"""The seeded sales method and its stages read in Chinese; the opportunity's typed contact person and
+	its Contact link carry different labels; the customer's name titles a contract."""
+	frappe.set_user("Administrator")
+	opportunity = frappe.get_doc(
+		{
+			"doctype": "Sales Opportunity",
+			"opportunity_name": f"Day deal {random_string(5)}",
+			"customer": day.customer,
+			"sales_person": day.sales,
+			"items": [{"product": day.product, "qty": 2, "rate": 100}],
+		}
+	).insert()
+	frappe.db.set_value("User", day.sales, "language", "zh")
+	frappe.db.commit()
+	frappe.clear_cache(user=day.sales)
+	sales = Desk(browser, server, day.sales)
+	try:
+		page = sales.page
+		assert page.evaluate("frappe.boot.lang") == "zh"
+		sales.goto(f"{sales.desk}/sales-opportunity?customer={day.customer}")
+		page.wait_for_selector(".list-row-container")
+		page.wait_for_timeout(500)
+		assert "需求跟踪" in page.locator(".result").inner_text()  # the first stage, Needs Tracking
+		sales.shot("zh-opportunity-list")
+
+		sales.open_form("Sales Opportunity", opportunity.name)
+		labels = [text.strip() for text in page.locator(".form-layout:visible .control-label").all_inner_texts()]
+		assert "联系人" in labels and "联系人姓名" in labels, labels
+		method = page.locator(".frappe-control[data-fieldname='sales_method'] input").first.input_value()
+		assert method == "标准", method
+		sales.shot("zh-opportunity-form")
+		assert not sales.errors, sales.errors
+	finally:
+		sales.close()
+		frappe.db.set_value("User", day.sales, "language", "en")
+		frappe.db.commit()
+		frappe.clear_cache(user=day.sales)
