@@ -289,6 +289,8 @@ def test_the_day_in_chinese(browser, server, day):
 		assert "联系人" in labels and "联系人姓名" in labels, labels
 		method = page.locator(".frappe-control[data-fieldname='sales_method'] input").first.input_value()
 		assert method == "标准", method
+		stage = page.locator(".frappe-control[data-fieldname='sales_stage']").first.inner_text()
+		assert "需求跟踪" in stage, stage
 		sales.shot("zh-opportunity-form")
 		assert not sales.errors, sales.errors
 	finally:

@@ -10,6 +10,10 @@ frappe.ui.form.on("Sales Opportunity", {
 		}));
 	},
 	refresh(frm) {
+		// a stage is data (its Sales Method's); the standard method's stages ship with their translations,
+		// which the field's own input cannot show
+		const stage = frm.doc.sales_stage;
+		frm.set_df_property("sales_stage", "description", stage && __(stage) !== stage ? __(stage) : "");
 		if (!frm.is_new() && frm.doc.status === "Open") {
 			frm.add_custom_button(
 				__("Quotation"),
