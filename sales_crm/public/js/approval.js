@@ -46,9 +46,27 @@ sales_crm.approval = {
 		}
 	},
 
+	// Frappe checks every state change of a save against the workflow's transitions, the server's own too,
+	// so Approved keeps a Request Approval transition: a change of an approved document's terms moves it back
+	// to Pending Approval through it. As a button it offers nothing (the save already asks again), and the
+	// signer must see Sign or Confirm alone.
+	hide_request_on_approved(frm) {
+		const page = frm.page;
+		if (page.__sales_crm_filtered) return;
+		page.__sales_crm_filtered = true;
+		const add_action_item = page.add_action_item.bind(page);
+		page.add_action_item = (label, ...rest) => {
+			const doc = frm.doc; // the form object stays; its doc is the one on screen
+			const approved = doc && doc.docstatus === 0 && doc.workflow_state === "Approved";
+			if (approved && label === __("Request Approval")) return null;
+			return add_action_item(label, ...rest);
+		};
+	},
+
 	// A contract or an order that departs from its quotation (or carries another commission rate) waits
 	// for a director; once approved it is signed (contract) or confirmed (order) by the salesperson.
 	contract_or_order(frm, sign_action) {
+		this.hide_request_on_approved(frm);
 		const { doc } = frm;
 		if (frm.is_new() || doc.docstatus !== 0) return;
 		const state = doc.workflow_state;

@@ -7,6 +7,7 @@
 frappe.ui.form.on("Sales Contract", {
 	setup(frm) {
 		sales_crm.set_contact_and_site_queries(frm);
+		sales_crm.approval.hide_request_on_approved(frm);
 	},
 	refresh(frm) {
 		sales_crm.approval.contract_or_order(frm, "Sign");
