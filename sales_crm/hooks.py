@@ -34,6 +34,12 @@ global_search_doctypes = {
 	]
 }
 
+# On every desk page: warns System Managers when no background worker runs (served from the app's public
+# folder, which `bench build` links under sites/assets; no bundling needed).
+app_include_js = ["/assets/sales_crm/js/sales_crm_desk.js"]
+# Salespeople, managers, directors and finance land on the Sales CRM workspace (sales_crm.desk.boot_session).
+boot_session = ["sales_crm.desk.boot_session"]
+
 before_install = "sales_crm.install.before_install"
 after_install = "sales_crm.install.after_install"
 after_migrate = "sales_crm.install.after_migrate"
@@ -225,7 +231,11 @@ doc_events = {
 		"on_update": "sales_crm.flows.follow_ups.on_todo_update",
 	},
 	# a renamed user keeps their departments (Frappe renames the member and manager links in SQL)
-	"User": {"after_rename": "sales_crm.org.clear_departments_cache"},
+	# and one who holds a Sales CRM role lands on its workspace
+	"User": {
+		"after_rename": "sales_crm.org.clear_departments_cache",
+		"validate": "sales_crm.desk.land_on_sales_crm",
+	},
 }
 
 # Read replicas (site config read_from_replica): a request's or job's report and list reads go to the
@@ -238,4 +248,9 @@ before_job = ["sales_crm.replica.use_replica_if_healthy"]
 # Document Type number cards read from the replica too (Frappe v15 leaves them on the primary).
 override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (
 	"sales_crm.replica.number_card_result"
+)
+
+# A sales user's sidebar leaves out Frappe's administration workspaces (sales_crm.desk.sales_sidebar).
+override_whitelisted_methods["frappe.desk.desktop.get_workspace_sidebar_items"] = (
+	"sales_crm.desk.get_workspace_sidebar_items"
 )

@@ -34,6 +34,8 @@ def ensure_records():
 	ensure_loss_reasons()
 	ensure_write_off_reasons()
 	ensure_address_types()
+	ensure_user_titles_in_links()
+	ensure_sales_landing()
 	ensure_address_template()
 	ensure_settings()
 	ensure_opportunity_kanban()
@@ -141,6 +143,31 @@ def ensure_address_template():
 
 
 ADDRESS_TYPE_SETTER = "Address-address_type-options"
+USER_TITLE_SETTER = "User-main-show_title_field_in_link"
+
+
+def ensure_sales_landing():
+	from sales_crm.desk import ensure_sales_landing as land
+
+	land()
+
+
+def ensure_user_titles_in_links():
+	"""Salespeople, managers and approvers are User links: forms, lists and link fields show their full
+	names (the User's title field) rather than their e-mail addresses."""
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+	if frappe.get_meta("User").show_title_field_in_link:
+		return
+	make_property_setter(
+		"User",
+		None,
+		"show_title_field_in_link",
+		1,
+		"Check",
+		for_doctype=True,
+		validate_fields_for_doctype=False,
+	)
 OPPORTUNITY_KANBAN = "Sales Opportunity Pipeline"
 STAGE_COLOURS = ("Gray", "Blue", "Orange", "Green")
 
@@ -229,5 +256,5 @@ def app_records_outside_module() -> dict[str, list[str]]:
 		"Workflow": list(WORKFLOW_NAMES),
 		"Assignment Rule": rules,
 		"Kanban Board": [OPPORTUNITY_KANBAN],
-		"Property Setter": [ADDRESS_TYPE_SETTER],
+		"Property Setter": [ADDRESS_TYPE_SETTER, USER_TITLE_SETTER],
 	}

@@ -91,6 +91,11 @@ class Bench:
 		else:
 			target.symlink_to(CHECKOUT)
 
+		# what `bench build` does for an app's public folder: the desk loads app_include_js from it
+		assets = self.sites / "assets" / APP
+		if not assets.exists() and not assets.is_symlink():
+			assets.symlink_to(target / APP / "public")
+
 		apps_txt = self.sites / "apps.txt"
 		apps = [line.strip() for line in apps_txt.read_text().splitlines() if line.strip()]
 		if APP not in apps:

@@ -101,7 +101,14 @@ globalThis.sales_crm = {};
 globalThis.frappe = {
 	provide() {},
 	query_reports: {},
-	datetime: { year_start: () => "2026-01-01", year_end: () => "2026-12-31", get_today: () => "2026-11-30" },
+	datetime: {
+		year_start: () => "2026-01-01",
+		year_end: () => "2026-12-31",
+		get_today: () => "2026-11-30",
+		month_start: () => "2026-11-01",
+		add_months: (date, months) => (date === "2026-11-01" && months === 6 ? "2027-05-01" : null),
+		add_days: (date, days) => (date === "2027-05-01" && days === -1 ? "2027-04-30" : null),
+	},
 };
 """
 PRINT = """
@@ -129,7 +136,10 @@ def test_the_served_script_carries_the_shared_filters(report, tmp_path):
 	filters = json.loads(run.stdout)
 	assert [f[0] for f in filters] == FILTERS[report]
 	by_name = {f[0]: f for f in filters}
-	if "from_date" in by_name:
+	if report == "Sales Pipeline Forecast":  # looks ahead: this month and the five after it
+		assert by_name["from_date"][2:] == ["Date", None, "2026-11-01"]
+		assert by_name["to_date"][2:] == ["Date", None, "2027-04-30"]
+	elif "from_date" in by_name:
 		assert by_name["from_date"][2:] == ["Date", None, "2026-01-01"]
 		assert by_name["to_date"][2:] == ["Date", None, "2026-12-31"]
 	assert by_name["sales_department"][1:4] == ["Sales Department", "Link", "Sales Department"]

@@ -2,10 +2,27 @@
 // For license information, please see license.txt
 
 frappe.listview_settings["Sales Contract"] = {
-	add_fields: ["status", "docstatus", "per_ordered", "per_collected", "grand_total", "currency"],
+	add_fields: [
+		"status",
+		"docstatus",
+		"workflow_state",
+		"per_ordered",
+		"per_collected",
+		"grand_total",
+		"currency",
+	],
 	has_indicator_for_draft: 1,
 
 	get_indicator(doc) {
+		// a draft waiting for, or holding, a director's approval says so (the status stays Draft)
+		const workflow = { "Pending Approval": "orange", Approved: "blue" };
+		if (doc.docstatus === 0 && workflow[doc.workflow_state]) {
+			return [
+				__(doc.workflow_state),
+				workflow[doc.workflow_state],
+				"workflow_state,=," + doc.workflow_state,
+			];
+		}
 		const colours = {
 			Draft: "gray",
 			Signed: "blue",

@@ -1,4 +1,6 @@
 // Copyright (c) 2026, sales_crm contributors
+// {% include "sales_crm/public/js/pricing.js" %}
+// {% include "sales_crm/public/js/live_totals.js" %}
 frappe.ui.form.on("Sales Opportunity", {
 	setup(frm) {
 		// the customer's contacts and sites (Contact/Address linked to the Sales Customer)
@@ -8,6 +10,10 @@ frappe.ui.form.on("Sales Opportunity", {
 		}));
 	},
 	refresh(frm) {
+		// a stage is data (its Sales Method's); the standard method's stages ship with their translations,
+		// which the field's own input cannot show
+		const stage = frm.doc.sales_stage;
+		frm.set_df_property("sales_stage", "description", stage && __(stage) !== stage ? __(stage) : "");
 		if (!frm.is_new() && frm.doc.status === "Open") {
 			frm.add_custom_button(
 				__("Quotation"),
@@ -24,4 +30,16 @@ frappe.ui.form.on("Sales Opportunity", {
 			frm.set_value("lost_reason", __(frm.doc.loss_reason));
 		}
 	},
+});
+
+const recompute_opportunity = (frm) => sales_crm.live_totals.opportunity(frm);
+frappe.ui.form.on("Sales Opportunity", {
+	exchange_rate: recompute_opportunity,
+	items_remove: recompute_opportunity,
+});
+frappe.ui.form.on("Sales Opportunity Item", {
+	qty: recompute_opportunity,
+	rate: recompute_opportunity,
+	product: recompute_opportunity,
+	items_remove: recompute_opportunity,
 });

@@ -4,6 +4,10 @@
 frappe.listview_settings["Sales Opportunity"] = {
 	add_fields: ["status", "sales_stage", "probability", "expected_revenue", "currency"],
 	has_indicator_for_draft: 1,
+	// stages are data (Sales Method); the standard method's are shipped with their translations
+	formatters: {
+		sales_stage: (value) => frappe.utils.escape_html(__(value || "")),
+	},
 
 	get_indicator(doc) {
 		const colours = {

@@ -1,11 +1,15 @@
 // Copyright (c) 2026, sales_crm contributors
 // {% include "sales_crm/public/js/contact_and_site.js" %}
+// {% include "sales_crm/public/js/approval.js" %}
+// {% include "sales_crm/public/js/pricing.js" %}
+// {% include "sales_crm/public/js/live_totals.js" %}
 
 frappe.ui.form.on("Sales Quotation", {
 	setup(frm) {
 		sales_crm.set_contact_and_site_queries(frm);
 	},
 	refresh(frm) {
+		sales_crm.approval.quotation(frm);
 		const expired =
 			frm.doc.status === "Expired" ||
 			(frm.doc.valid_till &&
@@ -33,3 +37,5 @@ frappe.ui.form.on("Sales Quotation", {
 		}
 	},
 });
+
+frappe.ui.form.on("Sales Quotation", sales_crm.live_totals.selling_events("Sales Quotation Item"));

@@ -1,4 +1,6 @@
 // Copyright (c) 2026, sales_crm contributors
+// {% include "sales_crm/public/js/pricing.js" %}
+// {% include "sales_crm/public/js/live_totals.js" %}
 // An advance's credit is offset (冲款) or refunded from the advance; a director approves large write-offs.
 function open_new(method, frm) {
 	frappe
@@ -46,4 +48,17 @@ frappe.ui.form.on("Sales Receipt", {
 			);
 		}
 	},
+});
+
+const recompute_receipt = (frm) => sales_crm.live_totals.receipt(frm);
+frappe.ui.form.on("Sales Receipt", {
+	paid_amount: recompute_receipt,
+	exchange_rate: recompute_receipt,
+	receipt_type: recompute_receipt,
+	allocations_remove: recompute_receipt,
+});
+frappe.ui.form.on("Sales Receipt Allocation", {
+	allocated_amount: recompute_receipt,
+	write_off_amount: recompute_receipt,
+	allocations_remove: recompute_receipt,
 });

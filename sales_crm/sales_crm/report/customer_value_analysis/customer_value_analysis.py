@@ -195,7 +195,8 @@ def get_chart(filters) -> dict | None:
 				{"name": _("Collections"), "values": [collections.get(m, 0.0) for m in months]},
 			],
 		},
-		"type": "line",
+		# a line needs two points: a site with one month of data would draw an empty chart
+		"type": "line" if len(months) > 1 else "bar",
 		"fieldtype": "Currency",
 		"colors": ["#5e64ff", "#28a745"],
 	}

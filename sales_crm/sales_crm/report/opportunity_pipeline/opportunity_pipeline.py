@@ -143,7 +143,8 @@ def get_chart(data: list[dict]) -> dict | None:
 		return None
 	return {
 		"data": {
-			"labels": [row["sales_stage"] for row in data],
+			# the standard method's stages are shipped with their translations
+			"labels": [_(stage) for stage in (row["sales_stage"] for row in data)],
 			"datasets": [
 				{"name": _("Open Amount"), "values": [row["open_amount"] for row in data]},
 				{"name": _("Weighted Amount"), "values": [row["weighted_amount"] for row in data]},

@@ -9,7 +9,7 @@ Each stage is counted by its own date in the period (a lead by its creation, a c
 """
 
 import frappe
-from frappe import _
+from frappe import _, _lt
 from frappe.query_builder.functions import Coalesce, Count, DateFormat, Sum
 from frappe.utils import flt
 
@@ -18,14 +18,15 @@ from sales_crm.rules.analysis import rate
 
 GROUP_BY = ("lead_source", "sales_department", "sales_person", "month")
 
-# stage -> (label, doctype, date field, date field is a datetime, amount field)
+# stage -> (label, doctype, date field, date field is a datetime, amount field); the labels translate when
+# made strings (str), at the request's language
 STAGES = {
-	"lead": ("Leads", "Sales Lead", "creation", True, None),
-	"opportunity": ("Opportunities", "Sales Opportunity", "creation", True, "base_expected_revenue"),
-	"quotation": ("Quotations", "Sales Quotation", "transaction_date", False, "base_grand_total"),
-	"contract": ("Contracts", "Sales Contract", "signed_on", False, "base_grand_total"),
-	"order": ("Orders", "Customer Order", "order_date", False, "base_grand_total"),
-	"collected": ("Collected Orders", "Customer Order", "order_date", False, "base_grand_total"),
+	"lead": (_lt("Leads"), "Sales Lead", "creation", True, None),
+	"opportunity": (_lt("Opportunities"), "Sales Opportunity", "creation", True, "base_expected_revenue"),
+	"quotation": (_lt("Quotations"), "Sales Quotation", "transaction_date", False, "base_grand_total"),
+	"contract": (_lt("Contracts"), "Sales Contract", "signed_on", False, "base_grand_total"),
+	"order": (_lt("Orders"), "Customer Order", "order_date", False, "base_grand_total"),
+	"collected": (_lt("Collected Orders"), "Customer Order", "order_date", False, "base_grand_total"),
 }
 # conversion column -> (from stage, to stage)
 CONVERSIONS = {
@@ -55,7 +56,7 @@ def get_columns(filters) -> list[dict]:
 	columns = [group]
 	previous = None
 	for stage, (stage_label, _doctype, _date, _dt, amount) in STAGES.items():
-		stage_label = _(stage_label)
+		stage_label = str(stage_label)
 		columns.append(column(f"{stage}_count", stage_label, "Int", 100))
 		if amount:
 			columns.append(currency(f"{stage}_amount", _("{0} Amount").format(stage_label)))
@@ -63,7 +64,7 @@ def get_columns(filters) -> list[dict]:
 			columns.append(
 				column(
 					f"{previous}_to_{stage}",
-					_("{0} → {1} %").format(_(STAGES[previous][0]), stage_label),
+					_("{0} → {1} %").format(str(STAGES[previous][0]), stage_label),
 					"Percent",
 					110,
 				)
@@ -157,7 +158,7 @@ def get_chart(totals: dict) -> dict | None:
 		return None
 	return {
 		"data": {
-			"labels": [_(STAGES[stage][0]) for stage in STAGES],
+			"labels": [str(STAGES[stage][0]) for stage in STAGES],
 			"datasets": [{"name": _("Count"), "values": [totals[f"{stage}_count"] for stage in STAGES]}],
 		},
 		"type": "bar",

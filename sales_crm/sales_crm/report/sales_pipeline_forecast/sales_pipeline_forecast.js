@@ -4,7 +4,17 @@
 
 frappe.query_reports["Sales Pipeline Forecast"] = {
 	filters: [
-		...sales_crm.report_filters.date_range(),
+		// a forecast looks ahead: this month and the five after it
+		...sales_crm.report_filters.date_range().map((filter) => ({
+			...filter,
+			default:
+				filter.fieldname === "from_date"
+					? frappe.datetime.month_start()
+					: frappe.datetime.add_days(
+							frappe.datetime.add_months(frappe.datetime.month_start(), 6),
+							-1
+					  ),
+		})),
 		...sales_crm.report_filters.team(),
 		{
 			fieldname: "group_by",

@@ -219,8 +219,8 @@ def get_chart(data: list[dict]) -> dict | None:
 				{"name": _("Target Orders"), "values": per_month("target_amount"), "chartType": "line"},
 			],
 		},
+		# side by side: stacked bars in frappe-charts' axis-mixed chart drew below the axis
 		"type": "axis-mixed",
-		"barOptions": {"stacked": 1},
 		"fieldtype": "Currency",
 		"colors": ["#5e64ff", "#7cd6fd", "#ff5858"],
 	}

@@ -1,0 +1,300 @@
+"""A salesperson's and a director's day in the desk with no dead end, in Debian's headless Chromium against
+the test server: who decides next on a quotation, contract or order is written at the top of its form; the
+workflow state shows in the header and the list; an approved contract offers Sign only; the director's
+workspace counts what awaits their approval. Screenshots (also at a phone's 390 px) go to tests/output/<run>/.
+"""
+
+import frappe
+import pytest
+from factories import make_customer, make_department, make_product, make_user, selling_doc
+from frappe.model.workflow import apply_workflow
+from frappe.utils import random_string
+from frappe.utils.password import update_password
+from test_desk_browser import PASSWORD, Desk, browser, db_value
+
+__all__ = ["browser"]  # the shared module-scoped fixture (the server is conftest's)
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def day(site):
+	"""Committed (the server is another process): a team, the salesperson's customer and product, and three
+	contracts that need a director (no quotation behind them): one draft, one pending, one approved."""
+	tag = random_string(6).lower()
+	day = frappe._dict(
+		sales=make_user(f"dd-sales-{tag}@example.com", "Sales User"),
+		manager=make_user(f"dd-manager-{tag}@example.com", "Sales User", "Sales Manager"),
+		director=make_user(f"dd-director-{tag}@example.com", "Sales User", "Sales Director"),
+	)
+	for user in day.values():
+		update_password(user, PASSWORD)
+	person = frappe.get_doc("User", day.sales)
+	person.update({"first_name": "Li", "last_name": f"Na {tag}"})
+	person.save(ignore_permissions=True)
+	day.sales_name = person.full_name
+	day.department = make_department(day.manager, [day.sales]).name
+	day.customer = make_customer(customer_name=f"Day Trading {tag}", sales_person=day.sales).name
+	day.product = make_product(product_name=f"Day Pump {tag}", standard_rate=100).name
+
+	contracts = {}
+	for state in ("Draft", "Pending Approval", "Approved"):
+		frappe.set_user("Administrator")
+		contract = selling_doc(
+			"Sales Contract",
+			[{"product": day.product, "qty": 3, "price_list_rate": 100}],
+			customer=day.customer,
+			sales_person=day.sales,
+			tax_rate=13,
+		)
+		assert contract.needs_approval
+		if state != "Draft":
+			frappe.set_user(day.sales)
+			contract = apply_workflow(frappe.get_doc("Sales Contract", contract.name), "Request Approval")
+		if state == "Approved":
+			frappe.set_user("Administrator")
+			contract = apply_workflow(frappe.get_doc("Sales Contract", contract.name), "Approve")
+		contracts[state] = contract.name
+	frappe.set_user("Administrator")
+	day.contracts = contracts
+	frappe.db.commit()
+	return day
+
+
+def actions_offered(desk: Desk) -> list[str]:
+	buttons = desk.page.locator(".page-actions:visible").get_by_role("button", name="Actions")
+	if not buttons.count():
+		return []
+	buttons.first.click()
+	items = buttons.first.locator("xpath=..").locator(".dropdown-menu .dropdown-item")
+	labels = [text.strip() for text in items.all_inner_texts() if text.strip()]
+	desk.page.keyboard.press("Escape")
+	return labels
+
+
+def save(desk: Desk) -> str:
+	"""Ctrl+S as a person saves; the saved document's name (a refusal's dialog text fails the test)."""
+	desk.page.keyboard.press("Control+s")
+	try:
+		desk.page.wait_for_function("cur_frm && !cur_frm.doc.__islocal && !cur_frm.is_dirty()")
+	except Exception:
+		dialogs = desk.page.locator(".modal:visible").all_inner_texts()
+		desk.shot("save-refused")
+		raise AssertionError(f"not saved: {dialogs}") from None
+	return desk.page.evaluate("cur_frm.doc.name")
+
+
+def type_in_row(desk: Desk, table: str, idx: int, fieldname: str, value: str, pick: bool = False):
+	"""Click a grid cell and type into it (a link: pick the suggestion), then leave it (Tab)."""
+	row = desk.page.locator(f".frappe-control[data-fieldname='{table}'] .grid-row[data-idx='{idx}']").first
+	row.locator(f".grid-static-col[data-fieldname='{fieldname}']").first.click()
+	cell = row.locator(f"input[data-fieldname='{fieldname}']").first
+	if pick:
+		cell.press_sequentially(value, delay=20)
+		suggestion = desk.page.locator(".awesomplete [role='option']:visible, .awesomplete li:visible").first
+		try:
+			suggestion.wait_for(timeout=10_000)
+		except Exception:
+			desk.shot("no-suggestion")
+			raise
+		suggestion.click()
+	else:
+		cell.fill(value)
+	cell.press("Tab")
+	desk.page.wait_for_timeout(300)
+
+
+def wait_for(desk: Desk, condition: str):
+	"""Wait until the page's condition holds; else fail with the form's figures and the page's errors."""
+	try:
+		desk.page.wait_for_function(condition, timeout=10_000)
+	except Exception:
+		state = desk.page.evaluate(
+			"""() => JSON.stringify({doc: window.cur_frm && cur_frm.doc, pricing: typeof (window.sales_crm || {}).pricing,
+				live: typeof (window.sales_crm || {}).live_totals})"""
+		)
+		desk.shot("condition-failed")
+		raise AssertionError(f"{condition} never held at {desk.page.url}: {state[:3000]} {desk.errors}") from None
+
+
+def field_text(desk: Desk, fieldname: str) -> str:
+	return desk.page.locator(f".frappe-control[data-fieldname='{fieldname}']:visible").first.inner_text()
+
+
+def indicator(desk: Desk) -> str:
+	return desk.page.locator(".page-head:visible .indicator-pill:visible").first.inner_text().strip()
+
+
+def test_the_salesperson_sees_who_decides_next(browser, server, day):
+	sales = Desk(browser, server, day.sales)
+	try:
+		page = sales.page
+		# after the login the salesperson is on the Sales CRM workspace, without Frappe's admin workspaces
+		wait_for(sales, "location.pathname.endsWith('/sales-crm')")
+		page.wait_for_selector(".sidebar-item-label")
+		sidebar = [label.strip() for label in page.locator(".sidebar-item-label").all_inner_texts()]
+		assert "Sales CRM" in sidebar, sidebar
+		assert not {"Users", "Build", "Tools", "Website", "Integrations"} & set(sidebar), sidebar
+		sales.shot("salesperson-lands-on-sales-crm")
+		# a new quotation, typed as a person types it; saved, it says it waits for a director
+		sales.goto(f"{sales.desk}/sales-quotation/new")
+		sales.wait_for_form("Sales Quotation")
+		page.evaluate(
+			"([customer]) => cur_frm.set_value({ customer, title: 'Pumps for the day' })", [day.customer]
+		)
+		page.wait_for_timeout(800)  # the customer's fetches
+		type_in_row(sales, "items", 1, "product", day.product, pick=True)
+		wait_for(sales, "cur_frm.doc.items[0].price_list_rate === 100")
+		page.wait_for_timeout(800)  # the product's fetches (list price 100)
+
+		# typing the quantity and a discount updates the row and the totals before any save
+		type_in_row(sales, "items", 1, "qty", "12")
+		wait_for(sales, "cur_frm.doc.tax_rate !== null && cur_frm.doc.tax_rate !== undefined")
+		tax = page.evaluate("cur_frm.doc.tax_rate")
+		wait_for(sales, "cur_frm.doc.net_total === 1200")
+		assert page.evaluate("cur_frm.doc.__unsaved")
+		assert "1,200.00" in field_text(sales, "net_total")
+		type_in_row(sales, "items", 1, "discount_percentage", "12.5")
+		wait_for(sales, "cur_frm.doc.items[0].rate === 87.5 && cur_frm.doc.net_total === 1050")
+		grand = round(1050 + round(1050 * tax / 100 + 1e-9, 2), 2)
+		assert page.evaluate("cur_frm.doc.grand_total") == grand
+		assert f"{grand:,.2f}" in field_text(sales, "grand_total")
+		sales.shot("quotation-live-totals-before-save")
+
+		quotation = save(sales)
+		saved = db_value("Sales Quotation", quotation, ["net_total", "grand_total"])
+		assert (saved.net_total, saved.grand_total) == (1050, grand)  # what the form showed
+		sales.wait_for_form("Sales Quotation", quotation)
+		intro = page.locator(".form-message:visible").first.inner_text()
+		assert "awaiting a Sales Director's approval" in intro, intro
+		sales.shot("quotation-awaiting-approval")
+		day.quotation = quotation
+
+		# a draft contract that needs approval: the reasons as a list at the top, and what to do
+		sales.open_form("Sales Contract", day.contracts["Draft"])
+		headline = page.locator(".form-message .sales-crm-approval-hint").first
+		assert headline.is_visible()
+		assert headline.locator("li").count() >= 1
+		assert "Request Approval" in headline.inner_text()
+		assert "Request Approval" in actions_offered(sales)
+		sales.shot("contract-needs-approval")
+
+		# pending and approved are not both "Draft": in the header and in the list
+		sales.open_form("Sales Contract", day.contracts["Pending Approval"])
+		assert indicator(sales) == "Pending Approval"
+		# names, not IDs: the customer's name is the title, the salesperson shows by their full name
+		title = page.locator(".page-head:visible .title-text").first.inner_text()
+		assert title.startswith("Day Trading"), title
+		person = page.locator(".frappe-control[data-fieldname='sales_person']:visible").first
+		assert day.sales_name in (person.inner_text() + page.evaluate("cur_frm.fields_dict.sales_person.$input?.val() || ''")), day.sales_name
+		assert "awaiting a sales director's approval" in page.locator(".sales-crm-approval-hint").inner_text().lower()
+		sales.shot("contract-pending-approval")
+
+		sales.open_form("Sales Contract", day.contracts["Approved"])
+		assert indicator(sales) == "Approved"
+		# after the approval the salesperson signs; asking again is pointless, and the form stays editable
+		offered = set(actions_offered(sales)) - {"Help"}  # Frappe's workflow help sits in the same menu
+		assert offered == {"Sign"}, offered
+		assert not page.evaluate("cur_frm.read_only"), "the approved contract is read-only for its signer"
+		assert "not editable due to a Workflow" not in page.locator("body").inner_text()
+		sales.shot("contract-approved-sign-only")
+
+		sales.goto(f"{sales.desk}/sales-contract?customer={day.customer}")
+		page.wait_for_selector(".list-row-container")
+		page.wait_for_timeout(500)
+		rows = page.evaluate(
+			"""() => [...document.querySelectorAll('.list-row-container')].map(
+				(row) => row.querySelector('.indicator-pill').innerText.trim())"""
+		)  # each row's status indicator (its first)
+		assert sorted(rows) == ["Approved", "Draft", "Pending Approval"], rows
+		sales.shot("contract-list-states")
+
+		# the phone: the workspace, a list and a form at 390 px
+		page.set_viewport_size(PHONE)
+		sales.goto(f"{sales.desk}/sales-crm")
+		page.wait_for_selector(".ce-block, .widget", timeout=30_000)
+		page.wait_for_timeout(1500)
+		sales.shot("phone-workspace")
+		sales.goto(f"{sales.desk}/sales-contract?customer={day.customer}")
+		page.wait_for_selector(".list-row-container")
+		page.wait_for_timeout(500)
+		sales.shot("phone-contract-list")
+		sales.open_form("Sales Contract", day.contracts["Pending Approval"])
+		sales.shot("phone-contract-form")
+		assert not sales.errors, sales.errors
+	finally:
+		sales.close()
+
+
+def test_the_director_finds_what_awaits_them(browser, server, day):
+	director = Desk(browser, server, day.director)
+	try:
+		page = director.page
+		wait_for(director, "location.pathname.endsWith('/sales-crm')")  # where the login lands
+		card = page.locator(".number-card-widget, .widget.number-widget-box").filter(
+			has_text="Awaiting My Approval"
+		)
+		card.first.wait_for()
+		try:
+			page.wait_for_function(
+				"""() => [...document.querySelectorAll('.number-widget-box, .number-card-widget')].some(
+					(w) => /awaiting my approval/i.test(w.innerText) && /\\d/.test(w.innerText))""",
+				timeout=15_000,
+			)
+		except Exception:
+			director.shot("awaiting-card-missing")
+			raise AssertionError(card.first.inner_text()) from None
+		number = int("".join(ch for ch in card.first.inner_text() if ch.isdigit()))
+		assert number >= 1  # at least the pending contract of the director's (unscoped) view
+		director.shot("director-awaiting-my-approval")
+
+		director.open_form("Sales Contract", day.contracts["Pending Approval"])
+		hint = page.locator(".sales-crm-approval-hint").inner_text()
+		assert "awaits your approval" in hint, hint
+		assert {"Approve", "Request Changes"} <= set(actions_offered(director))
+		director.shot("director-pending-contract")
+		assert not director.errors, director.errors
+	finally:
+		director.close()
+
+
+def test_the_day_in_chinese(browser, server, day):
+	"""The seeded sales method and its stages read in Chinese; the opportunity's typed contact person and
+	its Contact link carry different labels; the customer's name titles a contract."""
+	frappe.set_user("Administrator")
+	opportunity = frappe.get_doc(
+		{
+			"doctype": "Sales Opportunity",
+			"opportunity_name": f"Day deal {random_string(5)}",
+			"customer": day.customer,
+			"sales_person": day.sales,
+			"items": [{"product": day.product, "qty": 2, "rate": 100}],
+		}
+	).insert()
+	frappe.db.set_value("User", day.sales, "language", "zh")
+	frappe.db.commit()
+	frappe.clear_cache(user=day.sales)
+	sales = Desk(browser, server, day.sales)
+	try:
+		page = sales.page
+		assert page.evaluate("frappe.boot.lang") == "zh"
+		sales.goto(f"{sales.desk}/sales-opportunity?customer={day.customer}")
+		page.wait_for_selector(".list-row-container")
+		page.wait_for_timeout(500)
+		assert "需求跟踪" in page.locator(".result").inner_text()  # the first stage, Needs Tracking
+		sales.shot("zh-opportunity-list")
+
+		sales.open_form("Sales Opportunity", opportunity.name)
+		labels = [text.strip() for text in page.locator(".form-layout:visible .control-label").all_inner_texts()]
+		assert "联系人" in labels and "联系人姓名" in labels, labels
+		method = page.locator(".frappe-control[data-fieldname='sales_method'] input").first.input_value()
+		assert method == "标准", method
+		stage = page.locator(".frappe-control[data-fieldname='sales_stage']").first.inner_text()
+		assert "需求跟踪" in stage, stage
+		sales.shot("zh-opportunity-form")
+		assert not sales.errors, sales.errors
+	finally:
+		sales.close()
+		frappe.db.set_value("User", day.sales, "language", "en")
+		frappe.db.commit()
+		frappe.clear_cache(user=day.sales)
