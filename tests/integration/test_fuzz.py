@@ -285,7 +285,8 @@ def test_fuzz_workflow_actions(world):
 QUANTITIES = [1, 1, 2, 5, 10, 12, 0.5, 0.001, 999999, 0, -1]
 RATES = [100, 100, 88.5, 12345.67, 0, 1, 99.99, 999999, -0.01]
 PERCENTS = [0, 0, 5, 10, 13, 13, 99.99, 100, 100.01, -1]
-# who sends what: mostly the role whose work it is, sometimes another
+# who sends what: the roles whose work it is (a role sending what it may not create is the permission
+# matrix's to try, cell by cell), receipts and commissions sometimes by another
 SENDERS = {
 	"Sales Receipt": ["accounts", "accounts", "accounts", "director", "sales"],
 	"Customer Commission": ["sales", "director", "director", "accounts"],
@@ -369,7 +370,7 @@ def test_fuzz_plausible_documents(world):
 	def run(data):
 		doctype = data.draw(st.sampled_from(doctypes_))
 		doc = plausible_doc(doctype, world.names, data)
-		who = data.draw(st.sampled_from(SENDERS.get(doctype, ["sales", "sales", "director", "accounts"])))
+		who = data.draw(st.sampled_from(SENDERS.get(doctype, ["sales", "sales", "director"])))
 		r = send_json(world.clients[who], "POST", f"/api/resource/{doctype}", doc)
 		check(r, f"{who} insert {doctype} {str(doc)[:300]}")
 		SENT["plausible"] += 1
