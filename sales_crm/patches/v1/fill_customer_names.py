@@ -12,14 +12,10 @@ def execute():
 
 
 def fill_customer_names(doctypes=TITLED_BY_CUSTOMER) -> None:
-	customer = frappe.qb.DocType("Sales Customer")
 	for doctype in doctypes:
-		table = frappe.qb.DocType(doctype)
-		(
-			frappe.qb.update(table)
-			.join(customer)
-			.on(customer.name == table.customer)
-			.set(table.customer_name, customer.customer_name)
-			.where(table.customer_name.isnull() | (table.customer_name == ""))
-			.run()
+		# the target column qualified: both tables have a customer_name (pypika leaves SET's unqualified)
+		frappe.db.sql(
+			f"""update `tab{doctype}` t join `tabSales Customer` c on c.name = t.customer
+			set t.customer_name = c.customer_name
+			where t.customer_name is null or t.customer_name = ''"""
 		)
