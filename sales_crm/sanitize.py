@@ -30,6 +30,9 @@ TEXT_TYPES = {
 	"Phone",
 }
 NAME_TYPES = {"Link", "Dynamic Link", "Select"}
+# Data fields whose options make Frappe check the value with str methods (validate_phone_number and the
+# e-mail and URL checks call .strip() and the like): a number there is refused as not text, like a name.
+STRING_CHECKED = {"Phone", "Email", "URL"}
 INT_LIMIT = 2**31 - 1
 
 
@@ -64,10 +67,12 @@ def problem_with(fieldtype: str, value) -> str | None:
 		except ValueError:
 			return "date"
 		return None
-	if fieldtype in NAME_TYPES and not isinstance(value, str):
+	if (fieldtype in NAME_TYPES or fieldtype in STRING_CHECKED) and not isinstance(value, str):
 		return "text"  # a record name or an option: Frappe builds names and queries from it as a string
 	if fieldtype in TEXT_TYPES and (isinstance(value, bool) or not isinstance(value, str | int | float)):
 		return "text"  # a bool too: Frappe's phone and e-mail checks call str methods on the value
+	if fieldtype in TEXT_TYPES and fieldtype != "Data" and not isinstance(value, str):
+		return "text"  # Frappe's formatters (the version diff, prints) run text methods on long text
 	return None
 
 
@@ -88,7 +93,8 @@ def field_problems(meta, values, idx: int | None = None) -> list[tuple]:
 	found = []
 	for df in meta.fields:
 		value = values.get(df.fieldname)
-		rule = problem_with(df.fieldtype, value)
+		kind = df.options if df.fieldtype == "Data" and df.options in STRING_CHECKED else df.fieldtype
+		rule = problem_with(kind, value)
 		if rule:
 			found.append((idx, df.label or df.fieldname, value, rule))
 	return found
