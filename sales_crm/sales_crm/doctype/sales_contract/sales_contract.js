@@ -3,6 +3,7 @@
 // {% include "sales_crm/public/js/approval.js" %}
 // {% include "sales_crm/public/js/pricing.js" %}
 // {% include "sales_crm/public/js/live_totals.js" %}
+// {% include "sales_crm/public/js/payment_plan.js" %}
 
 frappe.ui.form.on("Sales Contract", {
 	setup(frm) {
@@ -21,24 +22,6 @@ frappe.ui.form.on("Sales Contract", {
 	},
 });
 
-// the template's lines for the current grand total; the server fills an empty plan on save as well
-frappe.ui.form.on("Sales Contract", {
-	payment_terms_template(frm) {
-		if (!frm.doc.payment_terms_template || frm.doc.docstatus !== 0) return;
-		frappe.call({
-			method: "sales_crm.api.payment_plan",
-			args: {
-				template: frm.doc.payment_terms_template,
-				grand_total: frm.doc.grand_total || 0,
-				signed_on: frm.doc.signed_on || frm.doc.order_date || null,
-			},
-			callback(r) {
-				frm.clear_table("payment_plan");
-				(r.message || []).forEach((line) => frm.add_child("payment_plan", line));
-				frm.refresh_field("payment_plan");
-			},
-		});
-	},
-});
+frappe.ui.form.on("Sales Contract", sales_crm.payment_plan.events);
 
 frappe.ui.form.on("Sales Contract", sales_crm.live_totals.selling_events("Sales Contract Item"));
