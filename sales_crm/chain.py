@@ -633,7 +633,17 @@ _NO_VALUE = {
 def owned(doctype: str) -> frozenset[str]:
 	"""The fields of ``doctype`` that only the server writes: every read-only field of the meta that is
 	not fetched from a link nor a ``CLIENT_INPUTS`` field, every roll-up target (``ROLLUPS``) and every
-	derived figure (``DERIVED_FIELDS``). A client's change to one is refused (``sales_crm.owned``)."""
+	derived figure (``DERIVED_FIELDS``). A client's change to one is refused (``sales_crm.owned``).
+	Worked out once per DocType and request: every save asks it for the record and each of its rows."""
+	known = getattr(frappe.local, "sales_crm_owned", None)
+	if known is None:
+		frappe.local.sales_crm_owned = known = {}
+	if doctype not in known:
+		known[doctype] = _owned(doctype)
+	return known[doctype]
+
+
+def _owned(doctype: str) -> frozenset[str]:
 	meta = frappe.get_meta(doctype)
 	fields = {
 		df.fieldname

@@ -229,9 +229,8 @@ class SalespersonCommission(SalesDocument):
 			if others:
 				throw(
 					self,
-					_("contract {0} has its Basic commission already: {1}").format(
-						self.sales_contract, others[0]
-					),
+					# the other commission is not named: it may pay someone the user may not read
+					_("contract {0} has its Basic commission already").format(self.sales_contract),
 					"sales_contract",
 				)
 		else:
