@@ -313,7 +313,7 @@ TWINS = {
 		) x group by mon, sp""",
 	),
 	"Customer Retention": (
-		{"period_type": "Annual", "period": str(date.today().year)},
+		{"period_type": "Annual", "period": None},  # the site's current year, filled in by filters_of()
 		["customer"],
 		# the category by its key (the report shows it translated)
 		"""select customer, previous_orders, previous_amount, current_orders, current_amount,
@@ -422,8 +422,7 @@ def retention_periods() -> dict:
 	"""The Customer Retention twin's two periods, as the report reads its filters."""
 	from sales_crm.sales_crm.report.customer_retention.customer_retention import periods
 
-	filters, _keys, _sql = TWINS["Customer Retention"]
-	previous, current = periods(frappe._dict(filters))
+	previous, current = periods(frappe._dict(filters_of("Customer Retention")))
 	return {
 		"previous_start": str(previous.start),
 		"previous_end": str(previous.end),
@@ -432,10 +431,24 @@ def retention_periods() -> dict:
 	}
 
 
+def site_today() -> date:
+	"""Today on the site's calendar (System Settings → time zone), as every report counts it: not the
+	database server's CURDATE() nor this machine's date, which differ from it for hours of every day."""
+	return frappe.utils.getdate(frappe.utils.nowdate())
+
+
+def filters_of(name: str) -> dict:
+	"""A report's filters for the benchmark's run; an empty period is the site's current year."""
+	filters = dict(TWINS.get(name, ({}, None, None))[0])
+	if "period" in filters and filters["period"] is None:
+		filters["period"] = str(site_today().year)
+	return filters
+
+
 def params() -> dict:
 	from sales_crm.rules.analysis import months_in_range
 
-	today = date.today()
+	today = site_today()
 	cutoff = today - timedelta(days=14)  # Opportunities Without Follow-up's default
 	return {
 		"from": FROM,
@@ -507,7 +520,8 @@ def bench_reports(names: list[str] | None = None) -> list[tuple]:
 	follow_up_types()
 	rows = []
 	for name in names:
-		filters, keys, sql = TWINS.get(name, ({}, None, None))
+		_filters, keys, sql = TWINS.get(name, ({}, None, None))
+		filters = filters_of(name)
 		if frappe.db.get_value("Report", name, "prepared_report"):
 			# an earlier run over Frappe's 15 s timer switched it to a prepared report; time the report itself
 			frappe.db.set_value("Report", name, "prepared_report", 0)
@@ -521,6 +535,20 @@ def bench_reports(names: list[str] | None = None) -> list[tuple]:
 			sql_time, problems = None, None
 		rows.append((name, report_time, sql_time, peak, len(output), problems))
 	return rows
+
+
+def twin_disagreements(names: list[str] | None = None) -> dict[str, list[str]]:
+	"""Each twinned report run once against its twin: where they differ (an empty list when they agree)."""
+	from frappe.desk.query_report import run
+
+	values = params()
+	follow_up_types()
+	found = {}
+	for name in names or list(TWINS):
+		_filters, keys, sql = TWINS[name]
+		output = run(name, {**FILTERS, **filters_of(name)})["result"]
+		found[name] = compare(output, frappe.db.sql(sql, values, as_dict=True), keys)
+	return found
 
 
 def order_doc():
