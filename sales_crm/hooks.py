@@ -214,6 +214,10 @@ jinja = {"methods": ["sales_crm.rules.money_words.rmb_upper"]}
 # Values no Sales CRM record may hold (NaN, unstorable numbers, objects in text fields, non-dates):
 # refused with a translated error before any controller or database sees them (sales_crm/sanitize.py).
 before_request = ["sales_crm.sanitize.check_request_shape"]
+# An API request while the database is unreachable is answered 503 with Retry-After, not 500
+# (sales_crm/availability.py); it connects before any other hook of the app queries.
+before_request.insert(0, "sales_crm.availability.connect_or_answer_unavailable")
+after_request = ["sales_crm.availability.add_retry_after"]
 # before_insert too: Frappe names a new document (from its naming_series) before it validates it.
 doc_events = {
 	"*": {

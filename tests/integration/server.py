@@ -15,13 +15,16 @@ def free_port() -> int:
 
 
 class Server:
-	def __init__(self, bench, site: str, workers: int = 2):
-		self.bench, self.site, self.workers = bench, site, workers
+	def __init__(self, bench, site: str, workers: int = 2, env: dict | None = None):
+		"""``env``: extra environment, e.g. FRAPPE_DB_PORT to reach the database through a test's proxy."""
+		self.bench, self.site, self.workers, self.env = bench, site, workers, env
 		self.port = free_port()
 		self.url = f"http://127.0.0.1:{self.port}"
 		self.proc = None
 
 	def start(self):
+		import os
+
 		gunicorn = str(self.bench.path / "env" / "bin" / "gunicorn")
 		log = open(self.bench.path / "logs" / "sales_crm_test_server.log", "ab")
 		self.proc = subprocess.Popen(
@@ -39,6 +42,7 @@ class Server:
 			],
 			stdout=log,
 			stderr=log,
+			env={**os.environ, **self.env} if self.env else None,
 		)
 		deadline = time.monotonic() + 180
 		while time.monotonic() < deadline:
@@ -114,8 +118,8 @@ class Worker:
 	"""A real RQ worker of the bench (``bench worker --queue …``), in its own process group so that the
 	test can stop it, or kill it and its work-horse mid-job."""
 
-	def __init__(self, bench, queue: str = "long"):
-		self.bench, self.queue = bench, queue
+	def __init__(self, bench, queue: str = "long", env: dict | None = None):
+		self.bench, self.queue, self.env = bench, queue, env or {}
 		self.proc = None
 
 	def start(self):
@@ -131,7 +135,7 @@ class Worker:
 			start_new_session=True,
 			# as in production: Frappe's workers take a CI environment for a test run (frappe.flags.in_test)
 			# and then send workflow e-mails inline, with a PDF print wkhtmltopdf cannot fetch here
-			env={**{k: v for k, v in os.environ.items() if k != "CI"}, "PYTHONUNBUFFERED": "1"},
+			env={**{k: v for k, v in os.environ.items() if k != "CI"}, "PYTHONUNBUFFERED": "1", **self.env},
 		)
 		deadline = time.monotonic() + 120
 		while time.monotonic() < deadline:

@@ -1,0 +1,250 @@
+"""Faults while postings are in flight: the database or Redis going away, a gunicorn worker killed.
+
+The server and its workers reach MariaDB and both Redis instances through TCP proxies the test controls
+(tests/integration/proxy.py): cutting a proxy is, for them, the server restarting (every connection reset,
+new ones refused), without touching the MariaDB and Redis that other benches on this machine share.
+
+Each test posts receipts and invoices from several clients that retry what failed (as a client told to
+retry would), brings the fault in while a posting is held mid-transaction (the test holds the row lock
+the posting takes last, after it wrote its own rows), and then checks that nothing was left partial,
+that every posting landed exactly once and that every money invariant holds. Each prints its outcome.
+"""
+
+import threading
+import time
+from collections import Counter
+from urllib.parse import urlparse
+
+import frappe
+import psutil
+import pytest
+import requests
+from factories import make_department, make_product, make_user
+from frappe.utils import random_string
+from frappe.utils.password import update_password
+from invariants import violations
+from proxy import Proxy
+from server import Server
+
+PASSWORD = "Fault-Sales-CRM-2026!"
+
+
+def _address(url: str) -> tuple[str, int]:
+	parsed = urlparse(url)
+	return parsed.hostname, parsed.port
+
+
+@pytest.fixture(scope="module")
+def rig(bench, site):
+	conf = frappe.get_conf()
+	proxies = frappe._dict(
+		db=Proxy(conf.db_host or "127.0.0.1", int(conf.db_port or 3306)).start(),
+		cache=Proxy(*_address(conf.redis_cache)).start(),
+		queue=Proxy(*_address(conf.redis_queue)).start(),
+	)
+	env = {
+		"FRAPPE_DB_HOST": "127.0.0.1",
+		"FRAPPE_DB_PORT": str(proxies.db.port),
+		"FRAPPE_REDIS_CACHE": f"redis://127.0.0.1:{proxies.cache.port}",
+		"FRAPPE_REDIS_QUEUE": f"redis://127.0.0.1:{proxies.queue.port}",
+	}
+	tag = random_string(5).lower()
+	users = frappe._dict(
+		sales=make_user(f"fault-sales-{tag}@example.com", "Sales User"),
+		manager=make_user(f"fault-manager-{tag}@example.com", "Sales User", "Sales Manager"),
+		accounts=make_user(f"fault-accounts-{tag}@example.com", "Accounts User"),
+		director=make_user(f"fault-director-{tag}@example.com", "Sales User", "Sales Director"),
+	)
+	for user in users.values():
+		update_password(user, PASSWORD)
+	make_department(users.manager, [users.sales])
+	product = make_product(standard_rate=100).name
+	frappe.db.commit()
+	srv = Server(bench, site, workers=2, env=env).start()
+	yield frappe._dict(server=srv, users=users, product=product, env=env, **proxies)
+	srv.stop()
+	for proxy in proxies.values():
+		proxy.cut()
+
+
+class Postings:
+	"""Postings sent by clients that retry what failed, and every failed answer they saw."""
+
+	def __init__(self):
+		self.failures = Counter()
+		self.lock = threading.Lock()
+
+	def send(self, call, deadline: float = 90) -> requests.Response:
+		"""``call()`` until it lands (2xx) or is refused cleanly (409/417: e.g. an earlier attempt landed)."""
+		end = time.monotonic() + deadline
+		while time.monotonic() < end:
+			try:
+				r = call()
+			except requests.ConnectionError:
+				self._failed("connection reset")
+				time.sleep(0.3)
+				continue
+			if r.ok or r.status_code in (409, 417):
+				return r
+			retry = r.headers.get("Retry-After")
+			self._failed(f"{r.status_code}" + (" with Retry-After" if retry else ""))
+			time.sleep(min(float(retry or 0.5), 1))
+		raise AssertionError("a posting did not land in 90 s")
+
+	def _failed(self, what: str):
+		with self.lock:
+			self.failures[what] += 1
+
+	def in_threads(self, calls: list, threads: int = 3) -> list:
+		"""Send every call from ``threads`` clients at once; the final answers, in order."""
+		answers = [None] * len(calls)
+
+		def work(k):
+			for i in range(k, len(calls), threads):
+				answers[i] = self.send(calls[i])
+
+		workers = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+		for w in workers:
+			w.start()
+		return workers, answers
+
+
+def books(rig, receivables: int):
+	"""A delivered order, ``receivables`` receivables on it with a draft receipt each, and a customer's draft
+	advance: all over HTTP, as the clients of the tests."""
+	users, srv = rig.users, rig.server
+	sales, accounts = srv.session(users.sales, PASSWORD), srv.session(users.accounts, PASSWORD)
+	customer = sales.insert({"doctype": "Sales Customer", "customer_name": f"Fault {random_string(6)}"})[
+		"name"
+	]
+	order = sales.insert(
+		{
+			"doctype": "Customer Order",
+			"customer": customer,
+			"tax_rate": 0,
+			"items": [{"product": rig.product, "qty": 1000, "price_list_rate": 100}],
+		}
+	)["name"]
+	director = srv.session(users.director, PASSWORD)
+	assert director.submit("Customer Order", order).ok
+	director.ok("sales_crm.api.deliver_order", order=order)
+	drafts = []
+	for i in range(receivables):
+		receivable = accounts.ok(
+			"sales_crm.api.invoice_order",
+			order=order,
+			invoice_no=f"F{i}",
+			invoice_date="2026-11-20",
+			amount=100,
+		)
+		drafts.append(
+			accounts.insert(accounts.ok("sales_crm.api.make_receipt", source_name=receivable))["name"]
+		)
+	advance = accounts.insert(
+		{
+			"doctype": "Sales Receipt",
+			"receipt_type": "Advance",
+			"customer": customer,
+			"currency": "CNY",
+			"paid_amount": 250,
+		}
+	)["name"]
+	return frappe._dict(customer=customer, order=order, drafts=drafts, advance=advance, accounts=accounts)
+
+
+def hold_customer_row(customer: str):
+	"""Take the customer's row lock in the test's own transaction: an advance being submitted waits for it
+	last, after it wrote the receipt (chain.add_credit), so the posting is held mid-transaction."""
+	frappe.db.rollback()
+	frappe.db.sql("select name from `tabSales Customer` where name = %s for update", customer)
+
+
+def wait_until_held(customer: str, timeout: float = 60):
+	"""Until another connection's statement waits on the customer's row."""
+	end = time.monotonic() + timeout
+	while time.monotonic() < end:
+		if frappe.db.sql(
+			"""select id from information_schema.processlist
+			where id != connection_id() and info like %s and info like %s""",
+			("%tabSales Customer%", f"%{customer}%"),
+		):
+			return
+		time.sleep(0.1)
+	raise AssertionError("the advance's submission never reached the customer's row")
+
+
+def run_fault(rig, fault, receivables: int = 12) -> dict:
+	"""Post the receipts and the advance of fresh books, and more invoices, with ``fault(release)`` brought
+	in while the advance is held mid-transaction (``release()`` lets it go on); then check everything."""
+	b = books(rig, receivables)
+	posts = Postings()
+	clients = [rig.server.session(rig.users.accounts, PASSWORD) for _ in range(3)]
+	hold_customer_row(b.customer)
+	held_thread, held = posts.in_threads([lambda: clients[0].submit("Sales Receipt", b.advance)], threads=1)
+	wait_until_held(b.customer)
+	calls = [lambda d=d, k=k: clients[k % 3].submit("Sales Receipt", d) for k, d in enumerate(b.drafts)]
+	calls += [
+		lambda k=k: clients[k % 3].call(
+			"sales_crm.api.invoice_order",
+			order=b.order,
+			invoice_no=f"N{k}",
+			invoice_date="2026-11-21",
+			amount=50,
+		)
+		for k in range(receivables)
+	]
+	threads, answers = posts.in_threads(calls)
+	fault(lambda: frappe.db.rollback())
+	frappe.db.rollback()
+	for t in threads + held_thread:
+		t.join()
+	frappe.db.rollback()
+	# every posting landed exactly once
+	submitted = frappe.get_all(
+		"Sales Receipt", filters={"name": ["in", [*b.drafts, b.advance]]}, pluck="docstatus"
+	)
+	assert submitted == [1] * (len(b.drafts) + 1)
+	counts = dict(
+		frappe.db.sql(
+			"""select invoice_no, count(*) from `tabSales Receivable` where customer_order = %s and docstatus = 1
+			group by invoice_no""",
+			b.order,
+		)
+	)
+	assert counts == {**{f"F{i}": 1 for i in range(receivables)}, **{f"N{k}": 1 for k in range(receivables)}}
+	assert frappe.db.get_value("Sales Customer", b.customer, "credit_balance") == 250
+	assert frappe.db.get_value("Customer Order", b.order, "received_amount") == 100 * receivables
+	assert violations() == []
+	refused = [a for a in answers + held if not a.ok]
+	return frappe._dict(
+		postings=len(calls) + 1,
+		refused=[(a.status_code, a.json().get("exc_type")) for a in refused],
+		failures=dict(posts.failures),
+	)
+
+
+def report(capsys, fault: str, outcome):
+	with capsys.disabled():
+		print(
+			f"\nfault: {fault}: {outcome.postings} postings, each landed once; failed answers before a retry "
+			f"landed: {outcome.failures or 'none'}; clean refusals at the end: {outcome.refused or 'none'}; "
+			"invariants hold"
+		)
+
+
+def test_the_database_going_away_mid_posting_leaves_nothing_partial(rig, capsys):
+	def outage(release):
+		time.sleep(0.5)  # postings in flight
+		rig.db.cut()
+		time.sleep(1)
+		release()  # the held advance goes on, on a server whose connection is gone
+		time.sleep(2)
+		rig.db.restore()
+
+	outcome = run_fault(rig, outage)
+	report(capsys, "MariaDB unreachable for 3 s", outcome)
+	# refused connections are answered 503 with Retry-After; only the requests whose connection was cut
+	# mid-transaction (at most one per client and the held one) get gunicorn's bare 500
+	assert outcome.failures.get("503 with Retry-After", 0) > 0
+	assert outcome.failures.get("500", 0) <= 4
+	assert set(outcome.failures) <= {"503 with Retry-After", "500", "connection reset"}
