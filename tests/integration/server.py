@@ -215,3 +215,20 @@ class ProgressEvents:
 				percents.append(event["message"]["percent"])
 		self.events.close()
 		return percents
+
+
+def wait_for_lock_wait(*fragments: str, timeout: float = 60) -> None:
+	"""Until a statement of another connection (a server's or worker's: the site's database user sees its
+	own connections) whose text holds every fragment is running: the test holds the row lock it waits on."""
+	import frappe
+
+	clauses = " and ".join(["info like %s"] * len(fragments))
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline:
+		if frappe.db.sql(
+			f"select id from information_schema.processlist where id != connection_id() and {clauses}",
+			tuple(f"%{f}%" for f in fragments),
+		):
+			return
+		time.sleep(0.1)
+	raise AssertionError(f"no statement with {fragments} started in {timeout} s")

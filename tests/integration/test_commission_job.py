@@ -117,3 +117,58 @@ def test_a_large_period_runs_in_a_worker_with_progress_and_its_answer(worker, co
 	as_user("Administrator")
 	with pytest.raises(frappe.DoesNotExistError):
 		api.commission_status("commission-job-nosuchjob")
+
+
+@pytest.mark.out_of_process  # it starts and kills its own workers
+def test_a_period_sent_again_after_its_worker_was_killed_mid_job_drafts_each_commission_once(
+	bench, committed_team, monkeypatch, capsys
+):
+	from server import Worker, wait_for_lock_wait
+
+	team = committed_team
+	as_user(team.manager)
+	api.generate_salesperson_commissions("Monthly", *PERIOD)  # drafts in the request, committed
+	frappe.db.commit()
+	before = drafted(team)
+	# the job redrafts each salesperson's commission with one commit per salesperson; the test holds the
+	# second one's draft, so the job commits the first, waits on the second, and is killed there
+	as_user(team.manager)
+	second = list(commissions.contracts_by_person(*map(frappe.utils.getdate, PERIOD)))[1]
+	held = frappe.get_all(SPC, filters={"sales_person": second, "commission_type": "Monthly"}, pluck="name")
+	monkeypatch.setattr(commissions, "SYNC_CONTRACTS", 4)
+	first_worker = Worker(bench, "long").start()
+	try:
+		frappe.db.sql(f"select name from `tab{SPC}` where name = %s for update", held[0])
+		as_user(team.manager)
+		first = api.generate_salesperson_commissions("Monthly", *PERIOD)
+		wait_for_lock_wait(f"tab{SPC}", held[0])
+		as_user(team.manager)
+		assert api.commission_status(first["job_id"])["done"] == 1
+	finally:
+		first_worker.kill()
+	frappe.db.rollback()
+	as_user(team.manager)
+	assert api.commission_status(first["job_id"])["status"] == "started"  # never "finished"
+	assert drafted(team) == before
+
+	second_worker = Worker(bench, "long").start()
+	try:
+		as_user(team.manager)
+		again = api.generate_salesperson_commissions("Monthly", *PERIOD)
+		state = wait_for_job(api.commission_status, again["job_id"])
+	finally:
+		second_worker.stop()
+	assert state["status"] == "finished", state
+	assert len(state["result"]["updated"]) == 2 and not state["result"]["created"]
+	after = drafted(team)
+	assert after == before  # one draft per salesperson, each contract once
+	assert (
+		frappe.db.count(
+			SPC, {"sales_person": ("in", [team.sales, team.other_sales]), "commission_type": "Monthly"}
+		)
+		== 2
+	)
+	with capsys.disabled():
+		print(
+			f"\nfault: RQ worker SIGKILLed mid commission job (1 of 2 salespeople committed): sent again, {len(after)} commissions, each contract once"
+		)

@@ -24,7 +24,7 @@ from frappe.utils import random_string
 from frappe.utils.password import update_password
 from invariants import violations
 from proxy import Proxy
-from server import Server
+from server import Server, wait_for_lock_wait
 
 PASSWORD = "Fault-Sales-CRM-2026!"
 
@@ -73,6 +73,7 @@ class Postings:
 	def __init__(self):
 		self.failures = Counter()
 		self.lock = threading.Lock()
+		self.landed: list[float] = []  # when each posting's final answer came
 
 	def send(self, call, deadline: float = 90) -> requests.Response:
 		"""``call()`` until it lands (2xx) or is refused cleanly (409/417: e.g. an earlier attempt landed)."""
@@ -85,6 +86,8 @@ class Postings:
 				time.sleep(0.3)
 				continue
 			if r.ok or r.status_code in (409, 417):
+				with self.lock:
+					self.landed.append(time.monotonic())
 				return r
 			retry = r.headers.get("Retry-After")
 			self._failed(f"{r.status_code}" + (" with Retry-After" if retry else ""))
@@ -159,20 +162,6 @@ def hold_customer_row(customer: str):
 	frappe.db.sql("select name from `tabSales Customer` where name = %s for update", customer)
 
 
-def wait_until_held(customer: str, timeout: float = 60):
-	"""Until another connection's statement waits on the customer's row."""
-	end = time.monotonic() + timeout
-	while time.monotonic() < end:
-		if frappe.db.sql(
-			"""select id from information_schema.processlist
-			where id != connection_id() and info like %s and info like %s""",
-			("%tabSales Customer%", f"%{customer}%"),
-		):
-			return
-		time.sleep(0.1)
-	raise AssertionError("the advance's submission never reached the customer's row")
-
-
 def run_fault(rig, fault, receivables: int = 12) -> dict:
 	"""Post the receipts and the advance of fresh books, and more invoices, with ``fault(release)`` brought
 	in while the advance is held mid-transaction (``release()`` lets it go on); then check everything."""
@@ -181,7 +170,7 @@ def run_fault(rig, fault, receivables: int = 12) -> dict:
 	clients = [rig.server.session(rig.users.accounts, PASSWORD) for _ in range(3)]
 	hold_customer_row(b.customer)
 	held_thread, held = posts.in_threads([lambda: clients[0].submit("Sales Receipt", b.advance)], threads=1)
-	wait_until_held(b.customer)
+	wait_for_lock_wait("tabSales Customer", b.customer)
 	calls = [lambda d=d, k=k: clients[k % 3].submit("Sales Receipt", d) for k, d in enumerate(b.drafts)]
 	calls += [
 		lambda k=k: clients[k % 3].call(
@@ -194,7 +183,9 @@ def run_fault(rig, fault, receivables: int = 12) -> dict:
 		for k in range(receivables)
 	]
 	threads, answers = posts.in_threads(calls)
+	started = time.monotonic()
 	fault(lambda: frappe.db.rollback())
+	ended = time.monotonic()
 	frappe.db.rollback()
 	for t in threads + held_thread:
 		t.join()
@@ -220,13 +211,15 @@ def run_fault(rig, fault, receivables: int = 12) -> dict:
 		postings=len(calls) + 1,
 		refused=[(a.status_code, a.json().get("exc_type")) for a in refused],
 		failures=dict(posts.failures),
+		during=sum(started <= t <= ended for t in posts.landed),
 	)
 
 
 def report(capsys, fault: str, outcome):
 	with capsys.disabled():
 		print(
-			f"\nfault: {fault}: {outcome.postings} postings, each landed once; failed answers before a retry "
+			f"\nfault: {fault}: {outcome.postings} postings ({outcome.during} answered while it lasted), each "
+			"landed once; failed answers before a retry "
 			f"landed: {outcome.failures or 'none'}; clean refusals at the end: {outcome.refused or 'none'}; "
 			"invariants hold"
 		)
@@ -248,3 +241,33 @@ def test_the_database_going_away_mid_posting_leaves_nothing_partial(rig, capsys)
 	assert outcome.failures.get("503 with Retry-After", 0) > 0
 	assert outcome.failures.get("500", 0) <= 4
 	assert set(outcome.failures) <= {"503 with Retry-After", "500", "connection reset"}
+
+
+def test_a_gunicorn_worker_killed_mid_posting_leaves_nothing_partial(rig, capsys):
+	def kill(release):
+		time.sleep(0.5)
+		workers = psutil.Process(rig.server.proc.pid).children()
+		for worker in workers:
+			worker.kill()  # SIGKILL: an out-of-memory kill, mid-request
+		psutil.wait_procs(workers, timeout=30)
+		release()  # the database sees the killed worker's connection close and rolls its transaction back
+
+	outcome = run_fault(rig, kill)
+	report(capsys, "every gunicorn worker SIGKILLed mid-request", outcome)
+	assert outcome.failures.get("connection reset", 0) > 0
+	assert set(outcome.failures) <= {"connection reset", "502", "503 with Retry-After"}
+
+
+def test_redis_going_away_mid_posting_leaves_nothing_partial(rig, capsys):
+	def outage(release):
+		time.sleep(0.5)
+		rig.cache.cut()
+		rig.queue.cut()
+		time.sleep(1)
+		release()
+		time.sleep(2)
+		rig.cache.restore()
+		rig.queue.restore()
+
+	outcome = run_fault(rig, outage)
+	report(capsys, "Redis cache and queue unreachable for 3 s", outcome)

@@ -102,3 +102,43 @@ def test_a_large_plan_compiles_in_a_worker(worker, world, monkeypatch):
 		api.compile_status(answer["job_id"])
 	with pytest.raises(frappe.DoesNotExistError):
 		api.compile_status("plan-compile-nonexistent")
+
+
+@pytest.mark.out_of_process  # it starts and kills its own workers
+def test_a_compilation_whose_worker_was_killed_mid_job_compiles_once_when_sent_again(
+	bench, world, monkeypatch
+):
+	from server import Worker, wait_for_lock_wait
+
+	monkeypatch.setattr(plan_flow, "SYNC_TARGETS", 2)
+	frappe.set_user(world.team.manager)
+	# the test holds the plan's row: the job computes every period, then waits to save it, and is killed there
+	frappe.db.sql("select name from `tabSales Plan` where name = %s for update", world.plan)
+	first_worker = Worker(bench, "long").start()
+	try:
+		first = api.compile_sales_plan(world.plan, by_product=1)
+		wait_for_lock_wait("tabSales Plan", world.plan)
+	finally:
+		first_worker.kill()
+	frappe.db.rollback()
+	plan = frappe.get_doc("Sales Plan", world.plan)
+	assert len(plan.targets) == 3 and plan.total_target_order_amount == 0  # nothing of the killed job
+	assert api.compile_status(first["job_id"])["status"] == "started"  # never "finished"
+
+	second_worker = Worker(bench, "long").start()
+	try:
+		again = api.compile_sales_plan(world.plan, by_product=1)
+		frappe.db.commit()
+		state = wait_for_job(api.compile_status, again["job_id"])
+	finally:
+		second_worker.stop()
+	assert state["status"] == "finished", state
+	frappe.db.rollback()
+	plan = frappe.get_doc("Sales Plan", world.plan)
+	rows = [(r.sales_person, r.product or "", r.period) for r in plan.targets]
+	assert len(rows) == len(set(rows)) == 6  # each target once: the killed run added none
+	assert plan.total_target_order_amount == 940
+	with capsys.disabled():
+		print(
+			f"\nfault: RQ worker SIGKILLed mid plan compilation: the plan unchanged; sent again, {len(rows)} targets once each"
+		)
