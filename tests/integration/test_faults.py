@@ -271,3 +271,49 @@ def test_redis_going_away_mid_posting_leaves_nothing_partial(rig, capsys):
 
 	outcome = run_fault(rig, outage)
 	report(capsys, "Redis cache and queue unreachable for 3 s", outcome)
+
+
+def test_redis_going_away_during_a_job_imports_each_lead_once(rig, bench, capsys):
+	from server import Worker, wait_for_job
+	from test_lead_import_job import imported, rows_for
+
+	from sales_crm import api
+	from sales_crm.flows import lead_import
+
+	tag = f"RDS{random_string(8).upper()}"
+	rows = rows_for(tag, 320)
+	worker = Worker(bench, "long", env=rig.env).start()
+	try:
+		first = api.import_leads(rows)
+		wait_for_job(api.import_status, first["job_id"], lambda s: s["done"] >= lead_import.PROGRESS_EVERY)
+		rig.cache.cut()
+		rig.queue.cut()
+		time.sleep(3)
+		rig.cache.restore()
+		rig.queue.restore()
+		try:
+			state = wait_for_job(api.import_status, first["job_id"], timeout=60)
+			outcome = f"the job went on and ended {state['status']}"
+		except AssertionError:
+			state = api.import_status(first["job_id"])
+			outcome = f"the job was lost ({state['status']} at {state['done']} rows)"
+		if state["status"] != "finished" or imported(tag) != {row["external_id"]: 1 for row in rows}:
+			worker.stop()
+			worker = Worker(bench, "long", env=rig.env).start()
+			again = api.import_leads(rows)
+			state = wait_for_job(api.import_status, again["job_id"], timeout=300)
+			assert state["status"] == "finished", state
+			outcome += "; sent again, it finished"
+	finally:
+		worker.stop()
+		counts = imported(tag)
+		names = frappe.get_all("Sales Lead", filters={"external_id": ("like", f"{tag}-%")}, pluck="name")
+		if names:
+			frappe.db.delete("Sales Lead Product", {"parent": ("in", names), "parenttype": "Sales Lead"})
+			frappe.db.delete("Sales Lead", {"name": ("in", names)})
+		frappe.db.commit()
+	assert counts == {row["external_id"]: 1 for row in rows}  # every lead exactly once
+	with capsys.disabled():
+		print(
+			f"\nfault: Redis cache and queue unreachable for 3 s during a 320-lead import: {outcome}; each lead once"
+		)
