@@ -566,3 +566,64 @@ def test_win_probability_is_stored_with_its_factors_and_falls_back_without_histo
 		"Sales Opportunity", names[161], ["win_probability", "win_factors"]
 	)
 	assert probability == 60  # names[161]: Quotation, 60 % and mining.TOO_LITTLE_HISTORY in factors
+
+
+@pytest.mark.out_of_process  # it starts and kills its own workers
+def test_a_history_import_sent_again_after_its_worker_was_killed_mid_job_imports_each_order_once(
+	bench, tag, capsys
+):
+	from server import Worker, wait_for_lock_wait
+
+	frappe.set_user(director(tag))
+	frappe.db.commit()
+	rows = [
+		{
+			"external_id": f"{tag}-{i}",
+			"order_date": "2024-03-01",
+			"customer": f"{tag}-C{i % 7}",
+			"customer_name": f"{tag} Co {i % 7}",
+			"amount": 100 + i,
+		}
+		for i in range(300)
+	]
+
+	def orders() -> dict[str, int]:
+		frappe.db.rollback()
+		return dict(
+			frappe.db.sql(
+				"""select external_id, count(*) from `tabCustomer Order` where external_id like %s
+				group by external_id""",
+				(f"{tag}-%",),
+			)
+		)
+
+	first_worker = Worker(bench, "long").start()
+	try:
+		half = api.import_history(rows=json.dumps(rows[:150]))
+		assert wait_for_job(api.history_import_status, half["job_id"])["status"] == "finished"
+		# the test holds every naming counter: the whole import waits inside its chunk, after it read and
+		# skipped what is in, and is killed there
+		frappe.db.sql("select name from `tabSeries` for update")
+		killed = api.import_history(rows=json.dumps(rows))
+		wait_for_lock_wait("tabSeries", "for update")
+	finally:
+		first_worker.kill()
+	assert orders() == {row["external_id"]: 1 for row in rows[:150]}  # the killed chunk left nothing
+	assert api.history_import_status(killed["job_id"])["status"] == "started"  # never "finished"
+
+	second_worker = Worker(bench, "long").start()
+	try:
+		again = api.import_history(rows=json.dumps(rows))
+		state = wait_for_job(api.history_import_status, again["job_id"])
+	finally:
+		second_worker.stop()
+	assert state["status"] == "finished", state
+	assert (state["created"], state["skipped"], state["errors"]) == (150, 150, 0)
+	assert orders() == {row["external_id"]: 1 for row in rows}  # every order exactly once
+	customers = frappe.db.count("Sales Customer", {"external_id": ("like", f"{tag}-C%")})
+	assert customers == 7
+	with capsys.disabled():
+		print(
+			"\nfault: RQ worker SIGKILLed mid history import (150 of 300 orders in): the chunk left nothing; "
+			f"sent again, {state['created']} created, {state['skipped']} skipped, each order once, {customers} customers"
+		)
