@@ -627,3 +627,95 @@ def test_a_history_import_sent_again_after_its_worker_was_killed_mid_job_imports
 			"\nfault: RQ worker SIGKILLed mid history import (150 of 300 orders in): the chunk left nothing; "
 			f"sent again, {state['created']} created, {state['skipped']} skipped, each order once, {customers} customers"
 		)
+
+
+@pytest.mark.out_of_process  # it starts and kills its own workers
+def test_a_mining_run_killed_mid_job_leaves_nothing_and_a_new_run_opens_each_follow_up_once(
+	bench, tag, team, capsys
+):
+	from server import Worker, wait_for_lock_wait
+
+	today = getdate(nowdate())
+	share = frappe.db.get_single_value("Sales CRM Settings", "mining_valuable_share")
+	frappe.db.set_single_value("Sales CRM Settings", "mining_valuable_share", 50)
+	assert {r["status"] for r in history_import.Importer().import_chunk(history(tag, team, today))} == {
+		"created"
+	}
+	# two years ago the big spenders were the valuable customers: today's run finds them at risk
+	earlier = run_now(add_days(today, -700))
+	frappe.set_user(director(tag))
+	frappe.db.commit()
+	customers = frappe.get_all("Sales Customer", filters={"external_id": ("like", f"{tag}-%")}, pluck="name")
+
+	def follow_ups() -> dict[tuple, int]:
+		"""Open follow-ups per (customer, site): the run opens one per customer and per site at risk."""
+		frappe.db.rollback()
+		rows = frappe.db.sql(
+			"""select customer, coalesce(customer_address, ''), count(*) from `tabSales Follow Up`
+			where customer in %(names)s and status in ('Open', 'Overdue') group by customer, customer_address""",
+			{"names": customers},
+		)
+		return {(customer, site): n for customer, site, n in rows}
+
+	before = follow_ups()  # the earlier run's
+
+	def scores() -> dict:
+		frappe.db.rollback()
+		return dict(
+			frappe.db.sql(
+				"select name, last_scored_on from `tabSales Customer` where name in %(n)s", {"n": customers}
+			)
+		)
+
+	scored_before = scores()
+
+	try:
+		first_worker = Worker(bench, "long").start()
+		try:
+			# the test holds the customers' rows: the run reads, fits and scores, then waits to write the
+			# scores, and is killed there
+			frappe.db.sql(
+				"select name from `tabSales Customer` where name in %(names)s for update",
+				{"names": customers},
+			)
+			killed = api.run_mining()
+			frappe.db.commit()  # the job is enqueued after the commit
+			frappe.db.sql(
+				"select name from `tabSales Customer` where name in %(names)s for update",
+				{"names": customers},
+			)
+			wait_for_lock_wait("update `tabSales Customer` target join", timeout=120)
+		finally:
+			first_worker.kill()
+		assert follow_ups() == before
+		assert scores() == scored_before  # the killed run wrote no score
+		assert frappe.db.get_value("Customer Mining Run", killed["run"], "status") == "Queued"
+
+		second_worker = Worker(bench, "long").start()
+		try:
+			again = api.run_mining()
+			frappe.db.commit()
+			state = wait_for_job(api.mining_status, again["job_id"], timeout=300)
+		finally:
+			second_worker.stop()
+		assert state["status"] == "finished", state
+		opened = follow_ups()
+		assert len(opened) > len(before) and set(opened.values()) == {1}  # one per customer (site) at risk
+		scored = sum(
+			1 for name, on in scores().items() if on and (not scored_before[name] or on > scored_before[name])
+		)
+		assert scored == len(customers)
+	finally:
+		frappe.db.rollback()
+		names = frappe.get_all("Sales Follow Up", filters={"customer": ("in", customers)}, pluck="name")
+		if names:
+			frappe.db.delete("ToDo", {"reference_type": "Sales Follow Up", "reference_name": ("in", names)})
+			frappe.db.delete("Sales Follow Up", {"name": ("in", names)})
+		frappe.db.set_single_value("Sales CRM Settings", "mining_valuable_share", share)
+		frappe.db.delete("Customer Mining Run", {"name": earlier})
+		frappe.db.commit()
+	with capsys.disabled():
+		print(
+			f"\nfault: RQ worker SIGKILLed mid mining run (scores being written): nothing written, its run record "
+			f"left Queued; a new run scored {scored} customers and opened {len(opened) - len(before)} follow-ups, one per customer or site at risk"
+		)
