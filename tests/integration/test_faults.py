@@ -74,6 +74,7 @@ class Postings:
 		self.failures = Counter()
 		self.lock = threading.Lock()
 		self.landed: list[float] = []  # when each posting's final answer came
+		self.bodies: dict[int, str] = {}  # a failed answer's body per status
 
 	def send(self, call, deadline: float = 90) -> requests.Response:
 		"""``call()`` until it lands (2xx) or is refused cleanly (409/417: e.g. an earlier attempt landed)."""
@@ -90,6 +91,7 @@ class Postings:
 					self.landed.append(time.monotonic())
 				return r
 			retry = r.headers.get("Retry-After")
+			self.bodies[r.status_code] = r.text[:1000]
 			self._failed(f"{r.status_code}" + (" with Retry-After" if retry else ""))
 			time.sleep(min(float(retry or 0.5), 1))
 		raise AssertionError("a posting did not land in 90 s")
@@ -212,6 +214,7 @@ def run_fault(rig, fault, receivables: int = 12) -> dict:
 		refused=[(a.status_code, a.json().get("exc_type")) for a in refused],
 		failures=dict(posts.failures),
 		during=sum(started <= t <= ended for t in posts.landed),
+		bodies=posts.bodies,
 	)
 
 
@@ -239,6 +242,7 @@ def test_the_database_going_away_mid_posting_leaves_nothing_partial(rig, capsys)
 	# refused connections are answered 503 with Retry-After; only the requests whose connection was cut
 	# mid-transaction (at most one per client and the held one) get gunicorn's bare 500
 	assert outcome.failures.get("503 with Retry-After", 0) > 0
+	assert "The database is not reachable" in outcome.bodies[503]  # a message the client can show
 	assert outcome.failures.get("500", 0) <= 4
 	assert set(outcome.failures) <= {"503 with Retry-After", "500", "connection reset"}
 
