@@ -106,7 +106,7 @@ def test_a_large_plan_compiles_in_a_worker(worker, world, monkeypatch):
 
 @pytest.mark.out_of_process  # it starts and kills its own workers
 def test_a_compilation_whose_worker_was_killed_mid_job_compiles_once_when_sent_again(
-	bench, world, monkeypatch
+	bench, world, monkeypatch, capsys
 ):
 	from server import Worker, wait_for_lock_wait
 
