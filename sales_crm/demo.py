@@ -616,7 +616,7 @@ class Demo:
 				"exchange_rate": exchange_rate,
 				"company_currency": self.currency,
 				"expected_revenue": expected,
-				"base_expected_revenue": round(expected * exchange_rate, 2),
+				"base_expected_revenue": flt(expected * exchange_rate, 2),  # as the controller rounds it
 				"won_amount": 0,
 				"sales_person": person,
 				"sales_department": department,
@@ -817,10 +817,16 @@ class Demo:
 			"sales_person": person,
 			"sales_department": contract["sales_department"],
 		}
-		for row in self.rows["Sales Contract Item"][-len(items) :]:
+		contract_rows = self.rows["Sales Contract Item"][-len(items) :]
+		for row in contract_rows:
 			row["ordered_qty"] = row["qty"]
 		contract["per_ordered"] = 100
 		received = self.write_order(base, items, created)
+		# each order row names the contract row it orders: ordered_qty is their sum (chain.ROLLUPS)
+		for row, contract_row in zip(
+			self.rows["Customer Order Item"][-len(items) :], contract_rows, strict=True
+		):
+			row["contract_item"] = contract_row["name"]
 		contract["collected_amount"] = round(received, 2)
 		contract["base_collected_amount"] = round(received * flt(contract["exchange_rate"]), 2)
 		contract["per_collected"] = percent(received, contract["grand_total"])

@@ -49,6 +49,10 @@ readable_checkout() {
 	rm -rf "$copy"
 	mkdir -p "$copy"
 	tar -C "$checkout" --exclude=.git -cf - . | tar -C "$copy" -xf -
+	# the history, which the upgrade test builds earlier versions from (copied: no hard links to chown)
+	if git -C "$checkout" rev-parse --git-dir >/dev/null 2>&1; then
+		git clone --quiet --bare --no-local "$checkout" "$copy/.git"
+	fi
 	chown -R "$owner": "$copy"
 	echo "$copy"
 }

@@ -3,9 +3,11 @@
 import frappe
 
 
-def violations() -> list[str]:
-	"""Every broken invariant, described; empty when the books are consistent."""
-	frappe.db.rollback()  # a fresh snapshot: see what other processes committed
+def violations(fresh: bool = True) -> list[str]:
+	"""Every broken invariant, described; empty when the books are consistent. ``fresh=False`` reads
+	within the open transaction (its own uncommitted writes included) instead of a fresh snapshot."""
+	if fresh:
+		frappe.db.rollback()  # a fresh snapshot: see what other processes committed
 	found = []
 	for r in frappe.db.sql(
 		"""select name, total_amount, received_amount, write_off_amount, outstanding_amount

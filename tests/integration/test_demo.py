@@ -188,3 +188,20 @@ def test_the_same_seed_and_anchor_give_the_same_data(monkeypatch):
 
 	assert rows(7) == rows(7)
 	assert rows(7) != rows(8)
+
+
+def test_order_rows_name_the_contract_rows_they_order(seed):
+	"""A contract row's ordered quantity is the sum of the order rows that name it (chain.ROLLUPS), as the
+	next posting on the order recomputes it: the demo stores both, and they agree."""
+	demo.make_demo(300, seed=seed, commit=False)
+	rows = frappe.db.sql(
+		"""select ci.name, ci.qty, ci.ordered_qty,
+			(select coalesce(sum(oi.qty), 0) from `tabCustomer Order Item` oi
+			 where oi.contract_item = ci.name and oi.docstatus = 1) as linked
+		from `tabSales Contract Item` ci join `tabSales Contract` c on c.name = ci.parent
+		where c.name like %s and c.docstatus = 1""",
+		f"DEMO{seed}-%",
+		as_dict=True,
+	)
+	assert any(row.ordered_qty for row in rows)
+	assert [row for row in rows if abs(row.ordered_qty - row.linked) > 1e-6] == []
