@@ -19,7 +19,7 @@ import hashlib
 import json
 import math
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import frappe
 from frappe import _
@@ -34,6 +34,7 @@ CHUNK = 5000
 JOB_TIMEOUT = 4 * 3600
 MIN_CUSTOMERS = 20  # fewer customers than this cannot fit BG/NBD's four parameters
 SITE_SEPARATOR = "\x1f"
+DAYS_OF_YEAR_ONE = 366  # MariaDB's TO_DAYS('0001-01-01')
 TOO_LITTLE_HISTORY = "too little history"
 
 
@@ -147,15 +148,17 @@ def execute(run: str, progress=None) -> dict:
 	)
 	figures = {"calibration_end": end, "holdout_weeks": weeks}
 
+	if holdout_end:
+		cut, last = end, holdout_end  # the run's own fit is tested on the holdout after ``end``
+	else:
+		cut, last = end - timedelta(weeks=weeks), end
 	progress(5, _("Reading orders"))
-	customer_rows, site_rows, counts = read_purchases(holdout_end or end)
-	figures.update(counts)
-	figures["calibration_start"] = min((row[1] for row in customer_rows), default=None)
+	customers = read_totals(CUSTOMER, end, cut, last)
+	figures.update(orders=customers.orders, purchases=customers.purchases)
 
 	progress(20, _("Fitting the purchase models"))
-	from sales_crm.mining import purchases
-
-	summary = purchases.summarise(customer_rows, end)
+	summary = customers.summary(end)
+	figures["calibration_start"] = min(summary.first, default=None)
 	figures["customers"] = len(summary)
 	figures["repeat_customers"] = int((summary.frequency > 0).sum()) if len(summary) else 0
 	if len(summary) < MIN_CUSTOMERS:
@@ -169,7 +172,7 @@ def execute(run: str, progress=None) -> dict:
 
 	if fitted:
 		progress(35, _("Backtest"))
-		figures.update(backtest(customer_rows, end, holdout_end, weeks, fitted if holdout_end else None))
+		figures.update(backtest(customers, cut, last, fitted if holdout_end else None))
 		progress(50, _("Scoring customers"))
 		scored_on = now_datetime()
 		customer_scores = score_rows(summary, fitted)
@@ -178,7 +181,7 @@ def execute(run: str, progress=None) -> dict:
 		figures.update(valuable_share=share, valuable_threshold=mark_valuable(customer_scores, share))
 		write_customer_scores(customer_scores, scored_on)
 		progress(65, _("Scoring sites"))
-		site_summary = purchases.summarise(site_rows, end)
+		site_summary = read_totals(SITE, end, end, end).summary(end)
 		site_scores = score_rows(site_summary, fitted) if len(site_summary) else []
 		for row in site_scores:
 			row["name"] = site_score_name(*row["key"].split(SITE_SEPARATOR, 1))
@@ -218,31 +221,89 @@ def clean(figures: dict) -> dict:
 	return cleaned
 
 
-def read_purchases(until) -> tuple[list, list, dict]:
-	"""Every submitted order up to ``until`` (imported history included), as (key, day, amount) purchases:
-	one per customer and day, and one per customer site and day (orders with a site)."""
-	customer_rows = frappe.db.sql(
-		"""select customer, order_date, sum(coalesce(base_grand_total, 0)), count(*)
-		from `tabCustomer Order`
-		where docstatus = 1 and order_date <= %(until)s and customer is not null
-		group by customer, order_date""",
-		{"until": until},
+CUSTOMER, SITE = "customer", "site"
+
+
+class Totals:
+	"""Each key's purchase-day figures as the database aggregated them (``read_totals``), at two cut-offs:
+	the run's end and the backtest's calibration end, with the key's purchase-days in the holdout."""
+
+	# the columns of the aggregate, in the order ``read_totals`` selects them (the key comes last)
+	COLUMNS = ("days", "first", "last", "total", "first_amount", "cut_days", "cut_last", "cut_total", "held")
+
+	def __init__(self, keys: list[str], figures, orders: int, purchases: int):
+		import numpy as np
+
+		self.keys = keys
+		self.figures = figures if len(keys) else np.zeros((0, len(self.COLUMNS)))
+		self.orders, self.purchases = orders, purchases
+
+	def column(self, name: str):
+		return self.figures[:, self.COLUMNS.index(name)]
+
+	def summary(self, end):
+		from sales_crm.mining import purchases
+
+		c = self.column
+		return purchases.from_totals(
+			self.keys, c("days"), c("first"), c("last"), c("total"), c("first_amount"), end
+		)
+
+	def calibration(self, cut):
+		"""The summary up to the calibration end and each of its keys' purchase-days in the holdout."""
+		from sales_crm.mining import purchases
+
+		c = self.column
+		summary = purchases.from_totals(
+			self.keys, c("cut_days"), c("first"), c("cut_last"), c("cut_total"), c("first_amount"), cut
+		)
+		held = dict(zip(self.keys, c("held").astype(int).tolist(), strict=True))
+		return summary, [held[key] for key in summary.keys]
+
+
+def read_totals(level: str, end, cut, last) -> Totals:
+	"""Every submitted order up to the later of ``end`` and ``last`` (imported history included), summed per
+	key and day — a purchase is a key on a day — and then per key, in the database: the rows that reach
+	Python are one per key, each packed into one string (a million orders are read in seconds, not minutes,
+	through a driver that decodes each value in Python). Keys are customers, or customer sites."""
+	import numpy as np
+
+	if level == CUSTOMER:
+		key, group, extra = "customer", "customer, order_date", ""
+	else:
+		key = "concat(customer, %(separator)s, customer_address)"
+		group = "customer, customer_address, order_date"
+		extra = "and customer_address is not null and customer_address != ''"
+	rows = frappe.db.sql(
+		f"""select concat_ws(',',
+				sum(d <= %(end)s), to_days(min(d)), coalesce(to_days(max(if(d <= %(end)s, d, null))), 0),
+				sum(if(d <= %(end)s, a, 0)), sum(if(n = 1, a, 0)),
+				sum(d <= %(cut)s), coalesce(to_days(max(if(d <= %(cut)s, d, null))), 0),
+				sum(if(d <= %(cut)s, a, 0)), sum(d > %(cut)s and d <= %(last)s),
+				sum(orders), count(*), k)
+		from (
+			select k, d, a, orders, row_number() over (partition by k order by d) n
+			from (
+				select {key} k, order_date d, sum(coalesce(base_grand_total, 0)) a, count(*) orders
+				from `tabCustomer Order`
+				where docstatus = 1 and order_date <= %(until)s and customer is not null {extra}
+				group by {group}
+			) days
+		) ranked
+		group by k""",
+		{"end": end, "cut": cut, "last": last, "until": max(end, last), "separator": SITE_SEPARATOR},
 	)
-	site_rows = frappe.db.sql(
-		"""select concat(customer, %(separator)s, customer_address), order_date,
-			sum(coalesce(base_grand_total, 0))
-		from `tabCustomer Order`
-		where docstatus = 1 and order_date <= %(until)s and customer is not null
-			and customer_address is not null and customer_address != ''
-		group by customer, customer_address, order_date""",
-		{"until": until, "separator": SITE_SEPARATOR},
-	)
-	orders = sum(int(row[3]) for row in customer_rows)
-	return (
-		[row[:3] for row in customer_rows],
-		list(site_rows),
-		{"orders": orders, "purchases": len(customer_rows)},
-	)
+	width = len(Totals.COLUMNS) + 2
+	parts = [row[0].split(",", width) for row in rows]
+	keys = [part[width] for part in parts]
+	figures = np.array([part[:width] for part in parts], dtype=float).reshape(len(parts), width)
+	# MariaDB's day numbers count from year 0, Python's ordinals from year 1
+	offset = date(1, 1, 1).toordinal() - DAYS_OF_YEAR_ONE
+	for name in ("first", "last", "cut_last"):
+		index = Totals.COLUMNS.index(name)
+		figures[:, index] = np.where(figures[:, index] > 0, figures[:, index] + offset, 0)
+	orders, purchases = int(figures[:, -2].sum()), int(figures[:, -1].sum())
+	return Totals(keys, figures[:, : len(Totals.COLUMNS)], orders, purchases)
 
 
 def fit(summary):
@@ -264,28 +325,21 @@ def model_figures(bgnbd, gg) -> dict:
 	return figures
 
 
-def backtest(rows, end, holdout_end, weeks: int, fitted=None) -> dict:
-	"""Fit on the history before the holdout, compare with the holdout: expected against actual repeat
-	purchases of the calibration's customers, and how well the churn score and the expected purchases
-	rank those who did not / did buy again. With an explicit ``holdout_end`` the holdout follows ``end``
-	(the run's own fit is tested); otherwise it is the last ``weeks`` weeks before ``end``."""
-	from sales_crm.mining import purchases
+def backtest(totals: Totals, cut, last, fitted=None) -> dict:
+	"""Fit on the history up to ``cut``, compare with the holdout (``cut``, ``last``]: expected against
+	actual repeat purchases of the calibration's customers, and how well the churn score and the expected
+	purchases rank those who did not / did buy again. ``fitted`` is the run's own fit when it was fitted up
+	to ``cut`` (an explicit holdout after the run's end); otherwise the calibration is fitted here."""
 	from sales_crm.mining.bgnbd import expected_purchases
 	from sales_crm.mining.metrics import auc
 	from sales_crm.mining.scoring import score
 
-	if holdout_end:
-		fit_end, last = end, holdout_end
-	else:
-		fit_end, last = end - timedelta(weeks=weeks), end
-	figures = {"holdout_start": fit_end + timedelta(days=1), "holdout_end": last}
-	calibration = purchases.summarise(rows, fit_end)
+	figures = {"holdout_start": cut + timedelta(days=1), "holdout_end": last}
+	calibration, actual = totals.calibration(cut)
 	if len(calibration) < MIN_CUSTOMERS:
 		return figures
 	bgnbd, gg = fitted or fit(calibration)
-	held = purchases.holdout_counts(rows, fit_end + timedelta(days=1), last)
-	actual = [held.get(key, 0) for key in calibration.keys]
-	span = (last - fit_end).days / 7
+	span = (last - cut).days / 7
 	expected = expected_purchases(bgnbd, span, calibration.frequency, calibration.recency, calibration.T)
 	churn = score(calibration, bgnbd, gg).churn_score
 	total_actual, total_expected = sum(actual), float(expected.sum())
@@ -301,24 +355,28 @@ def backtest(rows, end, holdout_end, weeks: int, fitted=None) -> dict:
 
 
 def score_rows(summary, fitted) -> list[dict]:
+	"""A row per key of the summary: its scores, rounded as the columns store them (numpy rounds the
+	arrays at once; a row per key of a large site must not cost a function call per figure)."""
+	import numpy as np
+
 	from sales_crm.mining.scoring import score
 
 	scores = score(summary, *fitted)
+	columns = {
+		"p_alive": np.round(scores.p_alive * 100, 3).tolist(),
+		"expected_orders_90": np.round(scores.expected_90, 4).tolist(),
+		"expected_orders_365": np.round(scores.expected_365, 4).tolist(),
+		"clv": np.round(scores.clv, 2).tolist(),
+		"rfm_r": np.asarray(scores.r_score, dtype=int).tolist(),
+		"rfm_f": np.asarray(scores.f_score, dtype=int).tolist(),
+		"rfm_m": np.asarray(scores.m_score, dtype=int).tolist(),
+		"rfm_segment": list(scores.segment),
+		"churn_score": np.round(scores.churn_score, 4).tolist(),
+		"churn_risk": list(scores.churn_risk),
+	}
+	names = ("key", *columns)
 	return [
-		{
-			"key": key,
-			"p_alive": flt(scores.p_alive[i] * 100, 3),
-			"expected_orders_90": flt(scores.expected_90[i], 4),
-			"expected_orders_365": flt(scores.expected_365[i], 4),
-			"clv": flt(scores.clv[i], 2),
-			"rfm_r": int(scores.r_score[i]),
-			"rfm_f": int(scores.f_score[i]),
-			"rfm_m": int(scores.m_score[i]),
-			"rfm_segment": scores.segment[i],
-			"churn_score": flt(scores.churn_score[i], 4),
-			"churn_risk": scores.churn_risk[i],
-		}
-		for i, key in enumerate(summary.keys)
+		dict(zip(names, values, strict=True)) for values in zip(summary.keys, *columns.values(), strict=True)
 	]
 
 
@@ -338,20 +396,48 @@ SCORE_COLUMNS = (
 )
 
 
+def literal_rows(rows: list[dict], columns: tuple[str, ...]) -> list[str]:
+	"""Each row's ``columns`` as the SQL literals of one tuple, built a column at a time: the run writes a
+	row per customer and site, and the driver's escaping, value by value, would cost more than the whole
+	model. Numbers are written as numbers (a non-finite one as NULL), text through the driver's escaping."""
+	formatted = []
+	for column in columns:
+		values = [row.get(column) for row in rows]
+		if all(isinstance(value, int | float) or value is None for value in values):
+			literals = [
+				"NULL" if value is None or not math.isfinite(value) else repr(value)
+				for value in (float(v) if isinstance(v, bool) else v for v in values)
+			]
+		else:
+			cache: dict = {}
+			literals = []
+			for value in values:
+				if value is None:
+					literals.append("NULL")
+					continue
+				text = cache.get(value)
+				if text is None:
+					text = frappe.db.escape(str(value), percent=False)
+					if len(cache) < 64:  # segments, risks, a time: a few values repeat across every row
+						cache[value] = text
+				literals.append(text)
+		formatted.append(literals)
+	return ["(" + ", ".join(values) + ")" for values in zip(*formatted, strict=True)] if formatted else []
+
+
 def update_join(doctype: str, rows: list[dict], columns: tuple[str, ...]) -> None:
 	"""One ``UPDATE `tab…` JOIN (SELECT … UNION ALL SELECT …)`` per chunk: each row's ``name`` gets its
 	``columns``. ``modified`` is left alone: a score is not an edit of the record."""
+	names = ("name", *columns)
+	assignments = ", ".join(f"target.`{column}` = source.`{column}`" for column in columns)
 	for start in range(0, len(rows), CHUNK):
-		chunk = rows[start : start + CHUNK]
-		names = ("name", *columns)
-		first = "select " + ", ".join(f"%s as `{column}`" for column in names)
-		rest = " union all select " + ", ".join(["%s"] * len(names))
-		values = [row.get(column) for row in chunk for column in names]
-		derived = first + rest * (len(chunk) - 1)
-		assignments = ", ".join(f"target.`{column}` = source.`{column}`" for column in columns)
+		tuples = literal_rows(rows[start : start + CHUNK], names)
+		# the first select names the columns; a NULL row that selects nothing leaves the types to the data
+		derived = " union all ".join("select " + row[1:-1] for row in tuples)
+		header = "select " + ", ".join(f"null as `{column}`" for column in names) + " from dual where false"
 		frappe.db.sql(
-			f"update `tab{doctype}` target join ({derived}) source on source.name = target.name set {assignments}",
-			values,
+			f"update `tab{doctype}` target join ({header} union all {derived}) source "
+			f"on source.name = target.name set {assignments}"
 		)
 
 
@@ -414,34 +500,33 @@ def write_site_scores(scores: list[dict], scored_on) -> None:
 	)
 	updated = [c for c in columns if c not in ("name", "creation", "owner", "docstatus", "idx")]
 	for start in range(0, len(scores), CHUNK):
-		values = []
+		rows = []
 		for row in scores[start : start + CHUNK]:
 			customer, address = row["key"].split(SITE_SEPARATOR, 1)
 			person, department = owners.get(customer, (None, None))
-			full = {
-				**row,
-				"name": site_score_name(customer, address),
-				"creation": scored_on,
-				"modified": scored_on,
-				"owner": user,
-				"modified_by": user,
-				"docstatus": 0,
-				"idx": 0,
-				"customer": customer,
-				"address": address,
-				"sales_person": person,
-				"sales_department": department,
-				"last_scored_on": scored_on,
-			}
-			values.append([full[column] for column in columns])
-		placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(values))
+			rows.append(
+				{
+					**row,
+					"name": site_score_name(customer, address),
+					"creation": scored_on,
+					"modified": scored_on,
+					"owner": user,
+					"modified_by": user,
+					"docstatus": 0,
+					"idx": 0,
+					"customer": customer,
+					"address": address,
+					"sales_person": person,
+					"sales_department": department,
+					"last_scored_on": scored_on,
+				}
+			)
 		frappe.db.sql(
 			"insert into `tabCustomer Site Score` ({}) values {} on duplicate key update {}".format(
 				", ".join(f"`{c}`" for c in columns),
-				placeholders,
+				", ".join(literal_rows(rows, columns)),
 				", ".join(f"`{c}` = values(`{c}`)" for c in updated),
-			),
-			[value for row in values for value in row],
+			)
 		)
 
 
@@ -620,6 +705,9 @@ def opportunity_features(end) -> list[dict]:
 			group by o.name"""
 		)
 	}
+	from sales_crm.mining.purchases import as_date
+
+	today = getdate(end)
 	features = []
 	for (
 		name,
@@ -636,7 +724,7 @@ def opportunity_features(end) -> list[dict]:
 		items,
 	) in rows:
 		closed = status in ("Won", "Lost")
-		as_of = getdate(modified) if closed else getdate(end)
+		as_of = as_date(modified) if closed else today
 		count, last = follow_ups.get(name, (0, None))
 		orders, spent = history.get(name, (0, 0))
 		features.append(
@@ -650,11 +738,11 @@ def opportunity_features(end) -> list[dict]:
 					"Sales Department": department or "",
 					"Sales Method": method or "",
 					"Stage": stage or "",
-					"Age (Days)": max(0, (as_of - getdate(created)).days),
+					"Age (Days)": max(0, (as_of - as_date(created)).days),
 					"Amount": flt(amount),
 					"Products": cint(items),
 					"Follow-ups": cint(count),
-					"Days Since Follow-up": (as_of - getdate(last)).days if last else None,
+					"Days Since Follow-up": (as_of - as_date(last)).days if last else None,
 					"Customer Orders": cint(orders),
 					"Customer Order Amount": flt(spent),
 				},
@@ -706,24 +794,20 @@ def score_opportunities(end) -> dict:
 	)
 	model = win.WinModel().fit([row["features"] for row in closed], won)
 	if open_:
-		probabilities = model.predict([row["features"] for row in open_])
+		features = [row["features"] for row in open_]
+		probabilities = model.predict(features).tolist()
+		explained = model.explain_many(features, top=3)
 		update_join(
 			"Sales Opportunity",
 			[
 				{
 					"name": row["name"],
-					"win_probability": flt(probability * 100, 2),
+					"win_probability": round(probability * 100, 2),
 					"win_factors": json.dumps(
-						{
-							"model": True,
-							"factors": [
-								[label, round(value, 3)]
-								for label, value in model.explain(row["features"], top=3)
-							],
-						}
+						{"model": True, "factors": [[label, round(value, 3)] for label, value in factors]}
 					),
 				}
-				for row, probability in zip(open_, probabilities.tolist(), strict=True)
+				for row, probability, factors in zip(open_, probabilities, explained, strict=True)
 			],
 			("win_probability", "win_factors"),
 		)
