@@ -19,7 +19,7 @@ import hashlib
 import json
 import math
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import frappe
 from frappe import _
@@ -34,6 +34,7 @@ CHUNK = 5000
 JOB_TIMEOUT = 4 * 3600
 MIN_CUSTOMERS = 20  # fewer customers than this cannot fit BG/NBD's four parameters
 SITE_SEPARATOR = "\x1f"
+DAYS_OF_YEAR_ONE = 366  # MariaDB's TO_DAYS('0001-01-01')
 TOO_LITTLE_HISTORY = "too little history"
 
 
@@ -147,15 +148,17 @@ def execute(run: str, progress=None) -> dict:
 	)
 	figures = {"calibration_end": end, "holdout_weeks": weeks}
 
+	if holdout_end:
+		cut, last = end, holdout_end  # the run's own fit is tested on the holdout after ``end``
+	else:
+		cut, last = end - timedelta(weeks=weeks), end
 	progress(5, _("Reading orders"))
-	customer_rows, site_rows, counts = read_purchases(holdout_end or end)
-	figures.update(counts)
-	figures["calibration_start"] = min((row[1] for row in customer_rows), default=None)
+	customers = read_totals(CUSTOMER, end, cut, last)
+	figures.update(orders=customers.orders, purchases=customers.purchases)
 
 	progress(20, _("Fitting the purchase models"))
-	from sales_crm.mining import purchases
-
-	summary = purchases.summarise(customer_rows, end)
+	summary = customers.summary(end)
+	figures["calibration_start"] = min(summary.first, default=None)
 	figures["customers"] = len(summary)
 	figures["repeat_customers"] = int((summary.frequency > 0).sum()) if len(summary) else 0
 	if len(summary) < MIN_CUSTOMERS:
@@ -169,7 +172,7 @@ def execute(run: str, progress=None) -> dict:
 
 	if fitted:
 		progress(35, _("Backtest"))
-		figures.update(backtest(customer_rows, end, holdout_end, weeks, fitted if holdout_end else None))
+		figures.update(backtest(customers, cut, last, fitted if holdout_end else None))
 		progress(50, _("Scoring customers"))
 		scored_on = now_datetime()
 		customer_scores = score_rows(summary, fitted)
@@ -178,7 +181,7 @@ def execute(run: str, progress=None) -> dict:
 		figures.update(valuable_share=share, valuable_threshold=mark_valuable(customer_scores, share))
 		write_customer_scores(customer_scores, scored_on)
 		progress(65, _("Scoring sites"))
-		site_summary = purchases.summarise(site_rows, end)
+		site_summary = read_totals(SITE, end, end, end).summary(end)
 		site_scores = score_rows(site_summary, fitted) if len(site_summary) else []
 		for row in site_scores:
 			row["name"] = site_score_name(*row["key"].split(SITE_SEPARATOR, 1))
@@ -218,31 +221,97 @@ def clean(figures: dict) -> dict:
 	return cleaned
 
 
-def read_purchases(until) -> tuple[list, list, dict]:
-	"""Every submitted order up to ``until`` (imported history included), as (key, day, amount) purchases:
-	one per customer and day, and one per customer site and day (orders with a site)."""
-	customer_rows = frappe.db.sql(
-		"""select customer, order_date, sum(coalesce(base_grand_total, 0)), count(*)
-		from `tabCustomer Order`
-		where docstatus = 1 and order_date <= %(until)s and customer is not null
-		group by customer, order_date""",
-		{"until": until},
+CUSTOMER, SITE = "customer", "site"
+
+
+class Totals:
+	"""Each key's purchase-day figures as the database aggregated them (``read_totals``), at two cut-offs:
+	the run's end and the backtest's calibration end, with the key's purchase-days in the holdout."""
+
+	# the columns of the aggregate, in the order ``read_totals`` selects them (the key comes last)
+	COLUMNS = ("days", "first", "last", "total", "first_amount", "cut_days", "cut_last", "cut_total", "held")
+
+	def __init__(self, keys: list[str], figures, orders: int, purchases: int):
+		import numpy as np
+
+		self.keys = keys
+		self.figures = figures if len(keys) else np.zeros((0, len(self.COLUMNS)))
+		self.orders, self.purchases = orders, purchases
+
+	def column(self, name: str):
+		return self.figures[:, self.COLUMNS.index(name)]
+
+	def summary(self, end):
+		from sales_crm.mining import purchases
+
+		c = self.column
+		return purchases.from_totals(
+			self.keys, c("days"), c("first"), c("last"), c("total"), c("first_amount"), end
+		)
+
+	def calibration(self, cut):
+		"""The summary up to the calibration end and each of its keys' purchase-days in the holdout."""
+		from sales_crm.mining import purchases
+
+		c = self.column
+		summary = purchases.from_totals(
+			self.keys, c("cut_days"), c("first"), c("cut_last"), c("cut_total"), c("first_amount"), cut
+		)
+		held = dict(zip(self.keys, c("held").astype(int).tolist(), strict=True))
+		return summary, [held[key] for key in summary.keys]
+
+
+def read_totals(level: str, end, cut, last) -> Totals:
+	"""Every submitted order up to the later of ``end`` and ``last`` (imported history included), summed per
+	key in the database: a purchase is a key on a day, so days are counted distinct. The orders are read in
+	the order of ``customer_order_report_index`` (docstatus, customer, site, date, amount), so MariaDB
+	aggregates each key as its orders stream past, with no temporary table; the first purchase-day's amount
+	is one index lookup per key. The rows that reach Python are one per key, each packed into one string (a
+	million orders are read in seconds, not minutes, through a driver that decodes each value in Python).
+	Keys are customers, or customer sites."""
+	import numpy as np
+
+	if level == CUSTOMER:
+		key, group, site, same_site = "customer", "docstatus, customer", "", ""
+		address = "null"
+	else:
+		key, address = "concat(customer, %(separator)s, customer_address)", "customer_address"
+		group = "docstatus, customer, customer_address"
+		site = "and customer_address is not null and customer_address != ''"
+		same_site = "and x.customer_address = t.customer_address"
+	amount = "coalesce(base_grand_total, 0)"
+	rows = frappe.db.sql(
+		f"""select concat_ws(',', t.days, to_days(t.first), coalesce(to_days(t.last), 0), t.total,
+				(select sum(coalesce(x.base_grand_total, 0)) from `tabCustomer Order` x
+				where x.docstatus = 1 and x.customer = t.customer {same_site} and x.order_date = t.first),
+				t.cut_days, coalesce(to_days(t.cut_last), 0), t.cut_total, t.held, t.orders, t.all_days, t.k)
+		from (
+			select {key} k, customer, {address} customer_address,
+				count(distinct if(order_date <= %(end)s, order_date, null)) days, min(order_date) first,
+				max(if(order_date <= %(end)s, order_date, null)) last,
+				sum(if(order_date <= %(end)s, {amount}, 0)) total,
+				count(distinct if(order_date <= %(cut)s, order_date, null)) cut_days,
+				max(if(order_date <= %(cut)s, order_date, null)) cut_last,
+				sum(if(order_date <= %(cut)s, {amount}, 0)) cut_total,
+				count(distinct if(order_date > %(cut)s and order_date <= %(last)s, order_date, null)) held,
+				count(*) orders, count(distinct order_date) all_days
+			from `tabCustomer Order`
+			where docstatus = 1 and order_date <= %(until)s and customer is not null {site}
+			group by {group}
+		) t""",
+		{"end": end, "cut": cut, "last": last, "until": max(end, last), "separator": SITE_SEPARATOR},
 	)
-	site_rows = frappe.db.sql(
-		"""select concat(customer, %(separator)s, customer_address), order_date,
-			sum(coalesce(base_grand_total, 0))
-		from `tabCustomer Order`
-		where docstatus = 1 and order_date <= %(until)s and customer is not null
-			and customer_address is not null and customer_address != ''
-		group by customer, customer_address, order_date""",
-		{"until": until, "separator": SITE_SEPARATOR},
-	)
-	orders = sum(int(row[3]) for row in customer_rows)
-	return (
-		[row[:3] for row in customer_rows],
-		list(site_rows),
-		{"orders": orders, "purchases": len(customer_rows)},
-	)
+	width = len(Totals.COLUMNS) + 2
+	parts = [row[0].split(",", width) for row in rows]
+	keys = [part[width] for part in parts]
+	figures = np.array([part[:width] for part in parts], dtype=float).reshape(len(parts), width)
+	# MariaDB's day numbers count from year 0, Python's ordinals from year 1
+	offset = 1 - DAYS_OF_YEAR_ONE  # to_days(day) + offset = day.toordinal()
+	for name in ("first", "last", "cut_last"):
+		index = Totals.COLUMNS.index(name)
+		figures[:, index] = np.where(figures[:, index] > 0, figures[:, index] + offset, 0)
+	orders, purchases = int(figures[:, -2].sum()), int(figures[:, -1].sum())
+	return Totals(keys, figures[:, : len(Totals.COLUMNS)], orders, purchases)
 
 
 def fit(summary):
@@ -264,28 +333,21 @@ def model_figures(bgnbd, gg) -> dict:
 	return figures
 
 
-def backtest(rows, end, holdout_end, weeks: int, fitted=None) -> dict:
-	"""Fit on the history before the holdout, compare with the holdout: expected against actual repeat
-	purchases of the calibration's customers, and how well the churn score and the expected purchases
-	rank those who did not / did buy again. With an explicit ``holdout_end`` the holdout follows ``end``
-	(the run's own fit is tested); otherwise it is the last ``weeks`` weeks before ``end``."""
-	from sales_crm.mining import purchases
+def backtest(totals: Totals, cut, last, fitted=None) -> dict:
+	"""Fit on the history up to ``cut``, compare with the holdout (``cut``, ``last``]: expected against
+	actual repeat purchases of the calibration's customers, and how well the churn score and the expected
+	purchases rank those who did not / did buy again. ``fitted`` is the run's own fit when it was fitted up
+	to ``cut`` (an explicit holdout after the run's end); otherwise the calibration is fitted here."""
 	from sales_crm.mining.bgnbd import expected_purchases
 	from sales_crm.mining.metrics import auc
 	from sales_crm.mining.scoring import score
 
-	if holdout_end:
-		fit_end, last = end, holdout_end
-	else:
-		fit_end, last = end - timedelta(weeks=weeks), end
-	figures = {"holdout_start": fit_end + timedelta(days=1), "holdout_end": last}
-	calibration = purchases.summarise(rows, fit_end)
+	figures = {"holdout_start": cut + timedelta(days=1), "holdout_end": last}
+	calibration, actual = totals.calibration(cut)
 	if len(calibration) < MIN_CUSTOMERS:
 		return figures
 	bgnbd, gg = fitted or fit(calibration)
-	held = purchases.holdout_counts(rows, fit_end + timedelta(days=1), last)
-	actual = [held.get(key, 0) for key in calibration.keys]
-	span = (last - fit_end).days / 7
+	span = (last - cut).days / 7
 	expected = expected_purchases(bgnbd, span, calibration.frequency, calibration.recency, calibration.T)
 	churn = score(calibration, bgnbd, gg).churn_score
 	total_actual, total_expected = sum(actual), float(expected.sum())
@@ -301,24 +363,28 @@ def backtest(rows, end, holdout_end, weeks: int, fitted=None) -> dict:
 
 
 def score_rows(summary, fitted) -> list[dict]:
+	"""A row per key of the summary: its scores, rounded as the columns store them (numpy rounds the
+	arrays at once; a row per key of a large site must not cost a function call per figure)."""
+	import numpy as np
+
 	from sales_crm.mining.scoring import score
 
 	scores = score(summary, *fitted)
+	columns = {
+		"p_alive": np.round(scores.p_alive * 100, 3).tolist(),
+		"expected_orders_90": np.round(scores.expected_90, 4).tolist(),
+		"expected_orders_365": np.round(scores.expected_365, 4).tolist(),
+		"clv": np.round(scores.clv, 2).tolist(),
+		"rfm_r": np.asarray(scores.r_score, dtype=int).tolist(),
+		"rfm_f": np.asarray(scores.f_score, dtype=int).tolist(),
+		"rfm_m": np.asarray(scores.m_score, dtype=int).tolist(),
+		"rfm_segment": list(scores.segment),
+		"churn_score": np.round(scores.churn_score, 4).tolist(),
+		"churn_risk": list(scores.churn_risk),
+	}
+	names = ("key", *columns)
 	return [
-		{
-			"key": key,
-			"p_alive": flt(scores.p_alive[i] * 100, 3),
-			"expected_orders_90": flt(scores.expected_90[i], 4),
-			"expected_orders_365": flt(scores.expected_365[i], 4),
-			"clv": flt(scores.clv[i], 2),
-			"rfm_r": int(scores.r_score[i]),
-			"rfm_f": int(scores.f_score[i]),
-			"rfm_m": int(scores.m_score[i]),
-			"rfm_segment": scores.segment[i],
-			"churn_score": flt(scores.churn_score[i], 4),
-			"churn_risk": scores.churn_risk[i],
-		}
-		for i, key in enumerate(summary.keys)
+		dict(zip(names, values, strict=True)) for values in zip(summary.keys, *columns.values(), strict=True)
 	]
 
 
@@ -338,41 +404,66 @@ SCORE_COLUMNS = (
 )
 
 
+def literal_rows(rows: list[dict], columns: tuple[str, ...]) -> list[str]:
+	"""Each row's ``columns`` as the SQL literals of one tuple, built a column at a time: the run writes a
+	row per customer and site, and the driver's escaping, value by value, would cost more than the whole
+	model. Numbers are written as numbers (a non-finite one as NULL), text through the driver's escaping."""
+	formatted = []
+	for column in columns:
+		values = [row.get(column) for row in rows]
+		if all(isinstance(value, int | float) or value is None for value in values):
+			literals = [
+				"NULL" if value is None or not math.isfinite(value) else repr(value)
+				for value in (float(v) if isinstance(v, bool) else v for v in values)
+			]
+		else:
+			cache: dict = {}
+			literals = []
+			for value in values:
+				if value is None:
+					literals.append("NULL")
+					continue
+				text = cache.get(value)
+				if text is None:
+					text = frappe.db.escape(str(value), percent=False)
+					if len(cache) < 64:  # segments, risks, a time: a few values repeat across every row
+						cache[value] = text
+				literals.append(text)
+		formatted.append(literals)
+	return ["(" + ", ".join(values) + ")" for values in zip(*formatted, strict=True)] if formatted else []
+
+
 def update_join(doctype: str, rows: list[dict], columns: tuple[str, ...]) -> None:
 	"""One ``UPDATE `tab…` JOIN (SELECT … UNION ALL SELECT …)`` per chunk: each row's ``name`` gets its
 	``columns``. ``modified`` is left alone: a score is not an edit of the record."""
+	names = ("name", *columns)
+	assignments = ", ".join(f"target.`{column}` = source.`{column}`" for column in columns)
 	for start in range(0, len(rows), CHUNK):
-		chunk = rows[start : start + CHUNK]
-		names = ("name", *columns)
-		first = "select " + ", ".join(f"%s as `{column}`" for column in names)
-		rest = " union all select " + ", ".join(["%s"] * len(names))
-		values = [row.get(column) for row in chunk for column in names]
-		derived = first + rest * (len(chunk) - 1)
-		assignments = ", ".join(f"target.`{column}` = source.`{column}`" for column in columns)
+		tuples = literal_rows(rows[start : start + CHUNK], names)
+		# the first select names the columns; a NULL row that selects nothing leaves the types to the data
+		derived = " union all ".join("select " + row[1:-1] for row in tuples)
+		header = "select " + ", ".join(f"null as `{column}`" for column in names) + " from dual where false"
 		frappe.db.sql(
-			f"update `tab{doctype}` target join ({derived}) source on source.name = target.name set {assignments}",
-			values,
+			f"update `tab{doctype}` target join ({header} union all {derived}) source "
+			f"on source.name = target.name set {assignments}"
 		)
 
 
 def previous_value(scores: list[dict], doctype: str, key: str) -> None:
 	"""Each row's ``previous_clv``: the value stored by the last run, read before this run overwrites it. A
 	customer who stops buying loses expected value as it turns High risk; what makes it worth a call is the
-	value it had (sales_crm/flows/mining.py ``open_follow_ups``)."""
-	names = [row.get(key) or row["key"] for row in scores]
+	value it had (sales_crm/flows/mining.py ``open_follow_ups``). Every scored record is read in one pass,
+	a packed string per record (see ``read_totals``)."""
 	stored = {}
-	for start in range(0, len(names), CHUNK):
-		stored.update(
-			(name, (clv, was_valuable))
-			for name, clv, was_valuable in frappe.db.sql(
-				f"""select name, clv, valuable from `tab{doctype}`
-				where name in %(names)s and last_scored_on is not null""",
-				{"names": names[start : start + CHUNK]},
-			)
-		)
-	for row, name in zip(scores, names, strict=True):
-		clv, was_valuable = stored.get(name, (0, 0))
-		row["previous_clv"], row["was_valuable"] = flt(clv), cint(was_valuable)
+	for (packed,) in frappe.db.sql(
+		f"""select concat_ws(',', coalesce(clv, 0), coalesce(valuable, 0), name) from `tab{doctype}`
+		where last_scored_on is not null"""
+	):
+		clv, was_valuable, name = packed.split(",", 2)
+		stored[name] = (float(clv), int(was_valuable))
+	for row in scores:
+		clv, was_valuable = stored.get(row.get(key) or row["key"], (0.0, 0))
+		row["previous_clv"], row["was_valuable"] = clv, was_valuable
 
 
 def write_customer_scores(scores: list[dict], scored_on) -> None:
@@ -414,34 +505,33 @@ def write_site_scores(scores: list[dict], scored_on) -> None:
 	)
 	updated = [c for c in columns if c not in ("name", "creation", "owner", "docstatus", "idx")]
 	for start in range(0, len(scores), CHUNK):
-		values = []
+		rows = []
 		for row in scores[start : start + CHUNK]:
 			customer, address = row["key"].split(SITE_SEPARATOR, 1)
 			person, department = owners.get(customer, (None, None))
-			full = {
-				**row,
-				"name": site_score_name(customer, address),
-				"creation": scored_on,
-				"modified": scored_on,
-				"owner": user,
-				"modified_by": user,
-				"docstatus": 0,
-				"idx": 0,
-				"customer": customer,
-				"address": address,
-				"sales_person": person,
-				"sales_department": department,
-				"last_scored_on": scored_on,
-			}
-			values.append([full[column] for column in columns])
-		placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(values))
+			rows.append(
+				{
+					**row,
+					"name": site_score_name(customer, address),
+					"creation": scored_on,
+					"modified": scored_on,
+					"owner": user,
+					"modified_by": user,
+					"docstatus": 0,
+					"idx": 0,
+					"customer": customer,
+					"address": address,
+					"sales_person": person,
+					"sales_department": department,
+					"last_scored_on": scored_on,
+				}
+			)
 		frappe.db.sql(
 			"insert into `tabCustomer Site Score` ({}) values {} on duplicate key update {}".format(
 				", ".join(f"`{c}`" for c in columns),
-				placeholders,
+				", ".join(literal_rows(rows, columns)),
 				", ".join(f"`{c}` = values(`{c}`)" for c in updated),
-			),
-			[value for row in values for value in row],
+			)
 		)
 
 
@@ -590,36 +680,48 @@ FEATURES = (
 )
 
 
+def packed(query: str, values=None) -> list[list[str]]:
+	"""The rows of ``query``, which selects one ``concat_ws(char(31), …)`` of its columns (every nullable
+	one coalesced: ``concat_ws`` skips NULLs), split back into their columns. One value per row crosses the
+	driver, which decodes each value in Python: for a run over every opportunity that is most of its time."""
+	return [row[0].split(UNIT) for row in frappe.db.sql(query, values or {})]
+
+
+UNIT = "\x1f"  # char(31), the unit separator: no name or label holds it
+
+
 def opportunity_features(end) -> list[dict]:
 	"""Every opportunity's features as of its close (Won/Lost) or of ``end`` (Open), set-based."""
-	rows = frappe.db.sql(
-		"""select o.name, o.status, o.creation, o.modified, lead.lead_source, o.sales_department,
-			o.sales_method, o.sales_stage, coalesce(o.probability, 0), coalesce(stage.probability, 0),
+	rows = packed(
+		"""select concat_ws(char(31), o.name, o.status, to_days(o.creation), to_days(o.modified),
+			coalesce(lead.lead_source, ''), coalesce(o.sales_department, ''), coalesce(o.sales_method, ''),
+			coalesce(o.sales_stage, ''), coalesce(o.probability, 0), coalesce(stage.probability, 0),
 			coalesce(o.base_expected_revenue, 0),
 			(select count(*) from `tabSales Opportunity Item` item
-				where item.parent = o.name and item.parenttype = 'Sales Opportunity')
+				where item.parent = o.name and item.parenttype = 'Sales Opportunity'))
 		from `tabSales Opportunity` o
 		left join `tabSales Lead` lead on lead.name = o.sales_lead
 		left join `tabSales Method Stage` stage on stage.parent = o.sales_method
 			and stage.parenttype = 'Sales Method' and stage.stage = o.sales_stage""",
 	)
 	follow_ups = {
-		name: (count, last)
-		for name, count, last in frappe.db.sql(
-			"""select opportunity, count(*), max(follow_up_date) from `tabSales Follow Up`
-			where opportunity is not null group by opportunity"""
+		name: (int(count), int(last))
+		for name, count, last in packed(
+			"""select concat_ws(char(31), opportunity, count(*), coalesce(to_days(max(follow_up_date)), 0))
+			from `tabSales Follow Up` where opportunity is not null group by opportunity"""
 		)
 	}
 	history = {
-		name: (count, amount)
-		for name, count, amount in frappe.db.sql(
-			"""select o.name, count(co.name), sum(coalesce(co.base_grand_total, 0))
+		name: (int(count), float(amount))
+		for name, count, amount in packed(
+			"""select concat_ws(char(31), o.name, count(co.name), sum(coalesce(co.base_grand_total, 0)))
 			from `tabSales Opportunity` o
 			join `tabCustomer Order` co on co.customer = o.customer and co.docstatus = 1
 				and co.order_date < date(o.creation)
 			group by o.name"""
 		)
 	}
+	today = to_days(getdate(end))
 	features = []
 	for (
 		name,
@@ -636,31 +738,37 @@ def opportunity_features(end) -> list[dict]:
 		items,
 	) in rows:
 		closed = status in ("Won", "Lost")
-		as_of = getdate(modified) if closed else getdate(end)
-		count, last = follow_ups.get(name, (0, None))
-		orders, spent = history.get(name, (0, 0))
+		as_of = int(modified) if closed else today
+		count, last = follow_ups.get(name, (0, 0))
+		orders, spent = history.get(name, (0, 0.0))
+		own, staged = float(own), float(staged)
 		features.append(
 			{
 				"name": name,
 				"status": status,
-				"closed_on": as_of,
-				"stage_probability": flt(own) if flt(own) > 0 else flt(staged),
+				"closed_on": date.fromordinal(as_of - DAYS_OF_YEAR_ONE + 1),
+				"stage_probability": own if own > 0 else staged,
 				"features": {
-					"Lead Source": source or "",
-					"Sales Department": department or "",
-					"Sales Method": method or "",
-					"Stage": stage or "",
-					"Age (Days)": max(0, (as_of - getdate(created)).days),
-					"Amount": flt(amount),
-					"Products": cint(items),
-					"Follow-ups": cint(count),
-					"Days Since Follow-up": (as_of - getdate(last)).days if last else None,
-					"Customer Orders": cint(orders),
-					"Customer Order Amount": flt(spent),
+					"Lead Source": source,
+					"Sales Department": department,
+					"Sales Method": method,
+					"Stage": stage,
+					"Age (Days)": max(0, as_of - int(created)),
+					"Amount": float(amount),
+					"Products": int(items),
+					"Follow-ups": count,
+					"Days Since Follow-up": as_of - last if last else None,
+					"Customer Orders": orders,
+					"Customer Order Amount": spent,
 				},
 			}
 		)
 	return features
+
+
+def to_days(day: date) -> int:
+	"""MariaDB's ``TO_DAYS`` of a date."""
+	return day.toordinal() + DAYS_OF_YEAR_ONE - 1
 
 
 def score_opportunities(end) -> dict:
@@ -706,24 +814,20 @@ def score_opportunities(end) -> dict:
 	)
 	model = win.WinModel().fit([row["features"] for row in closed], won)
 	if open_:
-		probabilities = model.predict([row["features"] for row in open_])
+		features = [row["features"] for row in open_]
+		probabilities = model.predict(features).tolist()
+		explained = model.explain_many(features, top=3)
 		update_join(
 			"Sales Opportunity",
 			[
 				{
 					"name": row["name"],
-					"win_probability": flt(probability * 100, 2),
+					"win_probability": round(probability * 100, 2),
 					"win_factors": json.dumps(
-						{
-							"model": True,
-							"factors": [
-								[label, round(value, 3)]
-								for label, value in model.explain(row["features"], top=3)
-							],
-						}
+						{"model": True, "factors": [[label, round(value, 3)] for label, value in factors]}
 					),
 				}
-				for row, probability in zip(open_, probabilities.tolist(), strict=True)
+				for row, probability, factors in zip(open_, probabilities, explained, strict=True)
 			],
 			("win_probability", "win_factors"),
 		)

@@ -103,3 +103,34 @@ def holdout_counts(rows: Iterable, start: date, end: date) -> dict[str, int]:
 	names, code, _day, _amount = _purchase_days(rows, as_date(start), as_date(end))
 	counts = np.bincount(code, minlength=len(names))
 	return {name: int(count) for name, count in zip(names, counts, strict=True)}
+
+
+def from_totals(keys: list[str], days, first, last, total, first_amount, end: date) -> Summary:
+	"""The calibration summary up to ``end`` from per-key figures the database aggregated: purchase-days up
+	to ``end``, the ordinals of the first and of the last of them, their summed amount, and the amount of the
+	first purchase-day. Keys with no purchase-day up to ``end`` are left out. Equal to ``summarise`` of the
+	same purchases (a unit test holds them together); it reads a row per key instead of a row per purchase."""
+	days = np.asarray(days, dtype=float)
+	keep = days > 0
+	orders = days[keep]
+	first_day = np.asarray(first, dtype=np.int64)[keep]
+	last_day = np.asarray(last, dtype=np.int64)[keep]
+	total = np.asarray(total, dtype=float)[keep]
+	frequency = orders - 1
+	repeat_amount = total - np.asarray(first_amount, dtype=float)[keep]
+	monetary = np.divide(repeat_amount, frequency, out=np.zeros(len(orders)), where=frequency > 0)
+	names = [key for key, kept in zip(keys, keep.tolist(), strict=True) if kept]
+	order = np.argsort(np.array(names, dtype=object).astype(str), kind="stable") if names else np.zeros(0, int)
+	names = [names[i] for i in order.tolist()]
+	first_day, last_day = first_day[order], last_day[order]
+	return Summary(
+		keys=names,
+		frequency=frequency[order],
+		recency=(last_day - first_day) / 7.0,
+		T=(as_date(end).toordinal() - first_day) / 7.0,
+		monetary=monetary[order],
+		first=[date.fromordinal(int(d)) for d in first_day.tolist()],
+		last=[date.fromordinal(int(d)) for d in last_day.tolist()],
+		orders=orders[order],
+		total=total[order],
+	)

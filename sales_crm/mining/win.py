@@ -14,19 +14,23 @@ look at the same rows. The calibration's slope also scales the explanations, so 
 contributions is exactly the calibrated log-odds.
 
 With fewer than ``MIN_CLOSED`` won or lost opportunities the model refuses to fit; the caller falls back
-to the stage's probability.
+to the stage's probability. Beyond ``MAX_TRAIN`` closed opportunities a fit learns from a fixed random
+sample of that many: the few dozen coefficients are as well determined, and a large site's daily run
+stays within its time.
 """
 
 from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 
 from sales_crm.mining.metrics import auc, brier
 
 MIN_CLOSED = 30
+MAX_TRAIN = 50_000  # closed opportunities a fit learns from at most (a random sample beyond)
 MISSING = "(missing)"
 VERSION = 1
 
@@ -37,14 +41,15 @@ def enough_history(won: list[int]) -> bool:
 	return wins >= MIN_CLOSED and len(won) - wins >= MIN_CLOSED
 
 
-def _number(value) -> float | None:
-	if value is None or isinstance(value, str):
-		return None
-	try:
-		v = float(value)
-	except (TypeError, ValueError):
-		return None
-	return math.copysign(math.log1p(abs(v)), v) if math.isfinite(v) else None
+def _numbers(values: list, fill: float) -> np.ndarray:
+	"""``_number`` of each value, ``fill`` where there is none, at once."""
+	raw = np.array(
+		[float(v) if isinstance(v, int | float) and not isinstance(v, bool) else math.nan for v in values],
+		dtype=float,
+	)
+	with np.errstate(invalid="ignore"):
+		encoded = np.sign(raw) * np.log1p(np.abs(raw))
+	return np.where(np.isfinite(encoded), encoded, fill)
 
 
 def _label(value) -> str:
@@ -72,23 +77,30 @@ class WinModel:
 		]
 
 	def _raw(self, rows: list[dict]) -> np.ndarray:
+		"""The encoded columns of ``rows``, built a feature at a time over every row (a site scores hundreds
+		of thousands of opportunities: no Python loop over rows × columns)."""
 		columns = self._columns()
 		index = {column: i for i, column in enumerate(columns)}
 		out = np.zeros((len(rows), len(columns)))
-		for i, row in enumerate(rows):
-			for j, name in enumerate(self.numeric):
-				v = _number(row.get(name))
-				out[i, j] = self.numeric_fill.get(name, 0.0) if v is None else v
-			for name in self.categorical:
-				value = row.get(name)
-				category = MISSING if value is None or value == "" else str(value)
-				j = index.get((name, category))
-				if j is not None:
-					out[i, j] = 1.0
-				else:
-					# a category the training never saw is taken as an average one: no contribution
-					columns_of = [index[(name, c)] for c in self.categorical[name]]
-					out[i, columns_of] = self.mean[columns_of]
+		if not rows:
+			return out
+		for j, name in enumerate(self.numeric):
+			out[:, j] = _numbers([row.get(name) for row in rows], self.numeric_fill.get(name, 0.0))
+		for name, categories in self.categorical.items():
+			columns_of = np.array([index[(name, c)] for c in categories])
+			position = {category: k for k, category in enumerate(categories)}
+			found = np.array(
+				[
+					position.get(MISSING if value is None or value == "" else str(value), -1)
+					for value in (row.get(name) for row in rows)
+				]
+			)
+			known = found >= 0
+			out[np.flatnonzero(known), columns_of[found[known]]] = 1.0
+			# a category the training never saw is taken as an average one: no contribution
+			unseen = np.flatnonzero(~known)
+			if len(unseen):
+				out[np.ix_(unseen, columns_of)] = self.mean[columns_of]
 		return out
 
 	def _standardised(self, rows: list[dict]) -> np.ndarray:
@@ -103,13 +115,18 @@ class WinModel:
 			raise ValueError("rows and won differ in length")
 		if not enough_history(list(y)):
 			raise ValueError(f"too little history: fewer than {MIN_CLOSED} won or lost opportunities")
+		if len(rows) > MAX_TRAIN:
+			# a dozen coefficients are learnt as well from a fixed random sample as from every row
+			sample = np.sort(np.random.default_rng(0).choice(len(rows), MAX_TRAIN, replace=False))
+			rows, y = [rows[i] for i in sample.tolist()], y[sample]
 		names = sorted({key for row in rows for key in row})
 		categorical = {name for name in names if any(isinstance(row.get(name), str) for row in rows)}
 		self.numeric = [name for name in names if name not in categorical]
 		self.numeric_fill = {}
 		for name in self.numeric:
-			values = [v for v in (_number(row.get(name)) for row in rows) if v is not None]
-			self.numeric_fill[name] = float(np.mean(values)) if values else 0.0
+			values = _numbers([row.get(name) for row in rows], math.nan)
+			values = values[np.isfinite(values)]
+			self.numeric_fill[name] = float(values.mean()) if len(values) else 0.0
 		self.categorical = {}
 		for name in sorted(categorical):
 			seen = {MISSING if row.get(name) in (None, "") else str(row.get(name)) for row in rows}
@@ -144,16 +161,31 @@ class WinModel:
 	def explain(self, row: dict, top: int = 3) -> list[tuple[str, float]]:
 		"""The ``top`` features that move this opportunity's log-odds furthest from an average one's, as
 		("stage = Negotiation", signed contribution in log-odds), largest |contribution| first."""
-		contributions = self._standardised([row])[0] * self.coef
-		grouped: dict[str, float] = {}
-		for (name, _category), value in zip(self._columns(), contributions, strict=True):
-			grouped[name] = grouped.get(name, 0.0) + float(value)
-		labels = {}
-		for name in grouped:
-			value = row.get(name)
-			labels[name] = f"{name} = {MISSING if value is None or value == '' else _label(value)}"
-		ranked = sorted(grouped.items(), key=lambda item: -abs(item[1]))
-		return [(labels[name], value) for name, value in ranked[:top]]
+		return self.explain_many([row], top)[0]
+
+	def explain_many(self, rows: list[dict], top: int = 3) -> list[list[tuple[str, float]]]:
+		"""``explain`` of every row, the contributions computed for all rows at once."""
+		rows = list(rows)
+		if not rows:
+			return []
+		features = list(dict.fromkeys(name for name, _category in self._columns()))
+		feature_of = np.array([features.index(name) for name, _category in self._columns()])
+		contributions = self._standardised(rows) * self.coef
+		grouped = np.zeros((len(rows), len(features)))
+		for j, feature in enumerate(feature_of.tolist()):
+			grouped[:, feature] += contributions[:, j]
+		# largest |contribution| first; equal ones in feature order, as a stable sort gives them
+		ranked = np.argsort(-np.abs(grouped), axis=1, kind="stable")[:, :top]
+		explained = []
+		for row, order, values in zip(rows, ranked.tolist(), grouped.tolist(), strict=True):
+			factors = []
+			for k in order:
+				name = features[k]
+				value = row.get(name)
+				label = f"{name} = {MISSING if value is None or value == '' else _label(value)}"
+				factors.append((label, float(values[k])))
+			explained.append(factors)
+		return explained
 
 	def to_dict(self) -> dict:
 		return {

@@ -147,3 +147,9 @@ def test_the_modified_index_carries_the_owner_columns(doctype):
 	assert plan.possible_keys == "modified"  # the walk's only candidate: no owner column has a range
 	plan = frappe.db.sql("explain " + query.format("force index (modified)"), as_dict=True)[0]
 	assert plan.type == "range" and "Using index condition" in plan.Extra and "filesort" not in plan.Extra
+
+
+@pytest.mark.parametrize("doctype", ["Sales Customer", "Customer Site Score"])
+def test_the_lifetime_value_ranking_reads_an_index(doctype):
+	"""Customer Lifetime Value lists the top customers (sites) by ``clv``: read down its index."""
+	assert "clv" in indexed_columns(doctype)

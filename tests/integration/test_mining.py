@@ -487,6 +487,15 @@ def test_scores_follow_ups_report_and_card_follow_the_scope(team):
 	seen = {row["customer"] for row in data}
 	assert mine <= seen and not (seen & {r.name for r in customers if r.sales_person == team[1]})
 	assert chart and chart["data"]["labels"]
+	# the rows are the top ones by value; the chart and the summary count every visible row
+	_columns, top, _message, top_chart, top_summary = execute({"level": "Customer", "top": 1})
+	assert len(top) == 1 and top[0]["clv"] == max(row["clv"] for row in data)
+	assert top_chart == chart
+	assert top_summary[0]["value"] == len(data) and top_summary[1]["value"] == 1
+	assert top_summary[2]["value"] == pytest.approx(sum(row["clv"] for row in data), abs=0.01)
+	for bad in (0, -3, "many", 10**9):
+		columns, rows, message = execute({"level": "Customer", "top": bad})
+		assert rows == [] and "Top" in message, (bad, message)
 	_columns, data, *_rest = execute({"level": "Site", "churn_risk": "High"})
 	assert {row["customer"] for row in data} == mine & {r.name for r in by_kind[2]}
 	card = mining.valuable_customers_at_risk()["value"]

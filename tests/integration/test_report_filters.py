@@ -59,7 +59,7 @@ FILTERS = {
 		"group_by",
 		"weighting",
 	],
-	"Customer Lifetime Value": ["level", "sales_department", "sales_person", "rfm_segment", "churn_risk"],
+	"Customer Lifetime Value": ["level", "sales_department", "sales_person", "rfm_segment", "churn_risk", "top"],
 	"Customer Retention": [
 		"period_type",
 		"period",

@@ -43,6 +43,37 @@ def test_summarise_merges_a_day_and_cuts_at_the_end():
 	assert s.first == [day(0), day(0)] and s.last == [day(28), day(0)]
 
 
+def test_totals_as_the_database_aggregates_them_give_the_same_summary():
+	"""``from_totals`` reads a row per key (what the database aggregated per key and day); ``summarise``
+	reads a row per purchase: the same purchases give the same summary, at any cut-off."""
+	generator = random.Random(7)
+	rows = [
+		(f"k{generator.randrange(40)}", day(generator.randrange(400)), generator.choice((0, 5, 12.5, 300)))
+		for _ in range(900)
+	]
+	for end in (day(150), day(399), day(1000)):
+		by_day = {}
+		for key, when, amount in rows:
+			by_day[key, when] = by_day.get((key, when), 0) + amount
+		keys = sorted({key for key, _day in by_day}, reverse=True)  # any order: the summary sorts
+		figures = {key: [0, None, 0, 0.0, 0.0] for key in keys}  # days, first, last, total, first amount
+		for (key, when), amount in sorted(by_day.items(), key=lambda item: item[0][1]):
+			row = figures[key]
+			if row[1] is None:
+				row[1], row[4] = when.toordinal(), amount
+			if when <= end:
+				row[0] += 1
+				row[2] = when.toordinal()
+				row[3] += amount
+		columns = list(zip(*(figures[key] for key in keys), strict=True))
+		got = purchases.from_totals(keys, *columns, end)
+		want = purchases.summarise(rows, end)
+		assert got.keys == want.keys and got.first == want.first and got.last == want.last
+		for field in ("frequency", "recency", "T", "monetary", "orders", "total"):
+			assert getattr(got, field) == pytest.approx(getattr(want, field)), field
+	assert purchases.from_totals([], [], [], [], [], [], D).keys == []
+
+
 def test_summarise_of_nothing():
 	s = purchases.summarise([], D)
 	assert s.keys == [] and len(s.frequency) == 0 and s.first == []
@@ -246,6 +277,20 @@ def test_win_model_explains():
 	unknown = dict(model.explain({"stage": "Closed?", "follow_ups": 8}, top=10))
 	# taken as average ones: no contribution
 	assert unknown["stage = Closed?"] == 0 and unknown["amount = (missing)"] == pytest.approx(0, abs=1e-9)
+
+
+def test_win_model_explains_many_rows_as_each_alone(monkeypatch):
+	rows, won = opportunities(600, seed=3)
+	rows.append({"stage": "Closed?", "follow_ups": None, "amount": "n/a", "source": ""})
+	model = win.WinModel().fit(rows[:-1], won)
+	assert model.explain_many(rows, top=4) == [model.explain(row, top=4) for row in rows]
+	assert model.explain_many([]) == []
+	# beyond MAX_TRAIN the fit learns from a fixed sample: the same model every time, close to the full fit
+	full = model.predict(rows)
+	monkeypatch.setattr(win, "MAX_TRAIN", 400)
+	sampled = win.WinModel().fit(rows[:-1], won)
+	assert sampled.predict(rows).tolist() == win.WinModel().fit(rows[:-1], won).predict(rows).tolist()
+	assert np.corrcoef(sampled.predict(rows), full)[0, 1] > 0.95
 
 
 def test_win_model_round_trip():

@@ -37,5 +37,11 @@ frappe.query_reports["Customer Lifetime Value"] = {
 			fieldtype: "Select",
 			options: ["", "Low", "Medium", "High"],
 		},
+		{
+			fieldname: "top",
+			label: __("Top (Rows by Value)"),
+			fieldtype: "Int",
+			default: 500,
+		},
 	],
 };

@@ -1,14 +1,17 @@
 # Copyright (c) 2026, sales_crm contributors
 # For license information, please see license.txt
-"""Customer Lifetime Value: every scored customer (or customer site) with its expected 12-month value,
-how likely it still buys, its expected orders, RFM scores and segment, and its churn risk, as the last
-customer mining run stored them (sales_crm/flows/mining.py); a chart of the value per segment.
+"""Customer Lifetime Value: the scored customers (or customer sites) of highest expected 12-month value,
+with how likely each still buys, its expected orders, RFM scores and segment, and its churn risk, as the
+last customer mining run stored them (sales_crm/flows/mining.py); a chart of the value per segment.
 
-A user sees the customers (sites of the customers) their list shows; the filters narrow that."""
+A user sees the customers (sites of the customers) their list shows; the filters narrow that. The rows
+are the top ``top`` by value (500 unless set): a site with hundreds of thousands of customers is read as
+a ranking, not a screen of every row. The chart and the summary count every matching row, grouped in the
+database."""
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Coalesce
+from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import flt
 
 from sales_crm.reporting import column, currency, never_raises, summary, visible
@@ -27,6 +30,8 @@ SEGMENTS = (
 	"Lost",
 )
 RISKS = ("Low", "Medium", "High")
+DEFAULT_TOP = 500
+MAX_TOP = 20000
 
 
 @never_raises
@@ -42,8 +47,22 @@ def execute(filters=None):
 		frappe.throw(_("Unknown segment {0}").format(filters.rfm_segment), title=_("Invalid Filter"))
 	if filters.churn_risk and filters.churn_risk not in RISKS:
 		frappe.throw(_("Churn Risk must be Low, Medium or High"), title=_("Invalid Filter"))
-	data = get_data(filters, level)
-	return get_columns(level), data, None, get_chart(data), get_summary(data)
+	top = filters.get("top")
+	if top in (None, ""):
+		top = DEFAULT_TOP
+	if isinstance(top, str) and top.strip().isdigit():
+		top = int(top)
+	if not isinstance(top, int) or isinstance(top, bool) or not 0 < top <= MAX_TOP:
+		frappe.throw(
+			_("Top must be a whole number from 1 to {0}, not {1}").format(MAX_TOP, frappe.bold(top)),
+			title=_("Invalid Filter"),
+		)
+	doctype = LEVELS[level]
+	table = frappe.qb.DocType(doctype)
+	criteria = conditions(table, doctype, filters)
+	data = get_data(table, criteria, level, top)
+	groups = get_groups(table, criteria)
+	return get_columns(level), data, None, get_chart(groups), get_summary(groups, len(data))
 
 
 def get_columns(level: str) -> list[dict]:
@@ -69,9 +88,24 @@ def get_columns(level: str) -> list[dict]:
 	]
 
 
-def get_data(filters, level: str) -> list[dict]:
-	doctype = LEVELS[level]
-	table = frappe.qb.DocType(doctype)
+def conditions(table, doctype: str, filters) -> list:
+	criteria = [table.last_scored_on.isnotnull()]
+	allowed = visible(table, doctype)
+	if allowed is not None:
+		criteria.append(allowed)
+	for key in ("sales_person", "sales_department", "rfm_segment", "churn_risk"):
+		if filters.get(key):
+			criteria.append(table[key] == filters[key])
+	return criteria
+
+
+def where(query, criteria: list):
+	for criterion in criteria:
+		query = query.where(criterion)
+	return query
+
+
+def get_data(table, criteria: list, level: str, top: int) -> list[dict]:
 	fields = [
 		table.sales_person,
 		table.clv,
@@ -90,30 +124,35 @@ def get_data(filters, level: str) -> list[dict]:
 		fields = [table.customer, table.address, *fields]
 	else:
 		fields = [table.name.as_("customer"), table.customer_name, *fields]
-	query = frappe.qb.from_(table).select(*fields).where(table.last_scored_on.isnotnull())
-	allowed = visible(table, doctype)
-	if allowed is not None:
-		query = query.where(allowed)
-	for key in ("sales_person", "sales_department", "rfm_segment", "churn_risk"):
-		if filters.get(key):
-			query = query.where(table[key] == filters[key])
-	rows = query.orderby(Coalesce(table.clv, 0), order=frappe.qb.desc).run(as_dict=True)
+	# ``clv`` is indexed: the top rows are read down that index, stopping at ``top``
+	query = where(frappe.qb.from_(table).select(*fields), criteria)
+	rows = query.orderby(table.clv, order=frappe.qb.desc).limit(top).run(as_dict=True)
 	for row in rows:
-		row.rfm_segment_label = row.rfm_segment
 		row.rfm_segment = _(row.rfm_segment) if row.rfm_segment else ""
 		row.churn_risk = _(row.churn_risk) if row.churn_risk else ""
 		row.clv = flt(row.clv, 2)
 	return rows
 
 
-def get_chart(data: list[dict]) -> dict | None:
-	if not data:
-		return None
+def get_groups(table, criteria: list) -> list[dict]:
+	"""Every matching row counted and summed per segment and risk, in the database."""
+	query = frappe.qb.from_(table).select(
+		table.rfm_segment,
+		table.churn_risk,
+		Count("*").as_("count"),
+		Sum(Coalesce(table.clv, 0)).as_("clv"),
+	)
+	query = where(query, criteria).groupby(table.rfm_segment, table.churn_risk)
+	return query.run(as_dict=True)
+
+
+def get_chart(groups: list[dict]) -> dict | None:
 	totals = {}
-	for row in data:
-		key = row.rfm_segment_label or ""
-		totals[key] = totals.get(key, 0.0) + (row.clv or 0)
+	for group in groups:
+		totals[group.rfm_segment or ""] = totals.get(group.rfm_segment or "", 0.0) + flt(group.clv)
 	segments = [segment for segment in SEGMENTS if segment in totals]
+	if not segments:
+		return None
 	return {
 		"data": {
 			"labels": [_(segment) for segment in segments],
@@ -126,10 +165,12 @@ def get_chart(data: list[dict]) -> dict | None:
 	}
 
 
-def get_summary(data: list[dict]) -> list[dict]:
-	high = [row for row in data if row.get("rfm_segment_label") is not None and row.churn_risk == _("High")]
+def get_summary(groups: list[dict], shown: int) -> list[dict]:
+	scored = sum(group["count"] for group in groups)
+	high = sum(group["count"] for group in groups if group.churn_risk == "High")
 	return [
-		summary(len(data), _("Scored"), "Int"),
-		summary(flt(sum(row.clv or 0 for row in data), 2), _("Expected 12-Month Value")),
-		summary(len(high), _("High Churn Risk"), "Int", "Red"),
+		summary(scored, _("Scored"), "Int"),
+		summary(shown, _("Shown (Highest Value)"), "Int", "Gray"),
+		summary(flt(sum(flt(group.clv) for group in groups), 2), _("Expected 12-Month Value")),
+		summary(high, _("High Churn Risk"), "Int", "Red"),
 	]
