@@ -329,6 +329,126 @@ def test_two_receipts_against_one_contracts_lines_at_once(col):
 	]
 
 
+def line_names(doctype: str, name: str) -> list[str]:
+	frappe.db.rollback()
+	return frappe.get_all(
+		"Sales Payment Plan Line",
+		filters={"parent": name, "parenttype": doctype},
+		pluck="name",
+		order_by="idx",
+	)
+
+
+def receipt_doc(cust: str, receivable: str, amount, line: str | None = None) -> dict:
+	return {
+		"doctype": "Sales Receipt",
+		"receipt_type": "Payment",
+		"customer": cust,
+		"currency": "CNY",
+		"allocations": [
+			{"sales_receivable": receivable, "allocated_amount": amount, "payment_plan_line": line}
+		],
+	}
+
+
+def test_a_named_line_is_settled_first_checked_and_given_back(col):
+	c = col.clients
+	cust, contract = signed_contract(col, qty=20)  # 600 首款 + 1,400 尾款
+	order = order_of_contract(col, contract)
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	first, final = line_names("Sales Contract", contract)
+	r1, r2 = invoice(col, order, 800), invoice(col, order, 1200)
+
+	# 500 named for the 尾款 goes to it, though the 首款 is due first
+	named = c.accounts.insert(receipt_doc(cust, r1, 500, final))["name"]
+	assert c.accounts.submit("Sales Receipt", named).ok
+	assert plan_holds("Sales Contract", contract) == [
+		(600, 0, 600, "Planned"),
+		(1400, 500, 900, "Partly Received"),
+	]
+
+	# refused, each with its row and field named, and nothing written
+	_cust, other_contract = signed_contract(col)
+	for line, amount, words in (
+		(final, 1000, "900.00 outstanding on payment plan line"),
+		(line_names("Sales Contract", other_contract)[0], 100, "not on the plan of receivable"),
+		("no-such-line", 100, "not found"),
+	):
+		r = c.accounts.http.post(
+			f"{col.server.url}/api/resource/Sales Receipt",
+			json=receipt_doc(cust, r2, amount, line),
+			timeout=60,
+		)
+		assert r.status_code == 417 and words in r.text and "row 1" in r.text, r.text[:400]
+	assert plan_holds("Sales Contract", contract)[1] == (1400, 500, 900, "Partly Received")
+	assert not frappe.get_all("Sales Receipt", filters={"customer": cust, "docstatus": 0})
+
+	# 预收款核销: an advance's credit offset against the 尾款
+	advance = c.accounts.insert(
+		{
+			"doctype": "Sales Receipt",
+			"receipt_type": "Advance",
+			"customer": cust,
+			"currency": "CNY",
+			"paid_amount": 300,
+		}
+	)["name"]
+	assert c.accounts.submit("Sales Receipt", advance).ok
+	offset = c.accounts.insert(
+		{
+			"doctype": "Sales Credit Offset",
+			"credit_receipt": advance,
+			"allocations": [{"sales_receivable": r1, "allocated_amount": 300, "payment_plan_line": final}],
+		}
+	)["name"]
+	assert c.accounts.submit("Sales Credit Offset", offset).ok
+	assert plan_holds("Sales Contract", contract) == [
+		(600, 0, 600, "Planned"),
+		(1400, 800, 600, "Partly Received"),
+	]
+
+	# two receipts name the 首款 for its whole 600 at once: the receivable could take both, the line one
+	clients = [col.server.session(col.users.accounts, PASSWORD) for _ in range(2)]
+	drafts = [clients[k].insert(receipt_doc(cust, r2, 600, first))["name"] for k in range(2)]
+	results = at_once(*[lambda k=k: clients[k].submit("Sales Receipt", drafts[k]) for k in range(2)])
+	assert sorted(r.ok for r in results) == [False, True], [r.text[:300] for r in results]
+	refused = next(r for r in results if not r.ok)
+	assert refused.status_code == 417 and "outstanding on payment plan line" in refused.text, refused.text[
+		:400
+	]
+	winner = drafts[[r.ok for r in results].index(True)]
+	frappe.db.rollback()
+	assert frappe.db.get_value("Sales Contract", contract, "collected_amount") == 1400
+	assert plan_holds("Sales Contract", contract) == [
+		(600, 600, 0, "Received"),
+		(1400, 800, 600, "Partly Received"),
+	]
+	named_sums = frappe.get_all(
+		"Sales Payment Plan Line", filters={"parent": contract}, pluck="named_amount", order_by="idx"
+	)
+	assert named_sums == [600, 800]
+
+	# cancelling gives each line back what was named for it
+	assert c.accounts.call("frappe.client.cancel", doctype="Sales Receipt", name=winner).ok
+	assert plan_holds("Sales Contract", contract) == [
+		(600, 0, 600, "Planned"),
+		(1400, 800, 600, "Partly Received"),
+	]
+	assert c.accounts.call("frappe.client.cancel", doctype="Sales Credit Offset", name=offset).ok
+	assert plan_holds("Sales Contract", contract) == [
+		(600, 0, 600, "Planned"),
+		(1400, 500, 900, "Partly Received"),
+	]
+	# the line a receipt names is a server-kept sum: a client cannot set it
+	r = c.director.update(
+		"Sales Contract",
+		contract,
+		{"payment_plan": [{"name": first, "named_amount": 600}]},
+	)
+	assert not r.ok
+	assert plan_holds("Sales Contract", contract)[0] == (600, 0, 600, "Planned")
+
+
 SPECIAL, ELECTRONIC = "增值税专用发票", "电子发票"
 
 
@@ -551,3 +671,46 @@ def test_reminders_notify_and_post_to_a_signed_robot_retrying_a_5xx(col, worker)
 		frappe.db.rollback()
 		frappe.db.set_value("Sales Department", department, {"robot_type": None, "robot_webhook_url": None})
 		frappe.db.commit()
+
+
+def test_receivable_ageing_by_plan_due_dates(col):
+	c = col.clients
+	cust, contract = signed_contract(col)  # 300 + 700
+	order = order_of_contract(col, contract)
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	receivable = invoice(col, order, 1000)
+	frappe.db.rollback()
+	for idx, days in ((1, -45), (2, -10)):
+		frappe.db.set_value(
+			"Sales Payment Plan Line",
+			{"parent": contract, "idx": idx},
+			"due_date",
+			add_days(nowdate(), days),
+			update_modified=False,
+		)
+	frappe.db.commit()
+	pay(c.accounts, cust, receivable, 100)  # the oldest line: 200 of its 300 left
+	# a second contract of the customer: 150 due on signing (today), 350 waiting for a delivery
+	second = c.sales.insert(contract_doc(col, cust, qty=5, payment_terms_template="30/70"))["name"]
+	assert c.director.submit("Sales Contract", second).ok
+	assert plan_holds("Sales Contract", second) == [(150, 0, 150, "Planned"), (350, 0, 350, "Planned")]
+
+	def ageing(age_by):
+		filters = {"report_date": nowdate(), "group_by": "customer", "customer": cust, "age_by": age_by}
+		result = c.manager.ok(
+			"frappe.desk.query_report.run", report_name="Receivable Ageing", filters=filters
+		)
+		rows = [r for r in result["result"] if isinstance(r, dict) and r.get("party")]
+		assert [r["party"] for r in rows] == [cust], rows
+		return rows[0], [col["label"] for col in result["columns"]]
+
+	row, labels = ageing("plan")
+	# by hand: 200 is 45 days late, 700 ten days, 150 due today, 350 not dated yet
+	buckets = ("not_due", "range_0_30", "range_31_60", "range_61_90", "range_90_above")
+	assert (row["receivables"], row["total_amount"], row["outstanding_amount"]) == (4, 1500, 1400)
+	assert tuple(row[b] for b in buckets) == (350, 850, 200, 0, 0)
+	assert row["collected_in_period"] == 100 and "Plan Lines" in labels
+	# the same customer aged by its one receivable (due 30 days after its invoice of today)
+	row, labels = ageing("receivable")
+	assert (row["receivables"], row["total_amount"], row["outstanding_amount"]) == (1, 1000, 900)
+	assert tuple(row[b] for b in buckets) == (900, 0, 0, 0, 0) and "Receivables" in labels
