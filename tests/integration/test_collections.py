@@ -516,7 +516,16 @@ def test_fapiao_numbers_are_checked_and_unique_per_type(col):
 	assert r.ok, r.text[:400]
 	receipt = pay(c.accounts, cust, receivable, 10)
 	frappe.db.rollback()
-	assert electronic in frappe.get_print("Sales Receipt", receipt, print_format="Sales Receipt Bilingual")
+	html = frappe.get_print("Sales Receipt", receipt, print_format="Sales Receipt Bilingual")
+	assert electronic in html and "电子发票 / Electronic Fapiao" in html
+	# the stored types are Chinese; an English desk shows them in English
+	frappe.translate.clear_cache()
+	assert [frappe._(kind, lang="en") for kind in (SPECIAL, "增值税普通发票", ELECTRONIC)] == [
+		"VAT Special Fapiao",
+		"VAT Ordinary Fapiao",
+		"Electronic Fapiao",
+	]
+	assert frappe._(SPECIAL, lang="zh") == SPECIAL
 	# the same digits under another type are another fapiao
 	assert post(100, fapiao_type="增值税普通发票", fapiao_no=number).ok
 	# a salesperson does not write fapiao numbers
@@ -714,3 +723,65 @@ def test_receivable_ageing_by_plan_due_dates(col):
 	row, labels = ageing("receivable")
 	assert (row["receivables"], row["total_amount"], row["outstanding_amount"]) == (1, 1000, 900)
 	assert tuple(row[b] for b in buckets) == (900, 0, 0, 0, 0) and "Receivables" in labels
+
+
+def test_plan_lines_on_the_calendar_and_a_receipt_for_a_line(col):
+	from frappe.utils import fmt_money
+
+	c = col.clients
+	cust, contract = signed_contract(col)  # 300 due on signing, 700 thirty days after delivery
+	order = order_of_contract(col, contract)
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	first, final = line_names("Sales Contract", contract)
+	window = {"start": add_days(nowdate(), -1), "end": add_days(nowdate(), 40)}
+
+	def events(client, **filters):
+		got = client.ok("sales_crm.flows.collections.get_events", **window, **filters)
+		return [e for e in got if e["name"] == contract]
+
+	name = frappe.db.get_value("Sales Customer", cust, "customer_name")
+	labels = frappe.get_all(
+		"Sales Payment Plan Line", filters={"parent": contract}, pluck="label", order_by="idx"
+	)
+	seen = events(c.sales)
+	assert [(e["line"], e["doctype"], str(e["start"]), e["title"]) for e in seen] == [
+		(first, "Sales Contract", nowdate(), f"{labels[0]} · {name} · {fmt_money(300, currency='CNY')}"),
+		(
+			final,
+			"Sales Contract",
+			add_days(nowdate(), 30),
+			f"{labels[1]} · {name} · {fmt_money(700, currency='CNY')}",
+		),
+	]
+	assert events(c.manager) and events(c.accounts)
+	assert events(c.sales, filters=[["Sales Contract", "customer", "=", cust]])
+	assert not events(c.sales, filters=[["Sales Contract", "customer", "=", "no-such-customer"]])
+	# a salesperson of another team: the contract's scope hides its lines
+	other = make_user(f"col-cal-{random_string(5).lower()}@example.com", "Sales User")
+	update_password(other, PASSWORD)
+	frappe.db.commit()
+	assert events(col.server.session(other, PASSWORD)) == []
+
+	# "Record receipt": nothing invoiced yet, an advance of the line's outstanding amount
+	draft = c.accounts.ok("sales_crm.flows.collections.receipt_for_plan_line", line=first)
+	assert (draft["receipt_type"], draft["customer"], draft["paid_amount"], draft["allocations"]) == (
+		"Advance",
+		cust,
+		300,
+		[],
+	)
+	receivable = invoice(col, order, 1000)
+	draft = c.accounts.ok("sales_crm.flows.collections.receipt_for_plan_line", line=first)
+	assert draft["receipt_type"] == "Payment" and draft["sales_contract"] == contract
+	assert [
+		(r["sales_receivable"], r["payment_plan_line"], r["allocated_amount"]) for r in draft["allocations"]
+	] == [(receivable, first, 300)]
+	receipt = c.accounts.insert(draft)["name"]
+	assert c.accounts.submit("Sales Receipt", receipt).ok
+	assert plan_holds("Sales Contract", contract) == [(300, 300, 0, "Received"), (700, 0, 700, "Planned")]
+	r = c.accounts.call("sales_crm.flows.collections.receipt_for_plan_line", line=first)
+	assert r.status_code == 417 and "received in full" in r.text, r.text[:300]
+	r = col.server.session(other, PASSWORD).call(
+		"sales_crm.flows.collections.receipt_for_plan_line", line=final
+	)
+	assert r.status_code == 403, r.text[:300]
