@@ -1,10 +1,12 @@
 // The payment plan of a contract or an order: choosing a template fills the lines for the current grand
 // total (the server fills an empty plan on save as well, and checks that the lines add up). Below the grid,
 // the plan's live totals against the grand total; share lines follow the grand total while typing. On a
-// submitted document, "Record Receipt" opens a receipt for a plan line (the selected one, or one chosen).
+// submitted document, "Record Receipt" opens a receipt for a plan line.
 frappe.provide("sales_crm");
 
 sales_crm.payment_plan = {
+	following: {}, // the item DocTypes whose changes the plan follows (handlers added once)
+
 	precision(frm) {
 		return cint(precision("grand_total", frm.doc)) || 2;
 	},
@@ -78,12 +80,10 @@ sales_crm.payment_plan = {
 		}
 	},
 
+	// a submitted plan's grid is read-only (no row selection): the line is chosen in a dialog
 	record_receipt(frm, open) {
-		const selected = frm.fields_dict.payment_plan.grid
-			.get_selected_children()
-			.filter((line) => flt(line.outstanding_amount) > 0);
-		if (selected.length === 1 || open.length === 1) {
-			this.open_receipt((selected[0] || open[0]).name);
+		if (open.length === 1) {
+			this.open_receipt(open[0].name);
 			return;
 		}
 		const dialog = new frappe.ui.Dialog({
@@ -126,8 +126,10 @@ sales_crm.payment_plan = {
 	events: {
 		setup(frm) {
 			// after the live totals of the items moved the grand total, the share lines follow it
-			const items = frm.fields_dict.items && frm.fields_dict.items.grid.doctype;
-			if (!items) return;
+			const field = frappe.meta.get_docfield(frm.doctype, "items");
+			const items = field && field.options;
+			if (!items || sales_crm.payment_plan.following[items]) return;
+			sales_crm.payment_plan.following[items] = true;
 			const follow = (f) => {
 				if (f.doctype !== frm.doctype) return;
 				sales_crm.payment_plan.follow_total(f);
