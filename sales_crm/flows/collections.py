@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, fmt_money, getdate, nowdate
+from frappe.utils import cint, cstr, flt, fmt_money, getdate, nowdate
 
 from sales_crm.rules import collections as rules
 from sales_crm.validation import throw, throw_problems
@@ -235,7 +235,7 @@ def check_named_lines(doc, receivables: dict, for_update: bool = False) -> None:
 	lines = {}
 	table = frappe.qb.DocType(LINE)
 	for row in doc.allocations:
-		row.payment_plan_line = (row.get("payment_plan_line") or "").strip() or None
+		row.payment_plan_line = cstr(row.get("payment_plan_line")).strip() or None
 		if not row.payment_plan_line:
 			continue
 		query = (
