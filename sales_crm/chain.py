@@ -169,6 +169,8 @@ ROLLUPS = (
 	RollUp("Sales Contract", "collected_amount", "Sales Receivable", "sales_contract", "received_amount"),
 	RollUp("Sales Contract", "base_collected_amount", "Sales Receivable", "sales_contract", "received_amount", factor="exchange_rate"),
 	RollUp("Sales Opportunity", "won_amount", "Sales Contract", "opportunity", "grand_total"),
+	# what receipt and offset rows name a payment plan line for: the line settles it first
+	RollUp("Sales Payment Plan Line", "named_amount", "Sales Receipt Allocation", "payment_plan_line", "allocated_amount"),
 )  # fmt: skip
 
 # Sums are recomputed in this order (a record's sources before the record): the reverse of the locks.
@@ -297,21 +299,24 @@ def roll_up(doc) -> dict[str, list[str]]:
 		for rollup in ROLLUPS:
 			if rollup.target == target:
 				_apply(rollup, targets[target])
-			elif frappe.get_meta(target).get_field("items") and rollup.target == _items_of(target):
-				_apply(rollup, _rows_of(target, targets[target]))
+			elif table := _table_of(target, rollup.target):
+				_apply(rollup, _rows_of(target, targets[target], table))
 		for step in DERIVED.get(target, ()):
 			step(targets[target])
 	return targets
 
 
-def _items_of(doctype: str) -> str | None:
-	field = frappe.get_meta(doctype).get_field("items")
-	return field.options if field else None
+def _table_of(doctype: str, child: str) -> str | None:
+	"""The table of ``doctype`` whose rows are ``child`` (a roll-up into a record's rows)."""
+	tables = [df.fieldname for df in frappe.get_meta(doctype).get_table_fields() if df.options == child]
+	return tables[0] if tables else None
 
 
-def _rows_of(doctype: str, names: list[str]) -> list[str]:
+def _rows_of(doctype: str, names: list[str], table: str = "items") -> list[str]:
 	return frappe.get_all(
-		_items_of(doctype), filters={"parent": ["in", names], "parenttype": doctype}, pluck="name"
+		frappe.get_meta(doctype).get_field(table).options,
+		filters={"parent": ["in", names], "parenttype": doctype, "parentfield": table},
+		pluck="name",
 	)
 
 
@@ -726,7 +731,7 @@ def taken(rollup_field: str, source_name: str, exclude: str | None = None) -> di
 
 # Every roll-up and quantity check reads its sources by (link, docstatus): see ``_apply``.
 SOURCE_INDEXES = {
-	"Sales Receipt Allocation": (("sales_receivable", "docstatus"),),
+	"Sales Receipt Allocation": (("sales_receivable", "docstatus"), ("payment_plan_line", "docstatus")),
 	"Sales Receipt": (("against_receipt", "docstatus"),),
 	"Sales Credit Offset": (("credit_receipt", "docstatus"),),
 	"Customer Order Item": (("contract_item", "docstatus"), ("quotation_item", "docstatus")),

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, fmt_money, getdate, nowdate
+from frappe.utils import cint, cstr, flt, fmt_money, getdate, nowdate
 
 from sales_crm.rules import collections as rules
 from sales_crm.validation import throw, throw_problems
@@ -138,7 +138,8 @@ def fill_due_dates(doc) -> None:
 def settle_lines(doc, collected: float) -> None:
 	today = getdate(nowdate())
 	lines = [(row.amount, getdate(row.due_date) if row.due_date else None, row.idx) for row in doc.get(PLAN)]
-	for row, settled in zip(doc.get(PLAN), rules.settle(lines, collected, today), strict=True):
+	named = [flt(row.get("named_amount")) for row in doc.get(PLAN)]
+	for row, settled in zip(doc.get(PLAN), rules.settle(lines, collected, today, named), strict=True):
 		row.received_amount, row.outstanding_amount, row.status = (
 			settled.received,
 			settled.outstanding,
@@ -176,7 +177,9 @@ def plan_rows_for_fingerprint(doc) -> list[dict]:
 
 def refresh_plans(doctype: str, names: list[str]) -> None:
 	"""Each submitted record's plan lines settled by what it has collected (a ``chain.DERIVED`` step; the
-	records are locked by ``chain.lock``). Only lines whose figures move are written."""
+	records are locked by ``chain.lock``): what receipts named a line for (its ``named_amount``, a
+	``chain.ROLLUPS`` row) goes to it first, the rest oldest due first. Only lines whose figures move are
+	written."""
 	if not names:
 		return
 	today = getdate(nowdate())
@@ -187,13 +190,24 @@ def refresh_plans(doctype: str, names: list[str]) -> None:
 		rows = frappe.get_all(
 			LINE,
 			filters={"parent": parent.name, "parenttype": doctype, "parentfield": PLAN},
-			fields=["name", "idx", "amount", "due_date", "received_amount", "outstanding_amount", "status"],
+			fields=[
+				"name",
+				"idx",
+				"amount",
+				"due_date",
+				"named_amount",
+				"received_amount",
+				"outstanding_amount",
+				"status",
+			],
 			order_by="idx asc",
 		)
 		if not rows:
 			continue
 		lines = [(row.amount, getdate(row.due_date) if row.due_date else None, row.idx) for row in rows]
-		for row, settled in zip(rows, rules.settle(lines, parent[COLLECTED[doctype]], today), strict=True):
+		named = [flt(row.named_amount) for row in rows]
+		collected = parent[COLLECTED[doctype]]
+		for row, settled in zip(rows, rules.settle(lines, collected, today, named), strict=True):
 			new = (settled.received, settled.outstanding, settled.status)
 			if (flt(row.received_amount), flt(row.outstanding_amount), row.status) != new:
 				frappe.db.set_value(
@@ -202,6 +216,73 @@ def refresh_plans(doctype: str, names: list[str]) -> None:
 					dict(zip(("received_amount", "outstanding_amount", "status"), new, strict=True)),
 					update_modified=False,
 				)
+
+
+def plan_owner_of_receivable(receivable) -> tuple[str, str | None]:
+	"""Whose plan a receivable's collections settle: its contract's, else its (direct) order's."""
+	if receivable.get("sales_contract"):
+		return "Sales Contract", receivable.sales_contract
+	return "Customer Order", receivable.get("customer_order")
+
+
+def check_named_lines(doc, receivables: dict, for_update: bool = False) -> None:
+	"""Receipt and offset rows that name a payment plan line: the line is on the plan of the row's
+	receivable's contract (or direct order), and what the document's rows name it for stays within what
+	the line still has outstanding. With ``for_update`` (``before_submit``, after ``chain.lock`` took the
+	contract or order) the lines are read by a locking read: the latest committed figures, so two receipts
+	at once cannot both settle the same outstanding amount."""
+	claims: dict[str, float] = {}
+	lines = {}
+	table = frappe.qb.DocType(LINE)
+	for row in doc.allocations:
+		row.payment_plan_line = cstr(row.get("payment_plan_line")).strip() or None
+		if not row.payment_plan_line:
+			continue
+		query = (
+			frappe.qb.from_(table)
+			.select(table.name, table.parent, table.parenttype, table.label, table.outstanding_amount)
+			.where((table.name == row.payment_plan_line) & (table.parentfield == PLAN))
+		)
+		found = (query.for_update() if for_update else query).run(as_dict=True)
+		if not found:
+			throw(
+				doc,
+				_("row {0}: payment plan line {1} not found").format(
+					row.idx, frappe.bold(row.payment_plan_line)
+				),
+				"allocations",
+			)
+		line = lines[row.payment_plan_line] = found[0]
+		owner = plan_owner_of_receivable(receivables[row.sales_receivable])
+		if (line.parenttype, line.parent) != owner:
+			throw(
+				doc,
+				_(
+					"row {0}: payment plan line {1} is on {2} {3}, not on the plan of receivable {4} ({5} {6})"
+				).format(
+					row.idx,
+					frappe.bold(line.label),
+					_(line.parenttype),
+					line.parent,
+					row.sales_receivable,
+					_(owner[0]),
+					owner[1],
+				),
+				"allocations",
+			)
+		claims[row.payment_plan_line] = flt(claims.get(row.payment_plan_line)) + flt(row.allocated_amount)
+		if flt(claims[row.payment_plan_line], 2) > flt(line.outstanding_amount, 2):
+			throw(
+				doc,
+				_("row {0}: {1} is more than the {2} outstanding on payment plan line {3} of {4}").format(
+					row.idx,
+					frappe.bold(fmt_money(claims[row.payment_plan_line], currency=doc.currency)),
+					fmt_money(line.outstanding_amount, currency=doc.currency),
+					frappe.bold(line.label),
+					line.parent,
+				),
+				"allocations",
+			)
 
 
 def set_due_dates(doctype: str, name: str | None, rule: str, base) -> None:
@@ -348,3 +429,156 @@ def overdue_this_week(filters: str | dict | None = None) -> dict:
 			.run()[0][0]
 		)
 	return {"value": flt(total, 2), "fieldtype": "Currency"}
+
+
+# --- the desk: plan lines on the calendar, a receipt for a line ----------------------------------------
+
+STATUS_COLORS = {
+	rules.PLANNED: "blue",
+	rules.PARTLY_RECEIVED: "orange",
+	rules.RECEIVED: "green",
+	rules.OVERDUE: "red",
+}
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get_events(start: str, end: str, filters: str | list | dict | None = None) -> list[dict]:
+	"""The calendar of plan lines: one event per line of a submitted contract or direct order due between
+	``start`` and ``end``, titled "尾款 · customer · ¥700.00". A plan line has no permissions of its own:
+	the lines are read through ``frappe.get_list`` of their contract or order, so the user's row scope
+	(permission query conditions, user permissions) of the parent applies. ``filters`` (the calendar's,
+	on contract fields) apply where the order has the same field."""
+	if isinstance(filters, str):
+		filters = frappe.parse_json(filters) if filters else None
+	events = []
+	for doctype in PLAN_PARENTS:
+		if not frappe.has_permission(doctype, "read"):
+			continue
+		meta = frappe.get_meta(doctype)
+		conditions = [
+			[LINE, "due_date", ">=", getdate(start)],
+			[LINE, "due_date", "<=", getdate(end)],
+			[LINE, "parentfield", "=", PLAN],
+			[doctype, "docstatus", "=", 1],
+		]
+		for condition in _calendar_filters(filters):
+			if meta.has_field(condition[1]) or condition[1] in ("name", "docstatus"):
+				conditions.append([doctype, *condition[1:]])
+		lines = frappe.get_list(
+			doctype,
+			fields=[
+				"name",
+				"customer",
+				"customer_name",
+				"currency",
+				f"`tab{LINE}`.name as line",
+				f"`tab{LINE}`.label as label",
+				f"`tab{LINE}`.due_date as due_date",
+				f"`tab{LINE}`.amount as amount",
+				f"`tab{LINE}`.outstanding_amount as outstanding_amount",
+				f"`tab{LINE}`.status as status",
+			],
+			filters=conditions,
+			order_by=f"`tab{LINE}`.due_date asc, `tab{LINE}`.idx asc",
+			limit_page_length=0,
+		)
+		for line in lines:
+			amount = fmt_money(line.amount, currency=line.currency)
+			events.append(
+				{
+					"name": line.name,
+					"doctype": doctype,
+					"line": line.line,
+					"start": line.due_date,
+					"end": line.due_date,
+					"allDay": 1,
+					"docstatus": 1,
+					"status": line.status,
+					"color": STATUS_COLORS.get(line.status),
+					"title": " · ".join((line.label, line.customer_name or line.customer, amount)),
+					"tooltip": _("{0}: {1} outstanding ({2})").format(
+						line.name, fmt_money(line.outstanding_amount, currency=line.currency), _(line.status)
+					),
+				}
+			)
+	return events
+
+
+def _calendar_filters(filters) -> list[list]:
+	"""The calendar's filters as ``[doctype, field, operator, value]`` lists."""
+	if not filters:
+		return []
+	if isinstance(filters, dict):
+		return [[None, field, "=", value] for field, value in filters.items()]
+	rows = []
+	for row in filters:
+		if isinstance(row, list | tuple) and len(row) >= 4:
+			rows.append(list(row[:4]))
+		elif isinstance(row, list | tuple) and len(row) == 3:
+			rows.append([None, *row])
+	return rows
+
+
+@frappe.whitelist()
+def receipt_for_plan_line(line: str | None = None):
+	"""A new Sales Receipt for what a plan line still has outstanding (the line's "Record receipt"): a
+	Payment naming the line on the oldest open receivable of its contract (or direct order), for as much
+	as that receivable and the line both still have; an Advance of the line's outstanding amount where
+	nothing is invoiced yet (its credit is offset against the line once it is)."""
+	if not line:
+		frappe.throw(_("Payment Plan Line is required"), frappe.MandatoryError)
+	row = frappe.db.get_value(
+		LINE,
+		{"name": line, "parentfield": PLAN},
+		["name", "parent", "parenttype", "label", "outstanding_amount"],
+		as_dict=True,
+	)
+	if not row or row.parenttype not in PLAN_PARENTS:
+		frappe.throw(_("Payment Plan Line {0} not found").format(line), frappe.DoesNotExistError)
+	parent = frappe.get_doc(row.parenttype, row.parent)
+	parent.check_permission("read")
+	if parent.docstatus != 1:
+		throw(parent, _("is not submitted: nothing is collected against its plan yet"), PLAN)
+	if flt(row.outstanding_amount) <= 0:
+		throw(parent, _("plan line {0} ({1}) is received in full").format(row.name, row.label), PLAN)
+	link = "sales_contract" if row.parenttype == "Sales Contract" else "customer_order"
+	receivable = frappe.get_all(
+		"Sales Receivable",
+		filters={link: parent.name, "docstatus": 1, "outstanding_amount": [">", 0]},
+		fields=["name", "invoice_no", "customer_order", "outstanding_amount"],
+		order_by="posting_date asc, name asc",
+		limit=1,
+	)
+	receipt = frappe.new_doc("Sales Receipt")
+	receipt.update(
+		{
+			"customer": parent.customer,
+			"currency": parent.currency,
+			"exchange_rate": parent.exchange_rate,
+			"sales_contract": parent.name
+			if row.parenttype == "Sales Contract"
+			else parent.get("sales_contract"),
+			"customer_order": parent.name if row.parenttype == "Customer Order" else None,
+			"sales_person": parent.sales_person,
+			"remarks": _("{0} of {1}").format(row.label, parent.name),
+		}
+	)
+	if receivable:
+		receivable = receivable[0]
+		receipt.receipt_type = "Payment"
+		receipt.append(
+			"allocations",
+			{
+				"sales_receivable": receivable.name,
+				"invoice_no": receivable.invoice_no,
+				"customer_order": receivable.customer_order,
+				"payment_plan_line": row.name,
+				"outstanding_amount": receivable.outstanding_amount,
+				"allocated_amount": min(flt(row.outstanding_amount), flt(receivable.outstanding_amount)),
+			},
+		)
+	else:
+		receipt.receipt_type = "Advance"
+		receipt.paid_amount = row.outstanding_amount
+	return receipt

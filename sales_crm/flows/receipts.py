@@ -16,6 +16,7 @@ from frappe import _
 from frappe.utils import flt, now_datetime
 
 from sales_crm import owned
+from sales_crm.flows import collections
 from sales_crm.org import has_role
 from sales_crm.rules.receivables import (
 	check_allocation,
@@ -91,6 +92,7 @@ def check_allocations(doc, for_update: bool = False, write_offs: bool = True) ->
 			row.idx, row.allocated_amount, row.write_off_amount, receivable.outstanding_amount
 		)
 	throw_problems(doc, problems, table="allocations")
+	collections.check_named_lines(doc, receivables, for_update)
 	if write_offs:  # the amounts are sound: now the reasons of what they write off
 		for row in doc.allocations:
 			check_write_off_reason(doc, row, receivables[row.sales_receivable], tolerance)

@@ -143,16 +143,28 @@ class Settled:
 	status: str
 
 
-def settle(lines: list[tuple[object, object, date | None]], collected: object, today: date) -> list[Settled]:
-	"""``lines``: ``(amount, due date, idx)`` in plan order; ``collected`` settles them oldest due first
-	(undated last, by idx). Per line, in plan order: received, outstanding (= amount − received) and status."""
+def settle(
+	lines: list[tuple[object, object, date | None]],
+	collected: object,
+	today: date,
+	named: list[object] | None = None,
+) -> list[Settled]:
+	"""``lines``: ``(amount, due date, idx)`` in plan order; ``collected`` settles them. What receipts
+	named a line for (``named``, per line) goes to that line first, up to its amount; the rest of
+	``collected`` settles the lines oldest due first (undated last, by idx). Per line, in plan order:
+	received, outstanding (= amount − received) and status."""
 	left = max(to_decimal(collected), Decimal(0))
-	order = sorted(range(len(lines)), key=lambda i: (lines[i][1] is None, lines[i][1] or date.min, i))
 	received = [Decimal(0)] * len(lines)
-	for i in order:
+	for i, claim in enumerate(named or ()):
 		amount = to_decimal(lines[i][0])
-		take = min(amount, left) if amount > 0 else Decimal(0)
+		take = min(max(to_decimal(claim), Decimal(0)), max(amount, Decimal(0)), left)
 		received[i] = take
+		left -= take
+	order = sorted(range(len(lines)), key=lambda i: (lines[i][1] is None, lines[i][1] or date.min, i))
+	for i in order:
+		room = to_decimal(lines[i][0]) - received[i]
+		take = min(room, left) if room > 0 else Decimal(0)
+		received[i] += take
 		left -= take
 	return [
 		Settled(float(r), float(to_decimal(a) - r), line_status(a, r, due, today))

@@ -51,6 +51,48 @@ def violations(fresh: bool = True) -> list[str]:
 		):
 			found.append(f"{table} {r.name}: {done} {r.done} > qty {r.qty}")
 	found += credit_violations()
+	found += plan_violations()
+	return found
+
+
+def plan_violations() -> list[str]:
+	"""Per payment plan of a submitted contract or direct order: the lines add up to the grand total; per line
+	received + outstanding = amount and 0 ≤ what receipts named it for ≤ received ≤ amount, the named sum
+	recomputed from the submitted receipt and offset rows; the lines received what the document collected
+	(up to its grand total)."""
+	found = []
+	for parent, collected in (("Sales Contract", "collected_amount"), ("Customer Order", "received_amount")):
+		for r in frappe.db.sql(
+			f"""select p.name, p.grand_total, p.{collected} as collected, sum(l.amount) as amount,
+				sum(l.received_amount) as received, sum(l.outstanding_amount) as outstanding
+			from `tab{parent}` p join `tabSales Payment Plan Line` l
+				on l.parent = p.name and l.parenttype = %(parent)s and l.parentfield = 'payment_plan'
+			where p.docstatus = 1 group by p.name""",
+			{"parent": parent},
+			as_dict=True,
+		):
+			if abs(r.amount - r.grand_total) > 0.005:
+				found.append(f"{parent} {r.name}: plan lines add up to {r.amount}, not {r.grand_total}")
+			if abs(r.received - min(r.collected, r.grand_total)) > 0.005:
+				found.append(f"{parent} {r.name}: plan lines received {r.received}, collected {r.collected}")
+	for r in frappe.db.sql(
+		"""select l.name, l.parent, l.amount, l.named_amount, l.received_amount, l.outstanding_amount,
+			(select coalesce(sum(a.allocated_amount), 0) from `tabSales Receipt Allocation` a
+			 where a.payment_plan_line = l.name and a.docstatus = 1) as named
+		from `tabSales Payment Plan Line` l
+		left join `tabSales Contract` c on l.parenttype = 'Sales Contract' and c.name = l.parent
+		left join `tabCustomer Order` o on l.parenttype = 'Customer Order' and o.name = l.parent
+		where l.parentfield = 'payment_plan' and coalesce(c.docstatus, o.docstatus) = 1""",
+		as_dict=True,
+	):
+		if abs(r.received_amount + r.outstanding_amount - r.amount) > 0.005:
+			found.append(f"plan line {r.name} of {r.parent}: received + outstanding ≠ amount ({r})")
+		if abs(r.named - r.named_amount) > 0.005:
+			found.append(
+				f"plan line {r.name} of {r.parent}: named {r.named_amount}, rows name {r.named} ({r})"
+			)
+		if not (-0.005 <= r.named_amount <= r.received_amount + 0.005 <= r.amount + 0.01):
+			found.append(f"plan line {r.name} of {r.parent}: named ≤ received ≤ amount broken ({r})")
 	return found
 
 

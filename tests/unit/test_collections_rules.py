@@ -102,6 +102,29 @@ def test_collections_settle_oldest_due_first_undated_last():
 	assert [s.status for s in settle(lines, 0, date(2026, 8, 1))] == ["Planned", "Overdue", "Overdue"]
 
 
+def test_collections_settle_a_named_line_first_then_oldest_due_first():
+	today = date(2026, 6, 1)
+	lines = [(300, date(2026, 5, 1), 1), (500, date(2026, 7, 1), 2), (200, None, 3)]
+	# 450 collected, 400 of it named for the 尾款 (line 3, capped at its 200) and 100 for line 2
+	got = settle(lines, 450, today, named=[0, 100, 400])
+	assert [(s.received, s.outstanding, s.status) for s in got] == [
+		(150, 150, "Overdue"),  # the unnamed 150 left goes to the oldest due line
+		(100, 400, "Partly Received"),
+		(200, 0, "Received"),
+	]
+	# a named line filled up first takes nothing more; the rest fills the others oldest due first
+	got = settle(lines, 900, today, named=[0, 500, 0])
+	assert [s.received for s in got] == [300, 500, 100]
+	for collected in (0, 1, 450, 1000, 5000):
+		for named in ([0, 0, 0], [300, 0, 0], [0, 500, 200], [1000, 1000, 1000]):
+			got = settle(lines, collected, today, named=named)
+			assert all(s.received + s.outstanding == a for s, (a, _d, _i) in zip(got, lines, strict=True))
+			assert all(0 <= s.received <= a for s, (a, _d, _i) in zip(got, lines, strict=True))
+			assert sum(s.received for s in got) == min(collected, 1000)
+	# nothing named settles as before
+	assert settle(lines, 450, today, named=[0, 0, 0]) == settle(lines, 450, today)
+
+
 def test_fapiao_formats():
 	from sales_crm.rules.collections import ELECTRONIC, ORDINARY, SPECIAL, fapiao_problems
 

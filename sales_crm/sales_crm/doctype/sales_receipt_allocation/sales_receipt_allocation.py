@@ -20,6 +20,7 @@ class SalesReceiptAllocation(SalesDocument):
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
+		payment_plan_line: DF.Data | None
 		sales_receivable: DF.Link
 		write_off_amount: DF.Currency
 	# end: auto-generated types

@@ -21,6 +21,16 @@ frappe.query_reports["Receivable Ageing"] = {
 			],
 			default: "customer",
 		},
+		{
+			fieldname: "age_by",
+			label: __("Age By"),
+			fieldtype: "Select",
+			options: [
+				{ value: "receivable", label: __("Receivable Due Date") },
+				{ value: "plan", label: __("Payment Plan Due Date") },
+			],
+			default: "receivable",
+		},
 		...sales_crm.report_filters.date_range(__("Collected From"), __("Collected To")),
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),

@@ -8,6 +8,14 @@ write-offs of receipts dated up to then and of credit offsets posted up to then 
 ``outstanding_amount`` (its total less every submitted receipt's and offset's allocation and write-off,
 kept by the chain) plus what receipts dated after the report date and offsets posted after it settled, so that only those later receipts are read (issue 11). A receivable without a due date is aged by its invoice date
 (posting date as the last resort), so it never drops out of the buckets.
+
+With ``age_by = "plan"`` the report ages the payment plans instead (回款计划): what each line of a submitted
+contract or direct order still has outstanding, by the line's due date (a line whose due date waits for a
+delivery or an invoice is not yet due). The lines' outstanding amounts are the chain's, as they stand now.
+
+A party appears when it still owes something on the report date: a customer who paid everything is not
+in an ageing (its row read Invoiced 0 beside what it paid in the period), and the period's collections
+are those of the parties listed.
 """
 
 import frappe
@@ -32,6 +40,8 @@ from sales_crm.rules.analysis import AGEING_BUCKETS
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 GROUP_BY = ("customer", "sales_person")
+AGE_BY = ("receivable", "plan")
+PLAN_PARENTS = ("Sales Contract", "Customer Order")
 AMOUNTS = ("total_amount", "outstanding_amount", "not_due", *(b[0] for b in AGEING_BUCKETS))
 
 
@@ -40,6 +50,7 @@ def execute(filters=None):
 	filters = report_filters(filters)
 	filters.report_date = getdate(filters.report_date or getdate())
 	filters.group_by = filters.group_by if filters.group_by in GROUP_BY else "customer"
+	filters.age_by = filters.age_by if filters.age_by in AGE_BY else "receivable"
 	data = get_data(filters)
 	return get_columns(filters), data, None, get_chart(data), get_summary(data)
 
@@ -52,10 +63,19 @@ def get_columns(filters) -> list[dict]:
 		]
 	else:
 		party = [column("party", _("Sales Person"), "Link", 190, options="User")]
+	if filters.age_by == "plan":
+		counted = [
+			column("receivables", _("Plan Lines"), "Int", 100),
+			currency("total_amount", _("Planned Amount")),
+		]
+	else:
+		counted = [
+			column("receivables", _("Receivables"), "Int", 100),
+			currency("total_amount", _("Invoiced Amount")),
+		]
 	return [
 		*party,
-		column("receivables", _("Receivables"), "Int", 100),
-		currency("total_amount", _("Invoiced Amount")),
+		*counted,
 		currency("outstanding_amount", _("Outstanding")),
 		currency("not_due", _("Not Yet Due")),
 		*(
@@ -137,6 +157,53 @@ def outstanding_rows(filters, as_dict: bool = True) -> list:
 	return party_names(query, receivable, filters).run(as_dict=as_dict)
 
 
+def plan_rows(filters) -> list[tuple]:
+	"""What the payment plan lines of submitted contracts and direct orders still have outstanding, per
+	party and bucket of days past the line's due date, in company currency; the same columns as
+	``outstanding_rows``."""
+	line = frappe.qb.DocType("Sales Payment Plan Line")
+	totals: dict[str, list] = {}
+	for doctype in PLAN_PARENTS:
+		parent = frappe.qb.DocType(doctype)
+		exchange_rate = Coalesce(parent.exchange_rate, 1)
+		outstanding = Coalesce(line.outstanding_amount, 0) * exchange_rate
+		days = DateDiff(filters.report_date, line.due_date)
+		key = parent[filters.group_by]
+
+		def bucket(first, last, days=days, outstanding=outstanding):
+			condition = (line.due_date <= filters.report_date) & (days >= first)
+			if last is not None:
+				condition &= days <= last
+			return Sum(Case().when(condition, outstanding).else_(0))
+
+		not_due = line.due_date.isnull() | (line.due_date > filters.report_date)
+		query = (
+			frappe.qb.from_(line)
+			.join(parent)
+			.on((parent.name == line.parent) & (line.parenttype == doctype))
+			.select(
+				Coalesce(key, "").as_("party"),
+				Count("*").as_("receivables"),
+				Sum(line.amount * exchange_rate).as_("total_amount"),
+				Sum(outstanding).as_("outstanding_amount"),
+				Sum(Case().when(not_due, outstanding).else_(0)).as_("not_due"),
+				*(bucket(first, last).as_(fieldname) for fieldname, _b, first, last in AGEING_BUCKETS),
+			)
+			.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
+			.where(line.outstanding_amount > 0.005)
+			.where(scope(parent, doctype, filters))
+			.groupby(key)
+		)
+		for row in party_names(query, parent, filters).run(as_dict=False):
+			known = totals.get(row[0])
+			if known is None:
+				totals[row[0]] = list(row)
+			else:
+				for k in range(1, 2 + len(AMOUNTS)):
+					known[k] = (known[k] or 0) + (row[k] or 0)
+	return [tuple(row) for row in totals.values()]
+
+
 def collected_in_period(filters, as_dict: bool = True) -> list:
 	receipt = frappe.qb.DocType("Sales Receipt")
 	key = receipt[filters.group_by]
@@ -157,14 +224,14 @@ def party_names(query, table, filters):
 def get_data(filters) -> list[dict]:
 	"""Both queries read as tuples and joined here by party (a dict per row built once, issue 11)."""
 	by_customer = filters.group_by == "customer"
-	width = len(AMOUNTS) + (3 if by_customer else 2)  # party, receivables, [party_name,] amounts
-	rows = {row[0]: row for row in outstanding_rows(filters, as_dict=False)}
+	owing = plan_rows(filters) if filters.age_by == "plan" else outstanding_rows(filters, as_dict=False)
+	rows = {row[0]: row for row in owing}
 	collected = {row[0]: row for row in collected_in_period(filters, as_dict=False)}
 	money = rounder(2)
-	empty = (None,) * width
 	data = []
-	for party in rows.keys() | collected.keys():
-		row = rows.get(party, empty)
+	# only the parties that owe: a party all paid has no ageing (and no invoiced amount open to show)
+	for party in rows:
+		row = rows[party]
 		paid = collected.get(party, (None, None, None))
 		line = {"party": party or label(party), "receivables": row[1] or 0}
 		if by_customer:
