@@ -77,7 +77,7 @@ sales_crm.deliver_dialog = (frm) => {
 			label: __("#{0} {1} (remaining {2} {3})", [
 				row.idx,
 				row.product_name || row.product,
-				format_number(left, null, precision("qty", row)),
+				flt(left, precision("qty", row)),
 				__(row.uom || ""),
 			]),
 			default: left,
