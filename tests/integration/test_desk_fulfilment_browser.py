@@ -137,6 +137,15 @@ def test_follow_up_dialog_kanban_overview_and_deliver_dialog(browser, server, sh
 		assert "Send the pump curves" in text["follow_ups"]
 		assert "None" in text["receivables"]
 		sales.shot("customer-overview")
+		# a follow-up logged from the customer joins its overview
+		sales.page.locator(".page-actions:visible").get_by_role("button", name="Log Follow-up").first.click()
+		box = dialog(sales)
+		box.locator("[data-fieldname='outcome'] textarea").fill("Called about the invoice address")
+		box.locator(".btn-primary").click()
+		overview.locator(
+			"[data-section='follow_ups']", has_text="Called about the invoice address"
+		).wait_for()
+		assert "(2)" in overview.locator("[data-section='follow_ups'] .sales-crm-360-figure").inner_text()
 		assert not sales.errors, sales.errors
 	finally:
 		sales.close()

@@ -55,7 +55,8 @@ sales_crm.follow_up_dialog = {
 							]),
 							indicator: "green",
 						});
-						frm.reload_doc();
+						// the timeline and connections show it after a reload, which would drop unsaved edits
+						if (!frm.is_dirty()) frm.reload_doc();
 					})
 					.always(() => dialog.enable_primary_action());
 			},

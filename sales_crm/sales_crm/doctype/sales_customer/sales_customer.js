@@ -1,4 +1,5 @@
 // Copyright (c) 2026, sales_crm contributors
+// {% include "sales_crm/public/js/follow_up_dialog.js" %}
 frappe.ui.form.on("Sales Customer", {
 	refresh(frm) {
 		// contacts and sites: Frappe's Contact and Address, linked to this customer
@@ -10,7 +11,7 @@ frappe.ui.form.on("Sales Customer", {
 		frappe.contacts.render_address_and_contact(frm);
 		sales_crm_customer_overview(frm);
 		frm.add_custom_button(__("Log Follow-up"), () =>
-			frappe.new_doc("Sales Follow Up", { customer: frm.doc.name })
+			sales_crm.follow_up_dialog.open(frm, { customer: frm.doc.name })
 		);
 		for (const row of frm.doc.__onload?.credit || []) {
 			frm.dashboard.add_indicator(
