@@ -151,4 +151,5 @@ def next_step_title(party_name: str | None, next_step: str | None) -> str:
 	step = " ".join((next_step or "").split())
 	if not step:
 		return _("Follow up {0}").format(party_name or "")
-	return _("{0}: {1}").format(party_name, step) if party_name else step
+	# the step first: a month cell shows the title's first words only
+	return _("{0} · {1}").format(step, party_name) if party_name else step

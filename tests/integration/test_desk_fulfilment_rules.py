@@ -129,7 +129,7 @@ def test_the_follow_up_calendar_shows_the_next_step():
 		"Sales Follow Up", add_days(nowdate(), -5), add_days(nowdate(), 10), json.dumps(field_map)
 	)
 	event = next(e for e in events if e.name == follow_up.name)
-	assert event.title == f"{customer.customer_name}: Send the quotation for 200 valves"
+	assert event.title == f"Send the quotation for 200 valves · {customer.customer_name}"
 	assert "Visit" not in event.title
 
 
