@@ -74,7 +74,13 @@ def deliver_order(name: str, items: dict | None = None) -> dict:
 		"per_delivered": order.per_delivered,
 		"status": order.status,
 		"delivered": [
-			{"idx": rows[k].idx, "product": rows[k].product, "qty": v, "uom": rows[k].uom}
+			{
+				"idx": rows[k].idx,
+				"product": rows[k].product,
+				"product_name": rows[k].product_name,
+				"qty": v,
+				"uom": rows[k].uom,
+			}
 			for k, v in wanted.items()
 		],
 	}

@@ -173,7 +173,8 @@ def test_follow_up_dialog_kanban_overview_and_deliver_dialog(browser, server, sh
 		box.locator(".btn-primary").click()
 		done = director.page.locator(".modal.show", has_text="Delivered").last
 		done.locator(".msgprint").wait_for()
-		assert "#1" in done.inner_text() and "21.43%" in done.inner_text()
+		product = frappe.db.get_value("Customer Order Item", {"parent": shop.order, "idx": 1}, "product_name")
+		assert f"#1 {product}: 3 Box" in done.inner_text() and "21.43%" in done.inner_text()
 		director.shot("delivered-message")
 		frappe.db.rollback()  # a fresh snapshot: the server committed in another process
 		items = frappe.get_all(

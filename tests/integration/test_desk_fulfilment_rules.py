@@ -34,7 +34,9 @@ def test_delivery_takes_the_quantities_typed_per_row():
 	rows = frappe.get_doc("Customer Order", p.order).items
 	result = api.deliver_order(p.order, json.dumps({rows[0].name: 3, rows[1].name: 0}))
 	assert delivered(p.order) == [3, 0]
-	assert result["delivered"] == [{"idx": 1, "product": rows[0].product, "qty": 3, "uom": "Box"}]
+	assert result["delivered"] == [
+		{"idx": 1, "product": rows[0].product, "product_name": rows[0].product_name, "qty": 3, "uom": "Box"}
+	]
 	assert round(result["per_delivered"], 2) == 21.43  # 3 of 14
 
 	# a box is delivered whole; more than remains, negative, text and all-zero are refused

@@ -117,7 +117,7 @@ sales_crm.deliver_dialog = (frm) => {
 					dialog.hide();
 					const lines = (r.message.delivered || []).map(
 						(d) =>
-							`<li>#${d.idx} ${frappe.utils.escape_html(d.product)}: ${format_number(d.qty)} ${frappe.utils.escape_html(__(d.uom || ""))}</li>`
+							`<li>#${d.idx} ${frappe.utils.escape_html(d.product_name || d.product)}: ${d.qty} ${frappe.utils.escape_html(__(d.uom || ""))}</li>`
 					);
 					frappe.msgprint({
 						title: __("Delivered"),
