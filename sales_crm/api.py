@@ -292,3 +292,14 @@ def payment_plan(
 	precision = cint(frappe.get_precision("Sales Contract", "grand_total")) or 2
 	bases = {SIGNING: getdate(signed_on) if signed_on else None}
 	return collections.generate(template, flt(grand_total), precision, bases)
+
+
+@frappe.whitelist()
+def customer_overview(customer: str | None = None) -> dict:
+	"""The customer form's overview: contacts, sites, open opportunities, orders, outstanding receivables
+	and follow-ups (up to 10 each, with their count and company-currency total), each as the user's row
+	scope shows it; a section whose DocType the user may not read is ``null``."""
+	_required(customer=customer)
+	from sales_crm.flows import customer_overview as overview
+
+	return overview.customer_overview(customer)

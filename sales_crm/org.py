@@ -189,7 +189,9 @@ def check_membership(doc, method=None) -> None:
 			continue
 		if belongs_to(person, department):
 			continue
-		where = _("{0} {1}").format(_(doc.doctype), doc.name or _("(new)"))
+		from sales_crm.validation import record_label
+
+		where = record_label(doc)
 		if record is not doc:
 			where = _("{0}, row {1}").format(where, record.idx)
 		frappe.throw(

@@ -129,7 +129,9 @@ def check(doc) -> None:
 			continue  # the client sent what the server computes
 		if not _same(record.get(fieldname), original):
 			continue  # the server computed it anew in this save (a total): its figure stands, not the client's
-		where = _("{0} {1}").format(_(doc.doctype), doc.name or _("(new)"))
+		from sales_crm.validation import record_label
+
+		where = record_label(doc)
 		if record is not doc:
 			where = _("{0}, row {1}").format(where, record.idx)
 		label = _(record.meta.get_label(fieldname))

@@ -107,7 +107,9 @@ def throw_field_problems(doctype: str, name: str | None, found: list[tuple]):
 	texts = messages()
 	lines = []
 	for idx, label, value, rule in found:
-		where = _("{0} {1}").format(_(doctype), name or _("(new)"))
+		from sales_crm.validation import label_of
+
+		where = label_of(doctype, name)
 		if idx is not None:
 			where = _("{0}, row {1}").format(where, idx)
 		text = str(value)
@@ -124,7 +126,7 @@ def validate_field_values(doc, method=None):
 	for row in doc.get_all_children():
 		found += field_problems(row.meta, row, row.idx)
 	if found:
-		throw_field_problems(doc.doctype, doc.name, found)
+		throw_field_problems(doc.doctype, None if doc.is_new() else doc.name, found)
 
 
 DOCUMENT_PATH = re.compile(r"^/api/(?:v1/resource|resource|v2/document)/([^/]+)(?:/.+)?/?$")
@@ -211,7 +213,9 @@ def validate_links(doc, method=None):
 	scoped = set(SCOPED) | set(LINK_SCOPED)
 	hidden = {} if server_linking(doc) else _hidden_targets(doc, places, existing, scoped)
 	for record, df, target, value in places:
-		where = _("{0} {1}").format(_(doc.doctype), doc.name or _("(new)"))
+		from sales_crm.validation import record_label
+
+		where = record_label(doc)
 		if record is not doc:
 			where = _("{0}, row {1}").format(where, record.idx)
 		if target in scoped and (

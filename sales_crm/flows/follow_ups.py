@@ -134,4 +134,22 @@ def calendar_events(doctype, start, end, field_map, filters=None, fields=None) -
 	filters = frappe.parse_json(filters) if filters else []
 	filters.append([doctype, CALENDAR_DATES[doctype], "is", "set"])
 	field_map = field_map if isinstance(field_map, str) else frappe.as_json(field_map)
-	return get_events(doctype, start, end, field_map, frappe.as_json(filters), fields)
+	if doctype != "Sales Follow Up":
+		return get_events(doctype, start, end, field_map, frappe.as_json(filters), fields)
+	title = frappe.parse_json(field_map).get("title") or "title"
+	fields = frappe.parse_json(fields) if fields else list(frappe.parse_json(field_map).values())
+	fields = [f for f in fields if f != "allDay"] + ["name", "next_step", "party_name"]
+	events = get_events(doctype, start, end, field_map, frappe.as_json(filters), fields)
+	for event in events:
+		# the event is the planned follow-up, on its date: named by what is to be done there, not by the
+		# visit or call that planned it
+		event[title] = next_step_title(event.get("party_name"), event.get("next_step"))
+	return events
+
+
+def next_step_title(party_name: str | None, next_step: str | None) -> str:
+	step = " ".join((next_step or "").split())
+	if not step:
+		return _("Follow up {0}").format(party_name or "")
+	# the step first: a month cell shows the title's first words only
+	return _("{0} · {1}").format(step, party_name) if party_name else step

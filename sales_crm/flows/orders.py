@@ -6,7 +6,7 @@ from frappe.utils import cint, flt, nowdate
 
 from sales_crm import chain
 from sales_crm.flows.collections import FAPIAO_FIELDS, on_delivery
-from sales_crm.rules.fulfilment import check_take, remaining
+from sales_crm.rules.fulfilment import check_delivery, check_take, is_whole_unit, remaining
 from sales_crm.rules.receivables import remaining_to_invoice
 from sales_crm.sales_crm.doctype.sales_receivable.sales_receivable import order_delivered_value
 from sales_crm.utils import get_settings
@@ -23,11 +23,13 @@ def _locked_order(name: str):
 
 
 def deliver_order(name: str, items: dict | None = None) -> dict:
-	"""Record delivery: every remaining quantity, or ``{row name or idx: qty}``."""
+	"""Record delivery: every remaining quantity, or ``{row name or idx: qty}`` (a row's 0 delivers nothing
+	of it; a row of a whole unit takes whole numbers only)."""
 	order = _locked_order(name)
 	order.check_permission("write")
 	rows = {row.name: row for row in order.items}
 	by_idx = {str(row.idx): row for row in order.items}
+	problems = []
 	if items is None:
 		wanted = {row.name: remaining(row.qty, row.delivered_qty) for row in order.items}
 		wanted = {k: v for k, v in wanted.items() if v > 0}
@@ -39,8 +41,16 @@ def deliver_order(name: str, items: dict | None = None) -> dict:
 			row = rows.get(key) or by_idx.get(str(key))
 			if not row:
 				throw(order, _("has no item row {0}").format(key), "items")
-			wanted[row.name] = qty
-	problems = []
+			problem = check_delivery(
+				row.idx, qty, remaining(row.qty, row.delivered_qty), is_whole_unit(row.uom)
+			)
+			if problem:
+				problems.append(problem)
+			elif flt(qty):
+				wanted[row.name] = flt(qty)
+		throw_problems(order, problems)
+		if not wanted:
+			throw(order, _("nothing to deliver: every quantity is 0"), "items")
 	for row_name, qty in wanted.items():
 		row = rows[row_name]
 		problem = check_take(row.idx, "delivered_qty", qty, remaining(row.qty, row.delivered_qty))
@@ -59,7 +69,21 @@ def deliver_order(name: str, items: dict | None = None) -> dict:
 			", ".join(f"#{rows[k].idx} {rows[k].product} × {v}" for k, v in wanted.items())
 		),
 	)
-	return {"order": order.name, "per_delivered": order.per_delivered, "status": order.status}
+	return {
+		"order": order.name,
+		"per_delivered": order.per_delivered,
+		"status": order.status,
+		"delivered": [
+			{
+				"idx": rows[k].idx,
+				"product": rows[k].product,
+				"product_name": rows[k].product_name,
+				"qty": v,
+				"uom": rows[k].uom,
+			}
+			for k, v in wanted.items()
+		],
+	}
 
 
 def invoice_order(

@@ -48,3 +48,34 @@ def percent_done(rows: list[tuple[object, object]]) -> float:
 	if total <= 0:
 		return 0.0
 	return float(round(done / total * 100, 6))
+
+
+def check_delivery(idx: int, wanted: object, available: object, whole: bool) -> Problem | None:
+	"""One row's quantity to deliver from a delivery dialog: 0 takes nothing from the row; otherwise a
+	positive number, at most what remains, and a whole number where the row's unit is counted in whole
+	units (``whole``: ``is_whole_unit`` of the row's UOM)."""
+	try:
+		number = to_decimal(wanted)
+	except ValueError:
+		return Problem("delivered_qty", "finite", wanted, idx)
+	if not number.is_finite():
+		return Problem("delivered_qty", "finite", wanted, idx)
+	if number == 0:
+		return None
+	if number < 0:
+		return Problem("delivered_qty", "positive", wanted, idx)
+	if whole and number != number.to_integral_value():
+		return Problem("delivered_qty", "whole", wanted, idx)
+	return check_take(idx, "delivered_qty", number, available)
+
+
+# Units counted in whole pieces (UOM is free text on products and rows): half a pump cannot be delivered,
+# 2.5 m of tube or 1.5 days of service can.
+WHOLE_UNITS = frozenset(
+	"nos no pcs pc piece pieces unit units set sets box boxes pair pairs each ea "
+	"个 件 台 套 只 支 箱 把 块 张 根 辆 组".split()
+)
+
+
+def is_whole_unit(uom: object) -> bool:
+	return str(uom or "").strip().lower().rstrip(".") in WHOLE_UNITS

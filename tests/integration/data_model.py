@@ -106,6 +106,7 @@ SELECTS = {
 	("Customer Order", "status"): "Draft|To Deliver and Invoice|To Invoice|To Deliver|Completed|Cancelled",
 	("Sales Receivable", "status"): "Unpaid Paid",
 	("Sales Receipt", "receipt_type"): "Payment Advance Refund",
+	("Sales Receipt", "payment_mode"): "Bank Transfer|Cash|Cheque|Bank Acceptance Bill|WeChat Pay|Alipay",
 	("Sales Plan", "period_type"): "Monthly Quarterly Half-Yearly Annual",
 }
 

@@ -1,6 +1,7 @@
 // Copyright (c) 2026, sales_crm contributors
 // {% include "sales_crm/public/js/pricing.js" %}
 // {% include "sales_crm/public/js/live_totals.js" %}
+// {% include "sales_crm/public/js/follow_up_dialog.js" %}
 frappe.ui.form.on("Sales Opportunity", {
 	setup(frm) {
 		// the customer's contacts and sites (Contact/Address linked to the Sales Customer)
@@ -21,7 +22,10 @@ frappe.ui.form.on("Sales Opportunity", {
 				__("Create")
 			);
 			frm.add_custom_button(__("Log Follow-up"), () =>
-				frappe.new_doc("Sales Follow Up", { opportunity: frm.doc.name, customer: frm.doc.customer })
+				sales_crm.follow_up_dialog.open(frm, {
+					opportunity: frm.doc.name,
+					customer: frm.doc.customer,
+				})
 			);
 		}
 	},

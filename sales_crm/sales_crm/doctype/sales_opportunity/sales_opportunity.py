@@ -3,12 +3,13 @@
 
 import frappe
 from frappe import _
-from frappe.utils import cstr, flt, now_datetime
+from frappe.utils import cstr, flt, getdate, now_datetime, nowdate
 
 from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.rules.opportunities import close_date_problem
 from sales_crm.rules.pricing import check_non_negative, check_percent, item_values
 from sales_crm.utils import company_currency, default_sales_person
 from sales_crm.validation import throw, throw_problems
@@ -60,6 +61,7 @@ class SalesOpportunity(SalesDocument):
 		self.set_missing_values()
 		self.calculate_items()
 		self.validate_stage()
+		self.validate_close_date()
 		validate_contact_and_site(self)
 		apply_loss_reason(self)
 		self.validate_status()
@@ -124,6 +126,25 @@ class SalesOpportunity(SalesDocument):
 		if stage_changed and not probability_typed:
 			# the probability defaults from the stage; one typed with the change is kept
 			self.probability = next(row.probability for row in self.stages() if row.stage == self.sales_stage)
+
+	def validate_close_date(self):
+		"""A close date typed far off (2006 for 2026) is refused when set; one stored earlier stays."""
+		if not self.expected_close_date or not (
+			self.is_new() or self.has_value_changed("expected_close_date")
+		):
+			return
+		problem = close_date_problem(getdate(self.expected_close_date), getdate(nowdate()))
+		if problem == "too_far_back":
+			message = _("{0} is more than a year ago: an opportunity closed then is Won or Lost")
+		elif problem == "too_far_ahead":
+			message = _("{0} is more than ten years ahead")
+		else:
+			return
+		throw(
+			self,
+			message.format(frappe.bold(frappe.format(self.expected_close_date, "Date"))),
+			"expected_close_date",
+		)
 
 	def validate_status(self):
 		before = self.get_doc_before_save()

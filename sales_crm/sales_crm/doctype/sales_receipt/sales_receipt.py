@@ -42,6 +42,9 @@ class SalesReceipt(SalesDocument):
 		offset_amount: DF.Currency
 		outstanding_before: DF.Currency
 		paid_amount: DF.Currency
+		payment_mode: DF.Literal[
+			"Bank Transfer", "Cash", "Cheque", "Bank Acceptance Bill", "WeChat Pay", "Alipay"
+		]
 		previously_received: DF.Currency
 		receipt_date: DF.Date
 		receipt_type: DF.Literal["Payment", "Advance", "Refund"]
