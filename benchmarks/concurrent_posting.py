@@ -208,12 +208,27 @@ def outcome(r: requests.Response) -> str:
 	return "failure"
 
 
+def message_of(r: requests.Response) -> str:
+	"""The refusal's message, numbers and names blanked (so that alike refusals read alike)."""
+	import re
+
+	try:
+		body = r.json()
+		messages = json.loads(body.get("_server_messages") or "[]")
+		text = json.loads(messages[-1]).get("message", "") if messages else body.get("exception", "")
+	except (ValueError, TypeError, AttributeError):
+		text = r.text
+	text = re.sub(r"<[^>]+>", "", text)
+	return re.sub(r"[A-Z]+-\d{4}-\d+|[\d.,]+\d", "…", text)[:160]
+
+
 class Stats:
 	def __init__(self):
 		self.lock = threading.Lock()
 		self.latency = defaultdict(list)
 		self.counts = defaultdict(lambda: defaultdict(int))
 		self.failures: list[str] = []
+		self.conflicts: list[tuple[str, str]] = []  # distinct refusals, as the user reads them
 
 	def record(self, op: str, seconds: float, r: requests.Response):
 		result = outcome(r)
@@ -223,6 +238,10 @@ class Stats:
 				self.latency[op].append(seconds)
 			elif result == "failure" and len(self.failures) < 20:
 				self.failures.append(f"{op}: HTTP {r.status_code} {r.text[:300]}")
+			elif result == "conflict":
+				said = message_of(r)
+				if len(self.conflicts) < 30 and (op, said) not in self.conflicts:
+					self.conflicts.append((op, said))
 
 
 def operate(client: Client, op: str, customer: str, order: str, rng: random.Random, stats: Stats, seq):
@@ -250,13 +269,25 @@ def operate(client: Client, op: str, customer: str, order: str, rng: random.Rand
 			{"customer": customer, "docstatus": 1, "outstanding_amount": [">", 0]},
 			["name", "outstanding_amount"],
 		)
-		doc = {"doctype": "Sales Receipt", "customer": customer, "currency": currency, "receipt_type": "Payment"}
+		doc = {
+			"doctype": "Sales Receipt",
+			"customer": customer,
+			"currency": currency,
+			"receipt_type": "Payment",
+		}
 		if op == "payment":
 			if not open_:
 				return
 			row = rng.choice(open_)
-			amount = row["outstanding_amount"] if rng.random() < 0.3 else round(rng.uniform(1, row["outstanding_amount"]), 2)
-			doc.update(paid_amount=amount, allocations=[{"sales_receivable": row["name"], "allocated_amount": amount}])
+			amount = (
+				row["outstanding_amount"]
+				if rng.random() < 0.3
+				else round(rng.uniform(1, row["outstanding_amount"]), 2)
+			)
+			doc.update(
+				paid_amount=amount,
+				allocations=[{"sales_receivable": row["name"], "allocated_amount": amount}],
+			)
 		else:
 			paid = rng.choice((300, 800, 1500))
 			doc.update(receipt_type="Advance", paid_amount=paid)
@@ -283,7 +314,11 @@ def operate(client: Client, op: str, customer: str, order: str, rng: random.Rand
 	doc = {k: v for k, v in doc.items() if k not in ("name", "__islocal", "__unsaved", "docstatus")}
 	for table in ("allocations",):
 		doc[table] = [
-			{k: v for k, v in row.items() if k not in ("name", "parent", "__islocal", "__unsaved", "docstatus")}
+			{
+				k: v
+				for k, v in row.items()
+				if k not in ("name", "parent", "__islocal", "__unsaved", "docstatus")
+			}
 			for row in doc.get(table) or []
 		]
 	if op == "refund":
@@ -329,11 +364,13 @@ def hammer(url: str, site: str, prepared: dict, clients: int, seconds: float, se
 
 def p95(values: list[float]) -> float:
 	ordered = sorted(values)
-	return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] if ordered else 0
+	return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else 0
 
 
 def print_stats(stats: Stats) -> None:
-	print(f"\n{'operation':10} {'ok':>6} {'conflict':>9} {'failure':>8} {'ok/s':>7} {'median ms':>10} {'p95 ms':>8}")
+	print(
+		f"\n{'operation':10} {'ok':>6} {'conflict':>9} {'failure':>8} {'ok/s':>7} {'median ms':>10} {'p95 ms':>8}"
+	)
 	total = 0
 	for op in OPERATIONS:
 		c, lat = stats.counts[op], stats.latency[op]
@@ -349,6 +386,8 @@ def print_stats(stats: Stats) -> None:
 		f"{sum(stats.counts[o]['failure'] for o in OPERATIONS):8} {total / stats.elapsed:7.2f} "
 		f"{(statistics.median(every) * 1000 if every else 0):10.0f} {p95(every) * 1000:8.0f}"
 	)
+	for op, said in stats.conflicts:
+		print(f"  refused ({op}): {said}")
 	for failure in stats.failures:
 		print(f"  FAILURE {failure}")
 

@@ -11,7 +11,9 @@ workflow). The control is the **same document** posted by Frappe alone: a bare c
 created for the run (custom, in its own custom module, the same fields, child tables, naming series and
 indexes, no controller, no workflow and none of the app's doc_events, which skip other modules), given
 the values the app's document ended with. Prints per DocType the median and p90 ms of both, their ratio
-and the SQL statements per posting (``frappe.db.sql`` calls). Target: each ≤ 2× its clone at 1M leads.
+and the SQL statements per posting (``frappe.db.sql`` calls), with how many of the app's are Frappe's
+workflow machinery (its states and transitions, the Workflow Action records it keeps for approvers: what
+the app's workflows cost, which a clone has none of). Target: each ≤ 2× its clone at 1M leads.
 
 Nothing the runs post is kept (rolled back); the clones are dropped at the end. ``--profile DOCTYPE``
 prints a cProfile of that DocType's app postings, ``--queries DOCTYPE`` the statements of one posting.
@@ -48,6 +50,7 @@ class Counted:
 
 	def __init__(self):
 		self.count = 0
+		self.workflow = 0  # of which Frappe's workflow machinery (states, transitions, Workflow Actions)
 		self.log = None
 		self._sql = None
 
@@ -56,8 +59,12 @@ class Counted:
 
 		def counted(query, *args, **kwargs):
 			self.count += 1
+			self.workflow += "tabWorkflow" in str(query)
 			if self.log is not None:
-				self.log.append(str(query).strip().split("\n")[0][:160])
+				text = str(query).strip().split("\n")[0][:160]
+				if TRACE and TRACE in str(query):
+					text += "\n      " + "\n      ".join(_callers())
+				self.log.append(text)
 			return sql(query, *args, **kwargs)
 
 		frappe.db.sql = counted
@@ -69,6 +76,19 @@ class Counted:
 		return False
 
 
+TRACE = None
+
+
+def _callers() -> list[str]:
+	import traceback
+
+	return [
+		f"{f.filename.split('/apps/')[-1]}:{f.lineno} {f.name}"
+		for f in traceback.extract_stack()[:-3]
+		if "/apps/" in f.filename and "benchmarks/" not in f.filename
+	][-8:]
+
+
 def measured(post, log: list | None = None):
 	"""(seconds, statements, result) of one posting."""
 	with Counted() as c:
@@ -76,7 +96,7 @@ def measured(post, log: list | None = None):
 		start = time.perf_counter()
 		result = post()
 		elapsed = time.perf_counter() - start
-	return elapsed, c.count, result
+	return elapsed, (c.count, c.workflow), result
 
 
 # ---------------------------------------------------------------------------------------- clones
@@ -190,7 +210,9 @@ def one_chain(customer: str, products, post) -> None:
 			"doctype": "Sales Opportunity",
 			"opportunity_name": f"Posting {random_string(6)}",
 			"customer": customer,
-			"items": [{"product": p.name, "qty": 3 + k, "rate": p.standard_rate} for k, p in enumerate(products)],
+			"items": [
+				{"product": p.name, "qty": 3 + k, "rate": p.standard_rate} for k, p in enumerate(products)
+			],
 		}
 	).insert()
 
@@ -198,7 +220,9 @@ def one_chain(customer: str, products, post) -> None:
 		doc.workflow_state = "Approved"  # the workflow's Approve: Quoting → Approved submits it
 		doc.submit()
 
-	quotation = post("Sales Quotation", frappe.get_doc(api.make_quotation(opportunity.name)), submit_quotation)
+	quotation = post(
+		"Sales Quotation", frappe.get_doc(api.make_quotation(opportunity.name)), submit_quotation
+	)
 	apply_workflow(quotation, "Customer Accepted")
 	contract = post("Sales Contract", frappe.get_doc(api.make_contract(quotation.name)))
 	order = post("Customer Order", frappe.get_doc(api.make_order(contract.name)))
@@ -258,7 +282,7 @@ def run(runs: int, names: dict[str, str], profile: str | None, queries: str | No
 
 		if not timed:
 			return app_posting()
-		log = [] if doctype == queries and doctype not in logs else None
+		log = [] if doctype == queries else None  # the last run's (the first follows a rollback)
 		if profiler and doctype == profile and keep:
 			profiler.enable()
 		elapsed, count, _ = measured(app_posting, log)
@@ -269,13 +293,15 @@ def run(runs: int, names: dict[str, str], profile: str | None, queries: str | No
 		twin = clone_of(doc, names)
 		twin_elapsed, twin_count, _ = measured(lambda: (twin.insert(), twin.submit()))
 		if keep:
-			app[doctype].append((elapsed, count))
-			bare[doctype].append((twin_elapsed, twin_count))
+			app[doctype].append((elapsed, *count))
+			bare[doctype].append((twin_elapsed, *twin_count))
 		return doc
 
 	for k in range(runs + 1):
 		# the first run warms the caches (meta, settings, workflow) and is not counted
-		one_chain(customer, products, lambda d, doc, submit=None, timed=True: post(d, doc, submit, timed, k > 0))
+		one_chain(
+			customer, products, lambda d, doc, submit=None, timed=True: post(d, doc, submit, timed, k > 0)
+		)
 		if k % 10 == 0:
 			frappe.db.rollback()  # nothing is kept; keeps the transaction small
 			customer, products = customer_and_products()
@@ -291,24 +317,25 @@ def run(runs: int, names: dict[str, str], profile: str | None, queries: str | No
 
 def p90(values: list[float]) -> float:
 	ordered = sorted(values)
-	return ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+	return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
 def report(figures: dict) -> None:
 	print(
 		f"\n{'posting (insert+submit)':22} {'app ms':>8} {'p90':>7} {'clone ms':>9} {'p90':>7} {'ratio':>6} "
-		f"{'SQL app':>8} {'SQL clone':>9}"
+		f"{'SQL app':>8} {'(workflow)':>10} {'SQL clone':>9}"
 	)
 	for doctype in DOCTYPES:
 		app, bare = figures["app"][doctype], figures["bare"][doctype]
 		if not app:
 			continue
-		a, b = statistics.median(t for t, _ in app), statistics.median(t for t, _ in bare)
+		a, b = statistics.median(r[0] for r in app), statistics.median(r[0] for r in bare)
 		ratio = a / b
 		print(
-			f"{doctype:22} {a * 1000:8.1f} {p90([t for t, _ in app]) * 1000:7.1f} {b * 1000:9.1f} "
-			f"{p90([t for t, _ in bare]) * 1000:7.1f} {ratio:6.2f} {statistics.median(c for _, c in app):8.0f} "
-			f"{statistics.median(c for _, c in bare):9.0f}  {'ok' if ratio <= 2 else 'OVER 2×'}"
+			f"{doctype:22} {a * 1000:8.1f} {p90([r[0] for r in app]) * 1000:7.1f} {b * 1000:9.1f} "
+			f"{p90([r[0] for r in bare]) * 1000:7.1f} {ratio:6.2f} {statistics.median(r[1] for r in app):8.0f} "
+			f"{statistics.median(r[2] for r in app):10.0f} {statistics.median(r[1] for r in bare):9.0f}  "
+			f"{'ok' if ratio <= 2 else 'OVER 2×'}"
 		)
 
 
@@ -318,7 +345,10 @@ def main():
 	parser.add_argument("--runs", type=int, default=30)
 	parser.add_argument("--profile", help="print a cProfile of this DocType's app postings")
 	parser.add_argument("--queries", help="print the statements of one posting of this DocType")
+	parser.add_argument("--trace", help="with --queries: where the statements containing this text come from")
 	args = parser.parse_args()
+	global TRACE
+	TRACE = args.trace
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()
 	frappe.set_user("Administrator")
