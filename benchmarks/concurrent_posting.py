@@ -216,7 +216,8 @@ def message_of(r: requests.Response) -> str:
 		body = r.json()
 		messages = json.loads(body.get("_server_messages") or "[]")
 		text = json.loads(messages[-1]).get("message", "") if messages else body.get("exception", "")
-	except (ValueError, TypeError, AttributeError):
+		text = str(text)
+	except (ValueError, TypeError, AttributeError, IndexError):
 		text = r.text
 	text = re.sub(r"<[^>]+>", "", text)
 	return re.sub(r"[A-Z]+-\d{4}-\d+|[\d.,]+\d", "…", text)[:160]
@@ -347,10 +348,10 @@ def hammer(url: str, site: str, prepared: dict, clients: int, seconds: float, se
 			op = rng.choices(ops, weights)[0]
 			try:
 				operate(client, op, customer, prepared["orders"][customer], rng, stats, seq)
-			except requests.RequestException as e:
+			except Exception as e:  # a client's own error counts as a failure; the others go on
 				with stats.lock:
 					stats.counts[op]["failure"] += 1
-					stats.failures.append(f"{op}: {e}")
+					stats.failures.append(f"{op}: {e!r}")
 
 	threads = [threading.Thread(target=work, args=(k,)) for k in range(clients)]
 	start = time.monotonic()
