@@ -15,6 +15,12 @@ from sales_crm.flows import mapper, orders
 from sales_crm.flows import plans as plan_flow
 
 
+class PostingConflict(frappe.ValidationError):
+	"""Two postings at once, one rolled back whole: HTTP 409, to be tried again."""
+
+	http_status_code = 409
+
+
 def _required(**arguments):
 	"""A missing argument is the caller's mistake (HTTP 417 with a message), not a server error."""
 	missing = [name for name, value in arguments.items() if value is None or value == ""]
@@ -103,7 +109,19 @@ def invoice_order(
 		"fapiao_date": fapiao_date,
 		"fapiao_tax_rate": fapiao_tax_rate,
 	}
-	return orders.invoice_order(order, invoice_no, invoice_date, amount, due_date, fapiao)
+	try:
+		return orders.invoice_order(order, invoice_no, invoice_date, amount, due_date, fapiao)
+	except frappe.QueryDeadlockError:
+		# MariaDB chose this request as a deadlock's victim (two invoices at once take the naming series
+		# and the invoice number's index gap in turn) and rolled it back whole: a conflict to try again
+		frappe.db.rollback()
+		frappe.throw(
+			frappe._(
+				"Customer Order {0}: another posting ran at the same time; nothing was saved, try again"
+			).format(order),
+			PostingConflict,
+			title=frappe._("Conflict"),
+		)
 
 
 @frappe.whitelist()

@@ -35,7 +35,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import flt, getdate, nowdate
-from pypika.terms import Term
+from pypika.terms import Case, Term
 
 from sales_crm.rules.fulfilment import percent_done
 from sales_crm.rules.receivables import Balance, invoiced_qty
@@ -382,18 +382,21 @@ def _refresh_orders(names: list[str]) -> None:
 		filters={"name": ["in", names]},
 		fields=["name", "docstatus", "grand_total", "invoiced_amount", "received_amount", "per_delivered"],
 	):
-		for row in frappe.get_all(
+		rows = frappe.get_all(
 			"Customer Order Item",
 			filters={"parent": order.name, "parenttype": "Customer Order"},
 			fields=["name", "qty"],
-		):
-			frappe.db.set_value(
-				"Customer Order Item",
-				row.name,
-				"invoiced_qty",
-				invoiced_qty(row.qty, order.invoiced_amount, order.grand_total),
-				update_modified=False,
-			)
+		)
+		if rows:
+			# one statement for all of the order's rows (a row's figure is its own: qty × invoiced share)
+			item, figure = frappe.qb.DocType("Customer Order Item"), Case()
+			for row in rows:
+				figure = figure.when(
+					item.name == row.name, invoiced_qty(row.qty, order.invoiced_amount, order.grand_total)
+				)
+			frappe.qb.update(item).set(item.invoiced_qty, figure).where(
+				item.name.isin([row.name for row in rows])
+			).run()
 		per_invoiced = percent(order.invoiced_amount, order.grand_total)
 		frappe.db.set_value(
 			"Customer Order",

@@ -203,13 +203,20 @@ def validate_links(doc, method=None):
 				continue
 			wanted.setdefault(target, set()).add(value)
 			places.append((record, df, target, value))
-	existing = {
-		target: set(frappe.get_all(target, filters={"name": ["in", sorted(values)]}, pluck="name"))
-		if not frappe.get_meta(target).issingle
-		else values
-		for target, values in wanted.items()
-		if frappe.db.exists("DocType", target)
-	}
+	existing = {}
+	confirmed = _confirmed_links()
+	for target, values in wanted.items():
+		meta = _meta(target)
+		if meta is None:
+			continue
+		if meta.issingle:
+			existing[target] = values
+			continue
+		known = confirmed.setdefault(target, set())
+		unknown = sorted(values - known)
+		if unknown:
+			known |= set(frappe.get_all(target, filters={"name": ["in", unknown]}, pluck="name"))
+		existing[target] = values & known
 	scoped = set(SCOPED) | set(LINK_SCOPED)
 	hidden = {} if server_linking(doc) else _hidden_targets(doc, places, existing, scoped)
 	for record, df, target, value in places:
@@ -237,6 +244,36 @@ def validate_links(doc, method=None):
 			)
 	if doc.doctype == "Sales Department":
 		validate_members(doc)
+
+
+def _meta(doctype: str):
+	"""The DocType's (cached) meta, or None when there is no such DocType (a Dynamic Link's value)."""
+	import frappe
+
+	messages = len(frappe.local.message_log)
+	try:
+		return frappe.get_meta(doctype)
+	except frappe.DoesNotExistError:
+		del frappe.local.message_log[messages:]  # its "not found" is no message of this save
+		return None
+
+
+def _confirmed_links() -> dict[str, set[str]]:
+	"""Records this transaction has already found to exist, per DocType: a document inserted and submitted
+	in one request (a flow's insert(); submit()) has its links looked up once, not once per save. Emptied
+	when the transaction ends, so a record deleted by someone else is looked up afresh."""
+	import frappe
+
+	confirmed = getattr(frappe.local, "sales_crm_confirmed_links", None)
+	if confirmed is None:
+		confirmed = frappe.local.sales_crm_confirmed_links = {}
+
+		def forget():
+			frappe.local.sales_crm_confirmed_links = None
+
+		frappe.db.after_commit.add(forget)
+		frappe.db.after_rollback.add(forget)
+	return confirmed
 
 
 def _hidden_targets(doc, places: list[tuple], existing: dict, scoped: set) -> set[tuple]:

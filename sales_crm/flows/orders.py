@@ -14,6 +14,11 @@ from sales_crm.validation import throw, throw_problems
 
 
 def _locked_order(name: str):
+	# chain.LOCK_ORDER: the order's contract before the order, as a receipt or receivable of the order
+	# locks them; taking the order first deadlocked against a receipt holding the contract
+	contract = frappe.db.get_value("Customer Order", name, "sales_contract")
+	if contract:
+		frappe.db.get_value("Sales Contract", contract, "name", for_update=True)
 	if not frappe.db.get_value("Customer Order", name, "name", for_update=True):
 		frappe.throw(_("Customer Order {0} not found").format(name), frappe.DoesNotExistError)
 	order = frappe.get_doc("Customer Order", name)

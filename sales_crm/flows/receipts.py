@@ -37,9 +37,12 @@ def receivables_of(doc, for_update: bool = False) -> dict:
 	names = sorted({row.sales_receivable for row in doc.allocations if row.sales_receivable})
 	docs = {}
 	for name in names:
-		if not frappe.db.exists("Sales Receivable", name):
+		messages = len(frappe.local.message_log)
+		try:
+			docs[name] = frappe.get_doc("Sales Receivable", name, for_update=for_update)
+		except frappe.DoesNotExistError:
+			del frappe.local.message_log[messages:]  # Frappe's own "not found", replaced by ours
 			throw(doc, _("Sales Receivable {0} not found").format(name), "allocations")
-		docs[name] = frappe.get_doc("Sales Receivable", name, for_update=for_update)
 	return docs
 
 

@@ -71,6 +71,7 @@ class CustomerOrder(ApprovedSellingController):
 	# end: auto-generated types
 
 	def validate(self):
+		self.flags.source_contract = None  # read once per save (validate_source, the terms, before_submit)
 		self.order_no = self.name
 		self.set_missing_values()
 		self.validate_source()
@@ -82,12 +83,13 @@ class CustomerOrder(ApprovedSellingController):
 	def validate_source(self):
 		if self.sales_contract:
 			self.order_source = "Contract"
-			contract = frappe.get_doc("Sales Contract", self.sales_contract)
+			contract = self.source_contract()
 			chain.require_ready(chain.copy_of("Customer Order", "Sales Contract"), contract, self)
 			self.validate_same_as(contract)
 			self.quotation = contract.quotation
 			self.opportunity = contract.opportunity
-			self.validate_quantities(contract, "contract_item")
+			if self._action != "submit":  # before_submit checks them under the contract's lock
+				self.validate_quantities(contract, "contract_item")
 		elif self.quotation:
 			self.order_source = "Quotation"
 			quotation = frappe.get_doc("Sales Quotation", self.quotation)
@@ -96,6 +98,12 @@ class CustomerOrder(ApprovedSellingController):
 				check_not_expired(quotation, "order", doc=self)
 			self.validate_same_as(quotation)
 			self.opportunity = quotation.opportunity
+
+	def source_contract(self):
+		contract = self.flags.source_contract
+		if not contract or contract.name != self.sales_contract:
+			contract = self.flags.source_contract = frappe.get_doc("Sales Contract", self.sales_contract)
+		return contract
 
 	def validate_same_as(self, source):
 		for fieldname in ("customer", "currency"):
@@ -152,7 +160,7 @@ class CustomerOrder(ApprovedSellingController):
 
 	def validate_contract_terms(self):
 		"""The contract is signed: its prices, discounts and tax are the order's, without exception."""
-		contract = frappe.get_doc("Sales Contract", self.sales_contract)
+		contract = self.source_contract()
 		found = chain.drift(self, contract, chain.copy_of("Customer Order", "Sales Contract"))
 		if found:
 			reasons = "; ".join(self.describe_reason(("drift", *item), contract) for item in found)
@@ -163,7 +171,7 @@ class CustomerOrder(ApprovedSellingController):
 		# under the contract's row lock: two orders submitted at once cannot both take what remains
 		chain.lock(self)
 		if self.sales_contract:
-			self.validate_quantities(frappe.get_doc("Sales Contract", self.sales_contract), "contract_item")
+			self.validate_quantities(self.source_contract(), "contract_item")
 		fill_due_dates(self)
 
 	def on_submit(self):

@@ -66,9 +66,11 @@ class SalesContract(ApprovedSellingController):
 	# end: auto-generated types
 
 	def validate(self):
+		self.flags.source_quotation = None  # read once per save (its checks, the approval, before_submit)
 		self.contract_no = self.name
 		self.set_missing_values()
-		self.validate_against_quotation()
+		if self._action != "submit":  # before_submit checks it under the quotation's lock
+			self.validate_against_quotation()
 		self.calculate_totals()
 		self.calculate_commission()
 		set_payment_plan(self)
@@ -78,7 +80,7 @@ class SalesContract(ApprovedSellingController):
 	def validate_against_quotation(self):
 		if not self.quotation:
 			return
-		quotation = frappe.get_doc("Sales Quotation", self.quotation)
+		quotation = self.source_quotation()
 		chain.require_ready(chain.copy_of("Sales Contract", "Sales Quotation"), quotation, self)
 		if self.docstatus == 0:
 			check_not_expired(quotation, "contract", doc=self)
@@ -98,6 +100,12 @@ class SalesContract(ApprovedSellingController):
 		left = {name: remaining(row.qty, contracted.get(name, 0)) for name, row in quoted.items()}
 		throw_problems(self, check_takes(((r.idx, r.quotation_item, r.qty) for r in self.items), left))
 
+	def source_quotation(self):
+		quotation = self.flags.source_quotation
+		if not quotation or quotation.name != self.quotation:
+			quotation = self.flags.source_quotation = frappe.get_doc("Sales Quotation", self.quotation)
+		return quotation
+
 	def calculate_commission(self):
 		"""The department's policy gives the rate (an empty rate takes it); any other rate is left to a
 		director (``set_approval``). ``total_commission``: what the Basic commission will accrue."""
@@ -112,9 +120,7 @@ class SalesContract(ApprovedSellingController):
 	def approval_source(self):
 		if not self.quotation:
 			return None, None
-		return frappe.get_doc("Sales Quotation", self.quotation), chain.copy_of(
-			"Sales Contract", "Sales Quotation"
-		)
+		return self.source_quotation(), chain.copy_of("Sales Contract", "Sales Quotation")
 
 	def commission_rates(self):
 		return self.commission_rate, self.policy_commission_rate

@@ -46,7 +46,8 @@ class SalesCreditOffset(SalesDocument):
 
 	def validate(self):
 		self.company_currency = company_currency()
-		self.check(for_update=False)
+		if self._action != "submit":  # before_submit checks it all under the row locks: once is enough
+			self.check(for_update=False)
 
 	def check(self, for_update: bool):
 		"""The advance (locked after the receivables, as ``chain.LOCK_ORDER`` says, when ``for_update``) and
@@ -61,6 +62,7 @@ class SalesCreditOffset(SalesDocument):
 		self.exchange_rate = credit.exchange_rate
 		receipts.check_allocations(self, for_update, write_offs=False)
 		if for_update:
+			# read again under its lock, taken after the receivables' (chain.LOCK_ORDER)
 			credit = receipts.credit_receipt(self, self.credit_receipt, "credit_receipt", for_update=True)
 		self.credit_available = credit.unallocated_amount
 		self.total_amount = flt(sum(flt(row.allocated_amount) for row in self.allocations), 2)

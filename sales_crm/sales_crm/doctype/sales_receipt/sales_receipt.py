@@ -65,13 +65,18 @@ class SalesReceipt(SalesDocument):
 
 	def validate(self):
 		self.company_currency = company_currency()
+		if self._action == "submit":
+			return  # before_submit checks and totals it all, under the row locks: once is enough
+		self.check_money()
+		receipts.set_write_off_approval(self)
+
+	def check_money(self, for_update: bool = False):
 		if self.receipt_type == "Refund":
-			self.validate_refund()
+			self.validate_refund(for_update)
 		else:
 			if self.against_receipt:
 				throw(self, _("only a Refund draws on another receipt"), "against_receipt")
-			self.set_totals(self.validate_allocations())
-		receipts.set_write_off_approval(self)
+			self.set_totals(self.validate_allocations(for_update))
 
 	def validate_allocations(self, for_update: bool = False):
 		if not self.allocations and self.receipt_type != "Advance":
@@ -155,10 +160,8 @@ class SalesReceipt(SalesDocument):
 		# on); the checks are then repeated on the locked rows, so that two requests at once can never
 		# over-collect or draw the same credit twice
 		chain.lock(self)
-		if self.receipt_type == "Refund":
-			self.validate_refund(for_update=True)
-		else:
-			self.set_totals(self.validate_allocations(for_update=True))
+		self.check_money(for_update=True)
+		receipts.set_write_off_approval(self)
 		receipts.check_write_off_approved(self)
 
 	def on_submit(self):

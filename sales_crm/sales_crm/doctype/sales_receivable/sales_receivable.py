@@ -60,7 +60,8 @@ class SalesReceivable(SalesDocument):
 
 	def validate(self):
 		self.set_missing_values()
-		self.validate_order()
+		if self._action != "submit":  # before_submit checks it under the order's lock: once is enough
+			self.validate_order()
 		self.set_amounts()
 		validate_fapiao(self)
 
