@@ -4,6 +4,8 @@ workflow state shows in the header and the list; an approved contract offers Sig
 workspace counts what awaits their approval. Screenshots (also at a phone's 390 px) go to tests/output/<run>/.
 """
 
+import random
+
 import frappe
 import pytest
 from factories import make_customer, make_department, make_product, make_user, selling_doc
@@ -21,11 +23,14 @@ PHONE = {"width": 390, "height": 844}
 def day(site):
 	"""Committed (the server is another process): a team, the salesperson's customer and product, and three
 	contracts that need a director (no quotation behind them): one draft, one pending, one approved."""
+	from sales_crm.flows.leads import assign_leads
+
 	tag = random_string(6).lower()
 	day = frappe._dict(
 		sales=make_user(f"dd-sales-{tag}@example.com", "Sales User"),
 		manager=make_user(f"dd-manager-{tag}@example.com", "Sales User", "Sales Manager"),
 		director=make_user(f"dd-director-{tag}@example.com", "Sales User", "Sales Director"),
+		finance=make_user(f"dd-finance-{tag}@example.com", "Accounts User"),
 	)
 	for user in day.values():
 		update_password(user, PASSWORD)
@@ -36,6 +41,19 @@ def day(site):
 	day.department = make_department(day.manager, [day.sales]).name
 	day.customer = make_customer(customer_name=f"Day Trading {tag}", sales_person=day.sales).name
 	day.product = make_product(product_name=f"Day Pump {tag}", standard_rate=100).name
+	frappe.set_user(day.manager)
+	lead = frappe.get_doc(
+		{
+			"doctype": "Sales Lead",
+			"company_name": f"Day Lead Co {tag}",
+			"lead_source": "Employee Referral",
+			"phone": f"+86-21-{random.randint(10000000, 99999999)}",
+			"sales_department": day.department,
+		}
+	).insert()
+	assign_leads([lead.name], day.sales)
+	frappe.set_user("Administrator")
+	day.lead = lead.name
 
 	contracts = {}
 	for state in ("Draft", "Pending Approval", "Approved"):
@@ -86,7 +104,9 @@ def save(desk: Desk) -> str:
 
 def type_in_row(desk: Desk, table: str, idx: int, fieldname: str, value: str, pick: bool = False):
 	"""Click a grid cell and type into it (a link: pick the suggestion), then leave it (Tab)."""
-	row = desk.page.locator(f".frappe-control[data-fieldname='{table}'] .grid-row[data-idx='{idx}']").first
+	row = desk.page.locator(
+		f".frappe-control[data-fieldname='{table}']:visible .grid-row[data-idx='{idx}']"
+	).first
 	row.locator(f".grid-static-col[data-fieldname='{fieldname}']").first.click()
 	cell = row.locator(f"input[data-fieldname='{fieldname}']").first
 	if pick:
@@ -114,7 +134,9 @@ def wait_for(desk: Desk, condition: str):
 				live: typeof (window.sales_crm || {}).live_totals})"""
 		)
 		desk.shot("condition-failed")
-		raise AssertionError(f"{condition} never held at {desk.page.url}: {state[:3000]} {desk.errors}") from None
+		raise AssertionError(
+			f"{condition} never held at {desk.page.url}: {state[:3000]} {desk.errors}"
+		) from None
 
 
 def field_text(desk: Desk, fieldname: str) -> str:
@@ -186,8 +208,13 @@ def test_the_salesperson_sees_who_decides_next(browser, server, day):
 		title = page.locator(".page-head:visible .title-text").first.inner_text()
 		assert title.startswith("Day Trading"), title
 		person = page.locator(".frappe-control[data-fieldname='sales_person']:visible").first
-		assert day.sales_name in (person.inner_text() + page.evaluate("cur_frm.fields_dict.sales_person.$input?.val() || ''")), day.sales_name
-		assert "awaiting a sales director's approval" in page.locator(".sales-crm-approval-hint").inner_text().lower()
+		assert day.sales_name in (
+			person.inner_text() + page.evaluate("cur_frm.fields_dict.sales_person.$input?.val() || ''")
+		), day.sales_name
+		assert (
+			"awaiting a sales director's approval"
+			in page.locator(".sales-crm-approval-hint").inner_text().lower()
+		)
 		sales.shot("contract-pending-approval")
 
 		sales.open_form("Sales Contract", day.contracts["Approved"])
@@ -285,7 +312,9 @@ def test_the_day_in_chinese(browser, server, day):
 		sales.shot("zh-opportunity-list")
 
 		sales.open_form("Sales Opportunity", opportunity.name)
-		labels = [text.strip() for text in page.locator(".form-layout:visible .control-label").all_inner_texts()]
+		labels = [
+			text.strip() for text in page.locator(".form-layout:visible .control-label").all_inner_texts()
+		]
 		assert "联系人" in labels and "联系人姓名" in labels, labels
 		method = page.locator(".frappe-control[data-fieldname='sales_method'] input").first.input_value()
 		assert method == "标准", method
@@ -298,3 +327,223 @@ def test_the_day_in_chinese(browser, server, day):
 		frappe.db.set_value("User", day.sales, "language", "en")
 		frappe.db.commit()
 		frappe.clear_cache(user=day.sales)
+
+
+WORKFLOW_ALERT = "not editable due to a Workflow"
+# Frappe's alerts (frappe.show_alert) vanish after seconds: every one shown is kept for the test to read
+RECORD_ALERTS = """
+window.__alerts = [];
+new MutationObserver((changes) => {
+	for (const change of changes) {
+		for (const node of change.addedNodes) {
+			if (node.nodeType === 1 && /alert/.test(node.className || "")) window.__alerts.push(node.textContent);
+		}
+	}
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def login(browser, server, user: str) -> Desk:
+	desk = Desk(browser, server, user)
+	desk.context.add_init_script(RECORD_ALERTS)  # from the next page load on
+	return desk
+
+
+def no_workflow_alert(desk: Desk):
+	alerts = desk.page.evaluate("window.__alerts || []")
+	assert not [text for text in alerts if WORKFLOW_ALERT in text], alerts
+
+
+def act(desk: Desk, action: str, condition: str):
+	"""Take a workflow action from the Actions menu as a person does; wait for the state it leads to."""
+	assert action in actions_offered(desk), (action, actions_offered(desk))
+	desk.click_menu_item("Actions", action)
+	modal = desk.page.locator(".modal:visible .btn-primary:visible")
+	try:  # a confirmation (submitting actions ask "Permanently Submit?" on some versions)
+		modal.first.wait_for(timeout=1500)
+		if desk.page.evaluate("!(" + condition + ")"):
+			modal.first.click()
+	except Exception:
+		pass
+	wait_for(desk, condition)
+	desk.page.wait_for_timeout(600)  # the form's refresh after the action
+
+
+def open_from_inbox(desk: Desk, doctype: str, name: str):
+	"""The workspace's Awaiting My Approval card opens the Approvals Inbox; the record's link opens it."""
+	desk.goto(f"{desk.desk}/sales-crm")
+	card = desk.page.locator(".widget.number-widget-box").filter(has_text="Awaiting My Approval").first
+	card.wait_for()
+	desk.page.wait_for_function(
+		"""() => [...document.querySelectorAll('.number-widget-box')].some(
+			(w) => /awaiting my approval/i.test(w.innerText) && /\\d/.test(w.innerText))""",
+		timeout=20_000,
+	)
+	card.locator(".widget-body").first.click()
+	wait_for(desk, "decodeURIComponent(location.pathname).endsWith('/query-report/Approvals Inbox')")
+	link = desk.page.locator(f".dt-scrollable a[href$='/{name}'], .dt-scrollable a[data-name='{name}']").first
+	try:
+		link.wait_for(timeout=20_000)
+	except Exception:
+		desk.shot("inbox-without-record")
+		raise AssertionError(f"{doctype} {name} is not in the Approvals Inbox") from None
+	desk.shot(f"inbox-{frappe.scrub(doctype)}")
+	link.click()
+	desk.wait_for_form(doctype, name)
+
+
+def button(desk: Desk, label: str):
+	"""A form's own button in the page head (not a menu's item)."""
+	return desk.page.locator(".page-actions:visible .custom-actions:visible button:visible").filter(
+		has_text=label
+	)
+
+
+def create(desk: Desk, label: str, doctype: str):
+	desk.click_menu_item("Create", label)
+	desk.wait_for_form(doctype)
+
+
+def test_the_day_in_the_desk_from_lead_to_receipt(browser, server, day):
+	"""A salesperson, a director and finance take one lead to a collected order in the browser alone: each
+	hand-off shows who acts next, and each user is offered only the actions that work for them."""
+	sales = login(browser, server, day.sales)
+	director = login(browser, server, day.director)
+	finance = login(browser, server, day.finance)
+	try:
+		# -- the salesperson converts the lead and quotes, seeing the totals before saving
+		sales.open_form("Sales Lead", day.lead)
+		sales.click_menu_item("Create", "Opportunity")
+		sales.page.wait_for_url(f"**{sales.desk}/sales-opportunity/**")
+		opportunity = db_value("Sales Lead", day.lead, "opportunity")
+		assert opportunity
+		sales.wait_for_form("Sales Opportunity", opportunity)
+		assert indicator(sales) == "Open"
+		create(sales, "Quotation", "Sales Quotation")
+		page = sales.page
+		if not page.evaluate("(cur_frm.doc.items || []).length"):
+			page.locator(".frappe-control[data-fieldname='items']:visible .grid-add-row").first.click()
+		type_in_row(sales, "items", 1, "product", day.product, pick=True)
+		wait_for(sales, "cur_frm.doc.items[0].price_list_rate === 100")
+		type_in_row(sales, "items", 1, "qty", "10")
+		type_in_row(sales, "items", 1, "discount_percentage", "5")
+		wait_for(sales, "cur_frm.doc.net_total === 950 && cur_frm.doc.grand_total >= 950")
+		assert page.evaluate("cur_frm.doc.__unsaved")
+		assert "950.00" in field_text(sales, "net_total")
+		grand = page.evaluate("cur_frm.doc.grand_total")
+		assert f"{grand:,.2f}" in field_text(sales, "grand_total")
+		sales.shot("chain-quotation-live-totals")
+		quotation = save(sales)
+		sales.wait_for_form("Sales Quotation", quotation)
+		assert (
+			"awaiting a Sales Director's approval" in page.locator(".form-message:visible").first.inner_text()
+		)
+		assert not {"Approve", "Customer Accepted"} & set(actions_offered(sales))  # they would fail
+
+		# -- the director finds it in the inbox and approves it
+		open_from_inbox(director, "Sales Quotation", quotation)
+		assert "awaits your approval" in director.page.locator(".form-message:visible").first.inner_text()
+		act(director, "Approve", "cur_frm.doc.docstatus === 1 && cur_frm.doc.status === 'Approved'")
+		assert indicator(director) == "Approved"
+		no_workflow_alert(director)
+
+		# -- the customer accepts; the contract departs from the quotation (a bigger discount)
+		sales.open_form("Sales Quotation", quotation)
+		assert indicator(sales) == "Approved"
+		assert {"Customer Accepted", "Customer Rejected"} <= set(actions_offered(sales))
+		act(sales, "Customer Accepted", "cur_frm.doc.status === 'Accepted'")
+		create(sales, "Contract", "Sales Contract")
+		wait_for(sales, "cur_frm.doc.items.length === 1 && cur_frm.doc.net_total === 950")
+		type_in_row(sales, "items", 1, "discount_percentage", "10")
+		wait_for(sales, "cur_frm.doc.net_total === 900")  # live on the contract too
+		contract = save(sales)
+		sales.wait_for_form("Sales Contract", contract)
+		hint = page.locator(".sales-crm-approval-hint").first.inner_text()
+		assert "Request Approval" in hint and "Discount" in hint, hint
+		offered = set(actions_offered(sales))
+		assert "Request Approval" in offered and "Sign" not in offered, offered  # Sign would be refused
+		act(sales, "Request Approval", "cur_frm.doc.workflow_state === 'Pending Approval'")
+		assert indicator(sales) == "Pending Approval"
+		assert not {"Approve", "Sign"} & set(actions_offered(sales))
+		sales.shot("chain-contract-pending-approval")
+
+		open_from_inbox(director, "Sales Contract", contract)
+		assert indicator(director) == "Pending Approval"
+		act(director, "Approve", "cur_frm.doc.workflow_state === 'Approved'")
+		assert indicator(director) == "Approved"
+		no_workflow_alert(director)
+
+		# -- signed, ordered, confirmed and delivered by the salesperson
+		sales.open_form("Sales Contract", contract)
+		assert indicator(sales) == "Approved"
+		assert set(actions_offered(sales)) - {"Help"} == {"Sign"}
+		act(sales, "Sign", "cur_frm.doc.docstatus === 1")
+		assert indicator(sales) == "Signed"
+		create(sales, "Order", "Customer Order")
+		order = save(sales)
+		sales.wait_for_form("Customer Order", order)
+		offered = set(actions_offered(sales))
+		assert "Confirm" in offered and "Request Approval" not in offered, offered  # it keeps the contract
+		act(sales, "Confirm", "cur_frm.doc.docstatus === 1")
+		assert indicator(sales) == "To Deliver and Invoice"
+		assert not button(sales, "Invoice").count()  # finance's
+		button(sales, "Deliver").first.click()
+		dialog = page.locator(".modal:visible .btn-primary:visible")
+		try:  # a dialog of per-row quantities (its defaults: what is left to deliver), or none at all
+			dialog.first.wait_for(timeout=2500)
+			sales.shot("chain-deliver-dialog")
+			dialog.first.click()
+		except Exception:
+			pass
+		wait_for(sales, "cur_frm.doc.per_delivered === 100 && !frappe.dom.freeze_count")
+		page.wait_for_timeout(600)
+		assert indicator(sales) == "To Invoice"
+		no_workflow_alert(sales)
+		sales.shot("chain-order-delivered")
+
+		# -- finance invoices and collects
+		wait_for(finance, "location.pathname.endsWith('/sales-crm')")  # finance lands on the workspace too
+		finance.shot("finance-workspace")
+		finance.open_form("Customer Order", order)
+		assert not button(finance, "Deliver").count()  # delivered, and not finance's to do
+		assert not set(actions_offered(finance)) - {"Help"}  # no workflow action of the sales team's
+		button(finance, "Invoice").first.click()
+		finance.page.wait_for_function("() => window.cur_dialog && cur_dialog.display")
+		finance.page.evaluate(
+			"() => cur_dialog.set_value('invoice_no', 'INV-' + Math.floor(Math.random() * 1e9))"
+		)
+		finance.page.wait_for_timeout(300)
+		finance.page.locator(".modal:visible .btn-primary").first.click()
+		finance.page.wait_for_url(f"**{finance.desk}/sales-receivable/**")
+		receivable = finance.page.evaluate("() => location.pathname.split('/').pop()")
+		finance.wait_for_form("Sales Receivable", receivable)
+		receivable = finance.page.evaluate("cur_frm.doc.name")
+		assert indicator(finance) == "Unpaid"
+		create(finance, "Receipt", "Sales Receipt")
+		wait_for(finance, "cur_frm.doc.allocations.length === 1 && cur_frm.doc.paid_amount > 0")
+		assert finance.page.evaluate("cur_frm.doc.paid_amount") == grand_of(receivable)
+		receipt = save(finance)
+		finance.wait_for_form("Sales Receipt", receipt)
+		finance.page.keyboard.press("Control+s")  # a saved draft: Ctrl+S submits, after a confirmation
+		finance.page.locator(".modal:visible .btn-primary").first.click()
+		wait_for(finance, "cur_frm.doc.docstatus === 1")
+		finance.open_form("Sales Receivable", receivable)
+		assert indicator(finance) == "Paid"
+		finance.open_form("Customer Order", order)
+		assert indicator(finance) == "Completed"
+		assert finance.page.evaluate("cur_frm.doc.per_collected") == 100
+		no_workflow_alert(finance)
+		finance.shot("chain-order-collected")
+		assert not finance.errors, finance.errors
+
+		sales.open_form("Sales Contract", contract)
+		assert indicator(sales) == "Completed"  # ordered and collected in full
+		assert not sales.errors and not director.errors, (sales.errors, director.errors)
+	finally:
+		sales.close()
+		director.close()
+		finance.close()
+
+
+def grand_of(receivable: str) -> float:
+	return db_value("Sales Receivable", receivable, "outstanding_amount")

@@ -9,6 +9,15 @@ frappe.listview_settings["Sales Opportunity"] = {
 		sales_stage: (value) => frappe.utils.escape_html(__(value || "")),
 	},
 
+	// on a phone the standard filters fold behind a button (sales_crm_desk.js): rows come first
+	onload(listview) {
+		sales_crm.fold_standard_filters(listview);
+	},
+	refresh(listview) {
+		const label = listview.page.page_form && listview.page.page_form.data("sales-crm-fold");
+		if (label) label();
+	},
+
 	get_indicator(doc) {
 		const colours = {
 			Open: "orange",
