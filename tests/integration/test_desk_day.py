@@ -8,7 +8,7 @@ import random
 
 import frappe
 import pytest
-from factories import make_customer, make_department, make_product, make_user, selling_doc
+from factories import make_customer, make_department, make_product, make_user, pipeline, selling_doc
 from frappe.model.workflow import apply_workflow
 from frappe.utils import random_string
 from frappe.utils.password import update_password
@@ -547,3 +547,183 @@ def test_the_day_in_the_desk_from_lead_to_receipt(browser, server, day):
 
 def grand_of(receivable: str) -> float:
 	return db_value("Sales Receivable", receivable, "outstanding_amount")
+
+
+# Every bar a rect of positive height, above the x axis's labels and the legend, below the chart's top.
+BARS_INSIDE = """(svg) => {
+	const box = (el) => el.getBoundingClientRect();
+	const bars = [...svg.querySelectorAll('.dataset-units rect')].filter((r) => box(r).height > 0.5);
+	const labels = [...svg.querySelectorAll('.x.axis text')].map((t) => box(t).top);
+	const legend = [...svg.querySelectorAll('.chart-legend *')].map((t) => box(t).top);
+	const floor = Math.min(...labels, ...legend, box(svg).bottom);
+	return {
+		bars: bars.length,
+		outside: bars.filter((r) => box(r).bottom > floor + 1 || box(r).top < box(svg).top - 1).length,
+	};
+}"""
+# the x axis's labels as drawn: frappe-charts cuts a label too long for its slot to "Co ..." or "Ne.."
+AXIS_LABELS = "(svg) => [...svg.querySelectorAll('.x.axis text')].map((t) => t.textContent)"
+
+
+def drawn(desk: Desk, svg) -> dict:
+	"""The chart's bars once it has any (frappe-charts animates them in from zero height)."""
+	try:
+		svg.evaluate(
+			"(svg) => new Promise((ok, fail) => { const t0 = Date.now(); const poll = () => {"
+			" const n = [...svg.querySelectorAll('.dataset-units rect')].filter("
+			"(r) => r.getBoundingClientRect().height > 0.5).length;"
+			" if (n) setTimeout(ok, 500); else if (Date.now() - t0 > 15000) fail('no bar'); else setTimeout(poll, 200); };"
+			" poll(); })"
+		)
+	except Exception:
+		desk.shot("chart-without-bars")
+		raise
+	return svg.evaluate(BARS_INSIDE)
+
+
+def chart(desk: Desk, title: str):
+	"""A workspace chart's SVG, once drawn."""
+	widget = desk.page.locator(".widget.dashboard-widget-box").filter(has_text=title).first
+	svg = widget.locator("svg.frappe-chart").first
+	svg.wait_for(timeout=30_000)
+	return svg
+
+
+def test_phone_charts_and_commissions(browser, server, day):
+	"""The manager approves the periodic commissions they generated; the director's charts draw inside
+	their plot areas with whole labels; the salesperson's phone shows two cards a row, loaded, and the
+	opportunity list's rows on the first screen."""
+	from frappe.utils import add_months, get_first_day, nowdate
+
+	from sales_crm import api
+
+	frappe.set_user("Administrator")
+	pipeline("order")  # an order this month: the Monthly Orders chart has one month to draw
+	# an open opportunity closing next month (the forecast's window) with an amount
+	forecast = frappe.get_doc(
+		{
+			"doctype": "Sales Opportunity",
+			"opportunity_name": f"Forecast deal {random_string(5)}",
+			"customer": day.customer,
+			"sales_person": day.sales,
+			"expected_close_date": add_months(get_first_day(nowdate()), 1),
+			"items": [{"product": day.product, "qty": 40, "rate": 100}],
+		}
+	).insert()
+	# a contract signed in a closed month, and the manager's generated Monthly commission on it
+	contract = selling_doc(
+		"Sales Contract",
+		[{"product": day.product, "qty": 5, "price_list_rate": 100}],
+		customer=day.customer,
+		sales_person=day.sales,
+		signed_on="2026-01-12",
+		tax_rate=0,
+	)
+	contract = frappe.get_doc("Sales Contract", contract.name)
+	if contract.needs_approval:
+		frappe.set_user(day.sales)
+		contract = apply_workflow(contract, "Request Approval")
+		frappe.set_user("Administrator")
+		contract = apply_workflow(contract, "Approve")
+	frappe.set_user(day.sales)
+	frappe.get_doc("Sales Contract", contract.name).submit()
+	frappe.set_user(day.manager)
+	generated = api.generate_salesperson_commissions("Monthly", "2026-01-01", "2026-01-31")
+	frappe.set_user("Administrator")
+	commissions = [
+		name
+		for name in generated["created"]
+		if frappe.db.get_value("Salesperson Commission", name, "sales_person") == day.sales
+	]
+	assert commissions, generated
+	assert frappe.db.get_value("Salesperson Commission", commissions[0], "owner") == day.manager
+	frappe.db.commit()
+
+	manager = login(browser, server, day.manager)
+	try:
+		wait_for(manager, "location.pathname.endsWith('/sales-crm')")
+		manager.page.wait_for_timeout(1500)
+		manager.shot("manager-workspace")
+		manager.open_form("Salesperson Commission", commissions[0])
+		act(manager, "Approve", "cur_frm.doc.docstatus === 1")  # it pays the salesperson, not the manager
+		assert indicator(manager) in ("Accrued", "Approved"), indicator(manager)
+		no_workflow_alert(manager)
+		assert not manager.errors, manager.errors
+	finally:
+		manager.close()
+
+	director = login(browser, server, day.director)
+	try:
+		page = director.page
+		wait_for(director, "location.pathname.endsWith('/sales-crm')")
+		for title, stage in (("Sales Funnel", None), ("Pipeline by Stage", "Needs Tracking")):
+			svg = chart(director, title)
+			page.wait_for_timeout(500)
+			labels = svg.evaluate(AXIS_LABELS)
+			assert labels and not [label for label in labels if label.endswith("..")], (title, labels)
+			if stage:
+				assert stage in labels, (title, labels)
+			assert svg.evaluate(BARS_INSIDE)["outside"] == 0, title
+		orders = chart(director, "Monthly Orders vs Collections")
+		assert drawn(director, orders)["outside"] == 0  # this month's orders draw with a single month
+		director.shot("director-workspace")
+
+		director.goto(f"{director.desk}/query-report/Sales Pipeline Forecast")
+		svg = page.locator(".report-wrapper:visible svg.frappe-chart, .chart-wrapper:visible svg.frappe-chart").first
+		svg.wait_for(timeout=30_000)
+		until = page.evaluate("frappe.query_report.get_filter_value('to_date')")
+		assert until > nowdate()  # the default period looks ahead
+		bars = drawn(director, svg)
+		assert bars["bars"] >= 1 and bars["outside"] == 0, bars
+		director.shot("sales-pipeline-forecast")
+		assert not director.errors, director.errors
+	finally:
+		director.close()
+
+	sales = login(browser, server, day.sales)
+	try:
+		page = sales.page
+		wait_for(sales, "location.pathname.endsWith('/sales-crm')")
+		sales.shot("salesperson-workspace")
+		page.set_viewport_size(PHONE)
+		sales.goto(f"{sales.desk}/sales-crm")
+		cards = page.locator(".number-widget-box")
+		cards.first.wait_for()
+		page.wait_for_function(  # every card shows its figure, none still "Loading..."
+			"""() => {
+				const cards = [...document.querySelectorAll('.number-widget-box')];
+				return cards.length && cards.every((c) => /\\d/.test(c.innerText) && !/loading/i.test(c.innerText));
+			}""",
+			timeout=20_000,
+		)
+		boxes = [cards.nth(i).bounding_box() for i in range(min(cards.count(), 4))]
+		assert len(boxes) >= 2
+		assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2, boxes  # side by side
+		assert all(b["width"] < PHONE["width"] * 0.55 for b in boxes), boxes
+		assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 2
+		sales.shot("phone-workspace-cards")
+
+		sales.goto(f"{sales.desk}/sales-opportunity")
+		page.wait_for_selector(".list-row-container")
+		page.wait_for_timeout(500)
+		rows = page.locator(".list-row-container")
+		assert rows.count() >= 1
+		top = rows.first.bounding_box()["y"]
+		assert top < PHONE["height"] * 0.5, top  # the rows come first; the filters are folded
+		toggle = page.locator(".sales-crm-filters-toggle:visible").first
+		assert "Show Filters" in toggle.inner_text()
+		filters = page.evaluate("Object.keys(cur_list.page.fields_dict)")
+		# ID and title (Frappe's own), customer, kind, status, stage and salesperson: no more
+		assert len(filters) <= 7, filters
+		toggle.click()
+		page.locator(".page-form:visible .standard-filter-section").first.wait_for()
+		assert "Hide Filters" in toggle.inner_text()
+		sales.shot("phone-opportunity-list-filters-shown")
+		toggle.click()
+		sales.shot("phone-opportunity-list")
+
+		sales.open_form("Sales Opportunity", forecast.name)
+		sales.shot("phone-opportunity-form")
+		assert not sales.errors, sales.errors
+	finally:
+		sales.close()
