@@ -46,6 +46,9 @@ sales_crm.add_phone_styles = function () {
 			}
 		}
 		@media (max-width: 767.98px) {
+			.sales-crm-filters-toggle {
+				white-space: nowrap;
+			}
 			.page-form.sales-crm-filters-folded .standard-filter-section {
 				display: none !important;
 			}
