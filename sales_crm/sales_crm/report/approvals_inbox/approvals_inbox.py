@@ -34,8 +34,9 @@ def get_columns() -> list[dict]:
 		column("document_type", _("Document Type"), "Data", 150, hidden=1),
 		column("kind", _("Document Type"), "Data", 150),
 		column("document", _("Document"), "Dynamic Link", 170, options="document_type"),
-		column("customer", _("Customer"), "Link", 170, options="Sales Customer"),
-		column("sales_person", _("Sales Person"), "Link", 170, options="User"),
+		# names, not IDs: a director reads who the record is for
+		column("customer_name", _("Customer"), "Data", 170),
+		column("sales_person_name", _("Sales Person"), "Data", 170),
 		currency("amount", _("Amount")),
 		column("state", _("State"), "Data", 130),
 		column("waiting_since", _("Waiting Since"), "Datetime", 160),
@@ -43,6 +44,15 @@ def get_columns() -> list[dict]:
 
 
 def get_data(filters) -> list[dict]:
+	from frappe.utils import get_fullname
+
+	customers = {}
+
+	def customer_name(customer):
+		if customer and customer not in customers:
+			customers[customer] = frappe.db.get_value("Sales Customer", customer, "customer_name")
+		return customers.get(customer) if customer else None
+
 	rows = []
 	for doctype, waiting, count in awaiting_counts():
 		if not count:
@@ -64,8 +74,10 @@ def get_data(filters) -> list[dict]:
 					"document_type": doctype,
 					"kind": _(doctype),
 					"document": record.name,
-					"customer": record.get("customer"),
-					"sales_person": record.get("sales_person"),
+					"customer_name": customer_name(record.get("customer")),
+					"sales_person_name": get_fullname(record.sales_person)
+					if record.get("sales_person")
+					else None,
 					"amount": record.amount,
 					"state": _(record.state) if record.state else None,
 					"waiting_since": record.modified,
