@@ -1,7 +1,9 @@
 """A salesperson's and a director's day in the desk with no dead end, in Debian's headless Chromium against
 the test server: who decides next on a quotation, contract or order is written at the top of its form; the
 workflow state shows in the header and the list; an approved contract offers Sign only; the director's
-workspace counts what awaits their approval. Screenshots (also at a phone's 390 px) go to tests/output/<run>/.
+workspace counts what awaits their approval; a salesperson, a director and finance take a lead to a collected
+order in the browser alone; charts draw inside their plot areas; the phone shows cards two a row and list rows
+first. Screenshots (also at a phone's 390 px) go to tests/output/<run>/.
 """
 
 import random
@@ -574,7 +576,7 @@ def test_the_day_in_the_desk_from_lead_to_receipt(browser, server, day):
 		assert title(finance).startswith("Day Lead Co"), title(finance)
 		create(finance, "Receipt", "Sales Receipt")
 		wait_for(finance, "cur_frm.doc.allocations.length === 1 && cur_frm.doc.paid_amount > 0")
-		assert finance.page.evaluate("cur_frm.doc.paid_amount") == grand_of(receivable)
+		assert finance.page.evaluate("cur_frm.doc.paid_amount") == outstanding_of(receivable)
 		receipt = save(finance)
 		finance.wait_for_form("Sales Receipt", receipt)
 		finance.page.keyboard.press("Control+s")  # a saved draft: Ctrl+S submits, after a confirmation
@@ -599,7 +601,7 @@ def test_the_day_in_the_desk_from_lead_to_receipt(browser, server, day):
 		finance.close()
 
 
-def grand_of(receivable: str) -> float:
+def outstanding_of(receivable: str) -> float:
 	return db_value("Sales Receivable", receivable, "outstanding_amount")
 
 
