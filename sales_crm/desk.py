@@ -35,14 +35,11 @@ def awaiting_counts(user: str | None = None) -> list[tuple[str, dict, int]]:
 @frappe.read_only()
 def awaiting_my_approval(filters=None) -> dict:
 	"""The "Awaiting My Approval" number card (a Custom card): how many records wait for the user's
-	decision; a click opens the list of the first kind that has any."""
+	decision; a click opens the Approvals Inbox report, which lists them across DocTypes."""
 	counts = awaiting_counts()
-	waiting = [(doctype, filters, count) for doctype, filters, count in counts if count]
 	result = {"value": sum(count for _doctype, _filters, count in counts), "fieldtype": "Int"}
-	if waiting:
-		doctype, filters, _count = waiting[0]
-		result["route"] = ["List", doctype]
-		result["route_options"] = filters
+	if result["value"]:
+		result["route"] = ["query-report", "Approvals Inbox"]
 	return result
 
 
@@ -60,7 +57,6 @@ def background_health() -> dict:
 	except Exception:  # Redis itself is down: no worker can run either
 		workers = 0
 	return {"workers": workers, "scheduler_inactive": bool(is_scheduler_inactive())}
-
 
 
 @frappe.whitelist()

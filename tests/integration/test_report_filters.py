@@ -11,6 +11,7 @@ from frappe.desk.query_report import get_script
 
 SHARED = "sales_crm/public/js/report_filters.js"
 FILTERS = {
+	"Approvals Inbox": ["sales_department", "sales_person"],
 	"Customer Commission Summary": [
 		"from_date",
 		"to_date",

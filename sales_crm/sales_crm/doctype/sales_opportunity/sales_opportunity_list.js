@@ -20,9 +20,15 @@ frappe.listview_settings["Sales Opportunity"] = {
 		sales_stage: (value) => frappe.utils.escape_html(__(value || "")),
 	},
 
+	// on a phone the standard filters fold behind a button (sales_crm_desk.js): rows come first
+	onload(listview) {
+		sales_crm.fold_standard_filters(listview);
+	},
 	// On the Kanban board, each stage's column heads with its number of opportunities and their expected
 	// revenue in the company currency (the board loads every card the user may see).
 	refresh(listview) {
+		const label = listview.page.page_form && listview.page.page_form.data("sales-crm-fold");
+		if (label) label();
 		if (listview.view_name !== "Kanban") return;
 		// Frappe v15's Kanban view fetches its first page before the link fields that show a title (the
 		// customer's name, the salesperson's) are added to its fields: the cards' Customer and Sales Person

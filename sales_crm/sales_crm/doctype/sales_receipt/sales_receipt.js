@@ -52,6 +52,10 @@ frappe.ui.form.on("Sales Receipt", {
 
 const recompute_receipt = (frm) => sales_crm.live_totals.receipt(frm);
 frappe.ui.form.on("Sales Receipt", {
+	// a receipt made from a receivable or an order arrives with its allocations but no totals yet
+	onload_post_render(frm) {
+		if (frm.is_new()) recompute_receipt(frm);
+	},
 	paid_amount: recompute_receipt,
 	exchange_rate: recompute_receipt,
 	receipt_type: recompute_receipt,

@@ -75,6 +75,7 @@ class SalesReceivable(SalesDocument):
 			self.customer_order,
 			[
 				"customer",
+				"customer_name",
 				"currency",
 				"exchange_rate",
 				"sales_contract",
@@ -90,6 +91,7 @@ class SalesReceivable(SalesDocument):
 			throw(self, _("Customer Order {0} not found").format(self.customer_order), "customer_order")
 		for fieldname in (
 			"customer",
+			"customer_name",  # the title: a receivable posted by invoice_order has no fetch from the desk
 			"currency",
 			"exchange_rate",
 			"sales_contract",
