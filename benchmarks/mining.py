@@ -59,7 +59,7 @@ def run_once() -> dict:
 
 	def progress(percent, description):
 		now = time.perf_counter()
-		stages.append((description, now - last[0]))
+		stages.append((description, now - last[0], peak_rss_mib()))
 		last[0] = now
 
 	run = frappe.get_doc({"doctype": "Customer Mining Run"}).insert(ignore_permissions=True)
@@ -69,7 +69,7 @@ def run_once() -> dict:
 	frappe.db.commit()
 	elapsed = time.perf_counter() - start
 	now = time.perf_counter()
-	stages.append(("(commit)", now - last[0]))
+	stages.append(("(commit)", now - last[0], peak_rss_mib()))
 	return {"run": run.name, "seconds": elapsed, "stages": stages, "figures": figures}
 
 
@@ -96,8 +96,8 @@ def main():
 				f"{figures.get('orders')} orders, {figures.get('follow_ups_created')} follow-ups opened, "
 				f"{figures.get('opportunities_scored', '—')} opportunities scored"
 			)
-			for description, seconds in result["stages"]:
-				print(f"    {seconds:7.2f} s  before «{description}»")
+			for description, seconds, peak in result["stages"]:
+				print(f"    {seconds:7.2f} s, peak {peak:5.0f} MiB  before «{description}»")
 			for key in (
 				"bgnbd_r",
 				"bgnbd_alpha",

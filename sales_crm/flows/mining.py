@@ -176,21 +176,24 @@ def execute(run: str, progress=None) -> dict:
 		progress(50, _("Scoring customers"))
 		scored_on = now_datetime()
 		customer_scores = score_rows(summary, fitted)
-		previous_value(customer_scores, "Sales Customer", "name")
+		del summary, customers
+		customer_scores["name"] = customer_scores["key"]
+		previous_value(customer_scores, "Sales Customer")
 		share = valuable_share()
 		figures.update(valuable_share=share, valuable_threshold=mark_valuable(customer_scores, share))
 		write_customer_scores(customer_scores, scored_on)
 		progress(65, _("Scoring sites"))
 		site_summary = read_totals(SITE, end, end, end).summary(end)
-		site_scores = score_rows(site_summary, fitted) if len(site_summary) else []
-		for row in site_scores:
-			row["name"] = site_score_name(*row["key"].split(SITE_SEPARATOR, 1))
-		previous_value(site_scores, "Customer Site Score", "name")
+		site_scores = score_rows(site_summary, fitted)
+		del site_summary
+		site_scores["name"] = [site_score_name(*key.split(SITE_SEPARATOR, 1)) for key in site_scores["key"]]
+		previous_value(site_scores, "Customer Site Score")
 		mark_valuable(site_scores, share)
-		figures["sites"] = len(site_scores)
+		figures["sites"] = len(site_scores["key"])
 		write_site_scores(site_scores, scored_on)
 		progress(75, _("Follow-ups for valuable customers at risk"))
 		figures.update(open_follow_ups(customer_scores, site_scores))
+		del customer_scores, site_scores  # the win model's columns reuse their memory
 
 	progress(85, _("Win probability of open opportunities"))
 	figures.update(score_opportunities(end))
@@ -302,9 +305,16 @@ def read_totals(level: str, end, cut, last) -> Totals:
 		{"end": end, "cut": cut, "last": last, "until": max(end, last), "separator": SITE_SEPARATOR},
 	)
 	width = len(Totals.COLUMNS) + 2
-	parts = [row[0].split(",", width) for row in rows]
-	keys = [part[width] for part in parts]
-	figures = np.array([part[:width] for part in parts], dtype=float).reshape(len(parts), width)
+	keys, blocks, parts = [], [], []
+	for start in range(
+		0, len(rows), CHUNK * 10
+	):  # split a block at a time: the strings cost more than the numbers
+		parts = [row[0].split(",", width) for row in rows[start : start + CHUNK * 10]]
+		keys.extend(part[width] for part in parts)
+		blocks.append(np.array([part[:width] for part in parts], dtype=float).reshape(len(parts), width))
+	del rows, parts
+	figures = np.concatenate(blocks) if blocks else np.zeros((0, width))
+	del blocks
 	# MariaDB's day numbers count from year 0, Python's ordinals from year 1
 	offset = 1 - DAYS_OF_YEAR_ONE  # to_days(day) + offset = day.toordinal()
 	for name in ("first", "last", "cut_last"):
@@ -362,30 +372,39 @@ def backtest(totals: Totals, cut, last, fitted=None) -> dict:
 	return figures
 
 
-def score_rows(summary, fitted) -> list[dict]:
-	"""A row per key of the summary: its scores, rounded as the columns store them (numpy rounds the
-	arrays at once; a row per key of a large site must not cost a function call per figure)."""
+def score_rows(summary, fitted) -> dict[str, list]:
+	"""The scores of every key of the summary, as columns (``key`` and one list per score), rounded as the
+	database stores them. Columns, not a dict per key: a large site scores hundreds of thousands of keys,
+	and a dict per key costs a kilobyte and a lookup per figure."""
 	import numpy as np
 
 	from sales_crm.mining.scoring import score
 
+	if not len(summary):
+		return {"key": []}
 	scores = score(summary, *fitted)
-	columns = {
-		"p_alive": np.round(scores.p_alive * 100, 3).tolist(),
-		"expected_orders_90": np.round(scores.expected_90, 4).tolist(),
-		"expected_orders_365": np.round(scores.expected_365, 4).tolist(),
-		"clv": np.round(scores.clv, 2).tolist(),
+
+	def rounded(values, digits):
+		values = np.round(np.asarray(values, dtype=float), digits)
+		return np.where(np.isfinite(values), values, 0.0).tolist()
+
+	return {
+		"key": list(summary.keys),
+		"p_alive": rounded(scores.p_alive * 100, 3),
+		"expected_orders_90": rounded(scores.expected_90, 4),
+		"expected_orders_365": rounded(scores.expected_365, 4),
+		"clv": rounded(scores.clv, 2),
 		"rfm_r": np.asarray(scores.r_score, dtype=int).tolist(),
 		"rfm_f": np.asarray(scores.f_score, dtype=int).tolist(),
 		"rfm_m": np.asarray(scores.m_score, dtype=int).tolist(),
 		"rfm_segment": list(scores.segment),
-		"churn_score": np.round(scores.churn_score, 4).tolist(),
+		"churn_score": rounded(scores.churn_score, 4),
 		"churn_risk": list(scores.churn_risk),
 	}
-	names = ("key", *columns)
-	return [
-		dict(zip(names, values, strict=True)) for values in zip(summary.keys, *columns.values(), strict=True)
-	]
+
+
+def score_row(scores: dict[str, list], i: int) -> dict:
+	return {column: values[i] for column, values in scores.items()}
 
 
 SCORE_COLUMNS = (
@@ -404,91 +423,111 @@ SCORE_COLUMNS = (
 )
 
 
-def literal_rows(rows: list[dict], columns: tuple[str, ...]) -> list[str]:
-	"""Each row's ``columns`` as the SQL literals of one tuple, built a column at a time: the run writes a
-	row per customer and site, and the driver's escaping, value by value, would cost more than the whole
-	model. Numbers are written as numbers (a non-finite one as NULL), text through the driver's escaping."""
-	formatted = []
-	for column in columns:
-		values = [row.get(column) for row in rows]
-		if all(isinstance(value, int | float) or value is None for value in values):
-			literals = [
-				"NULL" if value is None or not math.isfinite(value) else repr(value)
-				for value in (float(v) if isinstance(v, bool) else v for v in values)
-			]
-		else:
-			cache: dict = {}
-			literals = []
-			for value in values:
-				if value is None:
-					literals.append("NULL")
-					continue
-				text = cache.get(value)
-				if text is None:
-					text = frappe.db.escape(str(value), percent=False)
-					if len(cache) < 64:  # segments, risks, a time: a few values repeat across every row
-						cache[value] = text
-				literals.append(text)
-		formatted.append(literals)
-	return ["(" + ", ".join(values) + ")" for values in zip(*formatted, strict=True)] if formatted else []
+def literals(values: list) -> list[str]:
+	"""The SQL literals of one column's values: numbers as numbers (a non-finite one as NULL), text through
+	the driver's escaping (the few values a column repeats — segments, risks, a time — escaped once)."""
+	sample = next((value for value in values if value is not None), None)
+	if isinstance(sample, int | float):
+		return [
+			"NULL" if value is None or value != value or value in (math.inf, -math.inf) else repr(value)
+			for value in values
+		]
+	cache: dict = {None: "NULL"}
+	out = []
+	for value in values:
+		text = cache.get(value)
+		if text is None:
+			text = frappe.db.escape(str(value), percent=False)
+			if len(cache) < 64:
+				cache[value] = text
+		out.append(text)
+	return out
 
 
-def update_join(doctype: str, rows: list[dict], columns: tuple[str, ...]) -> None:
-	"""One ``UPDATE `tab…` JOIN (SELECT … UNION ALL SELECT …)`` per chunk: each row's ``name`` gets its
-	``columns``. ``modified`` is left alone: a score is not an edit of the record."""
-	names = ("name", *columns)
-	assignments = ", ".join(f"target.`{column}` = source.`{column}`" for column in columns)
-	for start in range(0, len(rows), CHUNK):
-		tuples = literal_rows(rows[start : start + CHUNK], names)
-		# the first select names the columns; a NULL row that selects nothing leaves the types to the data
+def literal_rows(columns: dict[str, list], names: tuple[str, ...], start: int, stop: int) -> list[str]:
+	"""Rows ``start:stop`` of ``columns`` as SQL tuples of ``names``, built a column at a time: the run
+	writes a row per customer and site, and the driver's escaping, value by value, would cost more than the
+	whole model."""
+	formatted = [literals(columns[name][start:stop]) for name in names]
+	return ["(" + ", ".join(values) + ")" for values in zip(*formatted, strict=True)]
+
+
+def update_join(doctype: str, columns: dict[str, list], names: tuple[str, ...]) -> None:
+	"""One ``UPDATE `tab…` JOIN (SELECT … UNION ALL SELECT …)`` per chunk: each ``name`` gets its ``names``
+	columns. ``modified`` is left alone: a score is not an edit of the record."""
+	selected = ("name", *names)
+	assignments = ", ".join(f"target.`{column}` = source.`{column}`" for column in names)
+	# the first select names the columns; a NULL row that selects nothing leaves the types to the data
+	header = "select " + ", ".join(f"null as `{column}`" for column in selected) + " from dual where false"
+	for start in range(0, len(columns["name"]), CHUNK):
+		tuples = literal_rows(columns, selected, start, start + CHUNK)
 		derived = " union all ".join("select " + row[1:-1] for row in tuples)
-		header = "select " + ", ".join(f"null as `{column}`" for column in names) + " from dual where false"
 		frappe.db.sql(
 			f"update `tab{doctype}` target join ({header} union all {derived}) source "
 			f"on source.name = target.name set {assignments}"
 		)
 
 
-def previous_value(scores: list[dict], doctype: str, key: str) -> None:
-	"""Each row's ``previous_clv``: the value stored by the last run, read before this run overwrites it. A
-	customer who stops buying loses expected value as it turns High risk; what makes it worth a call is the
-	value it had (sales_crm/flows/mining.py ``open_follow_ups``). Every scored record is read in one pass,
-	a packed string per record (see ``read_totals``)."""
+def previous_value(scores: dict[str, list], doctype: str) -> None:
+	"""Each key's ``previous_clv`` and ``was_valuable``: what the last run stored, read before this run
+	overwrites it. A customer who stops buying loses expected value as it turns High risk; what makes it
+	worth a call is the value it had (``open_follow_ups``). Every scored record is read in one pass, a
+	packed string per record (see ``read_totals``)."""
 	stored = {}
-	for (packed,) in frappe.db.sql(
+	for (packed_row,) in frappe.db.sql(
 		f"""select concat_ws(',', coalesce(clv, 0), coalesce(valuable, 0), name) from `tab{doctype}`
 		where last_scored_on is not null"""
 	):
-		clv, was_valuable, name = packed.split(",", 2)
+		clv, was_valuable, name = packed_row.split(",", 2)
 		stored[name] = (float(clv), int(was_valuable))
-	for row in scores:
-		clv, was_valuable = stored.get(row.get(key) or row["key"], (0.0, 0))
-		row["previous_clv"], row["was_valuable"] = clv, was_valuable
+	previous = [stored.get(name, (0.0, 0)) for name in scores["name"]]
+	del stored
+	scores["previous_clv"] = [clv for clv, _valuable in previous]
+	scores["was_valuable"] = [valuable for _clv, valuable in previous]
 
 
-def write_customer_scores(scores: list[dict], scored_on) -> None:
-	rows = [{**row, "name": row["key"], "last_scored_on": scored_on} for row in scores]
-	update_join("Sales Customer", rows, SCORE_COLUMNS)
+def write_customer_scores(scores: dict[str, list], scored_on) -> None:
+	scores["last_scored_on"] = [scored_on] * len(scores["name"])
+	update_join("Sales Customer", scores, SCORE_COLUMNS)
 
 
 def site_score_name(customer: str, address: str) -> str:
 	return hashlib.sha1(f"{customer}\n{address}".encode()).hexdigest()[:10]
 
 
-def write_site_scores(scores: list[dict], scored_on) -> None:
+def write_site_scores(scores: dict[str, list], scored_on) -> None:
 	"""Upsert a ``Customer Site Score`` per scored site, with its customer's salesperson and department
 	(the row scope of the customer, which the site follows)."""
-	if not scores:
+	count = len(scores["key"])
+	if not count:
 		return
-	customers = sorted({row["key"].split(SITE_SEPARATOR)[0] for row in scores})
+	customers, addresses = [], []
+	for key in scores["key"]:
+		customer, address = key.split(SITE_SEPARATOR, 1)
+		customers.append(customer)
+		addresses.append(address)
 	owners = {}
-	for start in range(0, len(customers), CHUNK):
-		for name, person, department in frappe.db.sql(
-			"select name, sales_person, sales_department from `tabSales Customer` where name in %(names)s",
-			{"names": customers[start : start + CHUNK]},
-		):
-			owners[name] = (person, department)
+	for (packed_row,) in frappe.db.sql(
+		"""select concat_ws(char(31), coalesce(sales_person, ''), coalesce(sales_department, ''), name)
+		from `tabSales Customer` where last_scored_on is not null"""
+	):
+		person, department, name = packed_row.split(UNIT, 2)
+		owners[name] = (person or None, department or None)
 	user = frappe.session.user
+	scores.update(
+		customer=customers,
+		address=addresses,
+		sales_person=[owners.get(customer, (None, None))[0] for customer in customers],
+		sales_department=[owners.get(customer, (None, None))[1] for customer in customers],
+		creation=[scored_on] * count,
+		modified=[scored_on] * count,
+		last_scored_on=[scored_on] * count,
+		owner=[user] * count,
+		modified_by=[user] * count,
+		docstatus=[0] * count,
+		idx=[0] * count,
+	)
+	del owners
 	columns = (
 		"name",
 		"creation",
@@ -504,32 +543,11 @@ def write_site_scores(scores: list[dict], scored_on) -> None:
 		*SCORE_COLUMNS,
 	)
 	updated = [c for c in columns if c not in ("name", "creation", "owner", "docstatus", "idx")]
-	for start in range(0, len(scores), CHUNK):
-		rows = []
-		for row in scores[start : start + CHUNK]:
-			customer, address = row["key"].split(SITE_SEPARATOR, 1)
-			person, department = owners.get(customer, (None, None))
-			rows.append(
-				{
-					**row,
-					"name": site_score_name(customer, address),
-					"creation": scored_on,
-					"modified": scored_on,
-					"owner": user,
-					"modified_by": user,
-					"docstatus": 0,
-					"idx": 0,
-					"customer": customer,
-					"address": address,
-					"sales_person": person,
-					"sales_department": department,
-					"last_scored_on": scored_on,
-				}
-			)
+	for start in range(0, count, CHUNK):
 		frappe.db.sql(
 			"insert into `tabCustomer Site Score` ({}) values {} on duplicate key update {}".format(
 				", ".join(f"`{c}`" for c in columns),
-				", ".join(literal_rows(rows, columns)),
+				", ".join(literal_rows(scores, columns, start, start + CHUNK)),
 				", ".join(f"`{c}` = values(`{c}`)" for c in updated),
 			)
 		)
@@ -549,25 +567,41 @@ def threshold(values: list[float], share: float) -> float | None:
 	return ranked[max(1, math.ceil(len(ranked) * share / 100)) - 1]
 
 
-def mark_valuable(scores: list[dict], share: float) -> float | None:
-	"""Each row's ``valuable``: in the top ``share`` % by expected 12-month value now or at the last run, or
+def mark_valuable(scores: dict[str, list], share: float) -> float | None:
+	"""Each key's ``valuable``: in the top ``share`` % by expected 12-month value now or at the last run, or
 	valuable at the last run and still at High risk. A customer turning High risk has lost most of its
-	expected value already; what it was worth is what is at stake. Returns the value from which a row is
+	expected value already; what it was worth is what is at stake. Returns the value from which a key is
 	in the top share."""
-	value_from = threshold([row["clv"] for row in scores], share)
-	for row in scores:
-		row["valuable"] = int(
-			bool(value_from and max(row["clv"], row.get("previous_clv") or 0) >= value_from)
-			or bool(row.get("was_valuable") and row["churn_risk"] == "High")
+	value_from = threshold(scores.get("clv", []), share)
+	scores["valuable"] = [
+		int(
+			bool(value_from and max(clv, previous or 0) >= value_from)
+			or bool(was_valuable and risk == "High")
 		)
+		for clv, previous, was_valuable, risk in zip(
+			scores.get("clv", []),
+			scores.get("previous_clv", []),
+			scores.get("was_valuable", []),
+			scores.get("churn_risk", []),
+			strict=True,
+		)
+	]
 	return value_from
 
 
-def open_follow_ups(customer_scores: list[dict], site_scores: list[dict]) -> dict:
+def open_follow_ups(customer_scores: dict[str, list], site_scores: dict[str, list]) -> dict:
 	"""One follow-up for the owning salesperson per valuable customer (and site) at High churn risk, unless
 	the customer (site) already has an open one: so a re-run, or the next day's run, opens none twice."""
-	at_risk = [row for row in customer_scores if row["valuable"] and row["churn_risk"] == "High"]
-	sites_at_risk = [row for row in site_scores if row["valuable"] and row["churn_risk"] == "High"]
+	at_risk, sites_at_risk = (
+		[
+			score_row(scores, i)
+			for i, (valuable, risk) in enumerate(
+				zip(scores.get("valuable", []), scores.get("churn_risk", []), strict=True)
+			)
+			if valuable and risk == "High"
+		]
+		for scores in (customer_scores, site_scores)
+	)
 	customers = sorted(
 		{row["key"] for row in at_risk} | {row["key"].split(SITE_SEPARATOR)[0] for row in sites_at_risk}
 	)
@@ -680,30 +714,37 @@ FEATURES = (
 )
 
 
-def packed(query: str, values=None) -> list[list[str]]:
+def packed(query: str, values=None):
 	"""The rows of ``query``, which selects one ``concat_ws(char(31), …)`` of its columns (every nullable
 	one coalesced: ``concat_ws`` skips NULLs), split back into their columns. One value per row crosses the
 	driver, which decodes each value in Python: for a run over every opportunity that is most of its time."""
-	return [row[0].split(UNIT) for row in frappe.db.sql(query, values or {})]
+	return (row[0].split(UNIT) for row in frappe.db.sql(query, values or {}))  # split as they are read
 
 
 UNIT = "\x1f"  # char(31), the unit separator: no name or label holds it
 
 
-def opportunity_features(end) -> list[dict]:
-	"""Every opportunity's features as of its close (Won/Lost) or of ``end`` (Open), set-based."""
+def opportunity_features(end):
+	"""Every opportunity's features as of its close (Won/Lost) or of ``end`` (Open), set-based: columns of
+	its name, status, closing (or scoring) day and stage probability, and its features as a ``win.Table``."""
 	rows = packed(
 		"""select concat_ws(char(31), o.name, o.status, to_days(o.creation), to_days(o.modified),
 			coalesce(lead.lead_source, ''), coalesce(o.sales_department, ''), coalesce(o.sales_method, ''),
 			coalesce(o.sales_stage, ''), coalesce(o.probability, 0), coalesce(stage.probability, 0),
-			coalesce(o.base_expected_revenue, 0),
-			(select count(*) from `tabSales Opportunity Item` item
-				where item.parent = o.name and item.parenttype = 'Sales Opportunity'))
+			coalesce(o.base_expected_revenue, 0))
 		from `tabSales Opportunity` o
 		left join `tabSales Lead` lead on lead.name = o.sales_lead
 		left join `tabSales Method Stage` stage on stage.parent = o.sales_method
 			and stage.parenttype = 'Sales Method' and stage.stage = o.sales_stage""",
 	)
+	# counted apart: a count per opportunity as a correlated subquery is a lookup per row, four times slower
+	items = {
+		name: int(count)
+		for name, count in packed(
+			"""select concat_ws(char(31), parent, count(*)) from `tabSales Opportunity Item`
+			where parenttype = 'Sales Opportunity' group by parent"""
+		)
+	}
 	follow_ups = {
 		name: (int(count), int(last))
 		for name, count, last in packed(
@@ -721,49 +762,55 @@ def opportunity_features(end) -> list[dict]:
 			group by o.name"""
 		)
 	}
+	from sales_crm.mining.win import Table
+
 	today = to_days(getdate(end))
-	features = []
-	for (
-		name,
-		status,
-		created,
-		modified,
-		source,
-		department,
-		method,
-		stage,
-		own,
-		staged,
-		amount,
-		items,
-	) in rows:
-		closed = status in ("Won", "Lost")
-		as_of = int(modified) if closed else today
+	meta = {"name": [], "status": [], "closed_on": [], "stage_probability": []}
+	names = (
+		"Lead Source",
+		"Sales Department",
+		"Sales Method",
+		"Stage",
+		"Age (Days)",
+		"Amount",
+		"Products",
+		"Follow-ups",
+		"Days Since Follow-up",
+		"Customer Orders",
+		"Customer Order Amount",
+	)
+	columns = {feature: [] for feature in names}
+	add = [columns[feature].append for feature in names]
+	for name, status, created, modified, source, department, method, stage, own, staged, amount in rows:
+		as_of = int(modified) if status in ("Won", "Lost") else today
 		count, last = follow_ups.get(name, (0, 0))
 		orders, spent = history.get(name, (0, 0.0))
-		own, staged = float(own), float(staged)
-		features.append(
-			{
-				"name": name,
-				"status": status,
-				"closed_on": date.fromordinal(as_of - DAYS_OF_YEAR_ONE + 1),
-				"stage_probability": own if own > 0 else staged,
-				"features": {
-					"Lead Source": source,
-					"Sales Department": department,
-					"Sales Method": method,
-					"Stage": stage,
-					"Age (Days)": max(0, as_of - int(created)),
-					"Amount": float(amount),
-					"Products": int(items),
-					"Follow-ups": count,
-					"Days Since Follow-up": as_of - last if last else None,
-					"Customer Orders": orders,
-					"Customer Order Amount": spent,
-				},
-			}
-		)
-	return features
+		own = float(own)
+		meta["name"].append(name)
+		meta["status"].append(status)
+		meta["closed_on"].append(as_of)
+		meta["stage_probability"].append(own if own > 0 else float(staged))
+		for append, value in zip(
+			add,
+			(
+				source,
+				department,
+				method,
+				stage,
+				max(0, as_of - int(created)),
+				float(amount),
+				items.get(name, 0),
+				count,
+				as_of - last if last else None,
+				orders,
+				spent,
+			),
+			strict=True,
+		):
+			append(value)
+	del rows
+	meta["closed_on"] = [date.fromordinal(day - DAYS_OF_YEAR_ONE + 1) for day in meta["closed_on"]]
+	return meta, Table(columns, len(meta["name"]))
 
 
 def to_days(day: date) -> int:
@@ -776,10 +823,11 @@ def score_opportunities(end) -> dict:
 	top factors; with too little history, the stage's probability and a note that says so."""
 	from sales_crm.mining import win
 
-	everything = opportunity_features(end)
-	closed = [row for row in everything if row["status"] in ("Won", "Lost")]
-	open_ = [row for row in everything if row["status"] == "Open"]
-	won = [1 if row["status"] == "Won" else 0 for row in closed]
+	meta, table = opportunity_features(end)
+	closed = [i for i, status in enumerate(meta["status"]) if status in ("Won", "Lost")]
+	open_ = [i for i, status in enumerate(meta["status"]) if status == "Open"]
+	won = [1 if meta["status"][i] == "Won" else 0 for i in closed]
+	open_names = [meta["name"][i] for i in open_]
 	figures = {"opportunities_scored": len(open_)}
 	if not win.enough_history(won):
 		figures["win_status"] = "Too Little History"
@@ -787,21 +835,19 @@ def score_opportunities(end) -> dict:
 		note = json.dumps({"model": False, "note": TOO_LITTLE_HISTORY})
 		update_join(
 			"Sales Opportunity",
-			[
-				{"name": row["name"], "win_probability": row["stage_probability"], "win_factors": note}
-				for row in open_
-			],
+			{
+				"name": open_names,
+				"win_probability": [meta["stage_probability"][i] for i in open_],
+				"win_factors": [note] * len(open_),
+			},
 			("win_probability", "win_factors"),
 		)
 		return figures
-	days = [row["closed_on"] for row in closed]
+	days = [meta["closed_on"][i] for i in closed]
 	cutoff = sorted(days)[int(len(days) * 0.8)]  # the latest fifth of the closed ones tests the model
+	closed_table = table.take(closed)
 	result = win.backtest(
-		[row["features"] for row in closed],
-		won,
-		days,
-		cutoff,
-		[row["stage_probability"] / 100 for row in closed],
+		closed_table, won, days, cutoff, [meta["stage_probability"][i] / 100 for i in closed]
 	)
 	figures.update(
 		win_status="Trained",
@@ -812,23 +858,27 @@ def score_opportunities(end) -> dict:
 		baseline_auc=result["baseline_auc"],
 		baseline_brier=result["baseline_brier"],
 	)
-	model = win.WinModel().fit([row["features"] for row in closed], won)
-	if open_:
-		features = [row["features"] for row in open_]
+	model = win.WinModel().fit(closed_table, won)
+	del closed_table
+	# the open ones a block at a time: their encoded columns and explanations are the run's largest arrays
+	block = CHUNK * 10
+	for start in range(0, len(open_), block):
+		features = table.take(open_[start : start + block])
 		probabilities = model.predict(features).tolist()
 		explained = model.explain_many(features, top=3)
 		update_join(
 			"Sales Opportunity",
-			[
-				{
-					"name": row["name"],
-					"win_probability": round(probability * 100, 2),
-					"win_factors": json.dumps(
+			{
+				"name": open_names[start : start + block],
+				"win_probability": [round(probability * 100, 2) for probability in probabilities],
+				"win_factors": [
+					json.dumps(
 						{"model": True, "factors": [[label, round(value, 3)] for label, value in factors]}
-					),
-				}
-				for row, probability, factors in zip(open_, probabilities, explained, strict=True)
-			],
+					)
+					for factors in explained
+				],
+			},
 			("win_probability", "win_factors"),
 		)
+		del features, probabilities, explained
 	return figures

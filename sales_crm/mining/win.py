@@ -60,6 +60,36 @@ def _label(value) -> str:
 	return str(value)
 
 
+class Table:
+	"""Features as columns (feature name → one value per opportunity). A site scores hundreds of thousands
+	of opportunities: a dict per opportunity would cost a kilobyte each. A list of dicts is taken too (a
+	missing key is None)."""
+
+	def __init__(self, columns: dict[str, list], length: int):
+		self.columns, self.length = columns, length
+
+	@classmethod
+	def of(cls, rows) -> Table:
+		if isinstance(rows, Table):
+			return rows
+		rows = list(rows)
+		names = sorted({key for row in rows for key in row})
+		return cls({name: [row.get(name) for row in rows] for name in names}, len(rows))
+
+	def __len__(self) -> int:
+		return self.length
+
+	def column(self, name: str) -> list:
+		values = self.columns.get(name)
+		return [None] * self.length if values is None else values
+
+	def take(self, indices) -> Table:
+		indices = list(indices)
+		return Table(
+			{name: [values[i] for i in indices] for name, values in self.columns.items()}, len(indices)
+		)
+
+
 class WinModel:
 	def __init__(self):
 		self.categorical: dict[str, list[str]] = {}  # feature -> its categories, in column order
@@ -79,20 +109,21 @@ class WinModel:
 	def _raw(self, rows: list[dict]) -> np.ndarray:
 		"""The encoded columns of ``rows``, built a feature at a time over every row (a site scores hundreds
 		of thousands of opportunities: no Python loop over rows × columns)."""
+		rows = Table.of(rows)
 		columns = self._columns()
 		index = {column: i for i, column in enumerate(columns)}
 		out = np.zeros((len(rows), len(columns)))
-		if not rows:
+		if not len(rows):
 			return out
 		for j, name in enumerate(self.numeric):
-			out[:, j] = _numbers([row.get(name) for row in rows], self.numeric_fill.get(name, 0.0))
+			out[:, j] = _numbers(rows.column(name), self.numeric_fill.get(name, 0.0))
 		for name, categories in self.categorical.items():
 			columns_of = np.array([index[(name, c)] for c in categories])
 			position = {category: k for k, category in enumerate(categories)}
 			found = np.array(
 				[
 					position.get(MISSING if value is None or value == "" else str(value), -1)
-					for value in (row.get(name) for row in rows)
+					for value in rows.column(name)
 				]
 			)
 			known = found >= 0
@@ -110,6 +141,7 @@ class WinModel:
 		from sklearn.linear_model import LogisticRegression
 		from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+		rows = Table.of(rows)
 		y = np.asarray([1 if w else 0 for w in won], dtype=int)
 		if len(rows) != len(y):
 			raise ValueError("rows and won differ in length")
@@ -118,18 +150,18 @@ class WinModel:
 		if len(rows) > MAX_TRAIN:
 			# a dozen coefficients are learnt as well from a fixed random sample as from every row
 			sample = np.sort(np.random.default_rng(0).choice(len(rows), MAX_TRAIN, replace=False))
-			rows, y = [rows[i] for i in sample.tolist()], y[sample]
-		names = sorted({key for row in rows for key in row})
-		categorical = {name for name in names if any(isinstance(row.get(name), str) for row in rows)}
+			rows, y = rows.take(sample.tolist()), y[sample]
+		names = sorted(rows.columns)
+		categorical = {name for name in names if any(isinstance(value, str) for value in rows.column(name))}
 		self.numeric = [name for name in names if name not in categorical]
 		self.numeric_fill = {}
 		for name in self.numeric:
-			values = _numbers([row.get(name) for row in rows], math.nan)
+			values = _numbers(rows.column(name), math.nan)
 			values = values[np.isfinite(values)]
 			self.numeric_fill[name] = float(values.mean()) if len(values) else 0.0
 		self.categorical = {}
 		for name in sorted(categorical):
-			seen = {MISSING if row.get(name) in (None, "") else str(row.get(name)) for row in rows}
+			seen = {MISSING if value in (None, "") else str(value) for value in rows.column(name)}
 			self.categorical[name] = sorted(seen)
 		raw = self._raw(rows)
 		self.mean = raw.mean(axis=0)
@@ -148,13 +180,13 @@ class WinModel:
 		self.intercept = slope * float(model.intercept_[0]) + shift
 		return self
 
-	def log_odds(self, rows: list[dict]) -> np.ndarray:
-		return self.intercept + self._standardised(list(rows)) @ self.coef
+	def log_odds(self, rows) -> np.ndarray:
+		return self.intercept + self._standardised(Table.of(rows)) @ self.coef
 
 	def predict(self, rows: list[dict]) -> np.ndarray:
 		"""Calibrated win probabilities, 0-1."""
-		rows = list(rows)
-		if not rows:
+		rows = Table.of(rows)
+		if not len(rows):
 			return np.zeros(0)
 		return 1.0 / (1.0 + np.exp(-self.log_odds(rows)))
 
@@ -165,8 +197,8 @@ class WinModel:
 
 	def explain_many(self, rows: list[dict], top: int = 3) -> list[list[tuple[str, float]]]:
 		"""``explain`` of every row, the contributions computed for all rows at once."""
-		rows = list(rows)
-		if not rows:
+		rows = Table.of(rows)
+		if not len(rows):
 			return []
 		features = list(dict.fromkeys(name for name, _category in self._columns()))
 		feature_of = np.array([features.index(name) for name, _category in self._columns()])
@@ -177,11 +209,11 @@ class WinModel:
 		# largest |contribution| first; equal ones in feature order, as a stable sort gives them
 		ranked = np.argsort(-np.abs(grouped), axis=1, kind="stable")[:, :top]
 		explained = []
-		for row, order, values in zip(rows, ranked.tolist(), grouped.tolist(), strict=True):
+		for i, (order, values) in enumerate(zip(ranked.tolist(), grouped.tolist(), strict=True)):
 			factors = []
 			for k in order:
 				name = features[k]
-				value = row.get(name)
+				value = rows.column(name)[i]
 				label = f"{name} = {MISSING if value is None or value == '' else _label(value)}"
 				factors.append((label, float(values[k])))
 			explained.append(factors)
@@ -218,7 +250,7 @@ def backtest(rows, won, days: list[date], cutoff: date, baseline: list[float]) -
 	"""Train on the opportunities closed before ``cutoff``, test on those closed on or after it, against
 	``baseline`` (each row's stage probability, 0-1). Measures are None where they cannot be computed:
 	too little training history, or a test set without both outcomes."""
-	rows, won, baseline = list(rows), [1 if w else 0 for w in won], list(baseline)
+	rows, won, baseline = Table.of(rows), [1 if w else 0 for w in won], list(baseline)
 	train = [i for i, day in enumerate(days) if day < cutoff]
 	test = [i for i, day in enumerate(days) if day >= cutoff]
 	result = {"train": len(train), "test": len(test), "auc": None, "brier": None}
@@ -234,6 +266,6 @@ def backtest(rows, won, days: list[date], cutoff: date, baseline: list[float]) -
 
 	result["baseline_auc"], result["baseline_brier"] = measured([float(baseline[i]) for i in test])
 	if enough_history([won[i] for i in train]):
-		model = WinModel().fit([rows[i] for i in train], [won[i] for i in train])
-		result["auc"], result["brier"] = measured(model.predict([rows[i] for i in test]).tolist())
+		model = WinModel().fit(rows.take(train), [won[i] for i in train])
+		result["auc"], result["brier"] = measured(model.predict(rows.take(test)).tolist())
 	return result
