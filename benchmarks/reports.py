@@ -98,7 +98,8 @@ TWINS = {
 			union all select coalesce(p.customer, ''), 0, 0, 0, 0, null, coalesce(p.base_paid_amount, 0)
 			from `tabSales Receipt` p where p.docstatus = 1 and p.receipt_date between %(from)s and %(to)s
 		) t left join `tabSales Customer` c on c.name = t.party
-		group by t.party""",
+		group by t.party
+		having sum(t.n) > 0""",  # a party that owes nothing on the report date has no ageing row
 	),
 	"Salesperson Commission Summary": (
 		{},

@@ -35,6 +35,7 @@ FILTERS = {
 	"Receivable Ageing": [
 		"report_date",
 		"group_by",
+		"age_by",
 		"from_date",
 		"to_date",
 		"customer",
