@@ -766,21 +766,8 @@ def opportunity_features(end):
 
 	today = to_days(getdate(end))
 	meta = {"name": [], "status": [], "closed_on": [], "stage_probability": []}
-	names = (
-		"Lead Source",
-		"Sales Department",
-		"Sales Method",
-		"Stage",
-		"Age (Days)",
-		"Amount",
-		"Products",
-		"Follow-ups",
-		"Days Since Follow-up",
-		"Customer Orders",
-		"Customer Order Amount",
-	)
-	columns = {feature: [] for feature in names}
-	add = [columns[feature].append for feature in names]
+	columns = {feature: [] for feature in FEATURES}
+	add = [columns[feature].append for feature in FEATURES]  # the values below are in FEATURES' order
 	for name, status, created, modified, source, department, method, stage, own, staged, amount in rows:
 		as_of = int(modified) if status in ("Won", "Lost") else today
 		count, last = follow_ups.get(name, (0, 0))
