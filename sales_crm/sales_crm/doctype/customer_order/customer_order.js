@@ -119,7 +119,7 @@ sales_crm.deliver_dialog = (frm) => {
 						(d) =>
 							`<li>#${d.idx} ${frappe.utils.escape_html(d.product_name || d.product)}: ${d.qty} ${frappe.utils.escape_html(__(d.uom || ""))}</li>`
 					);
-					frappe.msgprint({
+					const message = {
 						title: __("Delivered"),
 						indicator: "green",
 						message:
@@ -128,8 +128,9 @@ sales_crm.deliver_dialog = (frm) => {
 								`${format_number(r.message.per_delivered, null, 2)}%`,
 								__(r.message.status),
 							]),
-					});
-					frm.reload_doc();
+					};
+					// shown once the form has reloaded: its refresh would otherwise close the message
+					Promise.resolve(frm.reload_doc()).then(() => frappe.msgprint(message));
 				})
 				.always(() => dialog.enable_primary_action());
 		},
