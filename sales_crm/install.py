@@ -168,6 +168,8 @@ def ensure_user_titles_in_links():
 		for_doctype=True,
 		validate_fields_for_doctype=False,
 	)
+
+
 OPPORTUNITY_KANBAN = "Sales Opportunity Pipeline"
 STAGE_COLOURS = ("Gray", "Blue", "Orange", "Green")
 

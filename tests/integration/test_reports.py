@@ -375,6 +375,14 @@ def test_salesperson_commission_summary(world):
 	)
 	mine = report("Salesperson Commission Summary", world.s1, **period).rows
 	assert [r["sales_person"] for r in mine] == [world.s1]
+	# the column names the salespeople of its rows (the desk shows the name; the rows keep the e-mail)
+	frappe.set_user(world.s1)
+	try:
+		columns = run("Salesperson Commission Summary", period)["columns"]
+	finally:
+		frappe.set_user("Administrator")
+	person = next(c for c in columns if c["fieldname"] == "sales_person")
+	assert person["link_titles"] == {world.s1: frappe.db.get_value("User", world.s1, "full_name")}
 
 
 def test_customer_commission_summary(world):

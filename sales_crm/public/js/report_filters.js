@@ -80,3 +80,17 @@ sales_crm.report_filters = {
 		];
 	},
 };
+
+// A report column that links to User carries the names of the users in its rows (reporting.name_people):
+// they become Frappe's link titles, so the cell reads "Li Lei" while it links to, sorts and exports by the
+// e-mail. `own` is the report's own formatter, if any.
+sales_crm.report_people = (own) =>
+	function (value, row, column, data, default_formatter) {
+		const titles = column && column.link_titles;
+		if (titles && value && titles[value]) {
+			frappe.utils.add_link_title(column.options, value, titles[value]);
+		}
+		return own
+			? own(value, row, column, data, default_formatter)
+			: default_formatter(value, row, column, data);
+	};

@@ -8,4 +8,5 @@ frappe.query_reports["Collection Plan vs Actual"] = {
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),
 	],
+	formatter: sales_crm.report_people(),
 };

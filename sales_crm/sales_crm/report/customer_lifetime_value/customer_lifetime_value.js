@@ -44,4 +44,5 @@ frappe.query_reports["Customer Lifetime Value"] = {
 			default: 500,
 		},
 	],
+	formatter: sales_crm.report_people(),
 };

@@ -5,4 +5,5 @@
 
 frappe.query_reports["Follow-up Activity"] = {
 	filters: [...sales_crm.report_filters.date_range(), ...sales_crm.report_filters.team()],
+	formatter: sales_crm.report_people(),
 };

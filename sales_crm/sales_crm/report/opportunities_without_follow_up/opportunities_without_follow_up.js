@@ -16,4 +16,5 @@ frappe.query_reports["Opportunities Without Follow-up"] = {
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),
 	],
+	formatter: sales_crm.report_people(),
 };

@@ -8,12 +8,12 @@ frappe.query_reports["Quotation Win Rate"] = {
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),
 	],
-	formatter(value, row, column, data, default_formatter) {
+	formatter: sales_crm.report_people(function (value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
 		if (data && column.fieldname === "win_rate" && data.accepted_count + data.rejected_count) {
 			const good = data.win_rate >= 50;
 			value = `<span style="color: var(${good ? "--green-600" : "--orange-600"})">${value}</span>`;
 		}
 		return value;
-	},
+	}),
 };

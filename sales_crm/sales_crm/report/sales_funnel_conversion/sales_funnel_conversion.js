@@ -19,4 +19,5 @@ frappe.query_reports["Sales Funnel Conversion"] = {
 		},
 		...sales_crm.report_filters.team(),
 	],
+	formatter: sales_crm.report_people(),
 };

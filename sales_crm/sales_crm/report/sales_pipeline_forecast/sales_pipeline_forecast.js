@@ -31,4 +31,5 @@ frappe.query_reports["Sales Pipeline Forecast"] = {
 			default: "Probability",
 		},
 	],
+	formatter: sales_crm.report_people(),
 };

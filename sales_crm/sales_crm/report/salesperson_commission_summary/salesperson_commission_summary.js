@@ -13,4 +13,5 @@ frappe.query_reports["Salesperson Commission Summary"] = {
 		},
 		...sales_crm.report_filters.team(),
 	],
+	formatter: sales_crm.report_people(),
 };
