@@ -453,20 +453,25 @@ def test_scores_follow_ups_report_and_card_follow_the_scope(team):
 	sites = frappe.get_all(
 		"Customer Site Score",
 		filters={"customer": ("in", [r.name for r in customers])},
-		fields=["customer", "address", "sales_person", "churn_risk", "clv"],
+		fields=["customer", "address", "sales_person", "churn_risk", "clv", "valuable"],
 	)
 	assert len(sites) == 60
 	owner = {r.name: r.sales_person for r in customers}
 	assert all(site.sales_person == owner[site.customer] for site in sites)
+	# a site is valuable by its rank among all sites, which need not be its customer's rank among customers
+	sites_at_risk = {(s.customer, s.address) for s in sites if s.valuable and s.churn_risk == "High"}
+	assert len(sites_at_risk) >= 8
+	assert {customer for customer, _address in sites_at_risk} <= {r.name for r in by_kind[2]}
 
 	# one follow-up per valuable customer (and site) at High risk, for its salesperson
+	ours = [r.name for r in customers]
 	follow_ups = frappe.get_all(
 		"Sales Follow Up",
-		filters={"customer": ("in", list(at_risk)), "status": ("in", ("Open", "Overdue"))},
+		filters={"customer": ("in", ours), "status": ("in", ("Open", "Overdue"))},
 		fields=["name", "customer", "customer_address", "sales_person", "todo"],
 	)
 	assert {f.customer for f in follow_ups if not f.customer_address} == at_risk
-	assert {f.customer for f in follow_ups if f.customer_address} == at_risk
+	assert {(f.customer, f.customer_address) for f in follow_ups if f.customer_address} == sites_at_risk
 	assert all(f.sales_person == owner[f.customer] and f.todo for f in follow_ups)
 	assert frappe.db.exists(
 		"Notification Log", {"document_name": follow_ups[0].name, "for_user": follow_ups[0].sales_person}
@@ -476,14 +481,13 @@ def test_scores_follow_ups_report_and_card_follow_the_scope(team):
 	opened = frappe.get_all(
 		"Sales Follow Up", filters={"creation": (">=", started)}, fields=["name", "customer"]
 	)
-	ours = {r.name for r in customers}
-	assert {f.name for f in opened if f.customer in ours} == {f.name for f in follow_ups}
+	assert {f.name for f in opened if f.customer in set(ours)} == {f.name for f in follow_ups}
 	assert earlier.follow_ups_created + run.follow_ups_created == len(opened)
 	# a re-run opens none twice
 	again = frappe.get_doc("Customer Mining Run", run_now())
 	assert again.follow_ups_created == 0
 	assert frappe.db.count(
-		"Sales Follow Up", {"customer": ("in", list(at_risk)), "status": ("in", ("Open", "Overdue"))}
+		"Sales Follow Up", {"customer": ("in", ours), "status": ("in", ("Open", "Overdue"))}
 	) == len(follow_ups)
 
 	# the report and the number card show a salesperson their own customers only
