@@ -655,6 +655,15 @@ def test_phone_charts_and_commissions(browser, server, day):
 
 	frappe.set_user("Administrator")
 	pipeline("order")  # an order this month: the Monthly Orders chart has one month to draw
+	# and one of the salesperson's own, for their chart on the phone
+	selling_doc(
+		"Customer Order",
+		[{"product": day.product, "qty": 3, "price_list_rate": 100}],
+		customer=day.customer,
+		sales_person=day.sales,
+		order_date=nowdate(),
+		tax_rate=0,
+	).submit()
 	# an open opportunity closing next month (the forecast's window) with an amount
 	forecast = frappe.get_doc(
 		{
@@ -733,6 +742,16 @@ def test_phone_charts_and_commissions(browser, server, day):
 		assert until > nowdate()  # the default period looks ahead
 		bars = drawn(director, svg)
 		assert bars["bars"] >= 1 and bars["outside"] == 0, bars
+		# the rows name each salesperson, not their e-mail
+		people = page.evaluate(
+			"""() => {
+				const dt = frappe.query_report.datatable;
+				const col = dt.getColumns().find((c) => c.id === 'sales_person').colIndex;
+				return [...document.querySelectorAll(`.dt-scrollable .dt-cell__content--col-${col}`)]
+					.map((cell) => cell.innerText.trim());
+			}"""
+		)
+		assert any(people) and not any("@" in name for name in people), people
 		director.shot("sales-pipeline-forecast")
 		# frappe-charts removes a chart's overlay twice when the report redraws it at once (its own race)
 		errors = [e for e in director.errors if "removeChild" not in e]
@@ -744,6 +763,7 @@ def test_phone_charts_and_commissions(browser, server, day):
 	try:
 		page = sales.page
 		wait_for(sales, "location.pathname.endsWith('/sales-crm')")
+		drawn(sales, chart(sales, "Pipeline by Stage"))
 		sales.shot("salesperson-workspace")
 		# a page without charts while the window shrinks: frappe-charts redrawing on a resize can throw
 		sales.goto(f"{sales.desk}/sales-opportunity")
@@ -763,6 +783,17 @@ def test_phone_charts_and_commissions(browser, server, day):
 		assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2, boxes  # side by side
 		assert all(b["width"] < PHONE["width"] * 0.55 for b in boxes), boxes
 		assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 2
+		# the charts draw on the phone too, each inside its plot area and within the screen's width
+		for title in ("Monthly Orders vs Collections", "Sales Funnel", "Pipeline by Stage"):
+			svg = chart(sales, title)
+			svg.scroll_into_view_if_needed()
+			bars = drawn(sales, svg)
+			assert bars["bars"] >= 1 and bars["outside"] == 0, (title, bars)
+			assert svg.bounding_box()["width"] <= PHONE["width"], title
+			ticks = svg.evaluate(
+				"(svg) => [...svg.querySelectorAll('.y.axis text')].map((t) => t.textContent)"
+			)
+			assert len(set(ticks)) == len(ticks), (title, ticks)  # no "1" twice for 1 and 1.5
 		sales.shot("phone-workspace-cards")
 
 		sales.goto(f"{sales.desk}/sales-opportunity")
