@@ -177,6 +177,8 @@ def test_follow_up_dialog_kanban_overview_and_deliver_dialog(browser, server, sh
 		first.fill("3")
 		first.press("Tab")
 		box.locator(".btn-primary").click()
+		# told at once, whatever modal is open or closing
+		director.page.locator("#alert-container", has_text="Delivered").first.wait_for(timeout=15000)
 		# the order shows what was delivered (3 of 14 boxes) once it has reloaded
 		director.page.wait_for_function(
 			f"cur_frm && cur_frm.doc.name === {shop.order!r} && Math.abs(cur_frm.doc.per_delivered - 21.43) < 0.01",

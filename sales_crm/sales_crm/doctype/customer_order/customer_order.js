@@ -129,7 +129,15 @@ sales_crm.deliver_dialog = (frm) => {
 								__(r.message.status),
 							]),
 					};
-					// shown once the form has reloaded: its refresh would otherwise close the message
+					// a toast at once (no modal can hide it), and the list of rows once the form has reloaded:
+					// its refresh would otherwise close the message
+					frappe.show_alert(
+						{
+							message: `${message.title}: ${frappe.utils.escape_html(__(r.message.status || ""))}`,
+							indicator: "green",
+						},
+						7
+					);
 					Promise.resolve(frm.reload_doc()).then(() => frappe.msgprint(message));
 				})
 				.always(() => dialog.enable_primary_action());

@@ -13,7 +13,7 @@ frappe.query_reports["Sales Pipeline Forecast"] = {
 					: frappe.datetime.add_days(
 							frappe.datetime.add_months(frappe.datetime.month_start(), 6),
 							-1
-					  ),
+						),
 		})),
 		...sales_crm.report_filters.team(),
 		{

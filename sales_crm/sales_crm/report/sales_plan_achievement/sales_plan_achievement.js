@@ -42,7 +42,12 @@ frappe.query_reports["Sales Plan Achievement"] = {
 	},
 	formatter: sales_crm.report_people(function (value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
-		if (data && ["order_completion", "collection_completion", "new_customer_completion"].includes(column.fieldname)) {
+		if (
+			data &&
+			["order_completion", "collection_completion", "new_customer_completion"].includes(
+				column.fieldname
+			)
+		) {
 			const done = data[column.fieldname] >= 100;
 			value = `<span style="color: var(${done ? "--green-600" : "--orange-600"})">${value}</span>`;
 		}
