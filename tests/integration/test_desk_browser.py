@@ -324,3 +324,48 @@ def test_a_script_in_a_company_name_never_runs(browser, server, team):
 		sales.shot("xss-print-preview")
 	finally:
 		sales.close()
+
+
+def test_rows_are_entered_from_the_keyboard(browser, server, team):
+	"""A quotation's rows, typed without the mouse: the product picked with Enter, Tab from cell to cell,
+	and a Tab out of the last cell opens the next row at its product."""
+	sales = Desk(browser, server, team.sales)
+	try:
+		page = sales.page
+		sales.goto(f"{sales.desk}/sales-quotation/new")
+		sales.wait_for_form("Sales Quotation")
+		grid = page.locator(".frappe-control[data-fieldname='items']:visible").first
+		if not page.evaluate("(cur_frm.doc.items || []).length"):
+			grid.locator(".grid-add-row").first.click()
+		row = grid.locator(".grid-row[data-idx='1']").first
+		row.locator(".grid-static-col[data-fieldname='product']").first.click()
+		product = row.locator("input[data-fieldname='product']").first
+		product.press_sequentially(team.product, delay=20)
+		page.locator(".awesomplete [role='option']:visible, .awesomplete li:visible").first.wait_for()
+		page.keyboard.press("Enter")
+		page.wait_for_function("cur_frm.doc.items[0].product && cur_frm.doc.items[0].price_list_rate > 0")
+		page.keyboard.press("Tab")
+		for _cell in range(8):  # to the quantity, then on to the row's last cell
+			if page.evaluate("document.activeElement.dataset.fieldname") == "qty":
+				break
+			page.keyboard.press("Tab")
+		assert page.evaluate("document.activeElement.dataset.fieldname") == "qty"
+		page.keyboard.press("Control+a")
+		page.keyboard.type("4")
+		for _cell in range(8):
+			if page.evaluate("cur_frm.doc.items.length") == 2:
+				break
+			page.keyboard.press("Tab")
+			page.wait_for_timeout(250)
+		page.wait_for_function(
+			"cur_frm.doc.items.length === 2 && document.activeElement"
+			" && document.activeElement.closest('.grid-row')"
+			" && document.activeElement.closest('.grid-row').dataset.idx === '2'"
+		)
+		first = page.evaluate("({product: cur_frm.doc.items[0].product, qty: cur_frm.doc.items[0].qty})")
+		assert first == {"product": team.product, "qty": 4}
+		assert page.evaluate("document.activeElement.dataset.fieldname") == "product"
+		assert page.evaluate("cur_frm.doc.net_total") > 0  # the totals follow the typed row
+		assert not sales.errors, sales.errors
+	finally:
+		sales.close()
