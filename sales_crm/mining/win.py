@@ -188,7 +188,9 @@ class WinModel:
 		rows = Table.of(rows)
 		if not len(rows):
 			return np.zeros(0)
-		return 1.0 / (1.0 + np.exp(-self.log_odds(rows)))
+		# the logistic function written so that no exp overflows (a very unlikely deal has log-odds of -1000)
+		odds = self.log_odds(rows)
+		return np.exp(-np.logaddexp(0.0, -odds))
 
 	def explain(self, row: dict, top: int = 3) -> list[tuple[str, float]]:
 		"""The ``top`` features that move this opportunity's log-odds furthest from an average one's, as
