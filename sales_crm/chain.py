@@ -290,20 +290,43 @@ def lock(doc) -> dict[str, list[str]]:
 
 
 def roll_up(doc) -> dict[str, list[str]]:
-	"""``doc`` was submitted or cancelled (``on_submit``/``on_cancel``): recompute every sum it feeds and
-	every figure derived from them, upstream of it: the records ``lock`` took, found once."""
+	"""``doc`` was submitted or cancelled (``on_submit``/``on_cancel``): recompute every sum it moves (its own
+	rows' sums, then the sums of the figures those changed) and every figure derived upstream of it: the
+	records ``lock`` took, found once."""
 	targets = doc.flags.pop("chain_targets", None) or affected(doc)
+	moved = _posted(doc)
 	for target in ROLLUP_ORDER:
 		if not targets.get(target):
 			continue
 		for rollup in ROLLUPS:
+			if not _sources_moved(rollup, moved):
+				continue
 			if rollup.target == target:
 				_apply(rollup, targets[target])
 			elif table := _table_of(target, rollup.target):
 				_apply(rollup, _rows_of(target, targets[target], table))
+			else:
+				continue
+			moved.add((rollup.target, rollup.field))
 		for step in DERIVED.get(target, ()):
 			step(targets[target])
 	return targets
+
+
+def _posted(doc) -> set[tuple[str, str | None]]:
+	"""What a submit or cancel of ``doc`` moves in every sum: all of its own values and its rows' (``None``:
+	every field), as it enters or leaves the submitted sources."""
+	tables = {df.options for df in frappe.get_meta(doc.doctype).get_table_fields()}
+	return {(doc.doctype, None)} | {(table, None) for table in tables}
+
+
+def _sources_moved(rollup: RollUp, moved: set) -> bool:
+	"""Whether a roll-up's sum can differ now: its source is the posted document (or its rows), or a figure it
+	sums was rolled up again in this pass. A receivable leaves the contract rows' ordered quantities as they
+	were; an order leaves the contract's collections."""
+	return bool(
+		{(rollup.source, None), (rollup.source, rollup.value), (rollup.source, rollup.factor)} & moved
+	)
 
 
 def _table_of(doctype: str, child: str) -> str | None:
