@@ -294,12 +294,13 @@ def roll_up(doc) -> dict[str, list[str]]:
 	rows' sums, then the sums of the figures those changed) and every figure derived upstream of it: the
 	records ``lock`` took, found once."""
 	targets = doc.flags.pop("chain_targets", None) or affected(doc)
-	moved = _posted(doc)
+	# without a document (only the targets, as a repair passes them): every sum of every target
+	moved = _posted(doc) if doc.get("doctype") else None
 	for target in ROLLUP_ORDER:
 		if not targets.get(target):
 			continue
 		for rollup in ROLLUPS:
-			if not _sources_moved(rollup, moved):
+			if moved is not None and not _sources_moved(rollup, moved):
 				continue
 			if rollup.target == target:
 				_apply(rollup, targets[target])
@@ -307,7 +308,8 @@ def roll_up(doc) -> dict[str, list[str]]:
 				_apply(rollup, _rows_of(target, targets[target], table))
 			else:
 				continue
-			moved.add((rollup.target, rollup.field))
+			if moved is not None:
+				moved.add((rollup.target, rollup.field))
 		for step in DERIVED.get(target, ()):
 			step(targets[target])
 	return targets
