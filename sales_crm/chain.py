@@ -496,8 +496,11 @@ def _credits(names: list[str]) -> dict[str, tuple[str, float]]:
 
 
 def base_credit(unallocated, exchange_rate) -> float:
-	"""An advance's credit left in company currency, as Sales Customer ``credit_balance`` sums it."""
-	return flt(flt(unallocated) * flt(exchange_rate or 1), 2)
+	"""An advance's credit left in company currency, as Sales Customer ``credit_balance`` sums it.
+
+	Rounded half away from zero whatever the site's rounding method, as MariaDB's ``round`` rounds the
+	same product when ``recompute_credit_balance`` re-sums it: the increments and the re-sum agree."""
+	return flt(flt(unallocated) * flt(exchange_rate or 1), 2, rounding_method="Commercial Rounding")
 
 
 def add_credit(customer: str, delta: float) -> None:
