@@ -165,6 +165,15 @@ HARMLESS = {
 	"Salesperson Commission": "commission_name",
 	"Sales Plan": "plan_name",
 }
+# create payloads that do not depend on who posts them
+SHARED_PAYLOADS = (
+	"Customer Commission",
+	"Salesperson Commission",
+	"Sales Plan",
+	"Sales Credit Offset",
+	"Sales Receivable",
+	"Sales Receipt",
+)
 WORKFLOW_ACTION = {
 	"Sales Contract": "Request Approval",
 	"Customer Order": "Request Approval",
@@ -181,6 +190,31 @@ class Records:
 		self.org = org
 		self.product = make_product(standard_rate=100).name
 		self.customer = self.make("Sales Customer", submit=False)
+		self.unused = {}  # (doctype, submitted) -> (name, docstatus, modified) no cell has changed yet
+		self.payloads = {}  # doctype -> a create payload no cell has used yet (actor-independent ones)
+
+	def fresh(self, doctype, submit=False):
+		"""A record of the owner's that no cell has changed: made again only once a cell used one up (a
+		refused cell leaves it as it was, which ``spent`` checks), so the chain behind it is not rebuilt
+		for every refused actor."""
+		key = (doctype, submit)
+		if key not in self.unused:
+			name = self.make(doctype, submit=submit)
+			self.unused[key] = (name, *frappe.db.get_value(doctype, name, ["docstatus", "modified"]))
+		return self.unused[key][0]
+
+	def spent(self, doctype, submit, done: bool) -> str | None:
+		"""After a cell on ``fresh(doctype, submit)``: a record a cell did something to is not offered again;
+		one it was refused must be exactly as it was (else the refusal is returned as a fault)."""
+		key = (doctype, submit)
+		name, docstatus, modified = self.unused[key]
+		frappe.db.rollback()
+		now = frappe.db.get_value(doctype, name, ["docstatus", "modified"])
+		if done or now != (docstatus, modified):
+			del self.unused[key]
+		if not done and now != (docstatus, modified):
+			return f"{doctype} {name}: refused, yet changed ({(docstatus, modified)} -> {now})"
+		return None
 
 	def base(self):
 		return {"sales_person": self.org.owner, "sales_department": self.org.dept_x}
@@ -281,6 +315,15 @@ class Records:
 		}
 
 	def new_payload(self, doctype, actor_user):
+		"""What an actor would POST to create one of these (their own, where the DocType has an owner)."""
+		if doctype in SHARED_PAYLOADS:
+			# the same for every actor: one payload until a create takes it (its advance, receivable...)
+			if doctype not in self.payloads:
+				self.payloads[doctype] = self._new_payload(doctype, actor_user)
+			return self.payloads[doctype]
+		return self._new_payload(doctype, actor_user)
+
+	def _new_payload(self, doctype, actor_user):
 		if doctype in ("Customer Commission", "Salesperson Commission", "Sales Plan"):
 			payload = self.commission_or_plan(doctype)
 			return {
@@ -288,7 +331,6 @@ class Records:
 				**({} if doctype == "Sales Plan" else {"sales_person": self.org.owner}),
 				"sales_department": self.org.dept_x,
 			}
-		"""What an actor would POST to create one of these (their own, where the DocType has an owner)."""
 		if doctype == "Sales Credit Offset":
 			return self.offset_payload()
 		if doctype == "Sales Receivable":
@@ -365,7 +407,9 @@ def attempt(m, doctype, op, actor):
 	"""Whether ``actor`` may do ``op``: True (done), False (refused); any other answer fails the test."""
 	c, rec = m.clients[actor], m.records
 	if op in ("list", "get", "report", "write", *AGGREGATES):
-		name = rec.shared.setdefault(doctype, rec.make(doctype))
+		if doctype not in rec.shared:  # (not setdefault: that would make a record for every cell)
+			rec.shared[doctype] = rec.make(doctype)
+		name = rec.shared[doctype]
 	if op == "list":
 		r = c.http.get(
 			f"{c.base}/api/resource/{doctype}", params={"filters": frappe.as_json([["name", "=", name]])}
@@ -391,24 +435,26 @@ def attempt(m, doctype, op, actor):
 			f"{c.base}/api/resource/{doctype}",
 			json={"doctype": doctype, **rec.new_payload(doctype, m.org.get(actor))},
 		)
-		return _write(r)
+		done = _write(r)
+		if done:
+			rec.payloads.pop(doctype, None)
+		return done
 	if op == "write":
 		return _write(
 			c.http.put(f"{c.base}/api/resource/{doctype}/{name}", json={HARMLESS[doctype]: f"by {actor}"})
 		)
+	# the destructive operations: each on a record no earlier cell has changed
+	submitted = op == "cancel"
+	fresh = rec.fresh(doctype, submit=submitted)
 	if op == "submit":
-		return _write(
-			c.http.put(f"{c.base}/api/resource/{doctype}/{rec.make(doctype)}", json={"docstatus": 1})
-		)
-	if op == "cancel":
-		fresh = rec.make(doctype, submit=True)
-		return _write(
+		done = _write(c.http.put(f"{c.base}/api/resource/{doctype}/{fresh}", json={"docstatus": 1}))
+	elif op == "cancel":
+		done = _write(
 			c.http.post(f"{c.base}/api/method/frappe.client.cancel", data={"doctype": doctype, "name": fresh})
 		)
-	if op == "delete":
-		return _write(c.http.delete(f"{c.base}/api/resource/{doctype}/{rec.make(doctype)}"))
-	if op == "workflow":
-		fresh = rec.make(doctype)
+	elif op == "delete":
+		done = _write(c.http.delete(f"{c.base}/api/resource/{doctype}/{fresh}"))
+	elif op == "workflow":
 		r = c.http.post(
 			f"{c.base}/api/method/frappe.model.workflow.apply_workflow",
 			data={
@@ -416,8 +462,12 @@ def attempt(m, doctype, op, actor):
 				"action": WORKFLOW_ACTION[doctype],
 			},
 		)
-		return _write(r, refused=(403, 417))
-	raise AssertionError(op)
+		done = _write(r, refused=(403, 417))
+	else:
+		raise AssertionError(op)
+	fault = rec.spent(doctype, submitted, done)
+	assert fault is None, f"{actor} {op}: {fault}"
+	return done
 
 
 def aggregate(c, doctype: str, op: str, name: str) -> bool:
