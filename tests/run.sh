@@ -6,6 +6,7 @@
 # The bench is $SALES_CRM_BENCH, else /home/frappe/frappe-bench. With a bench, every test runs in the
 # bench's Python as the bench's owner (root re-runs this script as that user, after starting MariaDB
 # and Redis); without one, the unit layer runs in python3 and the integration layer is reported SKIPPED.
+# SALES_CRM_FRESH_SITE=1 re-installs the test site first (CI does), dropping earlier runs' records.
 set -euo pipefail
 checkout=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=${SALES_CRM_BENCH:-/home/frappe/frappe-bench}
@@ -36,7 +37,7 @@ if [ "$(id -un)" != "$owner" ]; then
 	# the desk tests keep their screenshots here; the bench's owner writes them
 	install -d -o "$owner" "$checkout/tests/output" 2>/dev/null || true
 	exec runuser -u "$owner" -- env HOME="$(getent passwd "$owner" | cut -d: -f6)" PATH="$PATH" \
-		SALES_CRM_BENCH="$bench" bash "$checkout/tests/run.sh" "$@"
+		SALES_CRM_BENCH="$bench" SALES_CRM_FRESH_SITE="${SALES_CRM_FRESH_SITE:-}" bash "$checkout/tests/run.sh" "$@"
 fi
 
 ensure_services "$bench"
