@@ -10,7 +10,7 @@ from server import Server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-import concurrent_posting  # noqa: E402
+import concurrent_posting
 
 
 @pytest.fixture(scope="module")

@@ -506,7 +506,7 @@ def test_scores_follow_ups_report_and_card_follow_the_scope(team):
 	assert top_summary[0]["value"] == len(data) and top_summary[1]["value"] == 1
 	assert top_summary[2]["value"] == pytest.approx(sum(row["clv"] for row in data), abs=0.01)
 	for bad in (0, -3, "many", 10**9):
-		columns, rows, message = execute({"level": "Customer", "top": bad})
+		_columns, rows, message = execute({"level": "Customer", "top": bad})
 		assert rows == [] and "Top" in message, (bad, message)
 	_columns, data, *_rest = execute({"level": "Site", "churn_risk": "High"})
 	assert {row["customer"] for row in data} == mine & {r.name for r in by_kind[2]}
