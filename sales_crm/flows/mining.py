@@ -53,6 +53,7 @@ def start_run(calibration_end=None, holdout_end=None, holdout_weeks=None) -> dic
 	weeks = cint(holdout_weeks) if holdout_weeks not in (None, "") else None
 	if weeks is not None and weeks < 1:
 		frappe.throw(_("Holdout weeks must be at least 1"), title=_("Invalid Request"))
+	close_abandoned_runs()
 	with owned.by_server():  # the run's record is the server's: its status and who started it
 		run = frappe.get_doc(
 			{
@@ -96,12 +97,65 @@ def daily_run() -> None:
 	start_run()
 
 
+def _run_lock(run: str) -> str:
+	"""The MariaDB lock a run's worker holds while it runs (a name of at most 64 characters)."""
+	return "sales_crm_mining_" + hashlib.md5(f"{frappe.local.site}:{run}".encode()).hexdigest()
+
+
+def close_abandoned_runs() -> list[str]:
+	"""Runs whose worker is gone are marked Failed, so that no record reads Queued or Running for ever.
+
+	A running run's worker holds ``_run_lock`` on its database connection, which MariaDB releases when the
+	worker dies, however it dies: a Running run whose lock is free has no worker. A Queued run whose job
+	RQ no longer holds as queued or started never began. (A killed run's scores and follow-ups were
+	never committed: its transaction went with its worker.)"""
+	from frappe.utils.background_jobs import get_job
+
+	closed = []
+	for run in frappe.get_all(
+		"Customer Mining Run",
+		filters={"status": ("in", ("Queued", "Running"))},
+		fields=["name", "status", "job_id"],
+	):
+		if run.status == "Running":
+			gone = frappe.db.sql("select is_free_lock(%s)", _run_lock(run.name))[0][0] == 1
+		else:
+			job = get_job(run.job_id) if run.job_id else None
+			gone = job is None or job.get_status() not in ("queued", "started", "deferred", "scheduled")
+		if gone:
+			frappe.db.set_value(
+				"Customer Mining Run",
+				run.name,
+				{
+					"status": "Failed",
+					"error": _("Its worker stopped before the run finished; nothing of it was kept."),
+					"finished_on": now_datetime(),
+				},
+				update_modified=False,
+			)
+			closed.append(run.name)
+	return closed
+
+
 def run_job(run: str, mining_job_id: str) -> None:
 	job_id = mining_job_id
 	state = jobs.load(job_id) or {"job_id": job_id, "user": frappe.session.user, "run": run}
 	state.update(status="started", started_on=str(now_datetime()))
 	jobs.save(job_id, state)
+	# held for the run on this connection, and the record committed as Running: should the worker die,
+	# the free lock tells the next run that this one is abandoned (close_abandoned_runs)
+	frappe.db.sql("select get_lock(%s, 0)", _run_lock(run))
+	frappe.db.set_value(
+		"Customer Mining Run", run, {"status": "Running", "started_on": now_datetime()}, update_modified=False
+	)
+	frappe.db.commit()  # nosemgrep: the run's status, before its work
+	try:
+		_run(run, job_id, state)
+	finally:
+		frappe.db.sql("select release_lock(%s)", _run_lock(run))
 
+
+def _run(run: str, job_id: str, state: dict) -> None:
 	def progress(percent: float, description: str) -> None:
 		frappe.publish_progress(percent, title=_("Customer mining"), description=description, task_id=job_id)
 

@@ -650,6 +650,46 @@ def test_a_history_import_sent_again_after_its_worker_was_killed_mid_job_imports
 		)
 
 
+def test_runs_whose_worker_is_gone_are_closed_and_a_live_one_is_left():
+	"""A Queued run RQ knows nothing of and a Running run whose lock no connection holds are marked Failed;
+	a Running run whose worker holds its lock is left running."""
+
+	def record(status: str, job_id: str | None) -> str:
+		with owned.by_server():
+			run = frappe.get_doc(
+				{"doctype": "Customer Mining Run", "status": status, "started_by": "Administrator"}
+			).insert(ignore_permissions=True)
+		frappe.db.set_value("Customer Mining Run", run.name, "job_id", job_id, update_modified=False)
+		return run.name
+
+	never_queued = record("Queued", f"mining-gone-{random_string(8)}")
+	dead = record("Running", None)
+	alive = record("Running", None)
+	lock = mining._run_lock(alive)
+	# another connection holds the live run's lock, as its worker would
+	holder = frappe.database.get_db(
+		host=frappe.conf.db_host,
+		port=frappe.conf.db_port,
+		user=frappe.conf.db_name,
+		password=frappe.conf.db_password,
+		cur_db_name=frappe.conf.db_name,
+	)
+	holder.connect()
+	try:
+		assert holder.sql("select get_lock(%s, 0)", lock)[0][0] == 1
+		closed = mining.close_abandoned_runs()
+		assert {never_queued, dead} <= set(closed) and alive not in closed
+		assert frappe.db.get_value("Customer Mining Run", alive, "status") == "Running"
+		for name in (never_queued, dead):
+			status, error = frappe.db.get_value("Customer Mining Run", name, ["status", "error"])
+			assert status == "Failed" and "worker stopped" in error, (name, status, error)
+	finally:
+		holder.sql("select release_lock(%s)", lock)
+		holder.close()
+	assert alive in mining.close_abandoned_runs()  # once its worker lets go
+	frappe.db.rollback()
+
+
 @pytest.mark.out_of_process  # it starts and kills its own workers
 def test_a_mining_run_killed_mid_job_leaves_nothing_and_a_new_run_opens_each_follow_up_once(
 	bench, tag, team, capsys
@@ -710,12 +750,15 @@ def test_a_mining_run_killed_mid_job_leaves_nothing_and_a_new_run_opens_each_fol
 			first_worker.kill()
 		assert follow_ups() == before
 		assert scores() == scored_before  # the killed run wrote no score
-		assert frappe.db.get_value("Customer Mining Run", killed["run"], "status") == "Queued"
+		# the record was committed Running before the work: it says so until a new run finds its worker gone
+		assert frappe.db.get_value("Customer Mining Run", killed["run"], "status") == "Running"
 
 		second_worker = Worker(bench, "long").start()
 		try:
 			again = api.run_mining()
 			frappe.db.commit()
+			abandoned = frappe.db.get_value("Customer Mining Run", killed["run"], ["status", "error"])
+			assert abandoned[0] == "Failed" and "worker stopped" in abandoned[1], abandoned
 			state = wait_for_job(api.mining_status, again["job_id"], timeout=300)
 		finally:
 			second_worker.stop()
@@ -738,5 +781,5 @@ def test_a_mining_run_killed_mid_job_leaves_nothing_and_a_new_run_opens_each_fol
 	with capsys.disabled():
 		print(
 			f"\nfault: RQ worker SIGKILLed mid mining run (scores being written): nothing written, its run record "
-			f"left Queued; a new run scored {scored} customers and opened {len(opened) - len(before)} follow-ups, one per customer or site at risk"
+			f"left Running, then marked Failed by the next run; a new run scored {scored} customers and opened {len(opened) - len(before)} follow-ups, one per customer or site at risk"
 		)
