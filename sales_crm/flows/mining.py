@@ -120,8 +120,11 @@ def close_abandoned_runs() -> list[str]:
 		if run.status == "Running":
 			gone = frappe.db.sql("select is_free_lock(%s)", _run_lock(run.name))[0][0] == 1
 		else:
-			job = get_job(run.job_id) if run.job_id else None
-			gone = job is None or job.get_status() not in ("queued", "started", "deferred", "scheduled")
+			try:
+				job = get_job(run.job_id) if run.job_id else None
+				gone = job is None or job.get_status() not in ("queued", "started", "deferred", "scheduled")
+			except Exception:
+				gone = False  # RQ cannot be asked (Redis away): the run may yet start; leave it
 		if gone:
 			frappe.db.set_value(
 				"Customer Mining Run",
