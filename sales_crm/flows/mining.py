@@ -148,8 +148,12 @@ def run_job(run: str, mining_job_id: str) -> None:
 	# held for the run on this connection, and the record committed as Running: should the worker die,
 	# the free lock tells the next run that this one is abandoned (close_abandoned_runs)
 	frappe.db.sql("select get_lock(%s, 0)", _run_lock(run))
+	# (error cleared: a run another start took for abandoned in the instant before its job was queued)
 	frappe.db.set_value(
-		"Customer Mining Run", run, {"status": "Running", "started_on": now_datetime()}, update_modified=False
+		"Customer Mining Run",
+		run,
+		{"status": "Running", "started_on": now_datetime(), "error": None, "finished_on": None},
+		update_modified=False,
 	)
 	frappe.db.commit()  # nosemgrep: the run's status, before its work
 	try:
