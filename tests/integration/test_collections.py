@@ -730,6 +730,53 @@ def test_receivable_ageing_by_plan_due_dates(col):
 	assert tuple(row[b] for b in buckets) == (900, 0, 0, 0, 0) and "Receivables" in labels
 
 
+def test_receivable_ageing_by_plan_as_of_an_earlier_date(col):
+	"""As of a past date a plan is settled by what it had collected then (later receipts and the lines they
+	named taken off), and a plan signed after the date is not in it."""
+	c = col.clients
+	cust, contract = signed_contract(col)  # 300 + 700
+	order = order_of_contract(col, contract)
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	receivable = invoice(col, order, 1000)
+	first, final = line_names("Sales Contract", contract)
+	for line, days in ((first, -45), (final, -10)):
+		frappe.db.set_value("Sales Payment Plan Line", line, "due_date", add_days(nowdate(), days))
+	frappe.db.set_value("Sales Contract", contract, "signed_on", add_days(nowdate(), -60))
+	frappe.db.commit()
+	earlier = pay(c.accounts, cust, receivable, 100)  # unnamed: the oldest line
+	named = c.accounts.insert(receipt_doc(cust, receivable, 50, final))["name"]
+	assert c.accounts.submit("Sales Receipt", named).ok
+	frappe.db.set_value("Sales Receipt", earlier, "receipt_date", add_days(nowdate(), -20))
+	frappe.db.commit()
+	buckets = ("not_due", "range_0_30", "range_31_60", "range_61_90", "range_90_above")
+
+	def ageing(days):
+		filters = {
+			"report_date": add_days(nowdate(), days),
+			"group_by": "customer",
+			"customer": cust,
+			"age_by": "plan",
+		}
+		result = c.manager.ok(
+			"frappe.desk.query_report.run", report_name="Receivable Ageing", filters=filters
+		)
+		rows = [r for r in result["result"] if isinstance(r, dict) and r.get("party")]
+		if not rows:
+			return None
+		assert [r["party"] for r in rows] == [cust] and rows[0]["party_name"], rows
+		row = rows[0]
+		return (row["receivables"], row["outstanding_amount"], *(row[b] for b in buckets))
+
+	# today: 50 named for the final line (650 left, 10 days late), 100 to the oldest (200 left, 45 days)
+	assert ageing(0) == (2, 850, 0, 650, 200, 0, 0)
+	# yesterday: the named 50 was not paid yet; the 100 of 20 days ago was
+	assert ageing(-1) == (2, 900, 0, 700, 200, 0, 0)
+	# 30 days ago: nothing paid; the first line 15 days late, the final one not due
+	assert ageing(-30) == (2, 1000, 700, 300, 0, 0, 0)
+	# before the signing: no plan
+	assert ageing(-61) is None
+
+
 def test_plan_lines_on_the_calendar_and_a_receipt_for_a_line(col):
 	from frappe.utils import fmt_money
 

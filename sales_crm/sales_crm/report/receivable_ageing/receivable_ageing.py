@@ -11,7 +11,10 @@ kept by the chain) plus what receipts dated after the report date and offsets po
 
 With ``age_by = "plan"`` the report ages the payment plans instead (回款计划): what each line of a submitted
 contract or direct order still has outstanding, by the line's due date (a line whose due date waits for a
-delivery or an invoice is not yet due). The lines' outstanding amounts are the chain's, as they stand now.
+delivery or an invoice is not yet due). As of today the lines' outstanding amounts are the chain's; as of an
+earlier date each plan signed by then is settled again (``rules.collections.settle``, as the chain settles
+it) by what it had collected then: its collections less the allocations of receipts dated, and offsets
+posted, after the report date, what those named a line for taken off that line's named amount.
 
 A party appears when it still owes something on the report date: a customer who paid everything is not
 in an ageing (its row read Invoiced 0 beside what it paid in the period), and the period's collections
@@ -22,9 +25,10 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Count, Sum
-from frappe.utils import getdate
+from frappe.utils import flt, getdate
 from pypika.terms import CustomFunction
 
+from sales_crm.flows.collections import COLLECTED
 from sales_crm.reporting import (
 	column,
 	currency,
@@ -34,9 +38,11 @@ from sales_crm.reporting import (
 	rounder,
 	scope,
 	summary,
+	visible,
 	with_customer_name,
 )
 from sales_crm.rules.analysis import AGEING_BUCKETS
+from sales_crm.rules.collections import settle
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 GROUP_BY = ("customer", "sales_person")
@@ -161,6 +167,8 @@ def plan_rows(filters) -> list[tuple]:
 	"""What the payment plan lines of submitted contracts and direct orders still have outstanding, per
 	party and bucket of days past the line's due date, in company currency; the same columns as
 	``outstanding_rows``."""
+	if filters.report_date < getdate():
+		return plan_rows_as_of(filters)
 	line = frappe.qb.DocType("Sales Payment Plan Line")
 	totals: dict[str, list] = {}
 	for doctype in PLAN_PARENTS:
@@ -201,6 +209,130 @@ def plan_rows(filters) -> list[tuple]:
 			else:
 				for k in range(1, 2 + len(AMOUNTS)):
 					known[k] = (known[k] or 0) + (row[k] or 0)
+	return [tuple(row) for row in totals.values()]
+
+
+PLAN_SIGNED = {"Sales Contract": "signed_on", "Customer Order": "order_date"}
+
+
+def collected_after(report_date) -> tuple[dict, dict]:
+	"""What receipts dated after ``report_date`` and offsets posted after it allocated: per plan owner
+	(``(doctype, name)``: the receivable's contract, else its order) and per plan line they named."""
+	allocation = frappe.qb.DocType("Sales Receipt Allocation")
+	receivable = frappe.qb.DocType("Sales Receivable")
+	by_owner: dict[tuple, float] = {}
+	by_line: dict[str, float] = {}
+	for parent_doctype, date_field in (
+		("Sales Receipt", "receipt_date"),
+		("Sales Credit Offset", "posting_date"),
+	):
+		parent = frappe.qb.DocType(parent_doctype)
+		rows = (
+			frappe.qb.from_(parent)
+			.join(allocation)
+			.on((allocation.parent == parent.name) & (allocation.parenttype == parent_doctype))
+			.join(receivable)
+			.on(receivable.name == allocation.sales_receivable)
+			.select(
+				receivable.sales_contract,
+				receivable.customer_order,
+				allocation.payment_plan_line,
+				Sum(allocation.allocated_amount),
+			)
+			.where((parent.docstatus == 1) & (parent[date_field] > report_date))
+			.groupby(receivable.sales_contract, receivable.customer_order, allocation.payment_plan_line)
+		).run()
+		for contract, order, named_line, allocated in rows:
+			owner = ("Sales Contract", contract) if contract else ("Customer Order", order)
+			by_owner[owner] = by_owner.get(owner, 0) + flt(allocated)
+			if named_line:
+				by_line[named_line] = by_line.get(named_line, 0) + flt(allocated)
+	return by_owner, by_line
+
+
+def plan_rows_as_of(filters) -> list[tuple]:
+	"""``plan_rows`` as of a past date: the plans signed by then, each settled by what it had collected
+	then. Only plans with something outstanding now or collected since are read: any other plan was as
+	settled then as it is now."""
+	line = frappe.qb.DocType("Sales Payment Plan Line")
+	later, later_named = collected_after(filters.report_date)
+	report_date = getdate(filters.report_date)
+	totals: dict[str, list] = {}
+	for doctype in PLAN_PARENTS:
+		parent = frappe.qb.DocType(doctype)
+		moved = sorted(name for owner_doctype, name in later if owner_doctype == doctype and name)
+		open_line = frappe.qb.DocType("Sales Payment Plan Line").as_("open_line")
+		open_or_moved = parent.name.isin(
+			frappe.qb.from_(open_line)
+			.select(open_line.parent)
+			.where(
+				(open_line.parenttype == doctype)
+				& (open_line.parentfield == "payment_plan")
+				& (open_line.outstanding_amount > 0.005)
+			)
+		)
+		if moved:
+			open_or_moved |= parent.name.isin(moved)
+		rows = (
+			frappe.qb.from_(line)
+			.join(parent)
+			.on((parent.name == line.parent) & (line.parenttype == doctype))
+			.select(
+				parent.name,
+				Coalesce(parent[filters.group_by], "").as_("party"),
+				Coalesce(parent.exchange_rate, 1),
+				parent[COLLECTED[doctype]],
+				line.name,
+				line.idx,
+				line.amount,
+				line.due_date,
+				line.named_amount,
+			)
+			.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
+			.where(parent[PLAN_SIGNED[doctype]] <= report_date)
+			.where(open_or_moved)
+			.where(scope(parent, doctype, filters))
+			.orderby(parent.name)
+			.orderby(line.idx)
+		).run()
+		plans: dict[str, list] = {}
+		for row in rows:
+			plans.setdefault(row[0], []).append(row)
+		for name, lines in plans.items():
+			_name, party, rate, collected, *_rest = lines[0]
+			collected_then = flt(collected) - later.get((doctype, name), 0)
+			named_then = [flt(r[8]) - later_named.get(r[4], 0) for r in lines]
+			settled = settle(
+				[(r[6], getdate(r[7]) if r[7] else None, r[5]) for r in lines],
+				collected_then,
+				report_date,
+				named_then,
+			)
+			for r, s in zip(lines, settled, strict=True):
+				if s.outstanding <= 0.005:
+					continue
+				total = totals.setdefault(party, [party, 0] + [0.0] * len(AMOUNTS))
+				outstanding = s.outstanding * flt(rate or 1)
+				total[1] += 1
+				total[2] += flt(r[6]) * flt(rate or 1)
+				total[3] += outstanding
+				due = getdate(r[7]) if r[7] else None
+				if due is None or due > report_date:
+					total[4] += outstanding
+					continue
+				days = (report_date - due).days
+				for k, (_f, _b, first, last) in enumerate(AGEING_BUCKETS):
+					if days >= first and (last is None or days <= last):
+						total[5 + k] += outstanding
+	if filters.group_by == "customer" and totals:
+		customer = frappe.qb.DocType("Sales Customer")
+		query = frappe.qb.from_(customer).select(customer.name, customer.customer_name)
+		query = query.where(customer.name.isin(sorted(totals)))
+		readable = visible(customer, "Sales Customer")
+		if readable is not None:
+			query = query.where(readable)
+		names = dict(query.run())
+		return [(*row, names.get(row[0])) for row in totals.values()]
 	return [tuple(row) for row in totals.values()]
 
 
