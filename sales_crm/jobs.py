@@ -44,12 +44,13 @@ def state_for_caller(job_id, not_found: str, not_permitted: str) -> dict:
 		frappe.throw(not_found.format(frappe.bold(job_id)), frappe.DoesNotExistError)
 	if state.get("user") != frappe.session.user and not has_role({"System Manager"}):
 		frappe.throw(not_permitted.format(job_id), frappe.PermissionError)
-	if state.get("status") in ("queued", "started") and _gone(job_id):
+	if state.get("status") in ("queued", "started") and gone(job_id):
 		state["status"] = "failed"
 	return state
 
 
-def _gone(job_id: str) -> bool:
+def gone(job_id: str) -> bool:
+	"""Whether RQ lost the job or it ended without finishing (failed, stopped, cancelled)."""
 	from frappe.utils.background_jobs import get_job
 
 	job = get_job(job_id)

@@ -109,8 +109,6 @@ def close_abandoned_runs() -> list[str]:
 	worker dies, however it dies: a Running run whose lock is free has no worker. A Queued run whose job
 	RQ no longer holds as queued or started never began. (A killed run's scores and follow-ups were
 	never committed: its transaction went with its worker.)"""
-	from frappe.utils.background_jobs import get_job
-
 	closed = []
 	for run in frappe.get_all(
 		"Customer Mining Run",
@@ -121,8 +119,7 @@ def close_abandoned_runs() -> list[str]:
 			gone = frappe.db.sql("select is_free_lock(%s)", _run_lock(run.name))[0][0] == 1
 		else:
 			try:
-				job = get_job(run.job_id) if run.job_id else None
-				gone = job is None or job.get_status() not in ("queued", "started", "deferred", "scheduled")
+				gone = not run.job_id or jobs.gone(run.job_id)
 			except Exception:
 				gone = False  # RQ cannot be asked (Redis away): the run may yet start; leave it
 		if gone:
