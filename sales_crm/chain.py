@@ -326,9 +326,8 @@ def _sources_moved(rollup: RollUp, moved: set) -> bool:
 	"""Whether a roll-up's sum can differ now: its source is the posted document (or its rows), or a figure it
 	sums was rolled up again in this pass. A receivable leaves the contract rows' ordered quantities as they
 	were; an order leaves the contract's collections."""
-	return bool(
-		{(rollup.source, None), (rollup.source, rollup.value), (rollup.source, rollup.factor)} & moved
-	)
+	fields = {None, rollup.value} | ({rollup.factor} if rollup.factor else set())
+	return any((rollup.source, field) in moved for field in fields)
 
 
 def _table_of(doctype: str, child: str) -> str | None:
