@@ -92,29 +92,31 @@ def get_columns(filters) -> list[dict]:
 	]
 
 
-def settled_after(report_date):
-	"""Per receivable, what was allocated and written off after ``report_date``: by submitted receipts
-	dated after it, and by submitted credit offsets (an advance's credit applied) posted after it. Each
-	is read from its own date index, so a report as of today reads no allocation."""
+def allocations_after(report_date, *fields):
+	"""The ``fields`` (functions of the allocation table) of every allocation of a submitted receipt dated
+	after ``report_date`` or a submitted credit offset (an advance's credit applied) posted after it: one
+	``UNION ALL``, each side read from its own date index, so a report as of today reads no allocation."""
 	allocation = frappe.qb.DocType("Sales Receipt Allocation")
 
-	def settled_by(parent_doctype, date_field):
+	def by(parent_doctype, date_field):
 		parent = frappe.qb.DocType(parent_doctype)
 		return (
 			frappe.qb.from_(parent)
 			.join(allocation)
 			.on((allocation.parent == parent.name) & (allocation.parenttype == parent_doctype))
-			.select(
-				allocation.sales_receivable,
-				(Coalesce(allocation.allocated_amount, 0) + Coalesce(allocation.write_off_amount, 0)).as_(
-					"amount"
-				),
-			)
+			.select(*(field(allocation) for field in fields))
 			.where((parent.docstatus == 1) & (parent[date_field] > report_date))
 		)
 
-	settled = settled_by("Sales Receipt", "receipt_date").union_all(
-		settled_by("Sales Credit Offset", "posting_date")
+	return by("Sales Receipt", "receipt_date").union_all(by("Sales Credit Offset", "posting_date"))
+
+
+def settled_after(report_date):
+	"""Per receivable, what was allocated and written off after ``report_date``."""
+	settled = allocations_after(
+		report_date,
+		lambda a: a.sales_receivable,
+		lambda a: (Coalesce(a.allocated_amount, 0) + Coalesce(a.write_off_amount, 0)).as_("amount"),
 	)
 	return (
 		frappe.qb.from_(settled)
@@ -215,39 +217,29 @@ def plan_rows(filters) -> list[tuple]:
 PLAN_SIGNED = {"Sales Contract": "signed_on", "Customer Order": "order_date"}
 
 
-def collected_after(report_date) -> tuple[dict, dict]:
-	"""What receipts dated after ``report_date`` and offsets posted after it allocated: per plan owner
-	(``(doctype, name)``: the receivable's contract, else its order) and per plan line they named."""
-	allocation = frappe.qb.DocType("Sales Receipt Allocation")
+def collected_after(report_date):
+	"""What was allocated after ``report_date``, per plan owner (the receivable's contract, else its order:
+	``(sales_contract, customer_order)``) and plan line named: a query of ``(sales_contract, customer_order,
+	payment_plan_line, allocated)``."""
+	later = allocations_after(
+		report_date,
+		lambda a: a.sales_receivable,
+		lambda a: a.payment_plan_line,
+		lambda a: Coalesce(a.allocated_amount, 0).as_("amount"),
+	)
 	receivable = frappe.qb.DocType("Sales Receivable")
-	by_owner: dict[tuple, float] = {}
-	by_line: dict[str, float] = {}
-	for parent_doctype, date_field in (
-		("Sales Receipt", "receipt_date"),
-		("Sales Credit Offset", "posting_date"),
-	):
-		parent = frappe.qb.DocType(parent_doctype)
-		rows = (
-			frappe.qb.from_(parent)
-			.join(allocation)
-			.on((allocation.parent == parent.name) & (allocation.parenttype == parent_doctype))
-			.join(receivable)
-			.on(receivable.name == allocation.sales_receivable)
-			.select(
-				receivable.sales_contract,
-				receivable.customer_order,
-				allocation.payment_plan_line,
-				Sum(allocation.allocated_amount),
-			)
-			.where((parent.docstatus == 1) & (parent[date_field] > report_date))
-			.groupby(receivable.sales_contract, receivable.customer_order, allocation.payment_plan_line)
-		).run()
-		for contract, order, named_line, allocated in rows:
-			owner = ("Sales Contract", contract) if contract else ("Customer Order", order)
-			by_owner[owner] = by_owner.get(owner, 0) + flt(allocated)
-			if named_line:
-				by_line[named_line] = by_line.get(named_line, 0) + flt(allocated)
-	return by_owner, by_line
+	return (
+		frappe.qb.from_(later)
+		.join(receivable)
+		.on(receivable.name == later.sales_receivable)
+		.select(
+			receivable.sales_contract,
+			receivable.customer_order,
+			later.payment_plan_line,
+			Sum(later.amount).as_("allocated"),
+		)
+		.groupby(receivable.sales_contract, receivable.customer_order, later.payment_plan_line)
+	)
 
 
 def plan_rows_as_of(filters) -> list[tuple]:
@@ -255,13 +247,21 @@ def plan_rows_as_of(filters) -> list[tuple]:
 	then. Only plans with something outstanding now or collected since are read: any other plan was as
 	settled then as it is now."""
 	line = frappe.qb.DocType("Sales Payment Plan Line")
-	later, later_named = collected_after(filters.report_date)
+	later: dict[tuple, float] = {}
+	later_named: dict[str, float] = {}
+	for contract, order, named_line, allocated in collected_after(filters.report_date).run():
+		owner = ("Sales Contract", contract) if contract else ("Customer Order", order)
+		later[owner] = later.get(owner, 0) + flt(allocated)
+		if named_line:
+			later_named[named_line] = later_named.get(named_line, 0) + flt(allocated)
 	report_date = getdate(filters.report_date)
 	totals: dict[str, list] = {}
 	for doctype in PLAN_PARENTS:
 		parent = frappe.qb.DocType(doctype)
-		moved = sorted(name for owner_doctype, name in later if owner_doctype == doctype and name)
 		open_line = frappe.qb.DocType("Sales Payment Plan Line").as_("open_line")
+		owners = collected_after(filters.report_date).as_("moved")
+		owner = owners.sales_contract if doctype == "Sales Contract" else owners.customer_order
+		# a plan that owes something now, or collected something since (as subqueries, not name lists)
 		open_or_moved = parent.name.isin(
 			frappe.qb.from_(open_line)
 			.select(open_line.parent)
@@ -270,9 +270,7 @@ def plan_rows_as_of(filters) -> list[tuple]:
 				& (open_line.parentfield == "payment_plan")
 				& (open_line.outstanding_amount > 0.005)
 			)
-		)
-		if moved:
-			open_or_moved |= parent.name.isin(moved)
+		) | parent.name.isin(frappe.qb.from_(owners).select(owner))
 		rows = (
 			frappe.qb.from_(line)
 			.join(parent)
