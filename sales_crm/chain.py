@@ -37,6 +37,7 @@ from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import flt, getdate, nowdate
 from pypika.terms import Case, Term
 
+from sales_crm import reads
 from sales_crm.rules.fulfilment import percent_done
 from sales_crm.rules.receivables import Balance, invoiced_qty
 from sales_crm.rules.status import contract_status, order_status, percent, receivable_status
@@ -243,9 +244,7 @@ def affected(doc) -> dict[str, list[str]]:
 		reached["Salesperson Commission"] = set(collected_basis_commissions(contracts))
 		if contracts:
 			reached["Customer Commission"] = set(
-				frappe.get_all(
-					"Customer Commission", filters={"sales_contract": ["in", contracts]}, pluck="name"
-				)
+				reads.column("Customer Commission", {"sales_contract": contracts}, "name")
 			)
 	return {dt: sorted(n for n in reached[dt] if n) for dt in LOCK_ORDER if reached.get(dt)}
 
@@ -264,14 +263,8 @@ def _linked(source: str, names: set[str], how) -> set[str]:
 	if isinstance(how, tuple):
 		table, field = how
 		child = frappe.get_meta(source).get_field(table).options
-		return set(
-			frappe.get_all(
-				child,
-				filters={"parent": ["in", names], "parenttype": source, "parentfield": table},
-				pluck=field,
-			)
-		)
-	return set(frappe.get_all(source, filters={"name": ["in", names]}, pluck=how))
+		return set(reads.column(child, {"parent": names, "parenttype": source, "parentfield": table}, field))
+	return set(reads.column(source, {"name": names}, how))
 
 
 def lock(doc) -> dict[str, list[str]]:
@@ -337,11 +330,8 @@ def _table_of(doctype: str, child: str) -> str | None:
 
 
 def _rows_of(doctype: str, names: list[str], table: str = "items") -> list[str]:
-	return frappe.get_all(
-		frappe.get_meta(doctype).get_field(table).options,
-		filters={"parent": ["in", names], "parenttype": doctype, "parentfield": table},
-		pluck="name",
-	)
+	child = frappe.get_meta(doctype).get_field(table).options
+	return reads.column(child, {"parent": names, "parenttype": doctype, "parentfield": table}, "name")
 
 
 def _apply(rollup: RollUp, names: list[str]) -> None:
@@ -381,10 +371,10 @@ class _Subquery(Term):
 
 def _refresh_receivables(names: list[str]) -> None:
 	today = getdate(nowdate())
-	for row in frappe.get_all(
+	for row in reads.rows(
 		"Sales Receivable",
-		filters={"name": ["in", names]},
-		fields=["name", "total_amount", "received_amount", "write_off_amount", "exchange_rate", "due_date"],
+		{"name": names},
+		["name", "total_amount", "received_amount", "write_off_amount", "exchange_rate", "due_date"],
 	):
 		outstanding = Balance(row.total_amount, row.received_amount, row.write_off_amount).outstanding
 		frappe.db.set_value(
@@ -401,15 +391,13 @@ def _refresh_receivables(names: list[str]) -> None:
 
 
 def _refresh_orders(names: list[str]) -> None:
-	for order in frappe.get_all(
+	for order in reads.rows(
 		"Customer Order",
-		filters={"name": ["in", names]},
-		fields=["name", "docstatus", "grand_total", "invoiced_amount", "received_amount", "per_delivered"],
+		{"name": names},
+		["name", "docstatus", "grand_total", "invoiced_amount", "received_amount", "per_delivered"],
 	):
-		rows = frappe.get_all(
-			"Customer Order Item",
-			filters={"parent": order.name, "parenttype": "Customer Order"},
-			fields=["name", "qty"],
+		rows = reads.rows(
+			"Customer Order Item", {"parent": order.name, "parenttype": "Customer Order"}, ["name", "qty"]
 		)
 		if rows:
 			# one statement for all of the order's rows (a row's figure is its own: qty × invoiced share)
@@ -436,17 +424,18 @@ def _refresh_orders(names: list[str]) -> None:
 
 def refresh_delivered(order: str) -> None:
 	"""``per_delivered`` and status after a delivery was recorded on the order's rows."""
-	rows = frappe.get_all(
-		"Customer Order Item",
-		filters={"parent": order, "parenttype": "Customer Order"},
-		fields=["qty", "delivered_qty"],
+	rows = reads.rows(
+		"Customer Order Item", {"parent": order, "parenttype": "Customer Order"}, ["qty", "delivered_qty"]
 	)
-	docstatus, per_invoiced = frappe.db.get_value("Customer Order", order, ["docstatus", "per_invoiced"])
+	stored = reads.row("Customer Order", order, ["docstatus", "per_invoiced"])
 	per_delivered = percent_done([(r.qty, r.delivered_qty) for r in rows])
 	frappe.db.set_value(
 		"Customer Order",
 		order,
-		{"per_delivered": per_delivered, "status": order_status(docstatus, per_delivered, per_invoiced)},
+		{
+			"per_delivered": per_delivered,
+			"status": order_status(stored.docstatus, per_delivered, stored.per_invoiced),
+		},
 		update_modified=False,
 	)
 
@@ -547,15 +536,13 @@ class _Round(Term):
 
 
 def _refresh_contracts(names: list[str]) -> None:
-	for contract in frappe.get_all(
-		"Sales Contract",
-		filters={"name": ["in", names]},
-		fields=["name", "docstatus", "grand_total", "collected_amount"],
+	for contract in reads.rows(
+		"Sales Contract", {"name": names}, ["name", "docstatus", "grand_total", "collected_amount"]
 	):
-		rows = frappe.get_all(
+		rows = reads.rows(
 			"Sales Contract Item",
-			filters={"parent": contract.name, "parenttype": "Sales Contract"},
-			fields=["qty", "ordered_qty"],
+			{"parent": contract.name, "parenttype": "Sales Contract"},
+			["qty", "ordered_qty"],
 		)
 		per_ordered = percent_done([(r.qty, r.ordered_qty) for r in rows])
 		per_collected = percent(contract.collected_amount, contract.grand_total)
@@ -704,7 +691,7 @@ def collected(contracts: Iterable[str], base: bool = True) -> dict[str, float]:
 	if not contracts:
 		return {}
 	field = "base_collected_amount" if base else "collected_amount"
-	rows = frappe.get_all("Sales Contract", filters={"name": ["in", contracts]}, fields=["name", field])
+	rows = reads.rows("Sales Contract", {"name": contracts}, ["name", field])
 	return {row.name: flt(row[field], 2) for row in rows}
 
 
@@ -742,7 +729,7 @@ def taken(rollup_field: str, source_name: str, exclude: str | None = None) -> di
 		source_items, item, row_link = "Sales Quotation Item", "Sales Contract Item", "quotation_item"
 	else:
 		source_items, item, row_link = "Sales Contract Item", "Customer Order Item", "contract_item"
-	upstream_rows = frappe.get_all(source_items, filters={"parent": source_name}, pluck="name")
+	upstream_rows = reads.column(source_items, {"parent": source_name}, "name")
 	if not upstream_rows:
 		return {}
 	row = frappe.qb.DocType(item)

@@ -187,6 +187,7 @@ def validate_links(doc, method=None):
 	import frappe
 	from frappe import _
 
+	from sales_crm import reads
 	from sales_crm.constants import LINK_SCOPED, SCOPED
 
 	if doc.meta.module != "Sales CRM" and doc.doctype not in LINK_SCOPED:
@@ -215,7 +216,7 @@ def validate_links(doc, method=None):
 		known = confirmed.setdefault(target, set())
 		unknown = sorted(values - known)
 		if unknown:
-			known |= set(frappe.get_all(target, filters={"name": ["in", unknown]}, pluck="name"))
+			known |= set(reads.column(target, {"name": unknown}, "name"))
 		existing[target] = values & known
 	scoped = set(SCOPED) | set(LINK_SCOPED)
 	hidden = {} if server_linking(doc) else _hidden_targets(doc, places, existing, scoped)

@@ -20,6 +20,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, cstr, flt, fmt_money, getdate, nowdate
 
+from sales_crm import reads
 from sales_crm.rules import collections as rules
 from sales_crm.validation import throw, throw_problems
 
@@ -183,14 +184,12 @@ def refresh_plans(doctype: str, names: list[str]) -> None:
 	if not names:
 		return
 	today = getdate(nowdate())
-	parents = frappe.get_all(
-		doctype, filters={"name": ["in", names], "docstatus": 1}, fields=["name", COLLECTED[doctype]]
-	)
+	parents = reads.rows(doctype, {"name": names, "docstatus": 1}, ["name", COLLECTED[doctype]])
 	for parent in parents:
-		rows = frappe.get_all(
+		rows = reads.rows(
 			LINE,
-			filters={"parent": parent.name, "parenttype": doctype, "parentfield": PLAN},
-			fields=[
+			{"parent": parent.name, "parenttype": doctype, "parentfield": PLAN},
+			[
 				"name",
 				"idx",
 				"amount",
@@ -200,7 +199,7 @@ def refresh_plans(doctype: str, names: list[str]) -> None:
 				"outstanding_amount",
 				"status",
 			],
-			order_by="idx asc",
+			order_by="idx",
 		)
 		if not rows:
 			continue
@@ -302,7 +301,7 @@ def set_due_dates(doctype: str, name: str | None, rule: str, base) -> None:
 
 def plan_owner_of_order(order: str) -> tuple[str, str]:
 	"""Whose plan an order's events date: its contract's, else its own."""
-	contract = frappe.db.get_value("Customer Order", order, "sales_contract")
+	contract = reads.value("Customer Order", order, "sales_contract")
 	return ("Sales Contract", contract) if contract else ("Customer Order", order)
 
 

@@ -15,7 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, now_datetime
 
-from sales_crm import owned
+from sales_crm import owned, reads
 from sales_crm.flows import collections
 from sales_crm.org import has_role
 from sales_crm.rules.receivables import (
@@ -199,7 +199,7 @@ def approve_write_off(receipt: str) -> dict:
 def credit_receipt(doc, name: str, fieldname: str, for_update: bool = False) -> frappe._dict:
 	"""The advance ``name`` that ``doc`` draws on: submitted, of the same customer; read under its row lock
 	when ``for_update`` (a locking read sees what concurrent requests committed)."""
-	credit = frappe.db.get_value(
+	credit = reads.row(
 		"Sales Receipt",
 		name,
 		[
@@ -213,7 +213,6 @@ def credit_receipt(doc, name: str, fieldname: str, for_update: bool = False) -> 
 			"sales_person",
 			"sales_department",
 		],
-		as_dict=True,
 		for_update=for_update,
 	)
 	if not credit:

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from sales_crm import reads
 from sales_crm.controllers.selling import SellingController
 from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.flows.quotations import check_not_expired
@@ -79,9 +80,7 @@ class SalesQuotation(SellingController):
 	def validate_opportunity(self):
 		if not self.opportunity:
 			return
-		opportunity = frappe.db.get_value(
-			"Sales Opportunity", self.opportunity, ["status", "customer", "currency"], as_dict=True
-		)
+		opportunity = reads.row("Sales Opportunity", self.opportunity, ["status", "customer", "currency"])
 		if self.is_new() and not self.amended_from and opportunity.status != "Open":
 			throw(
 				self,

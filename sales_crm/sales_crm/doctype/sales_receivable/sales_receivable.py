@@ -7,7 +7,7 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, flt, getdate, nowdate
 
-from sales_crm import chain
+from sales_crm import chain, reads
 from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows.collections import on_invoice, require_fapiao, validate_fapiao
 from sales_crm.permissions import add_scope_indexes
@@ -70,7 +70,7 @@ class SalesReceivable(SalesDocument):
 		validate_fapiao(self)
 
 	def set_missing_values(self):
-		order = frappe.db.get_value(
+		order = reads.row(
 			"Customer Order",
 			self.customer_order,
 			[
@@ -85,7 +85,6 @@ class SalesReceivable(SalesDocument):
 				"settlement_method",
 				"credit_days",
 			],
-			as_dict=True,
 		)
 		if not order:
 			throw(self, _("Customer Order {0} not found").format(self.customer_order), "customer_order")
@@ -110,11 +109,10 @@ class SalesReceivable(SalesDocument):
 			throw(self, _("cannot fall before the invoice date {0}").format(self.invoice_date), "due_date")
 
 	def validate_order(self, for_update: bool = False):
-		order = frappe.db.get_value(
+		order = reads.row(
 			"Customer Order",
 			self.customer_order,
 			["docstatus", "grand_total", "net_total"],
-			as_dict=True,
 			for_update=for_update,
 		)
 		if order.docstatus != 1:
@@ -206,10 +204,10 @@ def linked_receipts(receivable: str) -> list[str]:
 
 def order_delivered_value(order_name: str, order) -> float:
 	"""The order's delivered value, tax included (``rules.receivables.delivered_value``)."""
-	rows = frappe.get_all(
+	rows = reads.rows(
 		"Customer Order Item",
-		filters={"parent": order_name, "parenttype": "Customer Order"},
-		fields=["qty", "delivered_qty", "amount"],
+		{"parent": order_name, "parenttype": "Customer Order"},
+		["qty", "delivered_qty", "amount"],
 	)
 	return delivered_value(
 		[(r.qty, r.delivered_qty, r.amount) for r in rows], order.net_total, order.grand_total
