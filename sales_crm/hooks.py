@@ -57,6 +57,8 @@ scheduler_events = {
 		"sales_crm.flows.collection_reminders.send_collection_reminders",
 	],
 	"monthly": ["sales_crm.flows.commissions.run_monthly_commission_job"],
+	# a run whose worker died reads Failed within minutes, in the list and form too, not at the next run
+	"cron": {"*/10 * * * *": ["sales_crm.flows.mining.close_abandoned_runs"]},
 }
 
 # Workflows, their states and actions ship as fixtures, filtered to this app's own records: Frappe's

@@ -88,6 +88,7 @@ def mining_status(job_id: str) -> dict:
 	)
 	state.pop("error", None)
 	if state.get("run"):
+		close_abandoned_runs()  # a poller learns of a dead worker at once, not at the next run
 		state["record"] = frappe.get_doc("Customer Mining Run", state["run"]).as_dict(no_default_fields=True)
 	return state
 
@@ -122,19 +123,20 @@ def close_abandoned_runs() -> list[str]:
 				gone = not run.job_id or jobs.gone(run.job_id)
 			except Exception:
 				gone = False  # RQ cannot be asked (Redis away): the run may yet start; leave it
-		if gone:
-			frappe.db.set_value(
-				"Customer Mining Run",
-				run.name,
-				{
-					"status": "Failed",
-					"error": _("Its worker stopped before the run finished; nothing of it was kept."),
-					"finished_on": now_datetime(),
-				},
-				update_modified=False,
-			)
+		if gone and _close(run.name, run.status):
 			closed.append(run.name)
 	return closed
+
+
+def _close(run: str, seen: str) -> bool:
+	"""Mark ``run`` Failed if it still has the status it was seen with. The condition is read again by the
+	UPDATE itself, after any lock a finishing worker holds on the row: a run that completed meanwhile keeps
+	its result."""
+	table = frappe.qb.DocType("Customer Mining Run")
+	frappe.qb.update(table).set(table.status, "Failed").set(
+		table.error, _("Its worker stopped before the run finished; nothing of it was kept.")
+	).set(table.finished_on, now_datetime()).where((table.name == run) & (table.status == seen)).run()
+	return frappe.db.sql("select row_count()")[0][0] > 0
 
 
 def run_job(run: str, mining_job_id: str) -> None:

@@ -16,7 +16,7 @@ from factories import make_product, make_user
 from frappe.utils import add_days, getdate, now_datetime, nowdate, random_string
 from server import wait_for_job
 
-from sales_crm import api, owned
+from sales_crm import api, jobs, owned
 from sales_crm.flows import history_import, mining
 
 
@@ -687,7 +687,25 @@ def test_runs_whose_worker_is_gone_are_closed_and_a_live_one_is_left():
 		holder.sql("select release_lock(%s)", lock)
 		holder.close()
 	assert alive in mining.close_abandoned_runs()  # once its worker lets go
+
+	# a poller sees a dead worker's run as Failed at once
+	polled = record("Running", None)
+	job_id = f"mining-polled-{random_string(8)}"
+	jobs.save(job_id, {"job_id": job_id, "status": "started", "user": "Administrator", "run": polled})
+	assert api.mining_status(job_id)["record"]["status"] == "Failed"
+
+	# a run that finished between the read and the close keeps its result
+	finished = record("Completed", None)
+	assert not mining._close(finished, "Running")
+	assert frappe.db.get_value("Customer Mining Run", finished, ["status", "error"]) == ("Completed", None)
 	frappe.db.rollback()
+
+
+def test_abandoned_runs_are_closed_by_the_scheduler():
+	assert frappe.db.exists(
+		"Scheduled Job Type",
+		{"method": "sales_crm.flows.mining.close_abandoned_runs", "frequency": "Cron", "stopped": 0},
+	)
 
 
 @pytest.mark.out_of_process  # it starts and kills its own workers
