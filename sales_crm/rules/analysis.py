@@ -16,6 +16,17 @@ AGEING_BUCKETS = (
 )
 
 
+def ageing_bucket(days_past_due: int | None) -> str:
+	"""The Receivable Ageing column of an amount ``days_past_due`` days past its due date: ``not_due``
+	before (or on no due date), else the ``AGEING_BUCKETS`` fieldname whose days hold it."""
+	if days_past_due is None or days_past_due < 0:
+		return "not_due"
+	for fieldname, _label, first, last in AGEING_BUCKETS:
+		if days_past_due >= first and (last is None or days_past_due <= last):
+			return fieldname
+	raise ValueError(days_past_due)  # the buckets cover every day from 0: unreachable
+
+
 def rate(part: float | None, whole: float | None, precision: int = 2) -> float:
 	"""``part`` of ``whole`` in %, 0 when there is no whole (a stage with nothing to convert)."""
 	if not whole:

@@ -17,3 +17,26 @@ def test_rate_and_ratio():
 def test_months_in_range():
 	assert analysis.months_in_range(date(2026, 1, 1), date(2026, 12, 31)) == pytest.approx(365 / 30.4375)
 	assert analysis.months_in_range(date(2026, 3, 1), date(2026, 3, 5)) == 1
+
+
+def test_ageing_bucket_of_each_day_past_due():
+	ageing_bucket = analysis.ageing_bucket
+	assert ageing_bucket(None) == ageing_bucket(-1) == "not_due"
+	assert [ageing_bucket(d) for d in (0, 30, 31, 60, 61, 90, 91, 5000)] == [
+		"range_0_30",
+		"range_0_30",
+		"range_31_60",
+		"range_31_60",
+		"range_61_90",
+		"range_61_90",
+		"range_90_above",
+		"range_90_above",
+	]
+	# every day from 0 on falls in exactly one bucket, the one whose bounds hold it
+	for day in range(0, 200):
+		holding = [
+			f
+			for f, _l, first, last in analysis.AGEING_BUCKETS
+			if first <= day and (last is None or day <= last)
+		]
+		assert holding == [ageing_bucket(day)]

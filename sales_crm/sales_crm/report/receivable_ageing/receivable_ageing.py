@@ -41,7 +41,7 @@ from sales_crm.reporting import (
 	visible,
 	with_customer_name,
 )
-from sales_crm.rules.analysis import AGEING_BUCKETS
+from sales_crm.rules.analysis import AGEING_BUCKETS, ageing_bucket
 from sales_crm.rules.collections import settle
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
@@ -314,14 +314,8 @@ def plan_rows_as_of(filters) -> list[tuple]:
 				total[1] += 1
 				total[2] += flt(r[6]) * flt(rate or 1)
 				total[3] += outstanding
-				due = getdate(r[7]) if r[7] else None
-				if due is None or due > report_date:
-					total[4] += outstanding
-					continue
-				days = (report_date - due).days
-				for k, (_f, _b, first, last) in enumerate(AGEING_BUCKETS):
-					if days >= first and (last is None or days <= last):
-						total[5 + k] += outstanding
+				days = (report_date - getdate(r[7])).days if r[7] else None
+				total[2 + AMOUNTS.index(ageing_bucket(days))] += outstanding
 	if filters.group_by == "customer" and totals:
 		customer = frappe.qb.DocType("Sales Customer")
 		query = frappe.qb.from_(customer).select(customer.name, customer.customer_name)
