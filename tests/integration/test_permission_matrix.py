@@ -183,6 +183,20 @@ WORKFLOW_ACTION = {
 }
 
 
+def stored(doctype: str, name: str) -> dict:
+	"""Everything stored of a record: its row (absent once deleted) and each of its child rows, in full."""
+	state = {"record": frappe.db.get_value(doctype, name, "*", as_dict=True)}
+	for df in frappe.get_meta(doctype).get_table_fields():
+		rows = frappe.get_all(
+			df.options,
+			filters={"parent": name, "parenttype": doctype, "parentfield": df.fieldname},
+			fields=["*"],
+			order_by="idx asc",
+		)
+		state[df.fieldname] = [dict(row) for row in rows]
+	return state
+
+
 class Records:
 	"""The owner's records, made in-process as Administrator and committed (the server is another process)."""
 
@@ -190,7 +204,7 @@ class Records:
 		self.org = org
 		self.product = make_product(standard_rate=100).name
 		self.customer = self.make("Sales Customer", submit=False)
-		self.unused = {}  # (doctype, submitted) -> (name, docstatus, modified) no cell has changed yet
+		self.unused = {}  # (doctype, submitted) -> (name, its stored state) no cell has changed yet
 		self.payloads = {}  # doctype -> a create payload no cell has used yet (actor-independent ones)
 
 	def fresh(self, doctype, submit=False):
@@ -200,20 +214,21 @@ class Records:
 		key = (doctype, submit)
 		if key not in self.unused:
 			name = self.make(doctype, submit=submit)
-			self.unused[key] = (name, *frappe.db.get_value(doctype, name, ["docstatus", "modified"]))
+			self.unused[key] = (name, stored(doctype, name))
 		return self.unused[key][0]
 
 	def spent(self, doctype, submit, done: bool) -> str | None:
 		"""After a cell on ``fresh(doctype, submit)``: a record a cell did something to is not offered again;
 		one it was refused must be exactly as it was (else the refusal is returned as a fault)."""
 		key = (doctype, submit)
-		name, docstatus, modified = self.unused[key]
+		name, before = self.unused[key]
 		frappe.db.rollback()
-		now = frappe.db.get_value(doctype, name, ["docstatus", "modified"])
-		if done or now != (docstatus, modified):
+		now = stored(doctype, name)
+		if done or now != before:
 			del self.unused[key]
-		if not done and now != (docstatus, modified):
-			return f"{doctype} {name}: refused, yet changed ({(docstatus, modified)} -> {now})"
+		if not done and now != before:
+			changed = sorted(k for k in before.keys() | now.keys() if before.get(k) != now.get(k))
+			return f"{doctype} {name}: refused, yet changed ({', '.join(changed)})"
 		return None
 
 	def base(self):
