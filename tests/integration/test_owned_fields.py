@@ -274,7 +274,7 @@ def test_no_client_writes_a_server_owned_field(records, clients, team):
 		before = snapshot(doctype, name)
 		for role, path, target, fieldname, row in list(cells(doctype, name, roles)):
 			total += 1
-			covered[(doctype, path)].add(role)
+			covered[(doctype, target, path)].add(role)
 			doc, value = forged(clients[role], doctype, name, fieldname, row)
 			r = attempt(clients[role], path, doctype, name, fieldname, row, doc, value)
 			after = snapshot(doctype, name)
@@ -297,9 +297,12 @@ def test_no_client_writes_a_server_owned_field(records, clients, team):
 					stored = frappe.db.get_value(doctype, new, fieldname)
 					if not _differs(stored, value):
 						failures.append(f"{role} {path} {doctype}.{fieldname}: {new} was inserted holding it")
-		# every role that writes the record went down every path
-		for path in PARENT_PATHS:
-			assert covered[(doctype, path)] == set(roles), (doctype, path, covered[(doctype, path)])
+		# every role that writes the record went down every path, on the record and on each of its row types
+		targets = {target for (of, target, _path) in covered if of == doctype}
+		assert doctype in targets
+		for target in targets:
+			for path in PARENT_PATHS if target == doctype else ROW_PATHS:
+				assert covered[(doctype, target, path)] == set(roles), (doctype, target, path)
 	print(f"\nowned-field matrix: {total} cells over {len(records)} records")
 	for (path, status), count in sorted(verdicts.items()):
 		print(f"  {path:16} HTTP {status}: {count}")
