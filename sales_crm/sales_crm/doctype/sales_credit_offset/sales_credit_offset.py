@@ -56,14 +56,13 @@ class SalesCreditOffset(SalesDocument):
 			throw(self, _("name the advance whose credit is offset"), "credit_receipt")
 		if not self.allocations:
 			throw(self, _("allocate the credit to at least one receivable"), "allocations")
-		credit = receipts.credit_receipt(self, self.credit_receipt, "credit_receipt")
+		# under ``for_update`` chain.lock already holds the advance's lock, taken after the receivables'
+		# (chain.LOCK_ORDER): this locking read takes nothing new and sees what others committed
+		credit = receipts.credit_receipt(self, self.credit_receipt, "credit_receipt", for_update=for_update)
 		self.customer = self.customer or credit.customer
 		self.currency = credit.currency
 		self.exchange_rate = credit.exchange_rate
 		receipts.check_allocations(self, for_update, write_offs=False)
-		if for_update:
-			# read again under its lock, taken after the receivables' (chain.LOCK_ORDER)
-			credit = receipts.credit_receipt(self, self.credit_receipt, "credit_receipt", for_update=True)
 		self.credit_available = credit.unallocated_amount
 		self.total_amount = flt(sum(flt(row.allocated_amount) for row in self.allocations), 2)
 		self.base_total_amount = flt(self.total_amount * flt(self.exchange_rate), 2)
