@@ -32,6 +32,7 @@ from sales_crm.flows.collections import COLLECTED
 from sales_crm.reporting import (
 	column,
 	currency,
+	customer_names,
 	label,
 	never_raises,
 	report_filters,
@@ -317,13 +318,7 @@ def plan_rows_as_of(filters) -> list[tuple]:
 				days = (report_date - getdate(r[7])).days if r[7] else None
 				total[2 + AMOUNTS.index(ageing_bucket(days))] += outstanding
 	if filters.group_by == "customer" and totals:
-		customer = frappe.qb.DocType("Sales Customer")
-		query = frappe.qb.from_(customer).select(customer.name, customer.customer_name)
-		query = query.where(customer.name.isin(sorted(totals)))
-		readable = visible(customer, "Sales Customer")
-		if readable is not None:
-			query = query.where(readable)
-		names = dict(query.run())
+		names = customer_names(totals)
 		return [(*row, names.get(row[0])) for row in totals.values()]
 	return [tuple(row) for row in totals.values()]
 
