@@ -495,15 +495,21 @@ def compare(report_rows: list, twin_rows: list[dict], keys: list[str]) -> list[s
 	return problems
 
 
-def timed(fn, repeat: int = 3, warm: bool = True) -> tuple[float, int]:
+REPEAT = 3  # timed runs of each report and twin (--repeat)
+MEMORY = True  # one more run under tracemalloc for the peak (--no-memory: none, the peak reads 0)
+
+
+def timed(fn, repeat: int | None = None, warm: bool = True) -> tuple[float, int]:
 	"""Median seconds of ``repeat`` runs, and the peak traced memory of one run."""
 	if warm:
 		fn()  # warm caches (meta, report doc)
 	times = []
-	for _ in range(repeat):
+	for _ in range(repeat or REPEAT):
 		start = time.perf_counter()
 		fn()
 		times.append(time.perf_counter() - start)
+	if not MEMORY:
+		return statistics.median(times), 0
 	tracemalloc.start()
 	fn()
 	_current, peak = tracemalloc.get_traced_memory()
@@ -511,7 +517,9 @@ def timed(fn, repeat: int = 3, warm: bool = True) -> tuple[float, int]:
 	return statistics.median(times), peak
 
 
-def bench_reports(names: list[str] | None = None) -> list[tuple]:
+def bench_reports(names: list[str] | None = None):
+	"""(name, report s, twin s, peak bytes, rows, twin's disagreements or None) of each report, as it is
+	measured."""
 	from frappe.desk.query_report import run
 
 	names = names or sorted(
@@ -519,7 +527,6 @@ def bench_reports(names: list[str] | None = None) -> list[tuple]:
 	)
 	values = params()
 	follow_up_types()
-	rows = []
 	for name in names:
 		_filters, keys, sql = TWINS.get(name, ({}, None, None))
 		filters = filters_of(name)
@@ -534,8 +541,7 @@ def bench_reports(names: list[str] | None = None) -> list[tuple]:
 			problems = compare(output, frappe.db.sql(sql, values, as_dict=True), keys)
 		else:
 			sql_time, problems = None, None
-		rows.append((name, report_time, sql_time, peak, len(output), problems))
-	return rows
+		yield name, report_time, sql_time, peak, len(output), problems
 
 
 def twin_disagreements(names: list[str] | None = None) -> dict[str, list[str]]:
@@ -601,7 +607,11 @@ def main():
 	parser.add_argument("--seed", type=int, default=42)
 	parser.add_argument("--reports", nargs="*", help="only these reports (default: every standard one)")
 	parser.add_argument("--no-posting", action="store_true", help="skip the order posting benchmark")
+	parser.add_argument("--repeat", type=int, default=3, help="timed runs of each report and twin")
+	parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run (peak 0)")
 	args = parser.parse_args()
+	global REPEAT, MEMORY
+	REPEAT, MEMORY = args.repeat, not args.no_memory
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()
 	frappe.set_user("Administrator")
@@ -623,7 +633,8 @@ def main():
 			verdict = "ok" if report_time <= 2 else "OVER 2 s"
 			print(
 				f"{name:34} {report_time:9.3f} {(sql_time or 0):8.3f} {ratio} {peak / 2**20:9.2f} {count:8}  "
-				f"{twin}, {verdict}"
+				f"{twin}, {verdict}",
+				flush=True,
 			)
 			for problem in problems or []:
 				print(f"    {problem}")
