@@ -19,6 +19,22 @@ sales_crm.live_totals = {
 		if (doc === frm.doc) frm.refresh_fields(Object.keys(values));
 	},
 
+	// Each row of a table takes its figures (values[i] for the i-th row), and only the cells whose value
+	// moved are redrawn: redrawing the whole grid would also redraw the cell the user is typing in, and
+	// drop what was typed there but not yet taken by the grid (a quantity typed as the price arrives).
+	set_rows(frm, table, values) {
+		const grid = frm.fields_dict[table] && frm.fields_dict[table].grid;
+		let redraw_all = false;
+		(frm.doc[table] || []).forEach((row, i) => {
+			const moved = Object.keys(values[i]).filter((fieldname) => row[fieldname] !== values[i][fieldname]);
+			moved.forEach((fieldname) => (row[fieldname] = values[i][fieldname]));
+			const grid_row = grid && grid.get_row(row.name);
+			if (grid_row) moved.forEach((fieldname) => grid_row.refresh_field(fieldname));
+			else if (moved.length) redraw_all = true;
+		});
+		if (redraw_all) frm.refresh_field(table);
+	},
+
 	// Quotations, contracts and orders: rate, amount and base figures of every row, then the totals.
 	selling(frm) {
 		const { doc } = frm;
@@ -46,8 +62,7 @@ sales_crm.live_totals = {
 		} catch (e) {
 			return; // a number being typed ("1e"): the server says what is wrong on save
 		}
-		(doc.items || []).forEach((row, i) => this.set(frm, row, priced.items[i]));
-		frm.refresh_field("items");
+		this.set_rows(frm, "items", priced.items);
 		this.set(frm, doc, priced.totals);
 	},
 
@@ -99,22 +114,25 @@ sales_crm.live_totals = {
 		const { doc } = frm;
 		const p = this.precision(frm, "expected_revenue");
 		const method = this.method();
-		let amounts = [];
+		let amounts;
 		try {
-			(doc.items || []).forEach((row) => {
-				const values = sales_crm.pricing.item_values(
-					{ qty: row.qty || 0, price_list_rate: 0, discount_percentage: 0, rate: row.rate },
-					1,
-					2,
-					method
-				);
-				this.set(frm, row, { amount: values.amount });
-				amounts.push(values.amount);
-			});
+			amounts = (doc.items || []).map(
+				(row) =>
+					sales_crm.pricing.item_values(
+						{ qty: row.qty || 0, price_list_rate: 0, discount_percentage: 0, rate: row.rate },
+						1,
+						2,
+						method
+					).amount
+			);
 		} catch (e) {
 			return;
 		}
-		frm.refresh_field("items");
+		this.set_rows(
+			frm,
+			"items",
+			amounts.map((amount) => ({ amount }))
+		);
 		const total = sales_crm.pricing.sum(amounts, p, method);
 		const expected = flt(doc.expected_revenue);
 		if (!expected || expected === frm.__items_total) {
