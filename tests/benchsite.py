@@ -140,6 +140,9 @@ class Bench:
 			self.reinstall(site)
 			log(f"integration: {site} re-installed in {time.monotonic() - started:.0f} s")
 		else:
+			# a kept site holds the forms' scripts and metadata of the last run in its cache: the desk would
+			# serve the old JavaScript of a form whose script changed since
+			self.frappe("clear-cache", site=site)
 			self.configure_test_site(site)
 			return site
 		self.frappe("set-config", FINGERPRINT_KEY, wanted, site=site)
