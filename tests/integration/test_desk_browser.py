@@ -350,8 +350,12 @@ def test_rows_are_entered_from_the_keyboard(browser, server, team):
 				break
 			page.keyboard.press("Tab")
 		assert page.evaluate("document.activeElement.dataset.fieldname") == "qty"
+		# as a person would: the desk has finished answering the product's pick before the quantity is typed
+		page.wait_for_function("frappe.request.ajax_count === 0")
 		page.keyboard.press("Control+a")
 		page.keyboard.type("4")
+		page.keyboard.press("Tab")  # a grid cell hands its value to the row when it is left
+		page.wait_for_function("cur_frm.doc.items[0].qty === 4", timeout=5000)
 		for _cell in range(8):
 			if page.evaluate("cur_frm.doc.items.length") == 2:
 				break
