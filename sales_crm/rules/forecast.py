@@ -23,6 +23,22 @@ def months_between(start: date, end: date) -> list[str]:
 	return months
 
 
+def month_sums(rows) -> dict[tuple, list]:
+	"""Daily figures added up by month: ``rows`` holds ``(key, day, *amounts)``; the answer maps ``(key,
+	"YYYY-MM")`` to the sums of the amounts, in their order. Amounts add exactly as they come (a SQL sum of
+	a decimal column is a Decimal), so a month reads what one grouped query per month would have read; a
+	missing amount adds nothing."""
+	months: dict[tuple, list] = {}
+	for key, day, *amounts in rows:
+		sums = months.get((key, month_label(day)))
+		if sums is None:
+			months[(key, month_label(day))] = [amount or 0 for amount in amounts]
+		else:
+			for i, amount in enumerate(amounts):
+				sums[i] += amount or 0
+	return months
+
+
 def effective_probability(probability, stage_probability) -> float:
 	"""The opportunity's own probability; the stage's (its sales method's) when it has none (0 or empty)."""
 	own = to_decimal(probability or 0)

@@ -74,6 +74,40 @@ REPORT_INDEXES = {
 		"sales_person",
 		"sales_department",
 	],
+	("Customer Order", "order_person_report_index"): [
+		"docstatus",
+		"sales_person",
+		"order_date",
+		"base_grand_total",
+		"per_collected",
+		"sales_department",
+	],
+	("Customer Order", "order_department_report_index"): [
+		"docstatus",
+		"sales_department",
+		"order_date",
+		"base_grand_total",
+		"per_collected",
+		"sales_person",
+	],
+	("Sales Receipt", "receipt_person_report_index"): [
+		"docstatus",
+		"sales_person",
+		"receipt_date",
+		"base_paid_amount",
+	],
+	("Sales Contract", "contract_person_report_index"): [
+		"docstatus",
+		"sales_person",
+		"signed_on",
+		"base_grand_total",
+	],
+	("Sales Quotation", "quotation_person_report_index"): [
+		"sales_person",
+		"transaction_date",
+		"docstatus",
+		"base_grand_total",
+	],
 	("Sales Receivable", "receivable_report_index"): [
 		"docstatus",
 		"customer",
@@ -153,3 +187,55 @@ def test_the_modified_index_carries_the_owner_columns(doctype):
 def test_the_lifetime_value_ranking_reads_an_index(doctype):
 	"""Customer Lifetime Value lists the top customers (sites) by ``clv``: read down its index."""
 	assert "clv" in indexed_columns(doctype)
+
+
+def _grouped_reads(run) -> list[tuple[str, object]]:
+	"""The queries ``run`` sends that name an index, with their values."""
+	sent = []
+	original = frappe.db.sql
+
+	def sql(query, values=(), *args, **kwargs):
+		if "FORCE INDEX" in str(query).upper():
+			sent.append((str(query), values))
+		return original(query, values, *args, **kwargs)
+
+	frappe.db.sql = sql
+	try:
+		run()
+	finally:
+		frappe.db.sql = original
+	return sent
+
+
+def _owner_figure_reads():
+	from frappe.desk.query_report import run
+
+	from sales_crm.sales_crm.report.sales_plan_achievement import sales_plan_achievement as plans
+
+	period = {"from_date": "2025-01-01", "to_date": "2026-12-31"}
+	for group in ("sales_person", "sales_department"):
+		run("Sales Funnel Conversion", {**period, "group_by": group}, ignore_prepared_report=True)
+	for group in ("Sales Person", "Sales Department"):
+		run("Sales Pipeline Forecast", {**period, "group_by": group}, ignore_prepared_report=True)
+	span = plans.Span(["a@example.com", "b@example.com"], "2026-01-01", "2026-12-31")
+	for figure in plans.ACTUALS.values():
+		plans.monthly_amounts(span, *figure)
+
+
+def test_owner_figures_are_added_up_as_the_index_streams_by():
+	"""The funnel's, the forecast's and the plan achievement's figures per salesperson or department read
+	an index that leads with (docstatus, the owner column, the date) alone and in its order: no
+	temporary table and no sort, whose cost grows with every order (seconds at a million)."""
+	from sales_crm.reporting import ORDER_INDEXES
+
+	reads = _grouped_reads(_owner_figure_reads)
+	named = {index for query, _values in reads for index in ORDER_INDEXES.values() if index in query}
+	assert named == set(ORDER_INDEXES.values())
+	assert any("receipt_person_report_index" in query for query, _values in reads)
+	assert any("contract_person_report_index" in query for query, _values in reads)
+	for query, values in reads:
+		plan = frappe.db.sql("explain " + query, values, as_dict=True)
+		assert len(plan) == 1, query
+		assert plan[0].key in query, (plan[0].key, query)
+		assert "Using index" in plan[0].Extra, query  # the rows themselves are never read
+		assert "temporary" not in plan[0].Extra and "filesort" not in plan[0].Extra, (plan[0].Extra, query)

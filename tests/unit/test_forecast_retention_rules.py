@@ -2,10 +2,17 @@
 issue 13 (product targets, new customers), in plain Python."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from sales_crm.rules.forecast import effective_probability, monthly_targets, months_between, weighted
+from sales_crm.rules.forecast import (
+	effective_probability,
+	month_sums,
+	monthly_targets,
+	months_between,
+	weighted,
+)
 from sales_crm.rules.plans import TargetRow, check_targets, new_customers
 from sales_crm.rules.retention import LOST, NEW, RETAINED, RETURNING, classify, rates
 
@@ -19,6 +26,27 @@ def test_months_between():
 	]
 	assert months_between(date(2026, 3, 1), date(2026, 3, 31)) == ["2026-03"]
 	assert months_between(date(2026, 4, 1), date(2026, 3, 31)) == []
+
+
+def test_daily_figures_add_up_by_month_and_key_exactly():
+	rows = [
+		("a", date(2026, 1, 31), Decimal("0.10"), 1),
+		("a", date(2026, 1, 1), Decimal("0.20"), 2),
+		("a", date(2026, 2, 1), Decimal("5.00"), None),
+		("b", date(2026, 1, 15), None, 4),
+		(None, date(2025, 12, 31), Decimal("1.005"), 1),
+	]
+	assert month_sums(rows) == {
+		("a", "2026-01"): [Decimal("0.30"), 3],
+		("a", "2026-02"): [Decimal("5.00"), 0],
+		("b", "2026-01"): [0, 4],
+		(None, "2025-12"): [Decimal("1.005"), 1],
+	}
+	# exact: ten days of 0.10 are 1.00, not the float sum 0.9999999999999999
+	assert month_sums([("a", date(2026, 3, d), Decimal("0.10")) for d in range(1, 11)]) == {
+		("a", "2026-03"): [Decimal("1.00")]
+	}
+	assert month_sums([]) == {}
 
 
 def test_a_period_target_is_spread_over_its_months_and_adds_up():

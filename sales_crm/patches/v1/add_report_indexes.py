@@ -7,7 +7,12 @@ DOCTYPES = ("Customer Order", "Sales Receipt", "Sales Receivable")
 
 
 def execute():
-	for doctype in DOCTYPES:
+	run_doctype_updates(DOCTYPES)
+
+
+def run_doctype_updates(doctypes) -> None:
+	"""Each DocType's ``on_doctype_update`` (its indexes; ``add_index`` skips one that exists)."""
+	for doctype in doctypes:
 		module = frappe.get_meta(doctype).module
 		path = f"sales_crm.{frappe.scrub(module)}.doctype.{frappe.scrub(doctype)}.{frappe.scrub(doctype)}"
 		frappe.get_attr(f"{path}.on_doctype_update")()

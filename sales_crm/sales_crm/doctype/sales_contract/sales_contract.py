@@ -169,3 +169,10 @@ def on_doctype_update():
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Sales Contract")
+	# Sales Plan Achievement's signed contracts per salesperson and day, read alone in its order (as the
+	# orders' order_person_report_index)
+	frappe.db.add_index(
+		"Sales Contract",
+		["docstatus", "sales_person", "signed_on", "base_grand_total"],
+		index_name="contract_person_report_index",
+	)

@@ -139,3 +139,10 @@ class SalesQuotation(SellingController):
 
 def on_doctype_update():
 	add_scope_indexes("Sales Quotation")
+	# the funnel's quotations per salesperson (drafts and submitted), read alone in its order: no temporary
+	# table
+	frappe.db.add_index(
+		"Sales Quotation",
+		["sales_person", "transaction_date", "docstatus", "base_grand_total"],
+		index_name="quotation_person_report_index",
+	)

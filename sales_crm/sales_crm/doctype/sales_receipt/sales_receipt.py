@@ -200,3 +200,10 @@ def on_doctype_update():
 		["docstatus", "customer", "receipt_date", "base_paid_amount", "sales_person", "sales_department"],
 		index_name="receipt_report_index",
 	)
+	# Sales Plan Achievement's collections per salesperson and day, read alone in its order (as the orders'
+	# order_person_report_index)
+	frappe.db.add_index(
+		"Sales Receipt",
+		["docstatus", "sales_person", "receipt_date", "base_paid_amount"],
+		index_name="receipt_person_report_index",
+	)
