@@ -197,6 +197,24 @@ def test_follow_up_activity_report_counts_per_salesperson(team):
 	)
 
 
+def test_follow_ups_without_a_salesperson_are_one_row_whose_distinct_counts_are_not_added_twice(team):
+	"""A follow-up with no salesperson (empty or missing: one made through a bypass or an old import) shows in
+	one Unassigned row; its leads are counted once across both kinds."""
+	lead = make_lead(team)
+	department = f"Unassigned {random_string(6)}"
+	frappe.set_user("Administrator")
+	frappe.get_doc({"doctype": "Sales Department", "department_name": department}).insert()
+	names = [log(sales_lead=lead.name).name for _ in range(3)]
+	for name, person in zip(names, (None, "", None), strict=True):
+		frappe.db.set_value("Sales Follow Up", name, {"sales_person": person, "sales_department": department})
+	_columns, data, *_ = follow_up_activity.execute(
+		{"from_date": nowdate(), "to_date": nowdate(), "sales_department": department}
+	)
+	assert [(row["sales_person"], row["follow_ups"], row["call"], row["leads"]) for row in data] == [
+		("", 3, 3, 1)
+	]
+
+
 def test_opportunities_without_follow_up_for_n_days(team):
 	frappe.set_user("Administrator")
 	customer = make_customer(sales_person=team.sales)

@@ -108,6 +108,15 @@ REPORT_INDEXES = {
 		"docstatus",
 		"base_grand_total",
 	],
+	("Sales Follow Up", "follow_up_report_index"): [
+		"sales_person",
+		"follow_up_date",
+		"follow_up_type",
+		"status",
+		"sales_lead",
+		"opportunity",
+		"customer",
+	],
 	("Sales Receivable", "receivable_report_index"): [
 		"docstatus",
 		"customer",
