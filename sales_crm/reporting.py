@@ -16,6 +16,7 @@ from frappe import _
 from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import add_days, flt, getdate
+from pypika.terms import CustomFunction, LiteralValue, Term
 
 NOT_SET = "Not Set"
 
@@ -217,6 +218,16 @@ def customer_names(names) -> dict[str, str]:
 	if readable is not None:
 		query = query.where(readable)
 	return dict(query.run())
+
+
+_TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
+
+
+def seconds_between(start, end) -> Term:
+	"""``end - start`` in seconds (to the microsecond), as ``unix_timestamp(end) - unix_timestamp(start)``
+	gives it in a time zone without daylight saving, at a third of its cost a row: unix_timestamp converts
+	each value through the session's time zone."""
+	return _TimestampDiff(LiteralValue("MICROSECOND"), start, end) / 1_000_000
 
 
 def rounder(precision: int = 2):

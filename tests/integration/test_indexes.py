@@ -59,6 +59,14 @@ REPORT_INDEXES = {
 		"converted_on",
 	],
 	("Sales Lead", "lead_source_report_index"): ["lead_source", "creation", "status", "converted_on"],
+	("Sales Lead", "lead_opportunity_report_index"): [
+		"opportunity",
+		"status",
+		"creation",
+		"lead_source",
+		"sales_person",
+		"sales_department",
+	],
 	("Sales Opportunity", "opportunity_report_index"): [
 		"sales_person",
 		"creation",
@@ -108,6 +116,17 @@ REPORT_INDEXES = {
 		"docstatus",
 		"base_grand_total",
 	],
+	("Sales Opportunity", "opportunity_forecast_index"): [
+		"status",
+		"sales_person",
+		"expected_close_date",
+		"base_expected_revenue",
+		"probability",
+		"win_probability",
+		"sales_method",
+		"sales_stage",
+		"sales_department",
+	],
 	("Sales Follow Up", "follow_up_report_index"): [
 		"sales_person",
 		"follow_up_date",
@@ -137,10 +156,10 @@ REPORT_INDEXES = {
 		"sales_person",
 		"sales_department",
 	],
-	("Sales Opportunity Stage", "stage_report_index"): [
-		"creation",
+	("Sales Opportunity Stage", "stage_duration_index"): [
 		"parenttype",
 		"stage",
+		"creation",
 		"entered_on",
 		"left_on",
 	],

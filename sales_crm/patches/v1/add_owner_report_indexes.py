@@ -1,8 +1,24 @@
-"""The indexes that group the postings per salesperson and department (the funnel, the forecast and the
-plan achievement), on a site that already has the tables."""
+"""The report indexes added with the owner figures, on a site that already has the tables: the postings
+per salesperson and department (funnel, forecast, plan achievement), the open pipeline per salesperson,
+the opportunities' stays per stage and the won opportunities' leads. The stays' earlier index, which led
+with the creation date, is dropped."""
+
+import frappe
 
 from sales_crm.patches.v1.add_report_indexes import run_doctype_updates
 
 
 def execute():
-	run_doctype_updates(("Customer Order", "Sales Receipt", "Sales Contract", "Sales Quotation"))
+	run_doctype_updates(
+		(
+			"Customer Order",
+			"Sales Receipt",
+			"Sales Contract",
+			"Sales Quotation",
+			"Sales Opportunity",
+			"Sales Opportunity Stage",
+			"Sales Lead",
+		)
+	)
+	if frappe.db.has_index("tabSales Opportunity Stage", "stage_report_index"):
+		frappe.db.sql_ddl("alter table `tabSales Opportunity Stage` drop index `stage_report_index`")

@@ -164,3 +164,10 @@ def on_doctype_update():
 		["lead_source", "creation", "status", "converted_on"],
 		index_name="lead_source_report_index",
 	)
+	# Lead Source Effectiveness reaches the won opportunities' leads through this index alone (their source,
+	# period, status and owners), not by a row lookup per lead
+	frappe.db.add_index(
+		"Sales Lead",
+		["opportunity", "status", "creation", "lead_source", "sales_person", "sales_department"],
+		index_name="lead_opportunity_report_index",
+	)

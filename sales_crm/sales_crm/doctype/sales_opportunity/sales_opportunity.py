@@ -206,3 +206,19 @@ def on_doctype_update():
 		["sales_person", "creation", "sales_department", "base_expected_revenue"],
 		index_name="opportunity_report_index",
 	)
+	# the forecast's open pipeline per salesperson and expected close day, read alone in its order
+	frappe.db.add_index(
+		"Sales Opportunity",
+		[
+			"status",
+			"sales_person",
+			"expected_close_date",
+			"base_expected_revenue",
+			"probability",
+			"win_probability",
+			"sales_method",
+			"sales_stage",
+			"sales_department",
+		],
+		index_name="opportunity_forecast_index",
+	)

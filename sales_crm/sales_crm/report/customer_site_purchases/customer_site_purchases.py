@@ -10,9 +10,17 @@ from operator import itemgetter
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
-from frappe.utils import flt
 
-from sales_crm.reporting import NOT_SET, column, currency, never_raises, report_filters, scope, summary
+from sales_crm.reporting import (
+	NOT_SET,
+	column,
+	currency,
+	never_raises,
+	report_filters,
+	rounder,
+	scope,
+	summary,
+)
 
 
 @never_raises
@@ -59,6 +67,7 @@ def get_data(filters) -> list[dict]:
 		.run()
 	)
 	not_set = _(NOT_SET)
+	money = rounder(2)
 	kinds = {}
 	data = []
 	for customer, group in groupby(rows, key=itemgetter(0)):
@@ -82,7 +91,7 @@ def get_data(filters) -> list[dict]:
 				last_order_date=last_order,
 			)
 		for row in sorted(sites.values(), key=lambda r: -r.order_amount):
-			row.order_amount = flt(row.order_amount, 2)
+			row.order_amount = money(row.order_amount)
 			data.append(row)
 	return data
 
@@ -101,8 +110,9 @@ def get_chart(data: list[dict]) -> dict | None:
 
 
 def get_summary(data: list[dict]) -> list[dict]:
+	not_set = _(NOT_SET)
 	return [
 		summary(len({row["customer"] for row in data}), _("Customers"), "Int"),
-		summary(len([row for row in data if row["customer_address"] != _(NOT_SET)]), _("Sites"), "Int"),
+		summary(sum(1 for row in data if row["customer_address"] != not_set), _("Sites"), "Int"),
 		summary(sum(row["order_amount"] for row in data), _("Order Amount")),
 	]

@@ -7,10 +7,19 @@ cycle in days. One grouped query over the leads joined to their opportunity."""
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Coalesce, Count, Sum, UnixTimestamp
+from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import flt
 
-from sales_crm.reporting import column, currency, label, never_raises, report_filters, scope, summary
+from sales_crm.reporting import (
+	column,
+	currency,
+	label,
+	never_raises,
+	report_filters,
+	scope,
+	seconds_between,
+	summary,
+)
 from sales_crm.rules.analysis import rate, ratio
 
 SOURCES = (
@@ -58,7 +67,7 @@ def get_data(filters) -> list[dict]:
 	lead = frappe.qb.DocType("Sales Lead")
 	# the bare column, in the order of ``lead_source_report_index``: no temporary table (issue 11)
 	source = lead.lead_source
-	cycle_seconds = UnixTimestamp(lead.converted_on) - UnixTimestamp(lead.creation)
+	cycle_seconds = seconds_between(lead.creation, lead.converted_on)
 	converted = lead.status == "Converted"
 	cycled = converted & lead.converted_on.notnull()
 	rows = (

@@ -8,7 +8,7 @@ to now)."""
 import frappe
 from frappe import _
 from frappe.query_builder import Criterion
-from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
+from frappe.query_builder.functions import Avg, Coalesce, Count, Sum
 from frappe.utils import flt, now_datetime
 from pypika.terms import EmptyCriterion
 
@@ -20,6 +20,7 @@ from sales_crm.reporting import (
 	period,
 	report_filters,
 	scope,
+	seconds_between,
 	summary,
 )
 from sales_crm.rules.analysis import ratio
@@ -78,13 +79,14 @@ def days_in_stage(filters) -> dict[str, float]:
 	"""Average days per stay in each stage, over the stage history of the period's opportunities.
 
 	A stay's row carries its opportunity's creation (Frappe copies the parent's onto its child rows), so
-	the period is a range of the history's own ``stage_report_index``, read without touching the rows;
+	the history's own ``stage_duration_index`` (parenttype, stage, creation, …) holds every column read:
+	each stage's stays stream by in its order, the period tested in the index, with no temporary table;
 	the opportunities are joined only when a row scope or a filter needs them (issue 11)."""
 	history = frappe.qb.DocType("Sales Opportunity Stage")
 	left_on = Coalesce(history.left_on, now_datetime())
 	query = (
 		frappe.qb.from_(history)
-		.select(history.stage, Avg(UnixTimestamp(left_on) - UnixTimestamp(history.entered_on)))
+		.select(history.stage, Avg(seconds_between(history.entered_on, left_on)))
 		.where(history.parenttype == "Sales Opportunity")
 		.where(history.entered_on.notnull())
 		.where(period(history, "creation", filters, is_datetime=True))

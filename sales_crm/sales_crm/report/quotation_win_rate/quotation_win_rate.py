@@ -7,10 +7,18 @@ the customer decided on) and the hours from drafting to the director's approval.
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Avg, Coalesce, Count, Sum, UnixTimestamp
+from frappe.query_builder.functions import Avg, Coalesce, Count, Sum
 from frappe.utils import flt
 
-from sales_crm.reporting import column, currency, never_raises, report_filters, scope, summary
+from sales_crm.reporting import (
+	column,
+	currency,
+	never_raises,
+	report_filters,
+	scope,
+	seconds_between,
+	summary,
+)
 from sales_crm.rules.analysis import rate, ratio
 
 STATUSES = ("quoting", "approved", "accepted", "rejected")
@@ -58,11 +66,9 @@ def get_data(filters) -> list[dict]:
 			Sum(amount).as_("quoted_amount"),
 			*figures,
 			Sum(Case().when(approved, 1).else_(0)).as_("approved_total"),
-			Avg(
-				Case().when(
-					approved, UnixTimestamp(quotation.approved_on) - UnixTimestamp(quotation.creation)
-				)
-			).as_("avg_approval_seconds"),
+			Avg(Case().when(approved, seconds_between(quotation.creation, quotation.approved_on))).as_(
+				"avg_approval_seconds"
+			),
 		)
 		.where(quotation.docstatus < 2)
 		.where(scope(quotation, "Sales Quotation", filters, "transaction_date"))

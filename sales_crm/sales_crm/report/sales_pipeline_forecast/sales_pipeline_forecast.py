@@ -12,7 +12,7 @@ added. Everything is one grouped query per figure; a Sales User sees only their 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Coalesce, Count, DateFormat, Sum
+from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import flt
 
 from sales_crm.org import has_role
@@ -96,10 +96,11 @@ def probability(opportunity, stage, weighting: str = WEIGHTINGS[0]):
 
 
 def pipeline(filters, field: str) -> dict[tuple, dict]:
+	"""Per (month, group): the open opportunities grouped by the bare column and day (for a salesperson, in
+	the order of ``opportunity_forecast_index``, read alone), then by month."""
 	opportunity = frappe.qb.DocType("Sales Opportunity")
 	stage = frappe.qb.DocType("Sales Method Stage")
-	month = DateFormat(opportunity.expected_close_date, "%Y-%m")
-	group = Coalesce(opportunity[field], "")
+	group = opportunity[field]
 	amount = Coalesce(opportunity.base_expected_revenue, 0)
 	rows = (
 		frappe.qb.from_(opportunity)
@@ -110,20 +111,21 @@ def pipeline(filters, field: str) -> dict[tuple, dict]:
 			& (stage.stage == opportunity.sales_stage)
 		)
 		.select(
-			month,
 			group,
+			opportunity.expected_close_date,
 			Count("*"),
 			Sum(amount),
 			Sum(amount * probability(opportunity, stage, filters.weighting) / 100),
 		)
 		.where(opportunity.status == "Open")
 		.where(scope(opportunity, "Sales Opportunity", filters, "expected_close_date"))
-		.groupby(month, group)
+		.groupby(group, opportunity.expected_close_date)
 		.run()
 	)
+	months = month_sums((g or None, day, n, p, w) for g, day, n, p, w in rows)
 	return {
-		(m, g or None): {"open_opportunities": n, "pipeline_amount": flt(p, 2), "weighted_amount": flt(w, 2)}
-		for m, g, n, p, w in rows
+		(m, g): {"open_opportunities": n, "pipeline_amount": flt(p, 2), "weighted_amount": flt(w, 2)}
+		for (g, m), (n, p, w) in months.items()
 	}
 
 
