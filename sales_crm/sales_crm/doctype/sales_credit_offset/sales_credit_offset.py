@@ -3,6 +3,7 @@
 
 """An offset (冲款): an advance's credit settles the customer's receivables (sales_crm/flows/receipts.py)."""
 
+import frappe
 from frappe import _
 from frappe.utils import flt
 
@@ -87,3 +88,9 @@ class SalesCreditOffset(SalesDocument):
 def on_doctype_update():
 	add_scope_indexes("Sales Credit Offset")
 	chain.add_indexes("Sales Credit Offset")
+	# Customer Credit Balance's offsets per customer and currency, read alone
+	frappe.db.add_index(
+		"Sales Credit Offset",
+		["docstatus", "customer", "currency", "posting_date", "total_amount", "exchange_rate"],
+		index_name="offset_report_index",
+	)

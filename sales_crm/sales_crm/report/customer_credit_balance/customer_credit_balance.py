@@ -14,7 +14,15 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import flt
 
-from sales_crm.reporting import column, never_raises, report_filters, scope, summary
+from sales_crm.reporting import (
+	column,
+	customer_names,
+	never_raises,
+	report_filters,
+	rounder,
+	scope,
+	summary,
+)
 
 AMOUNTS = ("opening", "advances", "offsets", "refunds", "balance")
 
@@ -61,18 +69,16 @@ def _sums(table, doctype: str, date_field: str, amount, filters, condition):
 
 def sources(filters) -> dict[str, list[dict]]:
 	receipt = frappe.qb.DocType("Sales Receipt")
-	allocation = frappe.qb.DocType("Sales Receipt Allocation")
 	offset = frappe.qb.DocType("Sales Credit Offset")
 	advance = receipt.receipt_type == "Advance"
-	allocated = (
-		frappe.qb.from_(allocation)
-		.select(Coalesce(Sum(allocation.allocated_amount), 0))
-		.where((allocation.parent == receipt.name) & (allocation.parenttype == "Sales Receipt"))
-	)
+	# what the advance's own allocations did not take: the credit left, with what offsets and refunds drew
+	# on it added back (the chain keeps the three on the receipt; a subquery over the allocations per
+	# advance read every allocation again)
+	not_allocated = receipt.unallocated_amount + receipt.offset_amount + receipt.refunded_amount
 	return {
-		"advances": _sums(
-			receipt, "Sales Receipt", "receipt_date", receipt.paid_amount - allocated, filters, advance
-		).run(as_dict=True),
+		"advances": _sums(receipt, "Sales Receipt", "receipt_date", not_allocated, filters, advance).run(
+			as_dict=True
+		),
 		"offsets": _sums(
 			offset, "Sales Credit Offset", "posting_date", offset.total_amount, filters, offset.docstatus == 1
 		).run(as_dict=True),
@@ -104,19 +110,13 @@ def get_data(filters) -> list[dict]:
 			row["opening"] += sign * flt(r.opening)
 			row[kind] += flt(r.period)
 			row["base_balance"] += sign * flt(r.base)
-	names = dict(
-		frappe.get_all(
-			"Sales Customer",
-			filters={"name": ("in", sorted({c for c, _cur in rows}) or [""])},
-			fields=["name", "customer_name"],
-			as_list=1,
-		)
-	)
+	names = customer_names({c for c, _cur in rows if c})
+	money = rounder(2)
 	data = []
 	for row in rows.values():
 		row["balance"] = row["opening"] + row["advances"] - row["offsets"] - row["refunds"]
 		for fieldname in (*AMOUNTS, "base_balance"):
-			row[fieldname] = flt(row[fieldname], 2)
+			row[fieldname] = money(row[fieldname])
 		if not any(row[f] for f in AMOUNTS):
 			continue
 		row["customer_name"] = names.get(row["customer"], "")
