@@ -136,6 +136,7 @@ REPORT_INDEXES = {
 		"opportunity",
 		"customer",
 	],
+	("Sales Follow Up", "opportunity_follow_up_index"): ["opportunity", "follow_up_date"],
 	("Sales Receivable", "receivable_report_index"): [
 		"docstatus",
 		"customer",
