@@ -266,15 +266,16 @@ def _owner_figure_reads():
 		run("Sales Funnel Conversion", {**period, "group_by": group}, ignore_prepared_report=True)
 	for group in ("Sales Person", "Sales Department"):
 		run("Sales Pipeline Forecast", {**period, "group_by": group}, ignore_prepared_report=True)
+	run("Customer Value Analysis", period, ignore_prepared_report=True)  # its chart's months
 	span = plans.Span(["a@example.com", "b@example.com"], "2026-01-01", "2026-12-31")
 	for figure in plans.ACTUALS.values():
 		plans.monthly_amounts(span, *figure)
 
 
 def test_owner_figures_are_added_up_as_the_index_streams_by():
-	"""The funnel's, the forecast's and the plan achievement's figures per salesperson or department read
-	an index that leads with (docstatus, the owner column, the date) alone and in its order: no
-	temporary table and no sort, whose cost grows with every order (seconds at a million)."""
+	"""The funnel's, the forecast's, the plan achievement's and the value chart's figures per salesperson
+	or department read an index that leads with (docstatus, the owner column, the date) alone and in its
+	order: no temporary table and no sort, whose cost grows with every order (seconds at a million)."""
 	from sales_crm.reporting import ORDER_INDEXES
 
 	reads = _grouped_reads(_owner_figure_reads)

@@ -458,9 +458,13 @@ def test_quotation_win_rate(world):
 
 
 def test_customer_value_analysis(world):
-	rows = by(
-		report("Customer Value Analysis", **past_year(), sales_department=world.department).rows, "customer"
-	)
+	result = report("Customer Value Analysis", **past_year(), sales_department=world.department)
+	rows = by(result.rows, "customer")
+	# the chart's months add up to the rows: every order and receipt of the scope, once
+	orders, collections = (dataset["values"] for dataset in result.chart["data"]["datasets"])
+	assert sum(orders) == pytest.approx(sum(row["order_amount"] for row in rows.values()))
+	assert sum(collections) == pytest.approx(sum(row["collected_amount"] for row in rows.values()))
+	assert sum(orders) > 0 and sum(collections) > 0
 	x1, x2 = rows[world.x1], rows[world.x2]
 	assert (x1["orders"], x1["order_amount"], x1["collected_amount"]) == (1, 1000, 600)
 	assert x1["avg_days_to_pay"] == pytest.approx(46.7)  # (500 × 55 + 100 × 5) / 600
