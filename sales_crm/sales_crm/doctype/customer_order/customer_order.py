@@ -10,6 +10,7 @@ from sales_crm.controllers.selling import ApprovedSellingController
 from sales_crm.flows.collections import fill_due_dates, set_payment_plan
 from sales_crm.flows.quotations import check_not_expired
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.rules.fulfilment import check_takes, remaining
 from sales_crm.rules.status import order_status
 from sales_crm.validation import throw, throw_problems
@@ -198,31 +199,4 @@ def on_doctype_update():
 	add_indexes("Customer Order")
 	# a manager's count (their departments' rows or their own) reads this narrow index alone (issue 11)
 	frappe.db.add_index("Customer Order", ["sales_person", "sales_department"])
-	# the per-customer (and per-site) reports group the submitted orders by reading this index alone, in its
-	# order: no temporary table, no row lookups, for a manager's scope too (issue 11)
-	frappe.db.add_index(
-		"Customer Order",
-		[
-			"docstatus",
-			"customer",
-			"customer_address",
-			"order_date",
-			"base_grand_total",
-			"sales_person",
-			"sales_department",
-		],
-		index_name="customer_order_report_index",
-	)
-	# the per-salesperson and per-department figures (funnel, forecast, plan achievement) group the submitted
-	# orders by the bare owner column and day, reading one of these alone in its order: MariaDB adds up each
-	# group as it streams by, where a temporary table costs microseconds a row (seconds at a million orders)
-	frappe.db.add_index(
-		"Customer Order",
-		["docstatus", "sales_person", "order_date", "base_grand_total", "per_collected", "sales_department"],
-		index_name="order_person_report_index",
-	)
-	frappe.db.add_index(
-		"Customer Order",
-		["docstatus", "sales_department", "order_date", "base_grand_total", "per_collected", "sales_person"],
-		index_name="order_department_report_index",
-	)
+	add_report_indexes("Customer Order")

@@ -12,6 +12,7 @@ from sales_crm.flows.collections import fill_due_dates, set_payment_plan, settle
 from sales_crm.flows.commissions import policy_rate, update_basic_commission
 from sales_crm.flows.quotations import check_not_expired
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.rules.fulfilment import check_takes, remaining
 from sales_crm.rules.pricing import check_percent
 from sales_crm.rules.status import contract_status
@@ -169,10 +170,4 @@ def on_doctype_update():
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Sales Contract")
-	# Sales Plan Achievement's signed contracts per salesperson and day, read alone in its order (as the
-	# orders' order_person_report_index)
-	frappe.db.add_index(
-		"Sales Contract",
-		["docstatus", "sales_person", "signed_on", "base_grand_total"],
-		index_name="contract_person_report_index",
-	)
+	add_report_indexes("Sales Contract")

@@ -11,6 +11,7 @@ from sales_crm import chain
 from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows import receipts
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.utils import company_currency
 from sales_crm.validation import throw
 
@@ -88,9 +89,4 @@ class SalesCreditOffset(SalesDocument):
 def on_doctype_update():
 	add_scope_indexes("Sales Credit Offset")
 	chain.add_indexes("Sales Credit Offset")
-	# Customer Credit Balance's offsets per customer and currency, read alone
-	frappe.db.add_index(
-		"Sales Credit Offset",
-		["docstatus", "customer", "currency", "posting_date", "total_amount", "exchange_rate"],
-		index_name="offset_report_index",
-	)
+	add_report_indexes("Sales Credit Offset")

@@ -9,6 +9,7 @@ from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows import follow_ups
 from sales_crm.org import department_of
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.rules.follow_ups import next_date_problem
 from sales_crm.utils import default_sales_person
 from sales_crm.validation import throw
@@ -116,26 +117,4 @@ class SalesFollowUp(SalesDocument):
 
 def on_doctype_update():
 	add_scope_indexes("Sales Follow Up")
-	# Follow-up Activity reads this alone, in its order: per salesperson, the period's follow-ups by type and
-	# status and the leads, opportunities and customers they touched. The type and status are short columns
-	# (length 20), so that the key stays within InnoDB's 3,072 bytes.
-	frappe.db.add_index(
-		"Sales Follow Up",
-		[
-			"sales_person",
-			"follow_up_date",
-			"follow_up_type",
-			"status",
-			"sales_lead",
-			"opportunity",
-			"customer",
-		],
-		index_name="follow_up_report_index",
-	)
-	# Opportunities Without Follow-up: each open opportunity's last follow-up date, read from this index
-	# alone (the field's own index would cost a row read per follow-up)
-	frappe.db.add_index(
-		"Sales Follow Up",
-		["opportunity", "follow_up_date"],
-		index_name="opportunity_follow_up_index",
-	)
+	add_report_indexes("Sales Follow Up")

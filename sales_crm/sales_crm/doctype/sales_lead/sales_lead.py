@@ -11,6 +11,7 @@ from sales_crm.flows.leads import find_duplicate, give_lead, set_keys
 from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.org import ASSIGNERS, department_of, has_role
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.utils import default_sales_person
 from sales_crm.validation import throw
 
@@ -152,22 +153,4 @@ def on_doctype_update():
 	frappe.db.add_index("Sales Lead", ["creation"])
 	# a salesperson's scope: their own leads, or their department's unassigned ones, as index ranges
 	frappe.db.add_index("Sales Lead", ["sales_person", "sales_department"])
-	# the lead figures of the funnel and of Lead Source Effectiveness read these indexes alone, never the rows,
-	# in the order of the column they group by, so MariaDB counts each group as it streams past (issue 11)
-	frappe.db.add_index(
-		"Sales Lead",
-		["sales_person", "creation", "sales_department", "lead_source", "status", "converted_on"],
-		index_name="lead_report_index",
-	)
-	frappe.db.add_index(
-		"Sales Lead",
-		["lead_source", "creation", "status", "converted_on"],
-		index_name="lead_source_report_index",
-	)
-	# Lead Source Effectiveness reaches the won opportunities' leads through this index alone (their source,
-	# period, status and owners), not by a row lookup per lead
-	frappe.db.add_index(
-		"Sales Lead",
-		["opportunity", "status", "creation", "lead_source", "sales_person", "sales_department"],
-		index_name="lead_opportunity_report_index",
-	)
+	add_report_indexes("Sales Lead")

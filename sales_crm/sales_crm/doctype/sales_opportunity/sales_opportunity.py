@@ -9,6 +9,7 @@ from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.rules.opportunities import close_date_problem
 from sales_crm.rules.pricing import check_non_negative, check_percent, item_values
 from sales_crm.utils import company_currency, default_sales_person
@@ -200,25 +201,4 @@ def on_doctype_update():
 	add_scope_indexes("Sales Opportunity")
 	# reports count opportunities by the period they were opened (reporting.scope(..., "creation"))
 	frappe.db.add_index("Sales Opportunity", ["creation"])
-	# the funnel's opportunity figures by salesperson read this index alone, in its order (issue 11)
-	frappe.db.add_index(
-		"Sales Opportunity",
-		["sales_person", "creation", "sales_department", "base_expected_revenue"],
-		index_name="opportunity_report_index",
-	)
-	# the forecast's open pipeline per salesperson and expected close day, read alone in its order
-	frappe.db.add_index(
-		"Sales Opportunity",
-		[
-			"status",
-			"sales_person",
-			"expected_close_date",
-			"base_expected_revenue",
-			"probability",
-			"win_probability",
-			"sales_method",
-			"sales_stage",
-			"sales_department",
-		],
-		index_name="opportunity_forecast_index",
-	)
+	add_report_indexes("Sales Opportunity")

@@ -4,6 +4,7 @@
 import frappe
 
 from sales_crm.controllers.base import SalesDocument
+from sales_crm.report_indexes import add_report_indexes
 
 
 class SalesOpportunityStage(SalesDocument):
@@ -28,12 +29,4 @@ class SalesOpportunityStage(SalesDocument):
 
 
 def on_doctype_update():
-	# Opportunity Pipeline's days in stage read this index alone, each stage's stays in its order: a stay's
-	# row has its opportunity's creation (Frappe gives child rows their parent's), so the period is tested in
-	# the index (an earlier stage_report_index led with creation, which made MariaDB group in a temporary
-	# table; patches.v1.add_owner_report_indexes drops it)
-	frappe.db.add_index(
-		"Sales Opportunity Stage",
-		["parenttype", "stage", "creation", "entered_on", "left_on"],
-		index_name="stage_duration_index",
-	)
+	add_report_indexes("Sales Opportunity Stage")

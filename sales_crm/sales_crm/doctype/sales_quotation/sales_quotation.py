@@ -12,6 +12,7 @@ from sales_crm.flows.loss_reasons import apply_loss_reason
 from sales_crm.flows.quotations import check_not_expired
 from sales_crm.org import APPROVERS, has_role
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.validation import throw
 
 
@@ -139,10 +140,4 @@ class SalesQuotation(SellingController):
 
 def on_doctype_update():
 	add_scope_indexes("Sales Quotation")
-	# the funnel's quotations per salesperson (drafts and submitted), read alone in its order: no temporary
-	# table
-	frappe.db.add_index(
-		"Sales Quotation",
-		["sales_person", "transaction_date", "docstatus", "base_grand_total"],
-		index_name="quotation_person_report_index",
-	)
+	add_report_indexes("Sales Quotation")

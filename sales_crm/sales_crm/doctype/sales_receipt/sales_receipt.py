@@ -10,6 +10,7 @@ from sales_crm import chain
 from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows import receipts
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.rules.receivables import unallocated
 from sales_crm.utils import company_currency
 from sales_crm.validation import throw
@@ -193,35 +194,4 @@ def on_doctype_update():
 	from sales_crm.chain import add_indexes
 
 	add_indexes("Sales Receipt")
-	# Customer Value Analysis groups the submitted receipts per customer by reading this index alone, in
-	# its order, for a manager's scope too (issue 11)
-	frappe.db.add_index(
-		"Sales Receipt",
-		["docstatus", "customer", "receipt_date", "base_paid_amount", "sales_person", "sales_department"],
-		index_name="receipt_report_index",
-	)
-	# Sales Plan Achievement's collections per salesperson and day, read alone in its order (as the orders'
-	# order_person_report_index)
-	frappe.db.add_index(
-		"Sales Receipt",
-		["docstatus", "sales_person", "receipt_date", "base_paid_amount"],
-		index_name="receipt_person_report_index",
-	)
-	# Customer Credit Balance's advances and refunds per customer and currency, read alone: a few percent of
-	# the receipts, whose rows would each be a random read
-	frappe.db.add_index(
-		"Sales Receipt",
-		[
-			"receipt_type",
-			"docstatus",
-			"customer",
-			"currency",
-			"receipt_date",
-			"unallocated_amount",
-			"offset_amount",
-			"refunded_amount",
-			"paid_amount",
-			"exchange_rate",
-		],
-		index_name="receipt_credit_report_index",
-	)
+	add_report_indexes("Sales Receipt")

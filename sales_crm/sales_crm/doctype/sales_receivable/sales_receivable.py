@@ -11,6 +11,7 @@ from sales_crm import chain, reads
 from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows.collections import on_invoice, require_fapiao, validate_fapiao
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.rules.receivables import (
 	Balance,
 	check_invoice_amount,
@@ -223,21 +224,4 @@ def on_doctype_update():
 	frappe.db.add_unique("Sales Receivable", ["fapiao_type", "fapiao_no"], constraint_name="fapiao_type_no")
 	# a manager's count (their departments' rows or their own) reads this narrow index alone (issue 11)
 	frappe.db.add_index("Sales Receivable", ["sales_person", "sales_department"])
-	# Receivable Ageing groups the submitted receivables per customer by reading this index alone, in its
-	# order: no temporary table, for a manager's scope too (issue 11)
-	frappe.db.add_index(
-		"Sales Receivable",
-		[
-			"docstatus",
-			"customer",
-			"posting_date",
-			"outstanding_amount",
-			"total_amount",
-			"exchange_rate",
-			"due_date",
-			"invoice_date",
-			"sales_person",
-			"sales_department",
-		],
-		index_name="receivable_report_index",
-	)
+	add_report_indexes("Sales Receivable")
