@@ -23,6 +23,8 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"converted_on",
 		),
 		"lead_source_report_index": ("lead_source", "creation", "status", "converted_on"),
+		# the funnel's leads per department
+		"lead_department_report_index": ("sales_department", "creation", "sales_person"),
 		# Lead Source Effectiveness reaches the won opportunities' leads here, not by a row read per lead
 		"lead_opportunity_report_index": (
 			"opportunity",
@@ -34,8 +36,14 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 		),
 	},
 	"Sales Opportunity": {
-		# the funnel's opportunity figures per salesperson
+		# the funnel's opportunity figures per salesperson or department
 		"opportunity_report_index": ("sales_person", "creation", "sales_department", "base_expected_revenue"),
+		"opportunity_department_report_index": (
+			"sales_department",
+			"creation",
+			"base_expected_revenue",
+			"sales_person",
+		),
 		# the forecast's open pipeline per salesperson and expected close day
 		"opportunity_forecast_index": (
 			"status",
@@ -55,17 +63,31 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 		"stage_duration_index": ("parenttype", "stage", "creation", "entered_on", "left_on"),
 	},
 	"Sales Quotation": {
-		# the funnel's quotations per salesperson (drafts and submitted)
+		# the funnel's quotations per salesperson or department (drafts and submitted)
 		"quotation_person_report_index": (
 			"sales_person",
 			"transaction_date",
 			"docstatus",
 			"base_grand_total",
 		),
+		"quotation_department_report_index": (
+			"sales_department",
+			"transaction_date",
+			"docstatus",
+			"base_grand_total",
+			"sales_person",
+		),
 	},
 	"Sales Contract": {
-		# Sales Plan Achievement's signed contracts per salesperson and day
+		# Sales Plan Achievement's signed contracts per salesperson and day; the funnel's per department
 		"contract_person_report_index": ("docstatus", "sales_person", "signed_on", "base_grand_total"),
+		"contract_department_report_index": (
+			"docstatus",
+			"sales_department",
+			"signed_on",
+			"base_grand_total",
+			"sales_person",
+		),
 	},
 	"Customer Order": {
 		# the per-customer and per-site reports (and the mining run), for a manager's scope too

@@ -1,8 +1,8 @@
 """The report indexes added with the owner figures, on a site that already has the tables: the postings
-per salesperson and department (funnel, forecast, plan achievement), the open pipeline per salesperson,
-the opportunities' stays per stage, the won opportunities' leads, the follow-ups per salesperson and
-opportunity, and the credit balance's advances, refunds and offsets. The stays' earlier index,
-which led with the creation date, is dropped."""
+per salesperson and department, the funnel's earlier stages per department, the open pipeline per
+salesperson, the opportunities' stays per stage, the won opportunities' leads, the follow-ups per
+salesperson and opportunity, and the credit balance's advances, refunds and offsets. The stays' earlier
+index, which led with the creation date, is dropped."""
 
 import frappe
 
