@@ -262,6 +262,10 @@ def test_funnel_by_salesperson(world):
 	assert (s2["lead_count"], s2["opportunity_count"], s2["opportunity_amount"]) == (1, 2, 700)
 	assert (s2["order_count"], s2["collected_count"], s2["collected_amount"]) == (1, 1, 200)
 	assert s2["lead_to_opportunity"] == 200  # the direct opportunity O4 came from no lead
+	# counts are whole numbers in the answer, the collected ones (summed in SQL) too
+	assert all(
+		type(row[f"{stage}_count"]) is int for row in rows.values() for stage in ("order", "collected")
+	)
 
 
 def test_funnel_by_lead_source_and_restricted_view(world):

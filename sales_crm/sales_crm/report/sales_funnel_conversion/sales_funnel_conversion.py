@@ -149,7 +149,8 @@ def get_data(filters) -> tuple[list[dict], dict]:
 
 	def add(stage, grp, cnt, amount):
 		count, total = figures[stage].get(grp or "", (0, 0.0))
-		figures[stage][grp or ""] = (count + cnt, total + flt(amount))
+		# a count summed in SQL (the collected orders) comes back a Decimal: the answer keeps whole numbers
+		figures[stage][grp or ""] = (count + int(cnt or 0), total + flt(amount))
 
 	for stage in STAGES:
 		if stage == "collected":
