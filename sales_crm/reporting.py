@@ -21,7 +21,7 @@ from pypika.terms import CustomFunction, LiteralValue, Term
 NOT_SET = "Not Set"
 
 # the submitted orders' indexes that lead with (docstatus, an owner column, order_date) and carry the amounts:
-# a report grouping orders by that column reads one alone, in its order (customer_order.on_doctype_update)
+# a report grouping orders by that column reads one alone, in its order (declared in report_indexes)
 ORDER_INDEXES = {
 	"sales_person": "order_person_report_index",
 	"sales_department": "order_department_report_index",
