@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 import frappe
 from frappe.utils import add_days, flt, getdate, now_datetime
 
-from sales_crm import rounding  # the pure rules round as System Settings say
+from sales_crm import chain, rounding  # the pure rules round as System Settings say
 from sales_crm.rules import normalize, pricing
 from sales_crm.rules.commissions import accrual, outstanding
 from sales_crm.rules.follow_ups import follow_up_status
@@ -291,7 +291,10 @@ class Demo:
 			"base_grand_total": totals.base_grand_total,
 		}
 		doc = self.add(doctype, row, created, docstatus, owner)
-		self.child(item_doctype, doc, doctype, "items", [{**r, **(extra_item or {})} for r in items])
+		carried = chain.carried(doctype, doc)
+		self.child(
+			item_doctype, doc, doctype, "items", [{**r, **(extra_item or {}), **carried} for r in items]
+		)
 		return doc
 
 	def lead(self, department: str, people: list[str]):

@@ -119,6 +119,11 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"sales_person",
 		),
 	},
+	"Customer Order Item": {
+		# the product targets' order rows per salesperson, product and day (the order's, carried on the
+		# row: chain.ROW_CARRIES)
+		"order_item_report_index": ("docstatus", "sales_person", "product", "order_date", "base_amount"),
+	},
 	"Sales Receivable": {
 		# Receivable Ageing per customer, for a manager's scope too
 		"receivable_report_index": (

@@ -5,7 +5,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint
 
-from sales_crm import owned
+from sales_crm import chain, owned
 
 
 class SalesDocument(Document):
@@ -23,6 +23,7 @@ class SalesDocument(Document):
 		if self._action == "submit":
 			refuse_self_approval(self)
 		super().run_before_save_methods()
+		chain.carry_to_rows(self)
 		owned.check(self)
 
 

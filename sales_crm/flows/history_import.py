@@ -31,7 +31,7 @@ from frappe import _
 from frappe.model.naming import parse_naming_series
 from frappe.utils import cstr, flt, getdate, now_datetime
 
-from sales_crm import jobs
+from sales_crm import chain, jobs
 from sales_crm.org import department_of
 from sales_crm.rules import normalize
 
@@ -620,6 +620,7 @@ class Importer:
 						"base_amount": item["amount"],
 						"delivered_qty": item["qty"],
 						"invoiced_qty": item["qty"],
+						**chain.carried("Customer Order", order_rows[-1]),
 					}
 				)
 			written.append((position, name))

@@ -50,6 +50,15 @@ def violations(fresh: bool = True) -> list[str]:
 			as_dict=True,
 		):
 			found.append(f"{table} {r.name}: {done} {r.done} > qty {r.qty}")
+	for r in frappe.db.sql(
+		"""select i.name, i.parent from `tabCustomer Order Item` i join `tabCustomer Order` o on o.name = i.parent
+		where not (i.sales_person <=> o.sales_person and i.order_date <=> o.order_date)
+			or i.docstatus != o.docstatus""",
+		as_dict=True,
+	):
+		found.append(
+			f"Customer Order Item {r.name}: not its order {r.parent}'s salesperson, date or docstatus"
+		)
 	found += credit_violations()
 	found += plan_violations()
 	return found

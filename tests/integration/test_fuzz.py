@@ -13,7 +13,7 @@ import random
 
 import frappe
 import pytest
-from factories import make_department, make_user, pipeline
+from factories import hand_over, make_department, make_user, pipeline
 from frappe.utils import random_string
 from frappe.utils.password import update_password
 from hypothesis import HealthCheck, given, settings
@@ -86,7 +86,7 @@ def world(bench, site):
 			("order", "Customer Order"),
 			("receivable", "Sales Receivable"),
 		):
-			frappe.db.set_value(doctype, p[key], {"sales_person": sales, "sales_department": department})
+			hand_over(doctype, p[key], {"sales_person": sales, "sales_department": department})
 	frappe.db.commit()
 	names = collections.defaultdict(list)
 	for p in records:

@@ -59,9 +59,12 @@ def test_the_report_indexes_include_those_the_reports_name():
 
 	declared = {name for named in REPORT_INDEXES.values() for name in named}
 	assert set(ORDER_INDEXES.values()) <= declared
-	assert {"receipt_person_report_index", "contract_person_report_index", "opportunity_follow_up_index"} <= (
-		declared
-	)
+	assert {
+		"receipt_person_report_index",
+		"contract_person_report_index",
+		"opportunity_follow_up_index",
+		"order_item_report_index",
+	} <= declared
 
 
 @pytest.mark.parametrize("doctype,index", REPORTS_INDEXES)
@@ -176,6 +179,7 @@ def _owner_figure_reads():
 	span = plans.Span(["a@example.com", "b@example.com"], "2026-01-01", "2026-12-31")
 	for figure in plans.ACTUALS.values():
 		plans.monthly_amounts(span, *figure)
+	plans.monthly_product_amounts(span, ["P-1", "P-2"])  # the product targets' order rows
 
 
 def test_owner_figures_are_added_up_as_the_index_streams_by():
@@ -189,6 +193,7 @@ def test_owner_figures_are_added_up_as_the_index_streams_by():
 	assert named == set(ORDER_INDEXES.values())
 	assert any("receipt_person_report_index" in query for query, _values in reads)
 	assert any("contract_person_report_index" in query for query, _values in reads)
+	assert any("order_item_report_index" in query for query, _values in reads)
 	for query, values in reads:
 		plan = frappe.db.sql("explain " + query, values, as_dict=True)
 		assert len(plan) == 1, query

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 
 import frappe
 import pytest
-from factories import deliver_all, login_users, make_department, pipeline
+from factories import deliver_all, hand_over, login_users, make_department, pipeline
 from frappe.utils import random_string
 
 from sales_crm import chain
@@ -104,7 +104,7 @@ def records(team):
 		*drafts.items(),
 		*(("Salesperson Commission", c) for c in commission),
 	]:
-		frappe.db.set_value(
+		hand_over(
 			doctype,
 			name,
 			{"sales_person": team.sales, "sales_department": team.department},

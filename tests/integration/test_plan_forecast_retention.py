@@ -162,6 +162,71 @@ def test_product_and_new_customer_targets_are_measured(team):
 	assert [(r["sales_person"], r["actual_new_customers"]) for r in mine] == [(team.other_sales, 1)]
 
 
+def _rows_carry(doc) -> set:
+	return set(
+		frappe.get_all(
+			"Customer Order Item",
+			filters={"parent": doc.name},
+			fields=["sales_person", "order_date", "docstatus"],
+			as_list=True,
+		)
+	)
+
+
+def test_order_rows_carry_their_order_s_salesperson_and_date(team):
+	"""The product targets read the order rows alone: each row repeats its order's salesperson and date,
+	set by the server on every save, and no client sets them."""
+	import datetime
+
+	a, b = make_product(standard_rate=100).name, make_product(standard_rate=100).name
+	doc = order(team, team.sales, make_customer().name, "2026-03-02", [(a, 1, 100), (b, 2, 50)], submit=False)
+	assert _rows_carry(doc) == {(team.sales, datetime.date(2026, 3, 2), 0)}
+
+	# a draft moved to another salesperson and day: its rows follow
+	doc.sales_person, doc.order_date = team.other_sales, "2026-04-07"
+	doc.save()
+	assert _rows_carry(doc) == {(team.other_sales, datetime.date(2026, 4, 7), 0)}
+
+	# a client that sets a row's copy apart from its order's is refused before anything is written
+	doc.reload()
+	doc.items[0].sales_person = team.sales
+	with pytest.raises(frappe.ValidationError, match=r"row 1.*Sales Person"):
+		doc.save()
+	assert _rows_carry(doc) == {(team.other_sales, datetime.date(2026, 4, 7), 0)}
+
+	doc.reload()
+	doc.submit()
+	assert _rows_carry(doc) == {(team.other_sales, datetime.date(2026, 4, 7), 1)}
+	frappe.set_user(team.manager)
+	product_rows = achievement_products(team, [a, b], "2026-04")
+	assert product_rows == {a: 100, b: 100}
+
+
+def achievement_products(team, products, period) -> dict:
+	from sales_crm.sales_crm.report.sales_plan_achievement import sales_plan_achievement as plans
+
+	start = f"{period}-01"
+	span = plans.Span([team.other_sales], start, frappe.utils.get_last_day(start))
+	amounts = plans.monthly_product_amounts(span, products)
+	return {product: amount for (_person, product, _month), amount in amounts.items()}
+
+
+def test_the_patch_fills_the_rows_of_orders_made_before_they_carried_them(team, monkeypatch):
+	from sales_crm.patches.v1 import carry_order_fields_to_rows
+
+	monkeypatch.setattr(frappe.db, "commit", lambda: None)  # the test's transaction is rolled back after it
+	a = make_product(standard_rate=100).name
+	doc = order(team, team.sales, make_customer().name, "2026-05-04", [(a, 1, 100), (a, 1, 20)])
+	frappe.db.sql(
+		"update `tabCustomer Order Item` set sales_person = null, order_date = null where parent = %s",
+		doc.name,
+	)
+	carry_order_fields_to_rows.execute()
+	import datetime
+
+	assert _rows_carry(doc) == {(team.sales, datetime.date(2026, 5, 4), 1)}
+
+
 def test_product_targets_are_checked(team):
 	a = make_product().name
 	with pytest.raises(frappe.ValidationError, match=r"row 1.*order target only"):

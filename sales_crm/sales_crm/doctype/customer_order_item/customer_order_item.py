@@ -20,6 +20,7 @@ class CustomerOrderItem(SalesDocument):
 		delivered_qty: DF.Float
 		discount_percentage: DF.Percent
 		invoiced_qty: DF.Float
+		order_date: DF.Date | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
@@ -29,6 +30,7 @@ class CustomerOrderItem(SalesDocument):
 		qty: DF.Float
 		quotation_item: DF.Data | None
 		rate: DF.Currency
+		sales_person: DF.Data | None
 		specification: DF.Data | None
 		uom: DF.Data | None
 	# end: auto-generated types
@@ -37,5 +39,7 @@ class CustomerOrderItem(SalesDocument):
 
 def on_doctype_update():
 	from sales_crm.chain import add_indexes
+	from sales_crm.report_indexes import add_report_indexes
 
 	add_indexes("Customer Order Item")
+	add_report_indexes("Customer Order Item")
