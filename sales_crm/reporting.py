@@ -18,6 +18,8 @@ from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import add_days, flt, getdate
 from pypika.terms import CustomFunction, LiteralValue, Term
 
+from sales_crm.rules.forecast import month_sums
+
 NOT_SET = "Not Set"
 
 # the submitted orders' indexes that lead with (docstatus, an owner column, order_date) and carry the amounts:
@@ -221,6 +223,34 @@ def customer_names(names) -> dict[str, str]:
 
 
 _TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
+
+
+def monthly_amounts(
+	doctype: str,
+	date_field: str,
+	amount_field: str,
+	index: str,
+	condition,
+	by: tuple[str, ...] = ("sales_person",),
+) -> dict:
+	"""The submitted records' ``amount_field`` per ``(key, "YYYY-MM")`` where ``condition(table)`` holds, the
+	key being the salesperson (or the tuple of the ``by`` columns): grouped by ``by`` and day in the order of
+	``index`` (docstatus, then ``by``, the date and the amount), read alone with no temporary table, then
+	added up by month (exact: the day sums are Decimals). The index is named: with a long list of
+	salespeople MariaDB would rather read a wider one and sort every row."""
+	table = frappe.qb.DocType(doctype)
+	columns = [table[column] for column in by]
+	rows = (
+		frappe.qb.from_(table)
+		.force_index(index)
+		.select(*columns, table[date_field], Sum(table[amount_field]))
+		.where((table.docstatus == 1) & condition(table))
+		.groupby(*columns, table[date_field])
+		.run()
+	)
+	if len(by) > 1:
+		rows = ((tuple(row[: len(by)]), *row[len(by) :]) for row in rows)
+	return {key: amount for key, (amount,) in month_sums(rows).items()}
 
 
 def seconds_between(start, end) -> Term:

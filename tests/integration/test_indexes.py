@@ -178,7 +178,7 @@ def _owner_figure_reads():
 	run("Customer Value Analysis", period, ignore_prepared_report=True)  # its chart's months
 	span = plans.Span(["a@example.com", "b@example.com"], "2026-01-01", "2026-12-31")
 	for figure in plans.ACTUALS.values():
-		plans.monthly_amounts(span, *figure)
+		plans.person_months(span, *figure)
 	plans.monthly_product_amounts(span, ["P-1", "P-2"])  # the product targets' order rows
 
 

@@ -14,6 +14,7 @@ from pypika.terms import CustomFunction
 from sales_crm.reporting import (
 	column,
 	currency,
+	monthly_amounts,
 	never_raises,
 	report_filters,
 	rounder,
@@ -22,7 +23,6 @@ from sales_crm.reporting import (
 	visible,
 )
 from sales_crm.rules.analysis import months_in_range, ratio
-from sales_crm.rules.forecast import month_sums
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 
@@ -169,20 +169,14 @@ def get_data(filters) -> list[dict]:
 
 
 def monthly(doctype: str, date_field: str, amount_field: str, index: str, filters) -> dict[str, float]:
-	"""The period's amount per month: grouped by salesperson and day in the order of ``index`` (docstatus,
-	sales_person, date, amount), read alone with no temporary table, then added up by month."""
-	table = frappe.qb.DocType(doctype)
-	rows = (
-		frappe.qb.from_(table)
-		.force_index(index)
-		.select(table.sales_person, table[date_field], Sum(Coalesce(table[amount_field], 0)))
-		.where(table.docstatus == 1)
-		.where(scope(table, doctype, filters, date_field))
-		.groupby(table.sales_person, table[date_field])
-		.run()
+	"""The period's amount per month, every salesperson's (``reporting.monthly_amounts``) added up."""
+	months: dict[str, object] = {}
+	per_person = monthly_amounts(
+		doctype, date_field, amount_field, index, lambda table: scope(table, doctype, filters, date_field)
 	)
-	months = month_sums((None, day, amount) for _person, day, amount in rows)
-	return {m: flt(amount, 2) for (_key, m), (amount,) in months.items()}
+	for (_person, month), amount in per_person.items():
+		months[month] = months.get(month, 0) + (amount or 0)
+	return {month: flt(amount, 2) for month, amount in months.items()}
 
 
 def get_chart(filters) -> dict | None:

@@ -20,7 +20,7 @@ from frappe.query_builder.functions import Coalesce, Max, Min, Sum
 from frappe.utils import flt, getdate
 
 from sales_crm.org import department_members, has_role
-from sales_crm.reporting import never_raises, report_filters, visible
+from sales_crm.reporting import monthly_amounts, never_raises, report_filters, visible
 from sales_crm.rules.forecast import month_sums, months_between
 from sales_crm.rules.plans import completion
 
@@ -189,7 +189,7 @@ def get_data(filters) -> list[dict]:
 		min(row.period_start for row in rows),
 		max(row.period_end for row in rows),
 	)
-	actuals = {figure: monthly_amounts(span, *source) for figure, source in ACTUALS.items()}
+	actuals = {figure: person_months(span, *source) for figure, source in ACTUALS.items()}
 	products = sorted({row.product for row in rows if row.product})
 	product_orders = monthly_product_amounts(span, products) if products else {}
 	new = monthly_new_customers(span)
@@ -235,50 +235,42 @@ class Span:
 	end: object
 
 
-def monthly_amounts(
+def person_months(
 	span: Span, doctype: str, date_field: str, amount_field: str, index: str
 ) -> dict[tuple, float]:
-	"""The submitted records' company-currency amount per (salesperson, month) within the span: grouped by
-	salesperson and day in the order of ``index``, read alone, then by month. The index is named: with
-	every salesperson in the list MariaDB would rather read a wider one and sort every row."""
-	record = frappe.qb.DocType(doctype)
-	rows = (
-		frappe.qb.from_(record)
-		.force_index(index)
-		.select(record.sales_person, record[date_field], Sum(record[amount_field]))
-		.where(
-			(record.docstatus == 1)
-			& record.sales_person.isin(span.sales_people)
+	"""The submitted records' company-currency amount per (salesperson, month) within the span."""
+	amounts = monthly_amounts(
+		doctype,
+		date_field,
+		amount_field,
+		index,
+		lambda record: (
+			record.sales_person.isin(span.sales_people)
 			& (record[date_field] >= span.start)
 			& (record[date_field] <= span.end)
-		)
-		.groupby(record.sales_person, record[date_field])
-		.run()
+		),
 	)
-	return {key: flt(amount) for key, (amount,) in month_sums(rows).items()}
+	return {key: flt(amount) for key, amount in amounts.items()}
 
 
 def monthly_product_amounts(span: Span, products: list[str]) -> dict[tuple, float]:
 	"""Per (salesperson, product, month) within the span: the company-currency amount (before tax) of the
 	product's rows on the salesperson's submitted orders. The rows carry their order's salesperson and date
-	(``chain.ROW_CARRIES``), so they are read alone, grouped by day in the order of their index."""
-	item = frappe.qb.DocType("Customer Order Item")
-	rows = (
-		frappe.qb.from_(item)
-		.force_index("order_item_report_index")
-		.select(item.sales_person, item.product, item.order_date, Sum(item.base_amount))
-		.where(
-			(item.docstatus == 1)
-			& item.sales_person.isin(span.sales_people)
+	(``chain.ROW_CARRIES``), so they are read alone, through their own index."""
+	amounts = monthly_amounts(
+		"Customer Order Item",
+		"order_date",
+		"base_amount",
+		"order_item_report_index",
+		lambda item: (
+			item.sales_person.isin(span.sales_people)
 			& item.product.isin(products)
 			& (item.order_date >= span.start)
 			& (item.order_date <= span.end)
-		)
-		.groupby(item.sales_person, item.product, item.order_date)
-		.run()
+		),
+		by=("sales_person", "product"),
 	)
-	months = month_sums(((person, product), day, amount) for person, product, day, amount in rows)
-	return {(person, product, month): flt(amount) for ((person, product), month), (amount,) in months.items()}
+	return {(person, product, month): flt(amount) for ((person, product), month), amount in amounts.items()}
 
 
 def monthly_new_customers(span: Span) -> dict[tuple, int]:
