@@ -87,8 +87,11 @@ def mining_status(job_id: str) -> dict:
 		job_id, _("Mining run {0} not found"), _("Not permitted to read mining run {0}")
 	)
 	state.pop("error", None)
+	if state.get("run") and close_abandoned_runs():
+		# a poller learns of a dead worker at once, not at the next run, and what it learnt stays: Frappe
+		# commits a GET request only when asked to
+		frappe.local.flags.commit = True
 	if state.get("run"):
-		close_abandoned_runs()  # a poller learns of a dead worker at once, not at the next run
 		state["record"] = frappe.get_doc("Customer Mining Run", state["run"]).as_dict(no_default_fields=True)
 	return state
 

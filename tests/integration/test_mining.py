@@ -259,6 +259,29 @@ def test_a_sales_user_gets_403_over_http(server):
 			assert answer.status_code == 403, (user, method, answer.text[:300])
 
 
+def test_a_get_poll_that_finds_a_dead_worker_leaves_its_run_failed(server):
+	"""A status poll over GET marks a run whose worker is gone Failed, and that stays: the next reader (here
+	the test's own connection, another process) reads Failed, not Running."""
+	from factories import login_users
+
+	password = "Sales-CRM-mining-2026!"
+	director = login_users("poll", password, director=("Sales User", "Sales Director")).director
+	with owned.by_server():
+		run = frappe.get_doc(
+			{"doctype": "Customer Mining Run", "status": "Running", "started_by": director}
+		).insert(ignore_permissions=True)
+	job_id = f"mining-polled-{random_string(8)}"
+	frappe.db.commit()
+	jobs.save(job_id, {"job_id": job_id, "status": "started", "user": director, "run": run.name})
+	answer = server.session(director, password).http.get(
+		f"{server.url}/api/method/sales_crm.api.mining_status", params={"job_id": job_id}, timeout=60
+	)
+	assert answer.ok, answer.text[:300]
+	assert answer.json()["message"]["record"]["status"] == "Failed"
+	frappe.db.rollback()  # a fresh snapshot: what the server committed
+	assert frappe.db.get_value("Customer Mining Run", run.name, "status") == "Failed"
+
+
 def test_server_owned_fields_are_the_runs():
 	"""The scores, the import's id and history mark are server-owned (chain.owned): a save that sets one is
 	refused, and nothing is written."""
