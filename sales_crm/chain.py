@@ -603,7 +603,8 @@ DERIVED = {
 # DocType -> (its table, the header fields each row repeats). A report that measures rows by their
 # document's salesperson and date (a product target's order rows) then reads the rows alone, through one
 # index, instead of looking every row's document up: a random read per row once the tables outgrow the
-# buffer pool. The server sets them on every save (``carry_to_rows``); read-only, they are owned.
+# buffer pool. The server sets them on every save (``carry_to_rows``); read-only, they are owned. The
+# salesperson is a Link to User like the order's, so that renaming a user renames it on the rows too.
 ROW_CARRIES = {"Customer Order": ("items", ("sales_person", "order_date"))}
 
 
@@ -617,9 +618,8 @@ def carry_to_rows(doc) -> None:
 	"""Set on each of the document's rows the header fields they repeat."""
 	if doc.doctype not in ROW_CARRIES:
 		return
-	table, fields = ROW_CARRIES[doc.doctype]
-	values = {field: doc.get(field) for field in fields}
-	for row in doc.get(table) or ():
+	values = carried(doc.doctype, doc)
+	for row in doc.get(ROW_CARRIES[doc.doctype][0]) or ():
 		row.update(values)
 
 

@@ -202,6 +202,16 @@ def test_order_rows_carry_their_order_s_salesperson_and_date(team):
 	assert product_rows == {a: 100, b: 100}
 
 
+def test_a_renamed_salesperson_is_renamed_on_the_order_rows(team):
+	"""The rows' salesperson is a Link to User like the order's: renaming the user renames both."""
+	a = make_product(standard_rate=100).name
+	doc = order(team, team.other_sales, make_customer().name, "2026-03-02", [(a, 1, 100), (a, 2, 10)])
+	new = f"renamed-{random_string(6).lower()}@example.com"
+	frappe.rename_doc("User", team.other_sales, new, force=True)
+	assert frappe.db.get_value("Customer Order", doc.name, "sales_person") == new
+	assert {person for person, _day, _status in _rows_carry(doc)} == {new}
+
+
 def achievement_products(team, products, period) -> dict:
 	from sales_crm.sales_crm.report.sales_plan_achievement import sales_plan_achievement as plans
 

@@ -30,7 +30,7 @@ class CustomerOrderItem(SalesDocument):
 		qty: DF.Float
 		quotation_item: DF.Data | None
 		rate: DF.Currency
-		sales_person: DF.Data | None
+		sales_person: DF.Link | None
 		specification: DF.Data | None
 		uom: DF.Data | None
 	# end: auto-generated types
