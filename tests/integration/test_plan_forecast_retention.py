@@ -231,10 +231,26 @@ def test_the_patch_fills_the_rows_of_orders_made_before_they_carried_them(team, 
 		"update `tabCustomer Order Item` set sales_person = null, order_date = null where parent = %s",
 		doc.name,
 	)
+	# slices of two orders, so that the site's orders run over many slices and this one's falls in one
+	monkeypatch.setattr(carry_order_fields_to_rows, "SLICE", 2)
 	carry_order_fields_to_rows.execute()
 	import datetime
 
 	assert _rows_carry(doc) == {(team.sales, datetime.date(2026, 5, 4), 1)}
+
+
+def test_the_patch_slices_cover_every_order_once(team, monkeypatch):
+	from sales_crm.patches.v1 import carry_order_fields_to_rows
+
+	for day in ("2026-05-04", "2026-05-05", "2026-05-06"):
+		order(team, team.sales, make_customer().name, day, [(make_product(standard_rate=10).name, 1, 10)])
+	names = frappe.db.sql_list("select name from `tabCustomer Order` order by name")
+	monkeypatch.setattr(carry_order_fields_to_rows, "SLICE", 2)
+	slices = list(carry_order_fields_to_rows.slices("Customer Order"))
+	# each slice runs from its first to its last name in the database's own order
+	covered = [n for first, last in slices for n in names[names.index(first) : names.index(last) + 1]]
+	assert covered == names  # in order, none left out, none twice
+	assert len(slices) == -(-len(names) // 2)
 
 
 def test_product_targets_are_checked(team):
