@@ -478,6 +478,21 @@ def test_customer_value_analysis(world):
 	assert set(by(report("Customer Value Analysis", world.s1, **past_year()).rows, "customer")) == {world.x1}
 
 
+def test_customer_names_are_read_in_bounded_slices(world):
+	from sales_crm.reporting import customer_names
+
+	# 1,000 names that match none sort before the two real ones and 1,500 after: the real ones are read
+	# only if the second of three statements (of at most 1,000 names each) is
+	before, after = [f"0 none {k:05}" for k in range(1000)], [f"~ none {k:05}" for k in range(1500)]
+	assert max(before) < min(world.x1, world.x2) and max(world.x1, world.x2) < min(after)
+	names = customer_names([*after, world.x1, *before, world.x2])
+	assert names == {
+		world.x1: frappe.db.get_value("Sales Customer", world.x1, "customer_name"),
+		world.x2: frappe.db.get_value("Sales Customer", world.x2, "customer_name"),
+	}
+	assert customer_names([]) == {} and customer_names(None) == {}
+
+
 def test_number_card_methods(world):
 	from sales_crm.reporting import overdue_receivables, weighted_pipeline
 

@@ -14,6 +14,7 @@ from pypika.terms import CustomFunction
 from sales_crm.reporting import (
 	column,
 	currency,
+	customer_names,
 	monthly_amounts,
 	never_raises,
 	report_filters,
@@ -89,26 +90,6 @@ def collected_by_customer(filters) -> dict[str, float]:
 	return dict(query.run())
 
 
-def customer_names(customers: list[str]) -> dict[str, str]:
-	"""The names of the customers who paid in the period without ordering in it (few), as the user may
-	read them."""
-	if not customers:
-		return {}
-	customer = frappe.qb.DocType("Sales Customer")
-	names = {}
-	for start in range(0, len(customers), 1000):
-		query = (
-			frappe.qb.from_(customer)
-			.select(customer.name, customer.customer_name)
-			.where(customer.name.isin(customers[start : start + 1000]))
-		)
-		readable = visible(customer, "Sales Customer")
-		if readable is not None:
-			query = query.where(readable)
-		names.update(query.run())
-	return names
-
-
 def days_to_pay_by_customer(filters) -> dict[str, float]:
 	"""Σ(allocated × days from invoice to receipt) / Σ allocated, over the period's submitted receipts."""
 	receipt = frappe.qb.DocType("Sales Receipt")
@@ -141,7 +122,7 @@ def get_data(filters) -> list[dict]:
 	orders = orders_by_customer(filters)
 	collected = collected_by_customer(filters)
 	days = days_to_pay_by_customer(filters)
-	names = customer_names(sorted(c for c in collected.keys() - orders.keys() if c))
+	names = customer_names(c for c in collected.keys() - orders.keys() if c)
 	months = months_in_range(filters.from_date, filters.to_date)
 	money = rounder(2)
 	data = []
