@@ -171,7 +171,7 @@ def _owner_figure_reads():
 	from sales_crm.sales_crm.report.sales_plan_achievement import sales_plan_achievement as plans
 
 	period = {"from_date": "2025-01-01", "to_date": "2026-12-31"}
-	for group in ("sales_person", "sales_department"):
+	for group in ("sales_person", "sales_department", "lead_source"):
 		run("Sales Funnel Conversion", {**period, "group_by": group}, ignore_prepared_report=True)
 	for group in ("Sales Person", "Sales Department"):
 		run("Sales Pipeline Forecast", {**period, "group_by": group}, ignore_prepared_report=True)
@@ -183,14 +183,18 @@ def _owner_figure_reads():
 
 
 def test_owner_figures_are_added_up_as_the_index_streams_by():
-	"""The funnel's, the forecast's, the plan achievement's and the value chart's figures per salesperson
-	or department read an index that leads with (docstatus, the owner column, the date) alone and in its
-	order: no temporary table and no sort, whose cost grows with every order (seconds at a million)."""
+	"""The funnel's (every stage's), the forecast's, the plan achievement's and the value chart's figures per
+	salesperson, department (or a lead's source) read an index that leads with the owner column (after the
+	docstatus, where there is one) alone and in its order: no temporary table and no sort, whose cost grows
+	with every record (seconds at a million)."""
 	from sales_crm.reporting import ORDER_INDEXES
+	from sales_crm.sales_crm.report.sales_funnel_conversion.sales_funnel_conversion import STAGE_INDEXES
 
 	reads = _grouped_reads(_owner_figure_reads)
 	named = {index for query, _values in reads for index in ORDER_INDEXES.values() if index in query}
 	assert named == set(ORDER_INDEXES.values())
+	funnel = {index for by_group in STAGE_INDEXES.values() for index in by_group.values()}
+	assert funnel <= {index for query, _values in reads for index in funnel if f"`{index}`" in query}
 	assert any("receipt_person_report_index" in query for query, _values in reads)
 	assert any("contract_person_report_index" in query for query, _values in reads)
 	assert any("order_item_report_index" in query for query, _values in reads)
