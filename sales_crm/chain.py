@@ -288,12 +288,13 @@ def roll_up(doc) -> dict[str, list[str]]:
 	records ``lock`` took, found once."""
 	targets = doc.flags.pop("chain_targets", None) or affected(doc)
 	# without a document (only the targets, as a repair passes them): every sum of every target
-	moved = _posted(doc) if doc.get("doctype") else None
+	posted = _posted(doc) if doc.get("doctype") else None
+	moved: set[tuple[str, str]] = set()
 	for target in ROLLUP_ORDER:
 		if not targets.get(target):
 			continue
 		for rollup in ROLLUPS:
-			if moved is not None and not _sources_moved(rollup, moved):
+			if posted is not None and not (_feeds(rollup, posted) or _sources_moved(rollup, moved)):
 				continue
 			if rollup.target == target:
 				_apply(rollup, targets[target])
@@ -301,25 +302,35 @@ def roll_up(doc) -> dict[str, list[str]]:
 				_apply(rollup, _rows_of(target, targets[target], table))
 			else:
 				continue
-			if moved is not None:
-				moved.add((rollup.target, rollup.field))
+			moved.add((rollup.target, rollup.field))
 		for step in DERIVED.get(target, ()):
 			step(targets[target])
 	return targets
 
 
-def _posted(doc) -> set[tuple[str, str | None]]:
-	"""What a submit or cancel of ``doc`` moves in every sum: all of its own values and its rows' (``None``:
-	every field), as it enters or leaves the submitted sources."""
-	tables = {df.options for df in frappe.get_meta(doc.doctype).get_table_fields()}
-	return {(doc.doctype, None)} | {(table, None) for table in tables}
+def _posted(doc) -> dict[str, list]:
+	"""The records a submit or cancel of ``doc`` enters into (or takes out of) the submitted sources: the
+	document and its rows, per DocType."""
+	records = {doc.doctype: [doc]}
+	for df in frappe.get_meta(doc.doctype).get_table_fields():
+		records.setdefault(df.options, []).extend(doc.get(df.fieldname) or ())
+	return records
+
+
+def _feeds(rollup: RollUp, posted: dict[str, list]) -> bool:
+	"""Whether a posted record is one of the roll-up's sources that names a target with a value: one that
+	names none, or holds zero, moves no sum (a new invoice has received nothing yet, so its order's and
+	contract's collections stay; a receipt row that names no payment plan line settles none)."""
+	return any(
+		record.get(rollup.link) and flt(record.get(rollup.value)) for record in posted.get(rollup.source, ())
+	)
 
 
 def _sources_moved(rollup: RollUp, moved: set) -> bool:
-	"""Whether a roll-up's sum can differ now: its source is the posted document (or its rows), or a figure it
-	sums was rolled up again in this pass. A receivable leaves the contract rows' ordered quantities as they
-	were; an order leaves the contract's collections."""
-	fields = {None, rollup.value} | ({rollup.factor} if rollup.factor else set())
+	"""Whether a figure the roll-up sums was rolled up again in this pass (the posted records' own values
+	are ``_feeds``). A receivable leaves the contract rows' ordered quantities as they were; an order leaves
+	the contract's collections."""
+	fields = {rollup.value} | ({rollup.factor} if rollup.factor else set())
 	return any((rollup.source, field) in moved for field in fields)
 
 

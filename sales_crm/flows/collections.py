@@ -184,8 +184,11 @@ def refresh_plans(doctype: str, names: list[str]) -> None:
 	if not names:
 		return
 	today = getdate(nowdate())
-	parents = reads.rows(doctype, {"name": names, "docstatus": 1}, ["name", COLLECTED[doctype]])
+	fields = ["name", COLLECTED[doctype]] + (["sales_contract"] if doctype == "Customer Order" else [])
+	parents = reads.rows(doctype, {"name": names, "docstatus": 1}, fields)
 	for parent in parents:
+		if parent.get("sales_contract"):
+			continue  # an order of a contract has no plan (``set_payment_plan``): its contract's settles
 		rows = reads.rows(
 			LINE,
 			{"parent": parent.name, "parenttype": doctype, "parentfield": PLAN},
@@ -284,9 +287,10 @@ def check_named_lines(doc, receivables: dict, for_update: bool = False) -> None:
 			)
 
 
-def set_due_dates(doctype: str, name: str | None, rule: str, base) -> None:
+def set_due_dates(doctype: str, name: str | None, rule: str, base, refresh: bool = True) -> None:
 	"""``rule``'s event happened on ``base``: lines of the record that waited for it get their due date (a
-	line dated already keeps it: the first delivery or invoice starts the clock)."""
+	line dated already keeps it: the first delivery or invoice starts the clock). Without ``refresh`` the
+	caller settles the lines itself afterwards (a roll-up's ``refresh_plans``)."""
 	if not name or not base:
 		return
 	frappe.db.sql(
@@ -296,7 +300,8 @@ def set_due_dates(doctype: str, name: str | None, rule: str, base) -> None:
 			and due_rule = %(rule)s and due_date is null""",
 		{"base": getdate(base), "doctype": doctype, "name": name, "rule": rule},
 	)
-	refresh_plans(doctype, [name])  # a line dated in the past may be overdue already
+	if refresh:
+		refresh_plans(doctype, [name])  # a line dated in the past may be overdue already
 
 
 def plan_owner_of_order(order: str) -> tuple[str, str]:
@@ -310,8 +315,11 @@ def on_delivery(order: str) -> None:
 
 
 def on_invoice(receivable) -> None:
-	doctype, name = plan_owner_of_order(receivable.customer_order)
-	set_due_dates(doctype, name, rules.INVOICE, receivable.get("invoice_date") or receivable.posting_date)
+	"""Date the lines that waited for the first invoice; the receivable's roll-up, which follows, settles
+	them (``chain.DERIVED``: the plan owner is among the records it reaches)."""
+	doctype, name = plan_owner_of_receivable(receivable)
+	base = receivable.get("invoice_date") or receivable.posting_date
+	set_due_dates(doctype, name, rules.INVOICE, base, refresh=False)
 
 
 # --- daily ---------------------------------------------------------------------------------------------

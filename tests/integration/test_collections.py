@@ -145,6 +145,32 @@ def test_standard_templates_and_their_checks(col):
 	assert [line["amount"] for line in lines] == [300, 600, 100.01]
 
 
+def test_an_invoice_dated_in_the_past_makes_its_line_overdue_at_once(col):
+	"""The invoice dates the line that waited for it, and the same posting settles the plan: a line due
+	before today is Overdue without waiting for the daily job."""
+	c = col.clients
+	cust = customer(c)
+	plan = [
+		{"label": "Advance", "share": 40, "due_rule": "Days After Signing", "days": 0},
+		{"label": "On invoice", "share": 60, "due_rule": "Days After Invoice", "days": 10},
+	]
+	contract = c.sales.insert(contract_doc(col, cust, payment_plan=plan))["name"]
+	r = c.director.submit("Sales Contract", contract)
+	assert r.ok, r.text[:500]
+	order = order_of_contract(col, contract)
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	assert plan_of("Sales Contract", contract)[1].due_date is None
+	c.accounts.ok(
+		"sales_crm.api.invoice_order",
+		order=order,
+		invoice_no=f"C-{random_string(6)}",
+		invoice_date=add_days(nowdate(), -30),
+		amount=1000,
+	)
+	assert plan_of("Sales Contract", contract)[1].due_date == getdate(add_days(nowdate(), -20))
+	assert plan_holds("Sales Contract", contract) == [(400, 0, 400, "Planned"), (600, 0, 600, "Overdue")]
+
+
 def test_plan_from_template_collections_overdue_and_cancel(col):
 	c = col.clients
 	cust, contract = signed_contract(col)

@@ -2,7 +2,8 @@
 
 import frappe
 import pytest
-from factories import make_customer, make_product, selling_doc
+from factories import deliver_all, make_customer, make_product, pipeline, selling_doc
+from frappe.utils import random_string
 
 SELLING = ("Sales Quotation", "Sales Contract", "Customer Order")
 
@@ -135,3 +136,45 @@ def test_an_update_is_recomputed_too():
 	doc.grand_total = 3
 	doc.save()
 	assert frappe.db.get_value("Sales Quotation", doc.name, "grand_total") == 700
+
+
+def test_a_posting_re_sums_only_what_it_moves():
+	"""An invoice enters its amount into its order's invoiced sum, and nothing into the collections (it has
+	received nothing yet): those sums are not re-read; a receipt that pays it moves them. The books hold
+	after each."""
+	from invariants import violations
+
+	from sales_crm import api
+
+	p = pipeline(upto="order")
+	deliver_all(p.order)
+	sent = []
+	original = frappe.db.sql
+
+	def sql(query, *args, **kwargs):
+		sent.append(" ".join(str(query).split()))
+		return original(query, *args, **kwargs)
+
+	frappe.db.sql = sql
+	try:
+		receivable = api.invoice_order(p.order, f"INV-{random_string(6)}", "2026-11-01", 600)
+	finally:
+		frappe.db.sql = original
+	updates = [q for q in sent if q.upper().startswith("UPDATE")]
+	assert any("SET `invoiced_amount`=(SELECT" in q for q in updates), updates
+	assert not any("`received_amount`=(SELECT" in q or "`collected_amount`=(SELECT" in q for q in updates)
+	assert violations(fresh=False) == []
+
+	receipt = frappe.get_doc(
+		{
+			"doctype": "Sales Receipt",
+			"receipt_type": "Payment",
+			"customer": p.customer,
+			"currency": frappe.db.get_value("Customer Order", p.order, "currency"),
+			"allocations": [{"sales_receivable": receivable, "allocated_amount": 250}],
+		}
+	).insert()
+	receipt.submit()
+	assert frappe.db.get_value("Sales Contract", p.contract, "collected_amount") == 250
+	assert frappe.db.get_value("Customer Order", p.order, "received_amount") == 250
+	assert violations(fresh=False) == []

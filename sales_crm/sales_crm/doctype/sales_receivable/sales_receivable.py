@@ -175,9 +175,9 @@ class SalesReceivable(SalesDocument):
 		self.validate_order(for_update=True)
 
 	def on_submit(self):
-		chain.roll_up(self)
-		# lines due after the invoice are dated by the first one
+		# lines due after the invoice are dated by the first one, then settled by the roll-up
 		on_invoice(self)
+		chain.roll_up(self)
 
 	def before_cancel(self):
 		receipts = linked_receipts(self.name)
