@@ -100,17 +100,18 @@ def measured(post, log: list | None = None):
 
 
 # ---------------------------------------------------------------------------------------- clones
-def clone_name(doctype: str) -> str:
-	return f"Clone {doctype}"
+def clone_name(doctype: str, prefix: str = "Clone") -> str:
+	return f"{prefix} {doctype}"
 
 
-def make_clones() -> dict[str, str]:
-	"""A bare submittable clone of each DocType and of its child tables: {original: clone}."""
+def make_clones(prefix: str = "Clone", doctypes=DOCTYPES, children: dict | None = None) -> dict[str, str]:
+	"""A bare submittable clone of each DocType and of its child tables: {original: clone}. With
+	``children`` (an earlier call's answer), its clones of the child tables are shared."""
 	if not frappe.db.exists("Module Def", CLONE_MODULE):
 		frappe.get_doc(
 			{"doctype": "Module Def", "module_name": CLONE_MODULE, "app_name": "frappe", "custom": 1}
 		).insert(ignore_permissions=True)
-	names: dict[str, str] = {}
+	names: dict[str, str] = {k: v for k, v in (children or {}).items() if frappe.get_meta(k).istable}
 
 	def clone(doctype: str):
 		if doctype in names:
@@ -118,7 +119,7 @@ def make_clones() -> dict[str, str]:
 		meta = frappe.get_meta(doctype)
 		for df in meta.get_table_fields():
 			clone(df.options)
-		name = clone_name(doctype)
+		name = clone_name(doctype, prefix)
 		if frappe.db.exists("DocType", name):
 			frappe.delete_doc("DocType", name, force=1, ignore_permissions=True)
 		doc = frappe.new_doc("DocType")
@@ -155,19 +156,72 @@ def make_clones() -> dict[str, str]:
 		doc.insert(ignore_permissions=True)
 		names[doctype] = name
 
-	for doctype in DOCTYPES:
+	for doctype in doctypes:
 		clone(doctype)
 	frappe.db.commit()
 	return names
 
 
-def drop_clones(names: dict[str, str]) -> None:
+# What a posting sets off in Frappe itself once the app configures it: the DocType's workflow (its
+# transition checks and the Workflow Action records it keeps for the approvers) and its notifications
+# evaluated on save. A second clone carries copies of both, so that the app's own code is measured apart.
+SAVE_EVENTS = ("New", "Save", "Submit", "Cancel", "Value Change", "Method")
+
+
+def machinery(doctype: str) -> tuple[str | None, list[str]]:
+	"""(the DocType's active workflow, its notifications evaluated on save)."""
+	from frappe.model.workflow import get_workflow_name
+
+	notifications = frappe.get_all(
+		"Notification",
+		filters={"document_type": doctype, "enabled": 1, "event": ("in", SAVE_EVENTS)},
+		pluck="name",
+	)
+	return get_workflow_name(doctype), notifications
+
+
+def make_flow_clones(bare: dict[str, str]) -> dict[str, str]:
+	"""A clone of each DocType that has a workflow or notifications, with copies of them: {original: clone}."""
+	doctypes = [d for d in DOCTYPES if any(machinery(d))]
+	names = make_clones("Flow Clone", doctypes, children=bare)
+	for doctype in doctypes:
+		workflow, notifications = machinery(doctype)
+		if workflow:
+			copy = frappe.copy_doc(frappe.get_doc("Workflow", workflow))
+			copy.update({"workflow_name": f"Flow Clone {workflow}", "document_type": names[doctype]})
+			copy.insert(ignore_permissions=True)
+		for name in notifications:
+			copy = frappe.copy_doc(frappe.get_doc("Notification", name))
+			copy.update(
+				{
+					"name": f"Flow Clone {name}",
+					"document_type": names[doctype],
+					"is_standard": 0,
+					"module": None,
+				}
+			)
+			copy.insert(ignore_permissions=True, set_name=f"Flow Clone {name}")
+	frappe.db.commit()
+	return {d: names[d] for d in doctypes}
+
+
+def drop_flow_clones(names: dict[str, str]) -> None:
+	frappe.db.rollback()
+	for clone in names.values():
+		for doctype in ("Workflow", "Notification"):
+			for name in frappe.get_all(doctype, filters={"document_type": clone}, pluck="name"):
+				frappe.delete_doc(doctype, name, force=1, ignore_permissions=True)
+		frappe.db.delete("Workflow Action", {"reference_doctype": clone})
+	frappe.db.commit()
+
+
+def drop_clones(names: dict[str, str], module: bool = True) -> None:
 	frappe.db.rollback()
 	parents = [names[d] for d in DOCTYPES if d in names]
 	for name in parents + [n for n in names.values() if n not in parents]:
 		if frappe.db.exists("DocType", name):
 			frappe.delete_doc("DocType", name, force=1, ignore_permissions=True)
-	if frappe.db.exists("Module Def", CLONE_MODULE):
+	if module and frappe.db.exists("Module Def", CLONE_MODULE):
 		frappe.delete_doc("Module Def", CLONE_MODULE, force=1, ignore_permissions=True)
 	frappe.db.commit()
 
@@ -267,9 +321,17 @@ def one_chain(customer: str, products, post) -> None:
 	post("Sales Credit Offset", frappe.get_doc(api.make_offset(receipt.name)))
 
 
-def run(runs: int, names: dict[str, str], profile: str | None, queries: str | None) -> dict:
+def run(
+	runs: int,
+	names: dict[str, str],
+	profile: str | None,
+	queries: str | None,
+	flow: dict[str, str] | None = None,
+) -> dict:
 	app = {d: [] for d in DOCTYPES}
 	bare = {d: [] for d in DOCTYPES}
+	flowed = {d: [] for d in DOCTYPES}
+	flow = flow or {}
 	profiler = cProfile.Profile() if profile else None
 	logs: dict[str, list] = {}
 	customer, products = customer_and_products()
@@ -295,6 +357,24 @@ def run(runs: int, names: dict[str, str], profile: str | None, queries: str | No
 		if keep:
 			app[doctype].append((elapsed, *count))
 			bare[doctype].append((twin_elapsed, *twin_count))
+		if doctype in flow:
+			flow_twin = clone_of(doc, {**names, doctype: flow[doctype]})
+			workflow = machinery(doctype)[0]
+			field = workflow and frappe.get_cached_value("Workflow", workflow, "workflow_state_field")
+			state = field and flow_twin.get(field)
+
+			def flow_posting():
+				# the workflow starts the draft at its first state; the submit moves it to the app's
+				if field:
+					flow_twin.set(field, None)
+				flow_twin.insert()
+				if field:
+					flow_twin.set(field, state)
+				flow_twin.submit()
+
+			flow_elapsed, flow_count, _ = measured(flow_posting)
+			if keep:
+				flowed[doctype].append((flow_elapsed, *flow_count))
 		return doc
 
 	for k in range(runs + 1):
@@ -312,7 +392,7 @@ def run(runs: int, names: dict[str, str], profile: str | None, queries: str | No
 		print(f"\n{doctype}: {len(log)} statements of one posting, most repeated first")
 		for text, n in Counter(log).most_common():
 			print(f"  {n:3}× {text}")
-	return {"app": app, "bare": bare}
+	return {"app": app, "bare": bare, "flow": flowed}
 
 
 def p90(values: list[float]) -> float:
@@ -325,6 +405,29 @@ def report(figures: dict) -> None:
 		f"\n{'posting (insert+submit)':22} {'app ms':>8} {'p90':>7} {'clone ms':>9} {'p90':>7} {'ratio':>6} "
 		f"{'SQL app':>8} {'(workflow)':>10} {'SQL clone':>9}"
 	)
+	report_bare(figures)
+	flow = figures.get("flow") or {}
+	if not any(flow.values()):
+		return
+	print(
+		"\nthe same, against a clone that carries copies of the DocType's workflow and notifications "
+		"(what the app's own code adds to Frappe's machinery):"
+	)
+	print(
+		f"{'posting (insert+submit)':22} {'app ms':>8} {'flow clone ms':>14} {'p90':>7} {'ratio':>6} {'SQL':>5}"
+	)
+	for doctype in DOCTYPES:
+		app, flowed = figures["app"][doctype], flow.get(doctype)
+		if not app or not flowed:
+			continue
+		a, f = statistics.median(r[0] for r in app), statistics.median(r[0] for r in flowed)
+		print(
+			f"{doctype:22} {a * 1000:8.1f} {f * 1000:14.1f} {p90([r[0] for r in flowed]) * 1000:7.1f} "
+			f"{a / f:6.2f} {statistics.median(r[1] for r in flowed):5.0f}"
+		)
+
+
+def report_bare(figures: dict) -> None:
 	for doctype in DOCTYPES:
 		app, bare = figures["app"][doctype], figures["bare"][doctype]
 		if not app:
@@ -346,23 +449,32 @@ def main():
 	parser.add_argument("--profile", help="print a cProfile of this DocType's app postings")
 	parser.add_argument("--queries", help="print the statements of one posting of this DocType")
 	parser.add_argument("--trace", help="with --queries: where the statements containing this text come from")
+	parser.add_argument(
+		"--flow",
+		action="store_true",
+		help="also post a clone that carries copies of the DocType's workflow and notifications",
+	)
 	args = parser.parse_args()
 	global TRACE
 	TRACE = args.trace
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()
 	frappe.set_user("Administrator")
-	names = {}
+	names, flow = {}, {}
 	try:
 		print(
 			f"leads on site: {frappe.db.count('Sales Lead')}, orders: {frappe.db.count('Customer Order')}, "
 			f"receivables: {frappe.db.count('Sales Receivable')}, receipts: {frappe.db.count('Sales Receipt')}"
 		)
 		names = make_clones()
-		figures = run(args.runs, names, args.profile, args.queries)
+		flow = make_flow_clones(names) if args.flow else {}
+		figures = run(args.runs, names, args.profile, args.queries, flow)
 		report(figures)
 	finally:
 		frappe.db.rollback()
+		if flow:
+			drop_flow_clones(flow)
+			drop_clones(flow, module=False)
 		if names:
 			drop_clones(names)
 		frappe.destroy()
