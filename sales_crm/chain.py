@@ -378,6 +378,9 @@ class _Subquery(Term):
 
 
 # --- what each record derives from its sums ----------------------------------------------------------
+# Each step reads its records by a locking read (they are locked already, by ``lock``): under REPEATABLE
+# READ a plain read returns the transaction's snapshot, taken before the lock was granted, and misses what a
+# posting that held the lock committed meanwhile (another receipt's collections on the same contract).
 
 
 def _refresh_receivables(names: list[str]) -> None:
@@ -386,6 +389,7 @@ def _refresh_receivables(names: list[str]) -> None:
 		"Sales Receivable",
 		{"name": names},
 		["name", "total_amount", "received_amount", "write_off_amount", "exchange_rate", "due_date"],
+		for_update=True,
 	):
 		outstanding = Balance(row.total_amount, row.received_amount, row.write_off_amount).outstanding
 		frappe.db.set_value(
@@ -406,9 +410,13 @@ def _refresh_orders(names: list[str]) -> None:
 		"Customer Order",
 		{"name": names},
 		["name", "docstatus", "grand_total", "invoiced_amount", "received_amount", "per_delivered"],
+		for_update=True,
 	):
 		rows = reads.rows(
-			"Customer Order Item", {"parent": order.name, "parenttype": "Customer Order"}, ["name", "qty"]
+			"Customer Order Item",
+			{"parent": order.name, "parenttype": "Customer Order"},
+			["name", "qty"],
+			for_update=True,
 		)
 		if rows:
 			# one statement for all of the order's rows (a row's figure is its own: qty × invoiced share)
@@ -436,9 +444,12 @@ def _refresh_orders(names: list[str]) -> None:
 def refresh_delivered(order: str) -> None:
 	"""``per_delivered`` and status after a delivery was recorded on the order's rows."""
 	rows = reads.rows(
-		"Customer Order Item", {"parent": order, "parenttype": "Customer Order"}, ["qty", "delivered_qty"]
+		"Customer Order Item",
+		{"parent": order, "parenttype": "Customer Order"},
+		["qty", "delivered_qty"],
+		for_update=True,
 	)
-	stored = reads.row("Customer Order", order, ["docstatus", "per_invoiced"])
+	stored = reads.row("Customer Order", order, ["docstatus", "per_invoiced"], for_update=True)
 	per_delivered = percent_done([(r.qty, r.delivered_qty) for r in rows])
 	frappe.db.set_value(
 		"Customer Order",
@@ -548,12 +559,16 @@ class _Round(Term):
 
 def _refresh_contracts(names: list[str]) -> None:
 	for contract in reads.rows(
-		"Sales Contract", {"name": names}, ["name", "docstatus", "grand_total", "collected_amount"]
+		"Sales Contract",
+		{"name": names},
+		["name", "docstatus", "grand_total", "collected_amount"],
+		for_update=True,
 	):
 		rows = reads.rows(
 			"Sales Contract Item",
 			{"parent": contract.name, "parenttype": "Sales Contract"},
 			["qty", "ordered_qty"],
+			for_update=True,
 		)
 		per_ordered = percent_done([(r.qty, r.ordered_qty) for r in rows])
 		per_collected = percent(contract.collected_amount, contract.grand_total)
@@ -571,17 +586,17 @@ def _refresh_contracts(names: list[str]) -> None:
 
 def _refresh_opportunities(names: list[str]) -> None:
 	for name in names:
-		frappe.get_doc("Sales Opportunity", name).update_won()
+		frappe.get_doc("Sales Opportunity", name, for_update=True).update_won()
 
 
 def _refresh_salesperson_commissions(names: list[str]) -> None:
 	for name in names:
-		frappe.get_doc("Salesperson Commission", name).update_collected()
+		frappe.get_doc("Salesperson Commission", name, for_update=True).update_collected()
 
 
 def _refresh_customer_commissions(names: list[str]) -> None:
 	for name in names:
-		frappe.get_doc("Customer Commission", name).update_customer_paid()
+		frappe.get_doc("Customer Commission", name, for_update=True).update_customer_paid()
 
 
 def _refresh_contract_plans(names: list[str]) -> None:

@@ -185,7 +185,7 @@ def refresh_plans(doctype: str, names: list[str]) -> None:
 		return
 	today = getdate(nowdate())
 	fields = ["name", COLLECTED[doctype]] + (["sales_contract"] if doctype == "Customer Order" else [])
-	parents = reads.rows(doctype, {"name": names, "docstatus": 1}, fields)
+	parents = reads.rows(doctype, {"name": names, "docstatus": 1}, fields, for_update=True)
 	for parent in parents:
 		if parent.get("sales_contract"):
 			continue  # an order of a contract has no plan (``set_payment_plan``): its contract's settles
@@ -203,6 +203,7 @@ def refresh_plans(doctype: str, names: list[str]) -> None:
 				"status",
 			],
 			order_by="idx",
+			for_update=True,
 		)
 		if not rows:
 			continue

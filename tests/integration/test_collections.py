@@ -863,3 +863,37 @@ def test_plan_lines_on_the_calendar_and_a_receipt_for_a_line(col):
 		"sales_crm.flows.collections.receipt_for_plan_line", line=final
 	)
 	assert r.status_code == 403, r.text[:300]
+
+
+def test_a_posting_derives_from_what_others_committed_while_it_waited(col):
+	"""A posting's transaction reads a snapshot from its start; a receipt that another request commits on the
+	same contract before this one takes the contract's lock is in the figures derived after the lock (its
+	collected share, its plan lines), which are read by a locking read, not from the older snapshot."""
+	c = col.clients
+	cust, contract = signed_contract(col)  # 30/70 of 1,000
+	order = order_of_contract(col, contract)
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	first = invoice(col, order, 400)
+	second = frappe.get_doc(
+		{
+			"doctype": "Sales Receivable",
+			"customer_order": order,
+			"invoice_no": f"C-{random_string(6)}",
+			"invoice_date": nowdate(),
+			"total_amount": 600,
+		}
+	).insert()
+	frappe.db.commit()
+	frappe.db.rollback()
+	# this transaction's snapshot: nothing collected yet
+	assert frappe.db.get_value("Sales Contract", contract, "collected_amount") == 0
+	pay(c.accounts, cust, first, 400)  # another request, committed
+	second = frappe.get_doc("Sales Receivable", second.name)
+	second.submit()
+	frappe.db.commit()
+	frappe.db.rollback()
+	assert frappe.db.get_value("Sales Contract", contract, ["collected_amount", "per_collected"]) == (400, 40)
+	assert plan_holds("Sales Contract", contract) == [
+		(300, 300, 0, "Received"),
+		(700, 100, 600, "Partly Received"),
+	]
