@@ -273,13 +273,34 @@ def lock(doc) -> dict[str, list[str]]:
 	Called from ``before_submit``/``before_cancel``, before the document writes anything, so that two
 	requests touching the same records wait for each other, always in the same order."""
 	targets = doc.flags.chain_targets = affected(doc)
+	read = summed_by_commissions(targets)
 	for target in LOCK_ORDER:
-		if targets.get(target):
+		names = sorted(set(targets.get(target, ())) | set(read.get(target, ())))
+		if names:
 			table = frappe.qb.DocType(target)
-			frappe.qb.from_(table).select(table.name).where(table.name.isin(targets[target])).orderby(
+			frappe.qb.from_(table).select(table.name).where(table.name.isin(names)).orderby(
 				table.name
 			).for_update().run()
 	return targets
+
+
+def summed_by_commissions(targets: dict[str, list[str]]) -> dict[str, list[str]]:
+	"""The contracts the reached salesperson commissions sum beside the posting's own (a monthly commission
+	sums every contract of its month): locked with the posting's, before the commissions, so that what the
+	commissions read of them is the latest committed (``collected(…, for_update=True)``), not the
+	transaction's older snapshot. They are only read: nothing of theirs is derived again."""
+	commissions = targets.get("Salesperson Commission")
+	if not commissions:
+		return {}
+	contracts = set(reads.column("Salesperson Commission", {"name": commissions}, "sales_contract"))
+	contracts |= set(
+		reads.column(
+			"Salesperson Commission Detail",
+			{"parent": commissions, "parenttype": "Salesperson Commission"},
+			"sales_contract",
+		)
+	)
+	return {"Sales Contract": sorted(c for c in contracts - set(targets.get("Sales Contract", ())) if c)}
 
 
 def roll_up(doc) -> dict[str, list[str]]:
@@ -591,12 +612,16 @@ def _refresh_opportunities(names: list[str]) -> None:
 
 def _refresh_salesperson_commissions(names: list[str]) -> None:
 	for name in names:
-		frappe.get_doc("Salesperson Commission", name, for_update=True).update_collected()
+		commission = frappe.get_doc("Salesperson Commission", name, for_update=True)
+		commission.flags.contracts_locked = True  # by ``lock``, with ``summed_by_commissions``
+		commission.update_collected()
 
 
 def _refresh_customer_commissions(names: list[str]) -> None:
 	for name in names:
-		frappe.get_doc("Customer Commission", name, for_update=True).update_customer_paid()
+		commission = frappe.get_doc("Customer Commission", name, for_update=True)
+		commission.flags.contracts_locked = True  # its contract is among the posting's, locked by ``lock``
+		commission.update_customer_paid()
 
 
 def _refresh_contract_plans(names: list[str]) -> None:
@@ -735,14 +760,15 @@ def _owned(doctype: str) -> frozenset[str]:
 # --- readings of the chain that other modules share -------------------------------------------------
 
 
-def collected(contracts: Iterable[str], base: bool = True) -> dict[str, float]:
+def collected(contracts: Iterable[str], base: bool = True, for_update: bool = False) -> dict[str, float]:
 	"""What customers have paid per contract, in company currency (``base``) or the contract's: the one
-	place "collected" is defined (the contract's rolled-up sums)."""
+	place "collected" is defined (the contract's rolled-up sums). ``for_update`` on a posting's path, whose
+	``lock`` took the contracts: the latest committed sums, not the transaction's snapshot."""
 	contracts = sorted({c for c in contracts if c})
 	if not contracts:
 		return {}
 	field = "base_collected_amount" if base else "collected_amount"
-	rows = reads.rows("Sales Contract", {"name": contracts}, ["name", field])
+	rows = reads.rows("Sales Contract", {"name": contracts}, ["name", field], for_update=for_update)
 	return {row.name: flt(row[field], 2) for row in rows}
 
 

@@ -409,3 +409,61 @@ def test_monthly_job_drafts_the_previous_month_when_switched_on(team):
 	doc = frappe.get_doc(SPC, name)
 	assert (doc.from_date, doc.to_date, doc.docstatus) == (start, end, 0)
 	assert (doc.contract_amount, doc.commission_rate, doc.accrued_amount) == (1500, 2, 30)
+
+
+def _committed_on_another_connection(post) -> None:
+	"""``post`` run and committed on a second connection to the site: another request, as this process's
+	open transaction sees it (its snapshot is older)."""
+	main = frappe.local.db
+	conf = frappe.local.conf
+	other = frappe.database.get_db(
+		socket=conf.db_socket,
+		host=conf.db_host,
+		port=conf.db_port,
+		user=conf.db_name,
+		password=conf.db_password,
+		cur_db_name=conf.db_name,
+	)
+	other.connect()
+	frappe.local.db = other
+	try:
+		post()
+		other.commit()
+	finally:
+		other.close()
+		frappe.local.db = main
+
+
+def test_a_commission_over_two_contracts_sums_what_each_collected_by_then(team):
+	"""A monthly commission on collections over contracts A and B: a receipt on B committed by another request
+	while this one's snapshot was older is in the commission this one's receipt on A recomputes."""
+	set_department(team, commission_basis="Collected Amount")
+	contracts = [sign_contract(team.sales, 10, 100) for _ in range(2)]  # 1,000.00 each
+	as_user(team.manager)
+	(monthly,) = [
+		name
+		for name in api.generate_salesperson_commissions("Monthly", "2026-03-01", "2026-03-31")["created"]
+		if frappe.db.get_value(SPC, name, "sales_person") == team.sales
+	]
+	receivables = []
+	for contract in contracts:
+		as_user(team.sales)
+		order = frappe.get_doc(api.make_order(contract.name)).insert()
+		order.submit()
+		as_user(team.accounts)
+		deliver_all(order.name)
+		receivables.append(api.invoice_order(order.name, f"INV-{order.name}", "2026-03-15", 1000))
+	frappe.db.commit()
+	frappe.db.rollback()
+	# this transaction's snapshot: nothing collected on the monthly commission yet
+	assert frappe.db.get_value(SPC, monthly, "base_amount") == 0
+	_committed_on_another_connection(lambda: receipt_for(receivables[1], 300))
+	receipt_for(receivables[0], 400)
+	frappe.db.commit()
+	frappe.db.rollback()
+	doc = frappe.get_doc(SPC, monthly)
+	assert {row.sales_contract: row.base_amount for row in doc.contracts} == {
+		contracts[0].name: 400,
+		contracts[1].name: 300,
+	}
+	assert doc.base_amount == 700

@@ -99,7 +99,9 @@ class CustomerCommission(SalesDocument):
 			)
 
 	def paid_by_customer(self) -> float:
-		return chain.collected([self.sales_contract], base=False).get(self.sales_contract, 0)
+		return chain.collected(
+			[self.sales_contract], base=False, for_update=bool(self.flags.contracts_locked)
+		).get(self.sales_contract, 0)
 
 	def validate_numbers(self):
 		problems = [

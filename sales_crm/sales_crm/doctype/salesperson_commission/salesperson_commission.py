@@ -256,7 +256,10 @@ class SalespersonCommission(SalesDocument):
 	def collected(self) -> dict[str, float]:
 		if self.commission_basis != rules.COLLECTED_AMOUNT:
 			return {}
-		return chain.collected([self.sales_contract] + [row.sales_contract for row in self.contracts])
+		return chain.collected(
+			[self.sales_contract] + [row.sales_contract for row in self.contracts],
+			for_update=bool(self.flags.contracts_locked),
+		)
 
 	def validate_payment(self):
 		problem = rules.payment_problem(self.paid_amount, self.accrued_amount)
