@@ -607,7 +607,9 @@ def _refresh_contracts(names: list[str]) -> None:
 
 def _refresh_opportunities(names: list[str]) -> None:
 	for name in names:
-		frappe.get_doc("Sales Opportunity", name, for_update=True).update_won()
+		opportunity = frappe.get_doc("Sales Opportunity", name, for_update=True)
+		opportunity.flags.locked = True  # by ``lock``, first of all
+		opportunity.update_won()
 
 
 def _refresh_salesperson_commissions(names: list[str]) -> None:

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import cstr, flt, getdate, now_datetime, nowdate
 
+from sales_crm import reads
 from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows.contacts import validate_contact_and_site
 from sales_crm.flows.loss_reasons import apply_loss_reason
@@ -186,7 +187,14 @@ class SalesOpportunity(SalesDocument):
 	def update_won(self):
 		"""Status and stage once a contract was signed or cancelled (``won_amount`` is the chain's roll-up
 		of the signed contracts, sales_crm/chain.py)."""
-		signed = frappe.db.exists("Sales Contract", {"opportunity": self.name, "docstatus": 1})
+		# on a posting's path (``chain``, the opportunity locked first): a locking read, so that a contract
+		# another request signed or cancelled while this one waited for the lock counts
+		signed = reads.rows(
+			"Sales Contract",
+			{"opportunity": self.name, "docstatus": 1},
+			["name"],
+			for_update=bool(self.flags.locked),
+		)
 		self.flags.from_contract = True
 		if signed:
 			self.move_to_stage("Contract Signing")
