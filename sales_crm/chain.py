@@ -234,9 +234,22 @@ def affected(doc) -> dict[str, list[str]]:
 	"""Every record upstream that submitting or cancelling ``doc`` changes, per DocType in ``LOCK_ORDER``,
 	each list sorted by name. The document's own links are read from it (it may not be saved yet)."""
 	reached: dict[str, set[str]] = defaultdict(set)
-	for target, source, how in PATHS.get(doc.doctype, ()):
+	paths = PATHS.get(doc.doctype, ())
+	# the fields each upstream DocType is followed by: read together, once (a receivable's order and
+	# contract in one statement)
+	followed: dict[str, list[str]] = defaultdict(list)
+	for _target, source, how in paths:
+		if source != doc.doctype and isinstance(how, str):
+			followed[source].append(how)
+	read: dict[tuple, list] = {}
+	for target, source, how in paths:
 		if source == doc.doctype:
 			reached[target] |= _own_links(doc, how)
+		elif isinstance(how, str):
+			names = tuple(sorted(n for n in reached[source] if n))
+			if names and (source, names) not in read:
+				read[(source, names)] = reads.rows(source, {"name": list(names)}, followed[source])
+			reached[target] |= {row[how] for row in read.get((source, names), ())}
 		else:
 			reached[target] |= _linked(source, reached[source], how)
 	if doc.doctype in MOVES_COLLECTIONS:
@@ -256,15 +269,14 @@ def _own_links(doc, how) -> set[str]:
 	return {doc.get(how)}
 
 
-def _linked(source: str, names: set[str], how) -> set[str]:
+def _linked(source: str, names: set[str], how: tuple[str, str]) -> set[str]:
+	"""What the rows of the ``source`` records ``names`` link to: ``how`` is (table, row field)."""
 	names = sorted(n for n in names if n)
 	if not names:
 		return set()
-	if isinstance(how, tuple):
-		table, field = how
-		child = frappe.get_meta(source).get_field(table).options
-		return set(reads.column(child, {"parent": names, "parenttype": source, "parentfield": table}, field))
-	return set(reads.column(source, {"name": names}, how))
+	table, field = how
+	child = frappe.get_meta(source).get_field(table).options
+	return set(reads.column(child, {"parent": names, "parenttype": source, "parentfield": table}, field))
 
 
 def lock(doc) -> dict[str, list[str]]:

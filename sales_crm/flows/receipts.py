@@ -32,17 +32,37 @@ WRITE_OFF_APPROVERS = frozenset({"Sales Director"})
 APPROVAL_FIELDS = ("write_off_approved_by", "write_off_approved_on", "write_off_approval_hash")
 
 
+# What a receipt or an offset reads of each receivable its rows name (its checks, its totals and owner)
+RECEIVABLE_FIELDS = (
+	"name",
+	"docstatus",
+	"customer",
+	"currency",
+	"exchange_rate",
+	"total_amount",
+	"received_amount",
+	"outstanding_amount",
+	"sales_contract",
+	"customer_order",
+	"sales_person",
+	"sales_department",
+)
+
+
 def receivables_of(doc, for_update: bool = False) -> dict:
-	"""The receivables ``doc``'s allocation rows name, by name (in name order, the order of the locks)."""
+	"""The receivables ``doc``'s allocation rows name, by the name each row gives: one read of them all, in
+	name order (the order of the locks)."""
 	names = sorted({row.sales_receivable for row in doc.allocations if row.sales_receivable})
+	rows = reads.rows(
+		"Sales Receivable", {"name": names}, RECEIVABLE_FIELDS, order_by="name", for_update=for_update
+	)
+	# a name is matched as MariaDB matches it (case aside), as a Link is
+	found = {row.name.casefold(): row for row in rows}
 	docs = {}
 	for name in names:
-		messages = len(frappe.local.message_log)
-		try:
-			docs[name] = frappe.get_doc("Sales Receivable", name, for_update=for_update)
-		except frappe.DoesNotExistError:
-			del frappe.local.message_log[messages:]  # Frappe's own "not found", replaced by ours
+		if name.casefold() not in found:
 			throw(doc, _("Sales Receivable {0} not found").format(name), "allocations")
+		docs[name] = found[name.casefold()]
 	return docs
 
 
