@@ -171,7 +171,7 @@ def _owner_figure_reads():
 	from sales_crm.sales_crm.report.sales_plan_achievement import sales_plan_achievement as plans
 
 	period = {"from_date": "2025-01-01", "to_date": "2026-12-31"}
-	for group in ("sales_person", "sales_department", "lead_source"):
+	for group in ("sales_person", "sales_department", "lead_source", "month"):
 		run("Sales Funnel Conversion", {**period, "group_by": group}, ignore_prepared_report=True)
 	for group in ("Sales Person", "Sales Department"):
 		run("Sales Pipeline Forecast", {**period, "group_by": group}, ignore_prepared_report=True)

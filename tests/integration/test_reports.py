@@ -268,6 +268,26 @@ def test_funnel_by_salesperson(world):
 	)
 
 
+def test_funnel_by_month_adds_up_to_the_figures_by_salesperson(world):
+	"""By month, the stages dated by day are added up from their figures per salesperson and day: every
+	count and amount of the scope, once, as by salesperson; the counts whole numbers."""
+	fields = [
+		f"{stage}_count" for stage in ("lead", "opportunity", "quotation", "contract", "order", "collected")
+	]
+	fields += [f"{stage}_amount" for stage in ("opportunity", "quotation", "contract", "order", "collected")]
+
+	def totals(group_by):
+		rows = report(
+			"Sales Funnel Conversion", group_by=group_by, sales_department=world.department, **past_year()
+		).rows
+		assert all(type(row[f]) is int for row in rows for f in fields if f.endswith("_count"))
+		return {f: round(sum(row[f] for row in rows), 2) for f in fields}
+
+	by_month = totals("month")
+	assert by_month == totals("sales_person")
+	assert by_month["order_count"] >= 2 and by_month["quotation_amount"] > 0 and by_month["contract_count"]
+
+
 def test_funnel_by_lead_source_and_restricted_view(world):
 	rows = by(
 		report(

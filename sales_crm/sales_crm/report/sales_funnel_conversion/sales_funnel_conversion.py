@@ -25,6 +25,8 @@ from sales_crm.reporting import (
 	summary,
 )
 from sales_crm.rules.analysis import rate
+from sales_crm.rules.forecast import month_sums
+from sales_crm.rules.pricing import to_decimal
 
 GROUP_BY = ("lead_source", "sales_department", "sales_person", "month")
 
@@ -116,6 +118,8 @@ def stage_query(stage: str, filters):
 	collected ones, (group, count, amount, collected count, collected amount): one read of the orders for
 	both stages."""
 	_label, doctype, date_field, is_datetime, amount_field = STAGES[stage]
+	if filters.group_by == "month" and not is_datetime:
+		return month_query(stage, filters)
 	table = frappe.qb.DocType(doctype)
 	query = frappe.qb.from_(table)
 	index = STAGE_INDEXES.get(stage, {}).get(filters.group_by)
@@ -166,6 +170,36 @@ def stage_query(stage: str, filters):
 	if amount_field:
 		return query.select(Sum(Coalesce(table[amount_field], 0))).run()
 	return [(grp, cnt, 0.0) for grp, cnt in query.run()]
+
+
+def month_query(stage: str, filters) -> list[tuple]:
+	"""``stage_query`` by month for a stage dated by day: its figures per salesperson and day, read in the
+	order of the stage's salesperson index (no temporary table, which a group by the formatted month needs:
+	2.6 s over 1.6M orders against 1.1 s), then added up by month (``month_sums``, exact)."""
+	_label, doctype, date_field, _is_datetime, amount_field = STAGES[stage]
+	table = frappe.qb.DocType(doctype)
+	amount = Coalesce(table[amount_field], 0)
+	figures = [Count("*"), Sum(amount)]
+	if stage == "order":
+		collected = table.per_collected >= FULLY_COLLECTED
+		figures += [Sum(Case().when(collected, 1).else_(0)), Sum(Case().when(collected, amount).else_(0))]
+	rows = (
+		frappe.qb.from_(table)
+		.force_index(STAGE_INDEXES[stage]["sales_person"])
+		.select(table.sales_person, table[date_field], *figures)
+		.where(scope(table, doctype, filters, date_field, False))
+		.where(table.docstatus < 2 if stage == "quotation" else table.docstatus == 1)
+		.groupby(table.sales_person, table[date_field])
+		.run()
+	)
+	# MariaDB's decimal sums reach Python as floats: added up through their repr as Decimals, a month reads
+	# what the month's own SQL sum would have read, to the cent
+	rows = [(day, *(to_decimal(value) for value in values)) for _person, day, *values in rows]
+	months = month_sums((None, day, *values) for day, *values in rows if day)
+	undated = [values for day, *values in rows if not day]
+	if undated:  # as the month group by gives them: the empty group
+		months[(None, "")] = [sum(column) for column in zip(*undated, strict=True)]
+	return [(month, *sums) for (_key, month), sums in sorted(months.items())]
 
 
 def get_data(filters) -> tuple[list[dict], dict]:
