@@ -241,7 +241,7 @@ def monthly_amounts(
 	"""The submitted records' ``amount_field`` per ``(key, "YYYY-MM")`` where ``condition(table)`` holds, the
 	key being the salesperson (or the tuple of the ``by`` columns): grouped by ``by`` and day in the order of
 	``index`` (docstatus, then ``by``, the date and the amount), read alone with no temporary table, then
-	added up by month (exact: the day sums are Decimals). The index is named: with a long list of
+	added up by month (exactly: ``month_sums``). The index is named: with a long list of
 	salespeople MariaDB would rather read a wider one and sort every row."""
 	table = frappe.qb.DocType(doctype)
 	columns = [table[column] for column in by]

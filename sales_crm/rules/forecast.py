@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from sales_crm.rules.pricing import round_to, to_decimal
 
@@ -25,17 +26,22 @@ def months_between(start: date, end: date) -> list[str]:
 
 def month_sums(rows) -> dict[tuple, list]:
 	"""Daily figures added up by month: ``rows`` holds ``(key, day, *amounts)``; the answer maps ``(key,
-	"YYYY-MM")`` to the sums of the amounts, in their order. Amounts add exactly as they come (a SQL sum of
-	a decimal column is a Decimal), so a month reads what one grouped query per month would have read; a
-	missing amount adds nothing."""
+	"YYYY-MM")`` to the sums of the amounts, in their order. Amounts add exactly, so a month reads what one
+	grouped query per month would have read: Decimals as they come, and floats (Frappe hands MariaDB's
+	decimal sums over as floats) through their repr as Decimals, the month's sum given back as the float
+	nearest it. A missing amount adds nothing."""
 	months: dict[tuple, list] = {}
+	floats: set[tuple] = set()
 	for key, day, *amounts in rows:
-		sums = months.get((key, month_label(day)))
-		if sums is None:
-			months[(key, month_label(day))] = [amount or 0 for amount in amounts]
-		else:
-			for i, amount in enumerate(amounts):
-				sums[i] += amount or 0
+		label = (key, month_label(day))
+		sums = months.setdefault(label, [0] * len(amounts))
+		for i, amount in enumerate(amounts):
+			if isinstance(amount, float):
+				floats.add((label, i))
+				amount = Decimal(repr(amount))
+			sums[i] += amount or 0
+	for label, i in floats:
+		months[label][i] = float(months[label][i])
 	return months
 
 

@@ -1,6 +1,7 @@
 """The forecast and retention arithmetic (sales_crm.rules.forecast / .retention) and the plan rules of
 issue 13 (product targets, new customers), in plain Python."""
 
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -47,6 +48,23 @@ def test_daily_figures_add_up_by_month_and_key_exactly():
 		("a", "2026-03"): [Decimal("1.00")]
 	}
 	assert month_sums([]) == {}
+
+
+def test_float_daily_figures_add_up_as_the_month_s_own_sum():
+	# Frappe hands MariaDB's decimal sums over as floats: a month of them adds up to the float of the exact
+	# sum, as one SQL sum of the month would read, not to the float sum's drift
+	days = [("a", date(2026, 3, d), 0.1, 2.0) for d in range(1, 11)]
+	assert month_sums(days) == {("a", "2026-03"): [1.0, 20.0]}
+	assert sum(0.1 for _ in range(10)) != 1.0  # what a plain float sum gives
+	rng = random.Random(7)
+	big = [(None, date(2026, 11, d), round(rng.uniform(1e8, 3e9), 2)) for d in range(1, 31)]
+	exact = float(sum(Decimal(repr(amount)) for _key, _day, amount in big))
+	drift = 0.0
+	for _key, _day, amount in big:
+		drift += amount
+	assert drift != exact  # these thirty days drift as floats
+	((sums),) = month_sums(big).values()
+	assert type(sums[0]) is float and sums[0] == exact
 
 
 def test_a_period_target_is_spread_over_its_months_and_adds_up():
