@@ -26,7 +26,6 @@ from sales_crm.reporting import (
 )
 from sales_crm.rules.analysis import rate
 from sales_crm.rules.forecast import month_sums
-from sales_crm.rules.pricing import to_decimal
 
 GROUP_BY = ("lead_source", "sales_department", "sales_person", "month")
 
@@ -192,11 +191,8 @@ def month_query(stage: str, filters) -> list[tuple]:
 		.groupby(table.sales_person, table[date_field])
 		.run()
 	)
-	# MariaDB's decimal sums reach Python as floats: added up through their repr as Decimals, a month reads
-	# what the month's own SQL sum would have read, to the cent
-	rows = [(day, *(to_decimal(value) for value in values)) for _person, day, *values in rows]
-	months = month_sums((None, day, *values) for day, *values in rows if day)
-	undated = [values for day, *values in rows if not day]
+	months = month_sums((None, day, *values) for _person, day, *values in rows if day)
+	undated = [values for _person, day, *values in rows if not day]
 	if undated:  # as the month group by gives them: the empty group
 		months[(None, "")] = [sum(column) for column in zip(*undated, strict=True)]
 	return [(month, *sums) for (_key, month), sums in sorted(months.items())]
