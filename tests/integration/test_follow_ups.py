@@ -232,7 +232,8 @@ def test_opportunities_without_follow_up_for_n_days(team):
 		frappe.db.set_value("Sales Opportunity", doc.name, "creation", add_days(nowdate(), -days_old))
 		return doc.name
 
-	stale, followed, young = opportunity(30), opportunity(30), opportunity(2)
+	# made youngest first, so that neither their names nor their creation give the stalest-first order
+	young, followed, stale = opportunity(2), opportunity(30), opportunity(30)
 	log(opportunity=followed, follow_up_date=add_days(nowdate(), -3))
 	log(opportunity=stale, follow_up_date=add_days(nowdate(), -20))
 	_columns, data, *_ = opportunities_without_follow_up.execute({"days": 14, "customer": customer.name})
@@ -241,7 +242,8 @@ def test_opportunities_without_follow_up_for_n_days(team):
 	assert rows[stale]["days_without_follow_up"] == 20
 	assert rows[stale]["opportunity_kind"] == "Purchase Need"
 	_columns, data, *_ = opportunities_without_follow_up.execute({"days": 1, "customer": customer.name})
-	assert {row["opportunity"] for row in data} == {stale, followed, young}
+	assert [row["opportunity"] for row in data] == [stale, followed, young]  # the stalest first
+	assert [row["days_without_follow_up"] for row in data] == [20, 3, 2]
 	frappe.set_user(team.other_sales)
 	_columns, data, *_ = opportunities_without_follow_up.execute({"days": 1, "customer": customer.name})
 	assert data == []

