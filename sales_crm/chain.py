@@ -413,7 +413,9 @@ class _Subquery(Term):
 # --- what each record derives from its sums ----------------------------------------------------------
 # Each step reads its records by a locking read (they are locked already, by ``lock``): under REPEATABLE
 # READ a plain read returns the transaction's snapshot, taken before the lock was granted, and misses what a
-# posting that held the lock committed meanwhile (another receipt's collections on the same contract).
+# posting that held the lock committed meanwhile (another receipt's collections on the same contract). A
+# document a step loads is flagged ``chain_locked``: what it reads of the records ``lock`` took (an
+# opportunity's contracts, a commission's contracts, with ``summed_by_commissions``) it reads locking too.
 
 
 def _refresh_receivables(names: list[str]) -> None:
@@ -620,21 +622,21 @@ def _refresh_contracts(names: list[str]) -> None:
 def _refresh_opportunities(names: list[str]) -> None:
 	for name in names:
 		opportunity = frappe.get_doc("Sales Opportunity", name, for_update=True)
-		opportunity.flags.locked = True  # by ``lock``, first of all
+		opportunity.flags.chain_locked = True
 		opportunity.update_won()
 
 
 def _refresh_salesperson_commissions(names: list[str]) -> None:
 	for name in names:
 		commission = frappe.get_doc("Salesperson Commission", name, for_update=True)
-		commission.flags.contracts_locked = True  # by ``lock``, with ``summed_by_commissions``
+		commission.flags.chain_locked = True
 		commission.update_collected()
 
 
 def _refresh_customer_commissions(names: list[str]) -> None:
 	for name in names:
 		commission = frappe.get_doc("Customer Commission", name, for_update=True)
-		commission.flags.contracts_locked = True  # its contract is among the posting's, locked by ``lock``
+		commission.flags.chain_locked = True
 		commission.update_customer_paid()
 
 

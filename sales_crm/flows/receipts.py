@@ -50,20 +50,19 @@ RECEIVABLE_FIELDS = (
 
 
 def receivables_of(doc, for_update: bool = False) -> dict:
-	"""The receivables ``doc``'s allocation rows name, by the name each row gives: one read of them all, in
-	name order (the order of the locks)."""
+	"""The receivables ``doc``'s allocation rows name, by name: one read of them all, in name order (the
+	order of the locks). Frappe's link check has already spelt each name as the record's."""
 	names = sorted({row.sales_receivable for row in doc.allocations if row.sales_receivable})
-	rows = reads.rows(
-		"Sales Receivable", {"name": names}, RECEIVABLE_FIELDS, order_by="name", for_update=for_update
-	)
-	# a name is matched as MariaDB matches it (case aside), as a Link is
-	found = {row.name.casefold(): row for row in rows}
-	docs = {}
+	found = {
+		row.name: row
+		for row in reads.rows(
+			"Sales Receivable", {"name": names}, RECEIVABLE_FIELDS, order_by="name", for_update=for_update
+		)
+	}
 	for name in names:
-		if name.casefold() not in found:
+		if name not in found:
 			throw(doc, _("Sales Receivable {0} not found").format(name), "allocations")
-		docs[name] = found[name.casefold()]
-	return docs
+	return found
 
 
 def check_allocations(doc, for_update: bool = False, write_offs: bool = True) -> dict:

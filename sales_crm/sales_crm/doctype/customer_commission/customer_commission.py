@@ -100,7 +100,7 @@ class CustomerCommission(SalesDocument):
 
 	def paid_by_customer(self) -> float:
 		return chain.collected(
-			[self.sales_contract], base=False, for_update=bool(self.flags.contracts_locked)
+			[self.sales_contract], base=False, for_update=bool(self.flags.chain_locked)
 		).get(self.sales_contract, 0)
 
 	def validate_numbers(self):

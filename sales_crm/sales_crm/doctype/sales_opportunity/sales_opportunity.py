@@ -193,7 +193,7 @@ class SalesOpportunity(SalesDocument):
 			"Sales Contract",
 			{"opportunity": self.name, "docstatus": 1},
 			["name"],
-			for_update=bool(self.flags.locked),
+			for_update=bool(self.flags.chain_locked),
 		)
 		self.flags.from_contract = True
 		if signed:

@@ -258,7 +258,7 @@ class SalespersonCommission(SalesDocument):
 			return {}
 		return chain.collected(
 			[self.sales_contract] + [row.sales_contract for row in self.contracts],
-			for_update=bool(self.flags.contracts_locked),
+			for_update=bool(self.flags.chain_locked),
 		)
 
 	def validate_payment(self):
