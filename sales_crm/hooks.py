@@ -220,6 +220,9 @@ before_request = ["sales_crm.sanitize.check_request_shape"]
 # (sales_crm/availability.py); it connects before any other hook of the app queries.
 before_request.insert(0, "sales_crm.availability.connect_or_answer_unavailable")
 after_request = ["sales_crm.availability.add_retry_after"]
+# A transaction MariaDB refused (a deadlock's victim, a lock wait timed out) is answered 409 with
+# Retry-After and a message, not Frappe's 500 with a traceback: nothing was saved, and a retry lands.
+after_request.append("sales_crm.availability.answer_conflict")
 # before_insert too: Frappe names a new document (from its naming_series) before it validates it.
 doc_events = {
 	"*": {

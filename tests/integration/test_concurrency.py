@@ -165,3 +165,110 @@ def test_convert_lead_at_once_creates_one_opportunity(race):
 		frappe.db.rollback()
 		assert frappe.db.count("Sales Opportunity", {"sales_lead": lead["name"]}) == 1
 		assert frappe.db.count("Sales Customer", {"source_lead": lead["name"]}) == 1
+
+
+def accepted_quotation(client, director, product, qty: int) -> dict:
+	"""An opportunity's quotation, approved by a director and accepted by the customer."""
+	lead = client.insert(
+		{"doctype": "Sales Lead", "company_name": f"Race Co {random_string(6)}", "lead_source": "800 Hotline"}
+	)
+	opportunity = client.ok("sales_crm.api.convert_lead", lead=lead["name"])
+	quotation = client.ok("sales_crm.api.make_quotation", source_name=opportunity)
+	quotation.update({"tax_rate": 0, "items": [{"product": product, "qty": qty, "price_list_rate": 100}]})
+	quotation = client.insert(quotation)
+	quotation = director.ok("frappe.model.workflow.apply_workflow", doc=quotation, action="Approve")
+	return client.ok("frappe.model.workflow.apply_workflow", doc=quotation, action="Customer Accepted")
+
+
+def test_two_contracts_of_one_opportunity_signed_and_cancelled_at_once(race):
+	"""Each contract locks its own row first (Frappe's ``check_if_latest``), then the won amount reads the
+	other's: two at once can deadlock in MariaDB. The request it refuses is a clean 409 that says to try
+	again, and a retry lands; the opportunity's won amount is its signed contracts' total every time."""
+	users, srv = race.users, race.server
+	sales = [srv.session(users.sales, PASSWORD) for _ in range(2)]
+	directors = [srv.session(users.director, PASSWORD) for _ in range(2)]
+	refused = []
+
+	def at_once_until_done(action):
+		pending = list(range(2))
+		for _attempt in range(5):
+			results = at_once(*(lambda k=k: action(k) for k in pending))
+			for k, r in zip(list(pending), results, strict=True):
+				if r.ok:
+					pending.remove(k)
+					continue
+				assert r.status_code == 409, r.text[:600]
+				assert r.headers.get("Retry-After"), r.headers
+				assert "try again" in r.text, r.text[:600]
+				refused.append(r)
+			if not pending:
+				return
+		raise AssertionError("still refused after five tries")
+
+	for _round in range(4):
+		quotation = accepted_quotation(sales[0], directors[0], race.product, qty=10)
+		contracts = []
+		for qty in (4, 6):
+			draft = sales[0].ok("sales_crm.api.make_contract", source_name=quotation["name"])
+			draft["items"][0]["qty"] = qty
+			contracts.append(sales[0].insert(draft)["name"])
+		at_once_until_done(lambda k, contracts=contracts: sales[k].submit("Sales Contract", contracts[k]))
+		frappe.db.rollback()
+		opportunity = frappe.db.get_value("Sales Quotation", quotation["name"], "opportunity")
+		won = frappe.db.get_value("Sales Opportunity", opportunity, ["status", "won_amount"])
+		assert won == ("Won", 1000)
+		at_once_until_done(
+			lambda k, contracts=contracts: directors[k].call(
+				"frappe.client.cancel", doctype="Sales Contract", name=contracts[k]
+			)
+		)
+		frappe.db.rollback()
+		assert frappe.db.get_value("Sales Opportunity", opportunity, "won_amount") == 0
+	print(f"two contracts of one opportunity at once: {len(refused)} refused as conflicts over 8 races")
+	assert violations() == []
+
+
+def test_a_lock_held_past_the_wait_timeout_is_a_clean_conflict(race, bench):
+	"""MariaDB gives up a lock wait (1205) and rolls the request's transaction back: the client gets 409 with
+	Retry-After and a message naming the record, not Frappe's 500 with a traceback; nothing was saved, and
+	the same request lands once the lock is gone."""
+	import json
+
+	import pymysql
+
+	users, srv = race.users, race.server
+	order = submitted_order(srv.session(users.sales, PASSWORD), race.product, users.director)
+	director = srv.session(users.director, PASSWORD)
+	common = json.loads((bench.sites / "common_site_config.json").read_text())
+	root = pymysql.connect(
+		host="127.0.0.1",
+		port=int(common.get("db_port") or 3306),
+		user="root",
+		password=common["root_password"],
+		autocommit=True,
+	)
+	with root.cursor() as cursor:
+		cursor.execute("select @@global.innodb_lock_wait_timeout")
+		(timeout,) = cursor.fetchone()
+		cursor.execute("set global innodb_lock_wait_timeout = 1")  # each request's new connection reads it
+	try:
+		frappe.db.sql("select name from `tabCustomer Order` where name = %s for update", order)
+		r = director.call("frappe.client.cancel", doctype="Customer Order", name=order)
+		frappe.db.rollback()  # the lock is gone
+		assert r.status_code == 409, r.text[:600]
+		assert r.headers.get("Retry-After") == "1"
+		message = json.loads(json.loads(r.json()["_server_messages"])[0])["message"]
+		assert message.startswith(f"Customer Order {order}: ") and "try again" in message, message
+		assert "Traceback" not in r.text and "exc" not in r.json()
+		assert frappe.db.get_value("Customer Order", order, "docstatus") == 1  # nothing was saved
+		r = director.call("frappe.client.cancel", doctype="Customer Order", name=f"{order}-none")
+		assert r.status_code == 404  # other errors are answered as before
+	finally:
+		frappe.db.rollback()
+		with root.cursor() as cursor:
+			cursor.execute(f"set global innodb_lock_wait_timeout = {int(timeout)}")
+		root.close()
+	assert director.call("frappe.client.cancel", doctype="Customer Order", name=order).ok
+	frappe.db.rollback()
+	assert frappe.db.get_value("Customer Order", order, "docstatus") == 2
+	assert violations() == []
