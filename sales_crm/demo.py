@@ -27,6 +27,7 @@ from frappe.utils import add_days, flt, getdate, now_datetime
 
 from sales_crm import chain, rounding  # the pure rules round as System Settings say
 from sales_crm.rules import normalize, pricing
+from sales_crm.rules.analysis import days_to_pay, ratio
 from sales_crm.rules.commissions import accrual, outstanding
 from sales_crm.rules.follow_ups import follow_up_status
 from sales_crm.rules.pricing import document_totals, item_values
@@ -118,6 +119,8 @@ CREDIT_ZEROS = {
 	"refunded_amount": 0,
 	"needs_write_off_approval": 0,
 }
+# what a receipt allocating nothing (an advance the demo offsets, a refund) keeps of its days to pay
+UNALLOCATED = {"total_allocated_amount": 0, "allocated_days": 0, "days_to_pay": 0}
 
 
 class Demo:
@@ -936,6 +939,8 @@ class Demo:
 
 	def receipt(self, receivable, order, allocated: float, write_off: float, day):
 		rate = receivable["exchange_rate"]
+		invoiced_on = getdate(receivable["invoice_date"] or receivable["posting_date"])
+		total_allocated, allocated_days = days_to_pay(getdate(day), [(allocated, invoiced_on)])
 		receipt = self.add(
 			"Sales Receipt",
 			{
@@ -956,6 +961,9 @@ class Demo:
 				"write_off_amount": write_off,
 				"total_amount": round(allocated + write_off, 2),
 				"base_paid_amount": round(allocated * rate, 2),
+				"total_allocated_amount": total_allocated,
+				"allocated_days": allocated_days,
+				"days_to_pay": ratio(allocated_days, total_allocated, 1),
 				"sales_person": receivable["sales_person"],
 				"sales_department": receivable["sales_department"],
 			},
@@ -1019,6 +1027,7 @@ class Demo:
 				"base_paid_amount": round(paid * rate, 2),
 				**common,
 				**receipt_zeros,
+				**UNALLOCATED,
 				"offset_amount": allocated,
 			},
 			self.moment(received_on),
@@ -1074,6 +1083,7 @@ class Demo:
 					"base_paid_amount": round(refunded * rate, 2),
 					**common,
 					**receipt_zeros,
+					**UNALLOCATED,
 				},
 				self.moment(refund_day),
 				1,

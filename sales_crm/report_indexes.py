@@ -140,12 +140,15 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 		),
 	},
 	"Sales Receipt": {
-		# Customer Value Analysis's collections per customer, for a manager's scope too
-		"receipt_report_index": (
+		# Customer Value Analysis's collections and days to pay per customer (Receivable Ageing's collections
+		# too), for a manager's scope too; it replaced ``receipt_report_index``, which lacked the days
+		"receipt_customer_report_index": (
 			"docstatus",
 			"customer",
 			"receipt_date",
 			"base_paid_amount",
+			"total_allocated_amount",
+			"allocated_days",
 			"sales_person",
 			"sales_department",
 		),

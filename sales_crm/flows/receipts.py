@@ -11,13 +11,16 @@
   approval, which covers exactly the write-off rows approved (``write_off_fingerprint``).
 """
 
+from datetime import date
+
 import frappe
 from frappe import _
-from frappe.utils import flt, now_datetime
+from frappe.utils import flt, getdate, now_datetime
 
 from sales_crm import owned, reads
 from sales_crm.flows import collections
 from sales_crm.org import has_role
+from sales_crm.rules.analysis import days_to_pay, ratio
 from sales_crm.rules.receivables import (
 	check_allocation,
 	check_draw,
@@ -46,6 +49,8 @@ RECEIVABLE_FIELDS = (
 	"customer_order",
 	"sales_person",
 	"sales_department",
+	"invoice_date",
+	"posting_date",
 )
 
 
@@ -63,6 +68,27 @@ def receivables_of(doc, for_update: bool = False) -> dict:
 		if name not in found:
 			throw(doc, _("Sales Receivable {0} not found").format(name), "allocations")
 	return found
+
+
+def set_days_to_pay(doc, receivables: dict) -> None:
+	"""The receipt's allocated total and how long it took to be paid (``rules.analysis.days_to_pay``), from
+	each receivable's invoice date (its posting date where it has none): kept on the receipt so that Customer
+	Value Analysis sums them per customer instead of joining every allocation to its receivable."""
+	if not doc.receipt_date:
+		doc.total_allocated_amount = doc.allocated_days = doc.days_to_pay = 0
+		return
+	doc.total_allocated_amount, doc.allocated_days = days_to_pay(
+		getdate(doc.receipt_date),
+		[
+			(row.allocated_amount, invoiced_on(receivables[row.sales_receivable]))
+			for row in doc.get("allocations") or ()
+		],
+	)
+	doc.days_to_pay = ratio(doc.allocated_days, doc.total_allocated_amount, 1)
+
+
+def invoiced_on(receivable) -> date:
+	return getdate(receivable.invoice_date or receivable.posting_date)
 
 
 def check_allocations(doc, for_update: bool = False, write_offs: bool = True) -> dict:

@@ -5,7 +5,9 @@ The reports aggregate in SQL; what is left for Python is turning sums into ratio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 # Receivable Ageing: (fieldname, label, first day past due, last day past due or None)
 AGEING_BUCKETS = (
@@ -44,3 +46,18 @@ def months_in_range(from_date: date, to_date: date) -> float:
 	"""The length of a period in months (days / average month), never below one month."""
 	days = (to_date - from_date).days + 1
 	return max(days / 30.4375, 1.0)
+
+
+def days_to_pay(paid_on: date, allocations: Iterable[tuple[object, date]]) -> tuple[float, float]:
+	"""A receipt's part of the Customer Value Analysis's days to pay: over its ``(allocated amount, invoice
+	date)`` pairs that allocate something, ``(Σ allocated, Σ allocated × days from the invoice date to
+	paid_on)``, each exact to the cent (a receipt dated before its invoice counts days below 0). A customer's
+	days to pay is the second summed over their receipts, divided by the first."""
+	allocated = weighted = Decimal(0)
+	for amount, invoiced_on in allocations:
+		value = Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount or 0)
+		if value <= 0:
+			continue
+		allocated += value
+		weighted += value * (paid_on - invoiced_on).days
+	return float(allocated), float(weighted)

@@ -59,6 +59,23 @@ def violations(fresh: bool = True) -> list[str]:
 		found.append(
 			f"Customer Order Item {r.name}: not its order {r.parent}'s salesperson, date or docstatus"
 		)
+	for r in frappe.db.sql(
+		"""select r.name, r.total_allocated_amount, r.allocated_days, r.days_to_pay,
+			coalesce(sum(if(a.allocated_amount > 0, a.allocated_amount, 0)), 0) as allocated,
+			coalesce(sum(if(a.allocated_amount > 0, a.allocated_amount
+				* datediff(r.receipt_date, coalesce(v.invoice_date, v.posting_date)), 0)), 0) as weighted
+		from `tabSales Receipt` r
+		left join `tabSales Receipt Allocation` a on a.parent = r.name and a.parenttype = 'Sales Receipt'
+		left join `tabSales Receivable` v on v.name = a.sales_receivable
+		where r.docstatus = 1 group by r.name
+		having abs(allocated - r.total_allocated_amount) > 0.005 or abs(weighted - r.allocated_days) > 0.005
+			or abs(r.days_to_pay - if(allocated > 0, weighted / allocated, 0)) > 0.051""",
+		as_dict=True,
+	):
+		found.append(
+			f"Sales Receipt {r.name}: keeps {r.total_allocated_amount} allocated, {r.allocated_days} × days "
+			f"({r.days_to_pay} days); its allocations make {r.allocated}, {r.weighted}"
+		)
 	found += credit_violations()
 	found += plan_violations()
 	return found

@@ -5,8 +5,14 @@ import pytest
 from factories import make_product
 
 NUMERIC = ("Currency", "Float", "Int", "Percent")
-# a counter, not a quantity; the forecast's error against what happened, in % (under or over)
-SIGNED = {("Sales Quotation", "version"), ("Customer Mining Run", "holdout_error")}
+# a counter, not a quantity; the forecast's error against what happened, in % (under or over); a receipt's
+# days to pay (below 0 when it is dated before its invoice)
+SIGNED = {
+	("Sales Quotation", "version"),
+	("Customer Mining Run", "holdout_error"),
+	("Sales Receipt", "days_to_pay"),
+	("Sales Receipt", "allocated_days"),
+}
 
 
 def test_every_quantity_rate_and_amount_is_non_negative():

@@ -505,6 +505,30 @@ def test_customer_value_analysis(world):
 	assert set(by(report("Customer Value Analysis", world.s1, **past_year()).rows, "customer")) == {world.x1}
 
 
+def test_each_receipt_keeps_its_days_to_pay_and_the_patch_fills_them(world):
+	"""The days to pay the report sums are kept on each receipt when it is saved; the patch computes the
+	same figures for receipts saved before they were kept."""
+	from sales_crm.patches.v1 import keep_days_to_pay_on_receipts
+
+	fields = ["total_allocated_amount", "allocated_days", "days_to_pay"]
+	names = frappe.get_all(
+		"Sales Receipt", filters={"customer": world.x1, "docstatus": 1}, pluck="name", order_by="name"
+	)
+	kept = {name: frappe.db.get_value("Sales Receipt", name, fields) for name in names}
+	# one receipt of two rows: 500 paid 55 days after its invoice, 100 paid 5 days after its
+	assert list(kept.values()) == [(600, 500 * 55 + 100 * 5, 46.7)]
+	frappe.db.sql(
+		"""update `tabSales Receipt` set total_allocated_amount = 0, allocated_days = 0, days_to_pay = 0
+		where name in %(names)s""",
+		{"names": names},
+	)
+	try:
+		keep_days_to_pay_on_receipts.fill(names[0], names[-1])
+		assert {name: frappe.db.get_value("Sales Receipt", name, fields) for name in names} == kept
+	finally:
+		frappe.db.rollback()
+
+
 def test_customer_names_are_read_in_bounded_slices(world):
 	from sales_crm.reporting import customer_names
 

@@ -40,3 +40,18 @@ def test_ageing_bucket_of_each_day_past_due():
 			if first <= day and (last is None or day <= last)
 		]
 		assert holding == [ageing_bucket(day)]
+
+
+def test_days_to_pay_weighs_each_allocation_by_its_amount():
+	from sales_crm.rules.analysis import days_to_pay
+
+	paid_on = date(2026, 3, 31)
+	allocated, weighted = days_to_pay(
+		paid_on,
+		[(100.10, date(2026, 3, 1)), (0, date(2025, 1, 1)), (-5, date(2025, 1, 1)), (49.9, date(2026, 4, 10))],
+	)
+	# 100.10 × 30 + 49.90 × (−10); the rows allocating nothing (or less) do not count
+	assert (allocated, weighted) == (150.0, 2504.0)
+	assert days_to_pay(paid_on, []) == (0.0, 0.0)
+	# exact to the cent where floats would drift: 0.1 + 0.2 allocated over one day each
+	assert days_to_pay(paid_on, [(0.1, date(2026, 3, 30)), (0.2, date(2026, 3, 30))]) == (0.3, 0.3)

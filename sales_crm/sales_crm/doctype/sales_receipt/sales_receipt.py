@@ -31,12 +31,14 @@ class SalesReceipt(SalesDocument):
 
 		allocations: DF.Table[SalesReceiptAllocation]
 		against_receipt: DF.Link | None
+		allocated_days: DF.Float
 		amended_from: DF.Link | None
 		base_paid_amount: DF.Currency
 		company_currency: DF.Link | None
 		currency: DF.Link
 		customer: DF.Link
 		customer_order: DF.Link | None
+		days_to_pay: DF.Float
 		exchange_rate: DF.Float
 		naming_series: DF.Literal["RCPT-.YYYY.-"]
 		needs_write_off_approval: DF.Check
@@ -56,6 +58,7 @@ class SalesReceipt(SalesDocument):
 		sales_contract: DF.Link | None
 		sales_department: DF.Link | None
 		sales_person: DF.Link | None
+		total_allocated_amount: DF.Currency
 		total_amount: DF.Currency
 		unallocated_amount: DF.Currency
 		write_off_amount: DF.Currency
@@ -112,6 +115,7 @@ class SalesReceipt(SalesDocument):
 			self.unallocated_amount = self.offset_amount = self.refunded_amount = 0
 		self.write_off_amount = sum(flt(row.write_off_amount) for row in self.allocations)
 		self.total_amount = flt(flt(self.paid_amount) + self.write_off_amount, 2)
+		receipts.set_days_to_pay(self, receivables)
 		if not rows:
 			self.set_currency_of_credit()
 		self.base_paid_amount = flt(flt(self.paid_amount) * flt(self.exchange_rate or 1), 2)
@@ -149,7 +153,7 @@ class SalesReceipt(SalesDocument):
 		self.currency, self.exchange_rate = credit.currency, credit.exchange_rate
 		receipts.check_draw_on(self, credit, self.paid_amount, "paid_amount")
 		self.receivable_amount = self.previously_received = self.outstanding_before = 0
-		self.write_off_amount = 0
+		self.write_off_amount = self.total_allocated_amount = self.allocated_days = self.days_to_pay = 0
 		self.unallocated_amount = self.offset_amount = self.refunded_amount = 0
 		self.total_amount = flt(self.paid_amount, 2)
 		self.base_paid_amount = flt(flt(self.paid_amount) * flt(self.exchange_rate), 2)

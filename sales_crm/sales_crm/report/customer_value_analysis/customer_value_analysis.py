@@ -9,7 +9,6 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
 from frappe.utils import flt
-from pypika.terms import CustomFunction
 
 from sales_crm.reporting import (
 	column,
@@ -24,8 +23,6 @@ from sales_crm.reporting import (
 	visible,
 )
 from sales_crm.rules.analysis import months_in_range, ratio
-
-DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 
 
 @never_raises
@@ -77,51 +74,40 @@ def orders_by_customer(filters) -> dict[str, tuple]:
 	return {customer: rest for customer, *rest in query.run()}
 
 
-def collected_by_customer(filters) -> dict[str, float]:
-	"""customer -> collected, over ``receipt_report_index`` in customer order."""
+def collected_by_customer(filters) -> dict[str, tuple]:
+	"""customer -> (collected, days to pay), over ``receipt_customer_report_index`` in customer order. The
+	days to pay are Σ(allocated × days from invoice to receipt) / Σ allocated over the period's submitted
+	receipts: each receipt keeps its two sums (``flows.receipts.set_days_to_pay``), so no allocation or
+	receivable is read here."""
 	receipt = frappe.qb.DocType("Sales Receipt")
 	query = (
 		frappe.qb.from_(receipt)
-		.select(receipt.customer, Sum(Coalesce(receipt.base_paid_amount, 0)))
+		.select(
+			receipt.customer,
+			Sum(Coalesce(receipt.base_paid_amount, 0)),
+			Sum(receipt.allocated_days),
+			Sum(receipt.total_allocated_amount),
+		)
 		.where(receipt.docstatus == 1)
 		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
 		.groupby(receipt.customer)
 	)
-	return dict(query.run())
-
-
-def days_to_pay_by_customer(filters) -> dict[str, float]:
-	"""Σ(allocated × days from invoice to receipt) / Σ allocated, over the period's submitted receipts."""
-	receipt = frappe.qb.DocType("Sales Receipt")
-	allocation = frappe.qb.DocType("Sales Receipt Allocation")
-	receivable = frappe.qb.DocType("Sales Receivable")
-	days = DateDiff(receipt.receipt_date, Coalesce(receivable.invoice_date, receivable.posting_date))
-	rows = (
-		frappe.qb.from_(receipt)
-		.join(allocation)
-		.on((receipt.name == allocation.parent) & (allocation.parenttype == "Sales Receipt"))
-		.join(receivable)
-		.on(receivable.name == allocation.sales_receivable)
-		.select(receipt.customer, Sum(allocation.allocated_amount * days), Sum(allocation.allocated_amount))
-		.where((receipt.docstatus == 1) & (allocation.allocated_amount > 0))
-		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
-		.groupby(receipt.customer)
-		.run()
-	)
-	return {customer: ratio(weighted, allocated, 1) for customer, weighted, allocated in rows}
+	return {
+		customer: (paid, ratio(weighted, allocated, 1) if allocated else None)
+		for customer, paid, weighted, allocated in query.run()
+	}
 
 
 NO_ORDERS = (0, None, None, None)
 
 
 def get_data(filters) -> list[dict]:
-	"""Three grouped queries, each read in customer order from an index, joined here by customer: a
+	"""Two grouped queries, each read in customer order from an index, joined here by customer: a
 	single grouped query over their union makes MariaDB group ~200k rows in a temporary table, slower at
-	1M leads than the three passes together (issue 11). The names of customers who paid without ordering
+	1M leads than the passes apart. The names of customers who paid without ordering
 	in the period are looked up apart (joining every receipt group to its name costs more)."""
 	orders = orders_by_customer(filters)
 	collected = collected_by_customer(filters)
-	days = days_to_pay_by_customer(filters)
 	names = customer_names(c for c in collected.keys() - orders.keys() if c)
 	months = months_in_range(filters.from_date, filters.to_date)
 	money = rounder(2)
@@ -130,7 +116,7 @@ def get_data(filters) -> list[dict]:
 		if not customer:
 			continue
 		count, amount, last_order, name = orders.get(customer, NO_ORDERS)
-		paid = collected.get(customer)
+		paid, days = collected.get(customer, (None, None))
 		amount = money(amount)
 		data.append(
 			{
@@ -142,7 +128,7 @@ def get_data(filters) -> list[dict]:
 				"last_order_date": last_order,
 				"orders_per_month": ratio(count, months),
 				"collected_amount": money(paid),
-				"avg_days_to_pay": days.get(customer),
+				"avg_days_to_pay": days,
 			}
 		)
 	data.sort(key=lambda r: (-r["order_amount"], -r["collected_amount"], r["customer"]))
