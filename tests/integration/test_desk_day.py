@@ -318,7 +318,17 @@ def test_the_day_in_chinese(browser, server, day):
 		page = sales.page
 		assert page.evaluate("frappe.boot.lang") == "zh"
 		sales.goto(f"{sales.desk}/sales-opportunity?customer={day.customer}")
-		page.wait_for_selector(".list-row-container")
+		try:
+			page.wait_for_selector(".list-row-container")
+		except Exception:
+			sales.shot("zh-opportunity-list-without-rows")
+			state = page.evaluate(
+				"""() => ({route: frappe.get_route(), url: location.href,
+					filters: window.cur_list && cur_list.filter_area && cur_list.filter_area.get(),
+					data: window.cur_list && (cur_list.data || []).length,
+					view: window.cur_list && cur_list.view_name, errors: window.__errors || null})"""
+			)
+			raise AssertionError(f"no opportunity row: {state}; errors {sales.errors}") from None
 		page.wait_for_timeout(500)
 		try:  # the first stage, Needs Tracking
 			page.locator(".result .list-row-container").filter(has_text="需求跟踪").first.wait_for()
