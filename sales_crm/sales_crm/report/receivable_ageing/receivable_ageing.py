@@ -353,11 +353,12 @@ def collected_in_period(filters, as_dict: bool = True) -> list:
 		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
 		.groupby(key)
 	)
-	return party_names(query, receipt, filters).run(as_dict=as_dict)
+	# no names: a party is listed by its outstanding row, which carries the name
+	return query.run(as_dict=as_dict)
 
 
 def party_names(query, table, filters):
-	return with_customer_name(query, "party", "party_name") if filters.group_by == "customer" else query
+	return with_customer_name(query, table, "party_name") if filters.group_by == "customer" else query
 
 
 def get_data(filters) -> list[dict]:
@@ -374,7 +375,7 @@ def get_data(filters) -> list[dict]:
 		paid = collected.get(party, (None, None, None))
 		line = {"party": party or label(party), "receivables": row[1] or 0}
 		if by_customer:
-			line["party_name"] = row[-1] or paid[-1] or ""
+			line["party_name"] = row[-1] or ""
 		for fieldname, value in zip(AMOUNTS, row[2 : 2 + len(AMOUNTS)], strict=True):
 			line[fieldname] = money(value)
 		line["collected_in_period"] = money(paid[1])
