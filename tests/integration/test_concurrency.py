@@ -261,6 +261,15 @@ def test_a_lock_held_past_the_wait_timeout_is_a_clean_conflict(race, bench):
 		assert message.startswith(f"Customer Order {order}: ") and "try again" in message, message
 		assert "Traceback" not in r.text and "exc" not in r.json()
 		assert frappe.db.get_value("Customer Order", order, "docstatus") == 1  # nothing was saved
+		frappe.db.sql("select name from `tabCustomer Order` where name = %s for update", order)
+		r = director.http.put(  # Frappe's v2 API answers with its own error list
+			f"{srv.url}/api/v2/document/Customer Order/{order}", json={"remarks": "waits"}, timeout=60
+		)
+		frappe.db.rollback()
+		assert r.status_code == 409 and r.headers.get("Retry-After") == "1", r.text[:600]
+		(error,) = r.json()["errors"]
+		assert error["type"] == "QueryTimeoutError"
+		assert error["message"].startswith(f"Customer Order {order}: ")
 		r = director.call("frappe.client.cancel", doctype="Customer Order", name=f"{order}-none")
 		assert r.status_code == 404  # other errors are answered as before
 	finally:
