@@ -20,7 +20,7 @@ from sales_crm.reporting import (
 	rounder,
 	scope,
 	summary,
-	visible,
+	with_customer_name,
 )
 from sales_crm.rules.analysis import months_in_range, ratio
 
@@ -48,30 +48,22 @@ def get_columns() -> list[dict]:
 
 def orders_by_customer(filters) -> dict[str, tuple]:
 	"""customer -> (orders, order amount, last order date, customer name): one pass over the index
-	``customer_order_report_index`` in customer order, each group's name looked up by primary key as it
-	streams, no temporary table (issue 11). A customer the user may not read keeps its name hidden."""
+	``customer_order_report_index`` in customer order, each row's customer name joined as it streams
+	(``with_customer_name``), no temporary table. A customer the user may not read keeps its name hidden."""
 	order = frappe.qb.DocType("Customer Order")
-	customer = frappe.qb.DocType("Sales Customer")
-	joined = customer.name == order.customer
-	readable = visible(customer, "Sales Customer")
-	if readable is not None:
-		joined &= readable
 	query = (
 		frappe.qb.from_(order)
-		.left_join(customer)
-		.on(joined)
 		.select(
 			order.customer,
 			Count("*"),
 			Sum(Coalesce(order.base_grand_total, 0)),
 			Max(order.order_date),
-			Max(customer.customer_name),
 		)
 		.where(order.docstatus == 1)
 		.where(scope(order, "Customer Order", filters, "order_date"))
 		.groupby(order.customer)
 	)
-	return {customer: rest for customer, *rest in query.run()}
+	return {customer: rest for customer, *rest in with_customer_name(query, order).run()}
 
 
 def collected_by_customer(filters) -> dict[str, tuple]:

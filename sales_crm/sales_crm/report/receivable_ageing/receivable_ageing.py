@@ -372,7 +372,7 @@ def get_data(filters) -> list[dict]:
 	# only the parties that owe: a party all paid has no ageing (and no invoiced amount open to show)
 	for party in rows:
 		row = rows[party]
-		paid = collected.get(party, (None, None, None))
+		paid = collected.get(party, (None, None))
 		line = {"party": party or label(party), "receivables": row[1] or 0}
 		if by_customer:
 			line["party_name"] = row[-1] or ""
