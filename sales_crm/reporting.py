@@ -154,7 +154,8 @@ class _RawCriterion(Criterion):
 
 
 def visible(table, doctype: str, user: str | None = None) -> Criterion | None:
-	"""The rows of ``doctype`` the user's list shows, as a criterion on ``table`` (aliased or not);
+	"""The rows of ``doctype`` the user's list shows, as a criterion on ``table`` (the list's own conditions on
+	the DocType's unaliased table, a subquery of them on an alias);
 	``None`` when that is every row. Built by Frappe's own list query (``build_match_conditions``:
 	``permission_query_conditions`` and User Permissions), so reports and lists never disagree."""
 	from frappe.desk.reportview import build_match_conditions
@@ -165,6 +166,10 @@ def visible(table, doctype: str, user: str | None = None) -> Criterion | None:
 	conditions = build_match_conditions(doctype, user=user, as_condition=True)
 	if not conditions:
 		return None
+	if getattr(table, "_table_name", None) == f"tab{doctype}" and getattr(table, "alias", None) is None:
+		# the table itself, unaliased: the conditions name its columns as they are, so they are read from
+		# the row (or the covering index) in place of a subquery over the whole table
+		return _RawCriterion(f"({conditions})")
 	subquery = f"select `tab{doctype}`.`name` from `tab{doctype}` where {conditions}"
 	return _RawCriterion(f"{table.name.get_sql(quote_char='`', with_namespace=True)} in ({subquery})")
 

@@ -529,6 +529,47 @@ def test_each_receipt_keeps_its_days_to_pay_and_the_patch_fills_them(world):
 		frappe.db.rollback()
 
 
+def test_a_customer_the_user_may_not_read_keeps_its_name_hidden(world):
+	"""``with_customer_name`` (Receivable Ageing, Customer Value Analysis) joins each row to its customer's
+	name only where the user's list shows that customer."""
+	from sales_crm.reporting import with_customer_name
+
+	order = frappe.qb.DocType("Customer Order")
+	query = (
+		frappe.qb.from_(order)
+		.select(order.customer)
+		.where(order.customer.isin([world.x1, world.x2]) & (order.docstatus == 1))
+		.groupby(order.customer)
+	)
+	names = {c: frappe.db.get_value("Sales Customer", c, "customer_name") for c in (world.x1, world.x2)}
+	assert all(names.values())
+	assert dict(with_customer_name(query, order).run()) == names
+	frappe.set_user(world.s1)  # x2 is the other salesperson's customer
+	try:
+		assert dict(with_customer_name(query, order).run()) == {world.x1: names[world.x1], world.x2: None}
+	finally:
+		frappe.set_user("Administrator")
+
+
+def test_the_scope_reads_a_table_s_own_rows_in_place(world):
+	"""``visible`` on the DocType's own table gives the list's conditions as they are (read from the row or a
+	covering index); on an alias, a subquery. Both keep the rows the user's list shows, no more."""
+	from sales_crm.reporting import visible
+
+	order, aliased = frappe.qb.DocType("Customer Order"), frappe.qb.DocType("Customer Order").as_("o")
+	frappe.set_user(world.s1)
+	try:
+		direct, through = visible(order, "Customer Order"), visible(aliased, "Customer Order")
+		assert "select" not in direct.get_sql() and "select" in through.get_sql()
+		listed = set(frappe.get_list("Customer Order", pluck="name", limit_page_length=0))
+		assert set(frappe.qb.from_(order).select(order.name).where(direct).run(pluck=True)) == listed
+		assert set(frappe.qb.from_(aliased).select(aliased.name).where(through).run(pluck=True)) == listed
+		everyone = frappe.db.count("Customer Order")
+	finally:
+		frappe.set_user("Administrator")
+	assert 0 < len(listed) < everyone
+
+
 def test_customer_names_are_read_in_bounded_slices(world):
 	from sales_crm.reporting import customer_names
 
