@@ -16,7 +16,13 @@ the path — REST PUT and POST, ``frappe.client.set_value`` on the parent or on 
    the row and the field. The request's transaction is rolled back, so nothing is written.
 
 A client that sends the figure the server computes (a desk form with live totals) is not refused; a stale
-copy of the stored value is no change at all. The server's own writes go through ``frappe.db`` (the chain's
+copy of the stored value is no change at all. Neither is a desk form's old copy of a figure that another
+posting moved while the form was open (a receipt moves the receivable's received amount, an advance the
+customer's credit, a mining run the customer's scores: none of them is an edit, so the record's
+``modified`` stays and Frappe's own staleness check lets the save through). The desk shows those fields
+read-only and sends the whole record back with the time it loaded it (``__last_sync_on``), so a difference
+there is what the form loaded, not what the user typed: the stored figure stands, the rest of the save goes
+ahead, and the user is told which figures were kept. The server's own writes go through ``frappe.db`` (the chain's
 roll-ups, ``db_set``) or, where they save a document, inside ``by_server()``. A workflow action sets its
 state's ``update_field`` itself: Frappe checks that the transition is allowed to the user, so that value is
 the workflow's, not the client's.
@@ -101,6 +107,9 @@ def capture(doc) -> None:
 		return
 	before = None if doc.is_new() else doc.get_doc_before_save()
 	workflow = _workflow_sets(doc, before)
+	# a saved record sent back whole by a desk form (sales_crm/owned.py's docstring)
+	desk_copy = before is not None and bool(doc.get("__last_sync_on"))
+	kept = []
 	for record, stored in _records(doc, before):
 		fields = chain.owned(record.doctype)
 		if not fields:
@@ -118,8 +127,21 @@ def capture(doc) -> None:
 				# server-side copy (frappe.copy_doc) keeps them; either way they start anew
 				record.set(fieldname, original)
 				continue
-			sent.append((record, fieldname, value, original))
 			record.set(fieldname, original)
+			if desk_copy and stored is not None:
+				kept.append(_(record.meta.get_label(fieldname)))
+				continue
+			sent.append((record, fieldname, value, original))
+	if kept:
+		from sales_crm.validation import record_label
+
+		frappe.msgprint(
+			_("{0}: {1} changed since the form was opened; the current figures were kept").format(
+				record_label(doc), ", ".join(dict.fromkeys(kept))
+			),
+			alert=True,
+			indicator="blue",
+		)
 
 
 def check(doc) -> None:

@@ -3,6 +3,10 @@ HTTP against a multi-worker server, as the real roles. After every step the book
 received + write-off + outstanding = total per receivable, and credit = advances − offsets − refunds per
 customer (``invariants``)."""
 
+import json
+import random
+import string
+
 import frappe
 import pytest
 from factories import make_department, make_product, make_user
@@ -446,3 +450,51 @@ def test_credit_is_rounded_as_the_database_re_sums_it():
 				del frappe.local.system_settings
 			else:
 				frappe.local.system_settings = settings
+
+
+def desk_save(client, doc: dict, action: str, opened: bool = True):
+	"""``doc`` saved back whole, as a desk form does (``savedocs``); an open form sends the time it loaded
+	the record (``__last_sync_on``)."""
+	if opened:
+		doc = {**doc, "__last_sync_on": "2026-12-06T09:00:00.000Z"}
+	return client.call("frappe.desk.form.save.savedocs", doc=json.dumps(doc, default=str), action=action)
+
+
+def test_a_form_opened_before_a_posting_saves_with_the_current_figures(money):
+	"""A receipt moves the receivable's received amount and an advance the customer's credit, neither an
+	edit of those records (their ``modified`` stays): a form opened before them still saves what its user
+	typed, and the stored figures stand. A copy of the same figures that is not a desk form's is refused."""
+	m, acc = money, money.clients.accounts
+	customer, order = order_of(m, 5)
+	receivable = invoice(m, order, 500)
+	receivable_form = acc.get("Sales Receivable", receivable)
+	customer_form = m.clients.sales.get("Sales Customer", customer)
+	# 200 of the receivable paid, 300 left on account
+	post_advance(acc, customer, 500, allocations=[{"sales_receivable": receivable, "allocated_amount": 200}])
+
+	fapiao = "".join(random.choice(string.digits) for _ in range(8))
+	r = desk_save(
+		acc, {**receivable_form, "fapiao_type": "增值税普通发票", "fapiao_no": fapiao}, "Update"
+	)
+	assert r.ok, r.text[:600]
+	assert "changed since the form was opened" in r.text and "Received Amount" in r.text, r.text[:600]
+	frappe.db.rollback()
+	stored = frappe.db.get_value(
+		"Sales Receivable", receivable, ["fapiao_no", "received_amount", "outstanding_amount", "status"], as_dict=True
+	)
+	assert (stored.fapiao_no, stored.received_amount, stored.outstanding_amount) == (fapiao, 200, 300), stored
+
+	phone = "+86 138 " + "".join(random.choice(string.digits) for _ in range(8))
+	r = desk_save(m.clients.sales, {**customer_form, "phone": phone}, "Save")
+	assert r.ok, r.text[:600]
+	frappe.db.rollback()
+	assert frappe.db.get_value("Sales Customer", customer, ["phone", "credit_balance"]) == (phone, 300)
+
+	# the same old copy sent by another client is a write of the credit balance: refused, nothing saved
+	current = m.clients.sales.get("Sales Customer", customer)
+	old_copy = {**current, "credit_balance": customer_form["credit_balance"], "phone": "+86 139 0000 0000"}
+	r = desk_save(m.clients.sales, old_copy, "Save", opened=False)
+	assert r.status_code == 417 and "Credit Balance" in r.text and "computed by the system" in r.text, r.text[:400]
+	frappe.db.rollback()
+	assert frappe.db.get_value("Sales Customer", customer, "phone") == phone
+	assert books_hold(customer) == {"CNY": 300}
