@@ -247,3 +247,64 @@ def test_opportunities_without_follow_up_for_n_days(team):
 	frappe.set_user(team.other_sales)
 	_columns, data, *_ = opportunities_without_follow_up.execute({"days": 1, "customer": customer.name})
 	assert data == []
+
+
+def test_the_opportunity_keeps_the_latest_date_of_its_follow_ups(team):
+	"""Logged, moved later or earlier, moved to another opportunity, deleted: the opportunity's
+	``last_follow_up_date`` is always the latest date among its follow-ups; a save of the opportunity loaded
+	before a follow-up was logged does not write the older date back."""
+	frappe.set_user("Administrator")
+	customer = make_customer(sales_person=team.sales)
+
+	def opportunity():
+		return (
+			frappe.get_doc(
+				{
+					"doctype": "Sales Opportunity",
+					"opportunity_name": f"Deal {random_string(5)}",
+					"customer": customer.name,
+					"sales_person": team.sales,
+				}
+			)
+			.insert()
+			.name
+		)
+
+	def kept(name):
+		value = frappe.db.get_value("Sales Opportunity", name, "last_follow_up_date")
+		return str(value) if value else None
+
+	day = lambda n: add_days(nowdate(), n)  # noqa: E731
+	first, second = opportunity(), opportunity()
+	assert kept(first) is None
+	loaded = frappe.get_doc("Sales Opportunity", first)
+	a = log(opportunity=first, follow_up_date=day(-10))
+	assert kept(first) == day(-10)
+	b = log(opportunity=first, follow_up_date=day(-4))
+	log(opportunity=first, follow_up_date=day(-20))  # an older one leaves it
+	assert kept(first) == day(-4)
+
+	# a desk form opened before the follow-ups is saved: what its user typed is saved, the kept date stands
+	from frappe.desk.form.save import savedocs
+
+	form = {**loaded.as_dict(), "notes": "Called twice", "__last_sync_on": "2026-12-06T09:00:00.000Z"}
+	savedocs(json.dumps(form, default=str), "Save")
+	assert frappe.db.get_value("Sales Opportunity", first, "notes") == "Called twice"
+	assert kept(first) == day(-4)
+
+	b.follow_up_date = day(-2)  # later
+	b.save()
+	assert kept(first) == day(-2)
+	b.follow_up_date = day(-15)  # earlier: the other follow-ups' latest
+	b.save()
+	assert kept(first) == day(-10)
+	a.opportunity = second  # moved: both opportunities re-read
+	a.save()
+	assert (kept(first), kept(second)) == (day(-15), day(-10))
+	frappe.delete_doc("Sales Follow Up", b.name)
+	assert kept(first) == day(-20)
+	frappe.delete_doc("Sales Follow Up", a.name)
+	assert kept(second) is None
+	from invariants import violations
+
+	assert [v for v in violations(fresh=False) if "last follow-up" in v] == []
