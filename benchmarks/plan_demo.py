@@ -55,7 +55,8 @@ def plan_rows(contract: dict, today, now) -> list[dict]:
 	)
 	return [
 		{
-			"name": frappe.generate_hash(length=10),
+			# unique by construction: 200,000 random 10-character names collide about once in fifty loads
+			"name": f"{contract.name}-PL{idx}",
 			"creation": now,
 			"modified": now,
 			"owner": contract.owner,
