@@ -855,3 +855,53 @@ def test_a_system_manager_is_told_when_no_worker_runs(browser, server, day):
 		assert not admin.errors, admin.errors
 	finally:
 		admin.close()
+
+
+def test_a_receivable_opened_before_a_receipt_takes_its_fapiao(browser, server, day):
+	"""Finance opens a receivable; meanwhile a receipt against it is posted (another user, another request).
+	The fapiao typed into the open form is saved, the receivable keeps what the receipt moved, and finance is
+	told which figures changed. A receipt is not an edit of the receivable, so Frappe's own staleness check
+	lets the form through, and its old figures must not read as a write of them."""
+	frappe.set_user("Administrator")
+	chain = pipeline("receivable")
+	frappe.db.commit()
+	finance = login(browser, server, day.finance)
+	try:
+		finance.open_form("Sales Receivable", chain.receivable)
+		assert finance.page.evaluate("cur_frm.doc.received_amount") == 0
+		receipt = frappe.get_doc(
+			{
+				"doctype": "Sales Receipt",
+				"receipt_type": "Payment",
+				"customer": chain.customer,
+				"currency": "CNY",
+				"allocations": [{"sales_receivable": chain.receivable, "allocated_amount": 200}],
+			}
+		).insert()
+		receipt.submit()
+		frappe.db.commit()
+
+		number = "".join(random.choice("0123456789") for _ in range(8))
+		finance.page.locator(".frappe-control[data-fieldname='fapiao_type'] select").first.select_option(
+			"增值税普通发票"
+		)
+		field = finance.page.locator(".frappe-control[data-fieldname='fapiao_no'] input").first
+		field.fill(number)
+		field.press("Tab")
+		save(finance)
+		frappe.db.rollback()
+		stored = frappe.db.get_value(
+			"Sales Receivable",
+			chain.receivable,
+			["fapiao_no", "received_amount", "outstanding_amount"],
+			as_dict=True,
+		)
+		assert (stored.fapiao_no, stored.received_amount, stored.outstanding_amount) == (number, 200, 400), stored
+		alerts = finance.page.evaluate("window.__alerts || []")
+		assert [a for a in alerts if "changed since the form was opened" in a], alerts
+		# the form now shows the receipt's figures
+		assert finance.page.evaluate("cur_frm.doc.received_amount") == 200
+		finance.shot("receivable-fapiao-after-receipt")
+		assert not finance.errors, finance.errors
+	finally:
+		finance.close()
