@@ -896,7 +896,8 @@ def test_a_receivable_opened_before_a_receipt_takes_its_fapiao(browser, server, 
 			["fapiao_no", "received_amount", "outstanding_amount"],
 			as_dict=True,
 		)
-		assert (stored.fapiao_no, stored.received_amount, stored.outstanding_amount) == (number, 200, 400), stored
+		figures = (stored.fapiao_no, stored.received_amount, stored.outstanding_amount)
+		assert figures == (number, 200, 400), stored
 		alerts = finance.page.evaluate("window.__alerts || []")
 		assert [a for a in alerts if "changed since the form was opened" in a], alerts
 		# the form now shows the receipt's figures
