@@ -554,8 +554,15 @@ def write_customer_scores(scores: dict[str, list], scored_on) -> None:
 	update_join("Sales Customer", scores, SCORE_COLUMNS)
 
 
+# A site's score is upserted by this name, so two sites whose names collided would share one record, the
+# second overwriting the first, at every run. At 250,000 sites, ten hex characters give such a pair about one
+# site list in forty; twenty, never in practice (``patches.v1.lengthen_site_score_names`` renamed the
+# records of shorter names).
+SITE_SCORE_NAME_LENGTH = 20
+
+
 def site_score_name(customer: str, address: str) -> str:
-	return hashlib.sha1(f"{customer}\n{address}".encode()).hexdigest()[:10]
+	return hashlib.sha1(f"{customer}\n{address}".encode()).hexdigest()[:SITE_SCORE_NAME_LENGTH]
 
 
 def write_site_scores(scores: dict[str, list], scored_on) -> None:

@@ -824,3 +824,32 @@ def test_a_mining_run_killed_mid_job_leaves_nothing_and_a_new_run_opens_each_fol
 			f"\nfault: RQ worker SIGKILLed mid mining run (scores being written): nothing written, its run record "
 			f"left Running, then marked Failed by the next run; a new run scored {scored} customers and opened {len(opened) - len(before)} follow-ups, one per customer or site at risk"
 		)
+
+
+def test_site_scores_named_the_short_way_are_renamed_to_the_name_the_run_upserts_by():
+	"""A site's score is upserted by its name (sha1 of customer and site): records named by the earlier, shorter
+	prefix are renamed in place by the patch, to exactly what the run computes now, a site named in Chinese
+	included (MariaDB's sha1 of the utf8mb4 text is Python's of its UTF-8)."""
+	import hashlib
+
+	from sales_crm.patches.v1 import lengthen_site_score_names
+
+	keys = [
+		(f"CUST-{random_string(8)}", "上海浦东新区张江路 88 号仓库"),
+		(f"CUST-{random_string(8)}", "Main Works"),
+	]
+	for customer, address in keys:
+		short = hashlib.sha1(f"{customer}\n{address}".encode()).hexdigest()[:10]
+		frappe.db.sql(
+			"""insert into `tabCustomer Site Score` (name, creation, modified, owner, modified_by, customer, address)
+			values (%s, now(), now(), 'Administrator', 'Administrator', %s, %s)""",
+			(short, customer, address),
+		)
+	lengthen_site_score_names.execute()
+	for customer, address in keys:
+		names = frappe.get_all(
+			"Customer Site Score", {"customer": customer, "address": address}, pluck="name"
+		)
+		assert names == [mining.site_score_name(customer, address)], (names, customer, address)
+		assert len(names[0]) == mining.SITE_SCORE_NAME_LENGTH == 20
+	frappe.db.rollback()
