@@ -21,11 +21,12 @@ posting moved while the form was open (a receipt moves the receivable's received
 customer's credit, a mining run the customer's scores: none of them is an edit, so the record's
 ``modified`` stays and Frappe's own staleness check lets the save through). The desk shows those fields
 read-only and sends the whole record back with the time it loaded it (``__last_sync_on``), so a difference
-there is what the form loaded, not what the user typed: the stored figure stands, the rest of the save goes
-ahead, and the user is told which figures were kept. The server's own writes go through ``frappe.db`` (the chain's
-roll-ups, ``db_set``) or, where they save a document, inside ``by_server()``. A workflow action sets its
-state's ``update_field`` itself: Frappe checks that the transition is allowed to the user, so that value is
-the workflow's, not the client's.
+there is what the form loaded, not what the user typed: the stored figure stands, the rest of the save
+goes ahead, and the user is told which figures were kept.
+
+The server's own writes go through ``frappe.db`` (the chain's roll-ups, ``db_set``) or, where they save a
+document, inside ``by_server()``. A workflow action sets its state's ``update_field`` itself: Frappe checks
+that the transition is allowed to the user, so that value is the workflow's, not the client's.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from sales_crm.patches.v1.carry_order_fields_to_rows import slices
 
 
 def execute():
-	# the follow-ups' (opportunity, follow_up_date) index the fill reads, and the report index of the field
+	# the follow-ups' (opportunity, follow_up_date) index, which the fill reads
 	run_doctype_updates(("Sales Follow Up", "Sales Opportunity"))
 	for first, last in slices("Sales Opportunity"):
 		recompute_last_follow_up(first=first, last=last)

@@ -13,5 +13,5 @@ def execute():
 	frappe.db.sql(
 		f"""update `tabCustomer Site Score`
 		set name = left(sha1(concat(customer, char(10), address)), {SITE_SCORE_NAME_LENGTH})
-		where char_length(name) < {SITE_SCORE_NAME_LENGTH}"""
+		where char_length(name) < {SITE_SCORE_NAME_LENGTH} and customer is not null and address is not null"""
 	)
