@@ -566,8 +566,6 @@ class Demo:
 			end = add_days(start, 180)
 		span = max((min(end, self.anchor) - start).days, 0)
 		days = sorted(add_days(start, self.rng.randint(0, span)) for _ in range(self.rng.randint(0, 5)))
-		# what the follow-ups' own saves keep on the opportunity (flows.follow_ups.keep_last_follow_up)
-		opp["last_follow_up_date"] = days[-1] if days else None
 		for index, day in enumerate(days):
 			last = index == len(days) - 1
 			next_day = days[index + 1] if not last else None

@@ -89,57 +89,6 @@ def add_to_timelines(doc) -> None:
 		frappe.get_doc(doctype, name).add_comment("Info", text)
 
 
-def keep_last_follow_up(doc) -> None:
-	"""The opportunity's ``last_follow_up_date``, the latest ``follow_up_date`` among its follow-ups, after
-	``doc`` was saved (``on_update``, inserts included). A new or later date only raises it: one statement
-	that reads no other follow-up, so follow-ups logged on one opportunity at the same time never wait for
-	each other's rows. A date moved earlier, or a follow-up moved to another opportunity, re-reads the
-	follow-ups of the opportunities concerned (``recompute_last_follow_up``)."""
-	before = doc.get_doc_before_save()
-	was, was_on = (before.opportunity, before.follow_up_date) if before else (None, None)
-	now, now_on = doc.opportunity, doc.follow_up_date
-	if (was, str(was_on or "")) == (now, str(now_on or "")):
-		return
-	again = [was] if was and was != now else []
-	if now and now_on:
-		if was == now and was_on and getdate(now_on) < getdate(was_on):
-			again.append(now)
-		else:
-			opportunity = frappe.qb.DocType("Sales Opportunity")
-			frappe.qb.update(opportunity).set(opportunity.last_follow_up_date, now_on).where(
-				(opportunity.name == now)
-				& (opportunity.last_follow_up_date.isnull() | (opportunity.last_follow_up_date < now_on))
-			).run()
-	recompute_last_follow_up(again)
-
-
-def recompute_last_follow_up(opportunities: list[str] | None = None, first=None, last=None) -> None:
-	"""``last_follow_up_date`` re-read from the follow-ups of ``opportunities``, or of the opportunities named
-	``first`` to ``last`` (the patch, repairs), through ``opportunity_follow_up_index``."""
-	if opportunities is not None:
-		if not opportunities:
-			return
-		condition, values = "o.name in %(names)s", {"names": tuple(sorted(set(opportunities)))}
-	else:
-		condition, values = "o.name between %(first)s and %(last)s", {"first": first, "last": last}
-	frappe.db.sql(
-		f"""update `tabSales Opportunity` o set o.last_follow_up_date = (
-			select max(f.follow_up_date) from `tabSales Follow Up` f force index (opportunity_follow_up_index)
-			where f.opportunity = o.name)
-		where {condition}""",
-		values,
-	)
-
-
-def forget_follow_up(doc) -> None:
-	"""``doc`` was deleted (``after_delete``): its opportunity's last date, if it was this one's, is re-read."""
-	if not doc.opportunity or not doc.follow_up_date:
-		return
-	last = frappe.db.get_value("Sales Opportunity", doc.opportunity, "last_follow_up_date")
-	if last and getdate(last) <= getdate(doc.follow_up_date):
-		recompute_last_follow_up([doc.opportunity])
-
-
 def on_todo_update(todo, method=None) -> None:
 	"""ToDo ``on_update``: a follow-up's ToDo marked done (or cancelled) closes the follow-up."""
 	if todo.reference_type != "Sales Follow Up" or todo.status == "Open" or not todo.reference_name:

@@ -76,16 +76,6 @@ def violations(fresh: bool = True) -> list[str]:
 			f"Sales Receipt {r.name}: keeps {r.total_allocated_amount} allocated, {r.allocated_days} × days "
 			f"({r.days_to_pay} days); its allocations make {r.allocated}, {r.weighted}"
 		)
-	for r in frappe.db.sql(
-		"""select o.name, o.last_follow_up_date, max(f.follow_up_date) as latest
-		from `tabSales Opportunity` o left join `tabSales Follow Up` f on f.opportunity = o.name
-		group by o.name having not (o.last_follow_up_date <=> latest)""",
-		as_dict=True,
-	):
-		found.append(
-			f"Sales Opportunity {r.name}: keeps {r.last_follow_up_date} as its last follow-up, "
-			f"its follow-ups say {r.latest}"
-		)
 	found += credit_violations()
 	found += plan_violations()
 	return found

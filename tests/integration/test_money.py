@@ -499,4 +499,33 @@ def test_a_form_opened_before_a_posting_saves_with_the_current_figures(money):
 	assert "Credit Balance" in r.text and "computed by the system" in r.text, r.text[:400]
 	frappe.db.rollback()
 	assert frappe.db.get_value("Sales Customer", customer, "phone") == phone
+
+	# the form's marker changes the answer, never the figure: sent down every other write path with a forged
+	# credit balance, it writes nothing of it
+	sales, marker = m.clients.sales, {"__last_sync_on": "2026-12-06T09:00:00.000Z"}
+	forged = {"credit_balance": 99999, **marker}
+	paths = {
+		"put": lambda: sales.update("Sales Customer", customer, forged),
+		"set_value": lambda: sales.call(
+			"frappe.client.set_value", doctype="Sales Customer", name=customer, fieldname=forged
+		),
+		"bulk_update": lambda: sales.call(
+			"frappe.client.bulk_update",
+			docs=[{"doctype": "Sales Customer", "docname": customer, **forged}],
+		),
+		"run_doc_method": lambda: sales.http.post(
+			f"{sales.base}/api/method/run_doc_method",
+			data={
+				"docs": json.dumps({**sales.get("Sales Customer", customer), **forged}, default=str),
+				"method": "save",
+			},
+			timeout=120,
+		),
+		"savedocs": lambda: desk_save(sales, {**sales.get("Sales Customer", customer), **forged}, "Save"),
+	}
+	for path, send in paths.items():
+		r = send()
+		assert r.status_code < 500, (path, r.status_code, r.text[:300])
+		frappe.db.rollback()
+		assert frappe.db.get_value("Sales Customer", customer, "credit_balance") == 300, path
 	assert books_hold(customer) == {"CNY": 300}

@@ -109,14 +109,10 @@ class SalesFollowUp(SalesDocument):
 
 	def on_update(self):
 		follow_ups.sync_todo(self)
-		follow_ups.keep_last_follow_up(self)
 
 	def on_trash(self):
 		if self.todo:
 			frappe.db.set_value("ToDo", self.todo, "status", "Cancelled")
-
-	def after_delete(self):
-		follow_ups.forget_follow_up(self)
 
 
 def on_doctype_update():

@@ -43,7 +43,6 @@ class SalesOpportunity(SalesDocument):
 		expected_close_date: DF.Date | None
 		expected_revenue: DF.Currency
 		items: DF.Table[SalesOpportunityItem]
-		last_follow_up_date: DF.Date | None
 		loss_reason: DF.Link | None
 		lost_reason: DF.SmallText | None
 		naming_series: DF.Literal["OPP-.YYYY.-"]
@@ -71,10 +70,6 @@ class SalesOpportunity(SalesDocument):
 		self.track_stage()
 
 	def set_missing_values(self):
-		# the follow-ups' latest date is theirs (flows.follow_ups.keep_last_follow_up), never a save's: the
-		# row as this save locked it, so that a follow-up logged meanwhile is not written back over
-		saved = None if self.is_new() else self.get_doc_before_save()
-		self.last_follow_up_date = saved.last_follow_up_date if saved else None
 		self.company_currency = company_currency()
 		self.currency = self.currency or self.company_currency
 		if self.currency == self.company_currency:
