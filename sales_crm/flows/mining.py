@@ -233,6 +233,12 @@ def execute(run: str, progress=None) -> dict:
 		fitted = fit(summary)
 		figures.update(model_figures(*fitted))
 
+	# Every score is computed before any is written: a posting that writes a customer's or an opportunity's
+	# row (an advance moves the customer's credit balance) waits for the run's commit once the run has
+	# written that row, so those rows are written last, together, just before the commit (the customers
+	# first: their write is the longer one, and an opportunity is saved more often). The site scores and
+	# follow-ups are the run's own rows and are written as they are computed.
+	customer_scores = None
 	if fitted:
 		progress(35, _("Backtest"))
 		figures.update(backtest(customers, cut, last, fitted if holdout_end else None))
@@ -244,7 +250,6 @@ def execute(run: str, progress=None) -> dict:
 		previous_value(customer_scores, "Sales Customer")
 		share = valuable_share()
 		figures.update(valuable_share=share, valuable_threshold=mark_valuable(customer_scores, share))
-		write_customer_scores(customer_scores, scored_on)
 		progress(65, _("Scoring sites"))
 		site_summary = read_totals(SITE, end, end, end).summary(end)
 		site_scores = score_rows(site_summary, fitted)
@@ -256,10 +261,21 @@ def execute(run: str, progress=None) -> dict:
 		write_site_scores(site_scores, scored_on)
 		progress(75, _("Follow-ups for valuable customers at risk"))
 		figures.update(open_follow_ups(customer_scores, site_scores))
-		del customer_scores, site_scores  # the win model's columns reuse their memory
+		del site_scores  # the win model's columns reuse its memory
+		for column in list(customer_scores):
+			if column != "name" and column not in SCORE_COLUMNS:
+				del customer_scores[column]  # what the write below does not need
+		customer_scores["last_scored_on"] = [scored_on] * len(customer_scores["name"])
 
 	progress(85, _("Win probability of open opportunities"))
-	figures.update(score_opportunities(end))
+	opportunity_figures, opportunity_scores = score_open_opportunities(end)
+	figures.update(opportunity_figures)
+	progress(95, _("Writing the scores"))
+	if customer_scores is not None:
+		update_join("Sales Customer", customer_scores, SCORE_COLUMNS)
+		del customer_scores
+	update_join("Sales Opportunity", opportunity_scores, OPPORTUNITY_SCORE_COLUMNS)
+	del opportunity_scores
 	figures["duration"] = round(time.monotonic() - started, 1)
 	figures.update(status="Completed", finished_on=now_datetime())
 	frappe.db.set_value("Customer Mining Run", run, clean(figures), update_modified=False)
@@ -549,11 +565,6 @@ def previous_value(scores: dict[str, list], doctype: str) -> None:
 	scores["was_valuable"] = [valuable for _clv, valuable in previous]
 
 
-def write_customer_scores(scores: dict[str, list], scored_on) -> None:
-	scores["last_scored_on"] = [scored_on] * len(scores["name"])
-	update_join("Sales Customer", scores, SCORE_COLUMNS)
-
-
 # A site's score is upserted by this name, so two sites whose names collided would share one record, the
 # second overwriting the first, at every run. At 250,000 sites, ten hex characters give such a pair about one
 # site list in forty; twenty, never in practice (``patches.v1.lengthen_site_score_names`` renamed the
@@ -576,13 +587,16 @@ def write_site_scores(scores: dict[str, list], scored_on) -> None:
 		customer, address = key.split(SITE_SEPARATOR, 1)
 		customers.append(customer)
 		addresses.append(address)
-	owners = {}
+	# every customer's owner: this run's customers are not marked scored yet (their scores are written last)
+	wanted, owners = set(customers), {}
 	for (packed_row,) in frappe.db.sql(
 		"""select concat_ws(char(31), coalesce(sales_person, ''), coalesce(sales_department, ''), name)
-		from `tabSales Customer` where last_scored_on is not null"""
+		from `tabSales Customer`"""
 	):
 		person, department, name = packed_row.split(UNIT, 2)
-		owners[name] = (person or None, department or None)
+		if name in wanted:
+			owners[name] = (person or None, department or None)
+	del wanted
 	user = frappe.session.user
 	scores.update(
 		customer=customers,
@@ -875,9 +889,20 @@ def to_days(day: date) -> int:
 	return day.toordinal() + DAYS_OF_YEAR_ONE - 1
 
 
+OPPORTUNITY_SCORE_COLUMNS = ("win_probability", "win_factors")
+
+
 def score_opportunities(end) -> dict:
 	"""Train the win model on the closed opportunities and store every open one's win probability and its
 	top factors; with too little history, the stage's probability and a note that says so."""
+	figures, scores = score_open_opportunities(end)
+	update_join("Sales Opportunity", scores, OPPORTUNITY_SCORE_COLUMNS)
+	return figures
+
+
+def score_open_opportunities(end) -> tuple[dict, dict[str, list]]:
+	"""The run's figures of the win model and every open opportunity's ``win_probability`` and
+	``win_factors`` as columns (``name`` and one list per field), computed and not written."""
 	from sales_crm.mining import win
 
 	meta, table = opportunity_features(end)
@@ -890,16 +915,11 @@ def score_opportunities(end) -> dict:
 		figures["win_status"] = "Too Little History"
 		figures["win_train"] = len(closed)
 		note = json.dumps({"model": False, "note": TOO_LITTLE_HISTORY})
-		update_join(
-			"Sales Opportunity",
-			{
-				"name": open_names,
-				"win_probability": [meta["stage_probability"][i] for i in open_],
-				"win_factors": [note] * len(open_),
-			},
-			("win_probability", "win_factors"),
-		)
-		return figures
+		return figures, {
+			"name": open_names,
+			"win_probability": [meta["stage_probability"][i] for i in open_],
+			"win_factors": [note] * len(open_),
+		}
 	days = [meta["closed_on"][i] for i in closed]
 	cutoff = sorted(days)[int(len(days) * 0.8)]  # the latest fifth of the closed ones tests the model
 	closed_table = table.take(closed)
@@ -918,24 +938,16 @@ def score_opportunities(end) -> dict:
 	model = win.WinModel().fit(closed_table, won)
 	del closed_table
 	# the open ones a block at a time: their encoded columns and explanations are the run's largest arrays
+	scores = {"name": open_names, "win_probability": [], "win_factors": []}
 	block = CHUNK * 10
 	for start in range(0, len(open_), block):
 		features = table.take(open_[start : start + block])
 		probabilities = model.predict(features).tolist()
 		explained = model.explain_many(features, top=3)
-		update_join(
-			"Sales Opportunity",
-			{
-				"name": open_names[start : start + block],
-				"win_probability": [round(probability * 100, 2) for probability in probabilities],
-				"win_factors": [
-					json.dumps(
-						{"model": True, "factors": [[label, round(value, 3)] for label, value in factors]}
-					)
-					for factors in explained
-				],
-			},
-			("win_probability", "win_factors"),
+		scores["win_probability"].extend(round(probability * 100, 2) for probability in probabilities)
+		scores["win_factors"].extend(
+			json.dumps({"model": True, "factors": [[label, round(value, 3)] for label, value in factors]})
+			for factors in explained
 		)
 		del features, probabilities, explained
-	return figures
+	return figures, scores

@@ -826,6 +826,68 @@ def test_a_mining_run_killed_mid_job_leaves_nothing_and_a_new_run_opens_each_fol
 		)
 
 
+def test_a_run_holds_no_customer_or_opportunity_row_until_it_writes_the_scores(tag, team):
+	"""A posting that writes a customer's row (an advance moves its credit balance) or an opportunity's
+	waits for the run's commit once the run has written that row. The run computes every score first and
+	writes those rows last, just before its commit: at every stage before, another connection locks a
+	scored customer's row and an open opportunity's at once."""
+	import pymysql
+
+	today = getdate(nowdate())
+	assert {r["status"] for r in history_import.Importer().import_chunk(history(tag, team, today))} == {
+		"created"
+	}
+	customer = frappe.db.get_value("Sales Customer", {"external_id": f"{tag}-C00"})
+	opportunity = opportunities(tag, customer, today)[160]  # open
+	frappe.db.commit()
+	probe = pymysql.connect(
+		host=frappe.conf.db_host or "127.0.0.1",
+		port=int(frappe.conf.db_port or 3306),
+		user=frappe.conf.db_name,
+		password=frappe.conf.db_password,
+		database=frappe.conf.db_name,
+		autocommit=False,
+	)
+	cursor = probe.cursor()
+	cursor.execute("set session innodb_lock_wait_timeout = 1")
+
+	def free(doctype: str, name: str) -> bool:
+		try:
+			cursor.execute(f"select name from `tab{doctype}` where name = %s for update", (name,))
+			return True
+		except pymysql.err.OperationalError as error:
+			assert error.args[0] == 1205, error  # lock wait timeout
+			return False
+		finally:
+			probe.rollback()
+
+	rows = (("Sales Customer", customer), ("Sales Opportunity", opportunity))
+	stages = []
+
+	def progress(percent, description):
+		stages.append((percent, description, [free(*row) for row in rows]))
+
+	try:
+		run = frappe.get_doc(
+			{"doctype": "Customer Mining Run", "status": "Queued", "started_by": "Administrator"}
+		)
+		with owned.by_server():
+			run.insert(ignore_permissions=True)
+		figures = mining.execute(run.name, progress)
+		assert figures["status"] == "Completed" and figures["customers"] >= 60, figures
+		assert all(lockable == [True, True] for *_where, lockable in stages), stages
+		assert [percent for percent, *_rest in stages] == [5, 20, 35, 50, 65, 75, 85, 95]
+		# written, not yet committed: now the run holds both rows (the probe sees a held row)
+		assert [free(*row) for row in rows] == [False, False]
+		assert frappe.db.get_value("Sales Customer", customer, "last_scored_on")
+		assert frappe.db.get_value("Sales Opportunity", opportunity, "win_factors")
+	finally:
+		probe.close()
+		frappe.db.rollback()
+		frappe.db.delete("Sales Opportunity", {"name": ("like", f"{tag}-OPP-%")})
+		frappe.db.commit()
+
+
 def test_site_scores_named_the_short_way_are_renamed_to_the_name_the_run_upserts_by():
 	"""A site's score is upserted by its name (sha1 of customer and site): records named by the earlier, shorter
 	prefix are renamed in place by the patch, to exactly what the run computes now, a site named in Chinese
