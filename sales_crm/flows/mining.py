@@ -32,9 +32,20 @@ from sales_crm.reporting import visible
 ROLES = ("System Manager", "Sales Director")
 CHUNK = 5000
 JOB_TIMEOUT = 4 * 3600
+# how long a run's worker waits for the run before it to end (``run_job``) before giving up
+TURN_WAIT = JOB_TIMEOUT // 2
 MIN_CUSTOMERS = 20  # fewer customers than this cannot fit BG/NBD's four parameters
 SITE_SEPARATOR = "\x1f"
 DAYS_OF_YEAR_ONE = 366  # MariaDB's TO_DAYS('0001-01-01')
+
+
+class RunInProgress(frappe.ValidationError):
+	"""Another run is queued or running: a second at once would write the same scores and could open the
+	same follow-ups again. HTTP 409: start it once that one has finished."""
+
+	http_status_code = 409
+
+
 TOO_LITTLE_HISTORY = "too little history"
 
 
@@ -54,6 +65,15 @@ def start_run(calibration_end=None, holdout_end=None, holdout_weeks=None) -> dic
 	if weeks is not None and weeks < 1:
 		frappe.throw(_("Holdout weeks must be at least 1"), title=_("Invalid Request"))
 	close_abandoned_runs()
+	current = in_flight()
+	if current:
+		frappe.throw(
+			_("Customer Mining Run {0} is {1}: start a new run once it has finished").format(
+				current.name, _(current.status)
+			),
+			RunInProgress,
+			title=_("A Run Is in Progress"),
+		)
 	with owned.by_server():  # the run's record is the server's: its status and who started it
 		run = frappe.get_doc(
 			{
@@ -96,9 +116,31 @@ def mining_status(job_id: str) -> dict:
 	return state
 
 
+def in_flight() -> frappe._dict | None:
+	"""The run that is queued or running, if any (the oldest)."""
+	runs = frappe.get_all(
+		"Customer Mining Run",
+		filters={"status": ("in", ("Queued", "Running"))},
+		fields=["name", "status"],
+		order_by="creation asc",
+		limit=1,
+	)
+	return runs[0] if runs else None
+
+
 def daily_run() -> None:
-	"""The scheduler's daily run (as Administrator), queued like "Run Now"."""
-	start_run()
+	"""The scheduler's daily run (as Administrator), queued like "Run Now"; none while a run is in flight
+	(one started by hand that morning scores as of today as well)."""
+	try:
+		start_run()
+	except RunInProgress:
+		frappe.clear_messages()
+
+
+def _turn_lock() -> str:
+	"""The MariaDB lock a run's worker holds from before its run starts to its end: one run at a time on a
+	site, even for two started in the same instant (both past ``start_run``'s check)."""
+	return "sales_crm_mining_turn_" + hashlib.md5(frappe.local.site.encode()).hexdigest()
 
 
 def _run_lock(run: str) -> str:
@@ -147,6 +189,28 @@ def run_job(run: str, mining_job_id: str) -> None:
 	state = jobs.load(job_id) or {"job_id": job_id, "user": frappe.session.user, "run": run}
 	state.update(status="started", started_on=str(now_datetime()))
 	jobs.save(job_id, state)
+	# the run before this one (if any) commits first: this run then reads its scores and follow-ups
+	if frappe.db.sql("select get_lock(%s, %s)", (_turn_lock(), TURN_WAIT))[0][0] != 1:
+		error = _("Another run of this site went on for more than {0} hours; this one did not start.").format(
+			TURN_WAIT // 3600
+		)
+		frappe.db.set_value(
+			"Customer Mining Run",
+			run,
+			{"status": "Failed", "error": error, "finished_on": now_datetime()},
+			update_modified=False,
+		)
+		frappe.db.commit()  # nosemgrep: the run's outcome
+		state.update(status="failed", error=error)
+		jobs.save(job_id, state)
+		return
+	try:
+		_take_turn(run, job_id, state)
+	finally:
+		frappe.db.sql("select release_lock(%s)", _turn_lock())
+
+
+def _take_turn(run: str, job_id: str, state: dict) -> None:
 	# held for the run on this connection, and the record committed as Running: should the worker die,
 	# the free lock tells the next run that this one is abandoned (close_abandoned_runs)
 	frappe.db.sql("select get_lock(%s, 0)", _run_lock(run))

@@ -888,6 +888,77 @@ def test_a_run_holds_no_customer_or_opportunity_row_until_it_writes_the_scores(t
 		frappe.db.commit()
 
 
+@pytest.mark.out_of_process  # it starts its own workers
+def test_one_run_at_a_time_even_when_two_start_at_once(bench, monkeypatch):
+	"""While a run is queued or running, another is refused (409 naming it) and the daily run is skipped.
+	Two started in the same instant both pass that check: their two workers take turns on the site's
+	mining lock, so the second run starts after the first has committed."""
+	from server import Worker
+
+	turn = mining._turn_lock()
+	# the test holds the turn, as a run in progress would: the runs below wait for it
+	assert frappe.db.sql("select get_lock(%s, 0)", turn)[0][0] == 1
+	workers, names = [], []
+	try:
+		workers = [Worker(bench, "long").start() for _ in range(2)]
+		first = api.run_mining()
+		names.append(first["run"])
+		frappe.db.commit()  # queued once committed
+		with pytest.raises(mining.RunInProgress) as refused:
+			api.run_mining()
+		assert refused.value.http_status_code == 409 and first["run"] in str(refused.value)
+		runs = frappe.db.count("Customer Mining Run")
+		mining.daily_run()
+		assert frappe.db.count("Customer Mining Run") == runs
+		with monkeypatch.context() as patched:  # the same instant: both past the check
+			patched.setattr(mining, "in_flight", lambda: None)
+			second = api.run_mining()
+		names.append(second["run"])
+		frappe.db.commit()
+
+		jobs_ = (first["job_id"], second["job_id"])
+		wait_for_job(
+			api.mining_status, jobs_[1], until=lambda state: state.get("status") == "started", timeout=120
+		)
+		wait_for_job(
+			api.mining_status, jobs_[0], until=lambda state: state.get("status") == "started", timeout=120
+		)
+		frappe.db.rollback()
+		# both workers have their job, and both wait for the turn
+		assert [frappe.db.get_value("Customer Mining Run", n, "status") for n in names] == [
+			"Queued",
+			"Queued",
+		]
+		frappe.db.sql("select release_lock(%s)", turn)
+		for job_id in jobs_:
+			assert wait_for_job(api.mining_status, job_id, timeout=300)["status"] == "finished"
+		frappe.db.rollback()
+		runs = sorted(
+			frappe.get_all(
+				"Customer Mining Run",
+				filters={"name": ("in", names)},
+				fields=["name", "status", "started_on", "finished_on"],
+			),
+			key=lambda run: run.started_on,
+		)
+		assert [run.status for run in runs] == ["Completed", "Completed"], runs
+		assert runs[1].started_on >= runs[0].finished_on, runs  # one after the other
+		mining.close_abandoned_runs()  # nothing to close: each run's record says how it ended
+		assert (
+			frappe.get_all(
+				"Customer Mining Run", filters={"name": ("in", names), "status": ("!=", "Completed")}
+			)
+			== []
+		)
+	finally:
+		frappe.db.sql("select release_lock(%s)", turn)
+		for worker in workers:
+			worker.stop()
+		frappe.db.rollback()
+		frappe.db.delete("Customer Mining Run", {"name": ("in", names or ["-"])})
+		frappe.db.commit()
+
+
 def test_site_scores_named_the_short_way_are_renamed_to_the_name_the_run_upserts_by():
 	"""A site's score is upserted by its name (sha1 of customer and site): records named by the earlier, shorter
 	prefix are renamed in place by the patch, to exactly what the run computes now, a site named in Chinese
