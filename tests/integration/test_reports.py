@@ -668,3 +668,36 @@ def test_demo_data_keeps_the_invariants():
 	}
 	for name in REPORTS:
 		assert run(name, {"from_date": "2000-01-01", "to_date": "2100-12-31"})["result"], name
+
+
+def test_a_reports_rounding_is_frappes_for_every_value_and_method(monkeypatch):
+	"""``reporting.rounder`` skips ``flt``'s arithmetic for a sum already at the cent: the same figure
+	``flt`` gives, for database Decimals and floats alike, under every rounding method of the site."""
+	from decimal import Decimal
+
+	from frappe.utils import flt
+
+	from sales_crm import reporting
+
+	values = [
+		Decimal("123.450000000"),
+		Decimal("2.675000000"),
+		Decimal("0.125"),
+		Decimal("-1.005"),
+		Decimal("99999999.995"),
+		Decimal("1E+3"),
+		Decimal("0"),
+		1.005,
+		2.675,
+		0.125,
+		-37212.31,
+		10,
+		0,
+		None,
+	]
+	for method in ("Banker's Rounding (legacy)", "Banker's Rounding", "Commercial Rounding"):
+		monkeypatch.setattr(frappe, "get_system_settings", lambda key, method=method: method)
+		money = reporting.rounder(2)
+		for value in values:
+			expected = flt(value, 2, method)
+			assert money(value) == expected and type(money(value)) is type(expected), (method, value)
