@@ -280,17 +280,24 @@ def draft_commission(person, rows, commission_type, from_date, to_date, targets)
 	policy = department_policy(department)
 	if policy.periodic_type and policy.periodic_type != commission_type:
 		return "not_in_policy", person  # the department pays another periodic type
-	existing = frappe.get_all(
+	# Two generations of one period at once would each draft the salesperson's commission, and each
+	# draft would pay the same contracts. The salesperson's row, locked, makes the second wait for the
+	# first's commit; its locking read below then sees the first's draft and updates it. (Salespeople are
+	# taken in name order on every path, so two generations never wait on each other in a circle.)
+	frappe.db.sql("select name from `tabUser` where name = %s for update", person)
+	existing = frappe.db.get_values(
 		SPC,
-		filters={
+		{
 			"sales_person": person,
 			"commission_type": commission_type,
 			"from_date": from_date,
 			"to_date": to_date,
 			"docstatus": ["<", 2],
 		},
-		fields=["name", "docstatus"],
+		["name", "docstatus"],
 		order_by="docstatus desc, creation asc",
+		as_dict=True,
+		for_update=True,
 	)
 	if existing and existing[0].docstatus == 1:
 		return "skipped", existing[0].name

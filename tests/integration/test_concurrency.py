@@ -7,7 +7,7 @@ import threading
 import frappe
 import pytest
 from factories import make_department, make_product, make_user
-from frappe.utils import random_string
+from frappe.utils import get_first_day, get_last_day, random_string
 from frappe.utils.password import update_password
 from invariants import violations
 from server import Server
@@ -280,4 +280,53 @@ def test_a_lock_held_past_the_wait_timeout_is_a_clean_conflict(race, bench):
 	assert director.call("frappe.client.cancel", doctype="Customer Order", name=order).ok
 	frappe.db.rollback()
 	assert frappe.db.get_value("Customer Order", order, "docstatus") == 2
+	assert violations() == []
+
+
+def test_a_period_generated_twice_at_once_drafts_one_commission_per_salesperson(race):
+	"""Two of a department's managers generate the month's commissions at the same moment: each salesperson still has one
+	draft for the period (the second generation updates the first's draft), or the request that lost the
+	race is a clean conflict to try again. Two drafts of one period would each pay its contracts."""
+	users, srv = race.users, race.server
+	sales = srv.session(users.sales, PASSWORD)
+	director = srv.session(users.director, PASSWORD)
+	managers = [srv.session(users.manager, PASSWORD) for _ in range(2)]
+	quotation = accepted_quotation(sales, director, race.product, qty=10)
+	contract = sales.insert(sales.ok("sales_crm.api.make_contract", source_name=quotation["name"]))["name"]
+	assert sales.submit("Sales Contract", contract).ok
+	frappe.db.rollback()
+	signed_on = frappe.db.get_value("Sales Contract", contract, "signed_on")
+	period = {
+		"commission_type": "Monthly",
+		"from_date": str(get_first_day(signed_on)),
+		"to_date": str(get_last_day(signed_on)),
+	}
+	refused = 0
+	try:
+		for _round in range(4):
+			answers = at_once(
+				*(
+					lambda m=m: m.call("sales_crm.api.generate_salesperson_commissions", **period)
+					for m in managers
+				)
+			)
+			for answer in answers:
+				if not answer.ok:
+					assert answer.status_code == 409 and answer.headers.get("Retry-After"), answer.text[:600]
+					refused += 1
+			frappe.db.rollback()
+			drafts = frappe.get_all(
+				"Salesperson Commission",
+				filters={"sales_person": users.sales, "docstatus": 0, **period},
+				pluck="name",
+			)
+			assert len(drafts) == 1, drafts
+	finally:
+		frappe.db.rollback()
+		for name in frappe.get_all(
+			"Salesperson Commission", filters={"docstatus": 0, **period}, pluck="name"
+		):
+			frappe.delete_doc("Salesperson Commission", name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+	print(f"a period generated twice at once: {refused} of 8 requests refused as conflicts")
 	assert violations() == []
