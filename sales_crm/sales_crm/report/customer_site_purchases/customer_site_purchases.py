@@ -14,6 +14,7 @@ from frappe.query_builder.functions import Coalesce, Count, Max, Sum
 from sales_crm.reporting import (
 	NOT_SET,
 	column,
+	column_sum,
 	currency,
 	never_raises,
 	report_filters,
@@ -114,5 +115,5 @@ def get_summary(data: list[dict]) -> list[dict]:
 	return [
 		summary(len({row["customer"] for row in data}), _("Customers"), "Int"),
 		summary(sum(1 for row in data if row["customer_address"] != not_set), _("Sites"), "Int"),
-		summary(sum(row["order_amount"] for row in data), _("Order Amount")),
+		summary(column_sum(data, "order_amount"), _("Order Amount")),
 	]

@@ -12,6 +12,7 @@ from frappe.utils import flt
 
 from sales_crm.reporting import (
 	column,
+	column_sum,
 	currency,
 	customer_names,
 	monthly_amounts,
@@ -162,7 +163,7 @@ def get_chart(filters) -> dict | None:
 
 
 def get_summary(data: list[dict]) -> list[dict]:
-	collected = sum(row["collected_amount"] for row in data)
+	collected = column_sum(data, "collected_amount")
 	paid_days = [
 		(row["avg_days_to_pay"], row["collected_amount"])
 		for row in data
@@ -170,7 +171,7 @@ def get_summary(data: list[dict]) -> list[dict]:
 	]
 	return [
 		summary(sum(1 for row in data if row["orders"]), _("Ordering Customers"), "Int"),
-		summary(sum(row["order_amount"] for row in data), _("Order Amount")),
+		summary(column_sum(data, "order_amount"), _("Order Amount")),
 		summary(collected, _("Collected"), indicator="Green"),
 		summary(
 			ratio(sum(d * w for d, w in paid_days), sum(w for _d, w in paid_days), 1),

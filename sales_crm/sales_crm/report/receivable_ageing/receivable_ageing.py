@@ -31,6 +31,7 @@ from pypika.terms import CustomFunction
 from sales_crm.flows.collections import COLLECTED
 from sales_crm.reporting import (
 	column,
+	column_sum,
 	currency,
 	customer_names,
 	label,
@@ -391,9 +392,7 @@ def get_chart(data: list[dict]) -> dict | None:
 	return {
 		"data": {
 			"labels": [bucket_label for _f, bucket_label in buckets],
-			"datasets": [
-				{"name": _("Outstanding"), "values": [sum(row[f] for row in data) for f, _l in buckets]}
-			],
+			"datasets": [{"name": _("Outstanding"), "values": [column_sum(data, f) for f, _l in buckets]}],
 		},
 		"type": "bar",
 		"fieldtype": "Currency",
@@ -402,12 +401,12 @@ def get_chart(data: list[dict]) -> dict | None:
 
 
 def get_summary(data: list[dict]) -> list[dict]:
-	outstanding = sum(row["outstanding_amount"] for row in data)
-	past_due = outstanding - sum(row["not_due"] for row in data)
-	over_90 = sum(row["range_90_above"] for row in data)
+	outstanding = column_sum(data, "outstanding_amount")
+	past_due = outstanding - column_sum(data, "not_due")
+	over_90 = column_sum(data, "range_90_above")
 	return [
 		summary(outstanding, _("Outstanding")),
 		summary(past_due, _("Past Due"), indicator="Orange" if past_due else "Green"),
 		summary(over_90, _("Over 90 Days"), indicator="Red" if over_90 else "Green"),
-		summary(sum(row["collected_in_period"] for row in data), _("Collected in Period"), indicator="Green"),
+		summary(column_sum(data, "collected_in_period"), _("Collected in Period"), indicator="Green"),
 	]
