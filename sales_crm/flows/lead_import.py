@@ -77,16 +77,18 @@ def import_row(index: int, row) -> dict:
 		if imported:
 			frappe.db.rollback(save_point=savepoint)
 			return _already_imported(index, lead.external_id, imported)
-		duplicate = lead_flow.find_duplicate(lead)
+		duplicate = lead_flow.find_duplicate(lead, lock=True)
 		if duplicate:
 			frappe.db.rollback(save_point=savepoint)
 			return {"row": index, "status": "duplicate", "doctype": duplicate[0], "of": duplicate[1]}
 		lead.flags.duplicate_checked = True
 		lead.insert()
 	except Exception as error:
-		frappe.db.rollback(save_point=savepoint)
-		if frappe.db.is_deadlocked(error) or frappe.db.is_timedout(error):
+		if refused(error):
+			# MariaDB refused the transaction (a deadlock rolled it back whole, savepoint included): the
+			# request is a conflict to try again, the job tries the row again
 			raise
+		frappe.db.rollback(save_point=savepoint)
 		del frappe.local.message_log[messages_before:]
 		if lead is not None and lead.external_id:
 			# another intake may have imported the same external id a moment ago (the unique index refused it)
@@ -95,6 +97,14 @@ def import_row(index: int, row) -> dict:
 				return _already_imported(index, lead.external_id, imported)
 		return {"row": index, "status": "error", "message": error_message(error)}
 	return {"row": index, "status": "created", "name": lead.name}
+
+
+def refused(error: Exception) -> bool:
+	"""Whether MariaDB refused the transaction: a deadlock or a lock wait timeout, as ``frappe.db.sql``
+	raises them (its own exceptions, whose first argument is the driver's error) or as the driver does."""
+	if isinstance(error, frappe.QueryDeadlockError | frappe.QueryTimeoutError):
+		return True
+	return bool(error.args) and (frappe.db.is_deadlocked(error) or frappe.db.is_timedout(error))
 
 
 def _already_imported(index: int, external_id: str, name: str) -> dict:
@@ -132,8 +142,7 @@ def run_import_job(rows: list, import_job_id: str) -> None:
 	answers = []
 	try:
 		for index, row in enumerate(rows):
-			answers.append(import_row(index, row))
-			frappe.db.commit()  # each row is kept once it is in: a killed worker loses at most the row it was on
+			answers.append(import_committed(index, row))
 			done = index + 1
 			if done % PROGRESS_EVERY == 0 or done == len(rows):
 				state["done"] = done
@@ -151,6 +160,21 @@ def run_import_job(rows: list, import_job_id: str) -> None:
 		raise
 	state.update(status="finished", done=len(rows), results=answers, finished_on=str(now_datetime()))
 	jobs.save(job_id, state)
+
+
+def import_committed(index: int, row, attempts: int = 3) -> dict:
+	"""``import_row``, committed: each row is kept once it is in, so a killed worker loses at most the row
+	it was on. A row whose transaction MariaDB refused (two intakes of one company at once) is tried again:
+	it then finds the lead the other intake committed."""
+	for attempt in range(attempts):
+		try:
+			answer = import_row(index, row)
+			frappe.db.commit()
+			return answer
+		except Exception as error:
+			if attempt + 1 == attempts or not isinstance(error, frappe.QueryDeadlockError):
+				raise
+			frappe.db.rollback()
 
 
 def import_status(job_id: str) -> dict:

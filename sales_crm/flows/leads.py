@@ -29,11 +29,11 @@ def set_keys(doc, name_field: str, phone_fields: dict[str, str]) -> None:
 	doc.email_key = normalize.email_key(doc.email)
 
 
-def match_query(doctype: str, key_columns: dict[str, list[str]], keys: dict, exclude: str | None = None):
-	"""SQL for the earliest record whose stored keys meet ``keys``: one index lookup per key and column,
-	in one UNION ALL; None when ``keys`` hold nothing to look up."""
+def lookups(doctype: str, key_columns: dict[str, list[str]], keys: dict, exclude: str | None = None) -> list:
+	"""One query per key and column for the earliest record whose stored key meets ``keys``: each an index
+	lookup."""
 	table = frappe.qb.DocType(doctype)
-	lookups = []
+	queries = []
 	for key, columns in key_columns.items():
 		values = keys.get(key)
 		values = [values] if isinstance(values, str) else (values or [])
@@ -44,14 +44,31 @@ def match_query(doctype: str, key_columns: dict[str, list[str]], keys: dict, exc
 				)
 				if exclude:
 					query = query.where(table.name != exclude)
-				lookups.append(query.orderby(table.creation).limit(1))
-	if not lookups:
+				queries.append(query.orderby(table.creation).limit(1))
+	return queries
+
+
+def match_query(doctype: str, key_columns: dict[str, list[str]], keys: dict, exclude: str | None = None):
+	"""SQL for the earliest record whose stored keys meet ``keys``: the lookups in one UNION ALL; None when
+	``keys`` hold nothing to look up."""
+	queries = lookups(doctype, key_columns, keys, exclude)
+	if not queries:
 		return None
-	union = " union all ".join(f"({query.get_sql()})" for query in lookups)  # each keeps its limit
+	union = " union all ".join(f"({query.get_sql()})" for query in queries)  # each keeps its limit
 	return f"select name from ({union}) matches order by creation, name limit 1"
 
 
-def _match(doctype: str, key_columns: dict[str, list[str]], keys: dict, exclude: str | None = None):
+def _match(
+	doctype: str, key_columns: dict[str, list[str]], keys: dict, exclude: str | None = None, lock=False
+):
+	if lock:
+		# Locking reads, one per lookup: each sees what other requests committed, and where it finds nothing
+		# it locks the index gap, so that another request's insert of the same key waits for this one's
+		# commit (or the two deadlock and MariaDB refuses one: a conflict to try again).
+		found = [
+			row for query in lookups(doctype, key_columns, keys, exclude) for row in query.for_update().run()
+		]
+		return min(found, key=lambda row: (row[1], row[0]))[0] if found else None
 	sql = match_query(doctype, key_columns, keys, exclude)
 	rows = frappe.db.sql(sql) if sql else None
 	return rows[0][0] if rows else None
@@ -65,20 +82,21 @@ LEAD_KEYS = {
 }
 
 
-def find_customer(keys: dict) -> str | None:
-	return _match("Sales Customer", CUSTOMER_KEYS, keys)
+def find_customer(keys: dict, lock: bool = False) -> str | None:
+	return _match("Sales Customer", CUSTOMER_KEYS, keys, lock=lock)
 
 
-def find_duplicate(lead) -> tuple[str, str] | None:
+def find_duplicate(lead, lock: bool = False) -> tuple[str, str] | None:
 	"""An existing customer, else an existing lead, that looks like the same company as ``lead``.
 
 	Same company = the same company key, a phone key in common (phone or mobile, either side) or the same
-	e-mail key (sales_crm.rules.normalize says what each key folds away)."""
+	e-mail key (sales_crm.rules.normalize says what each key folds away). With ``lock``, for a caller that
+	refuses the duplicate it finds (the intake), the lookups are locking reads (``_match``)."""
 	keys = normalized_keys(lead.company_name, lead.phone, lead.mobile, lead.email)
-	customer = find_customer(keys)
+	customer = find_customer(keys, lock)
 	if customer:
 		return "Sales Customer", customer
-	other = _match("Sales Lead", LEAD_KEYS, keys, exclude=lead.name)
+	other = _match("Sales Lead", LEAD_KEYS, keys, exclude=lead.name, lock=lock)
 	return ("Sales Lead", other) if other else None
 
 

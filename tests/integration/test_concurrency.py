@@ -2,6 +2,7 @@
 was created twice (issue: 50 receipt pairs, invoice_order with the same and different numbers, and
 convert_lead on one lead)."""
 
+import random
 import threading
 
 import frappe
@@ -330,3 +331,31 @@ def test_a_period_generated_twice_at_once_drafts_one_commission_per_salesperson(
 		frappe.db.commit()
 	print(f"a period generated twice at once: {refused} of 8 requests refused as conflicts")
 	assert violations() == []
+
+
+def test_the_same_lead_sent_twice_at_once_is_imported_once(race):
+	"""The intake refuses a lead that matches an existing lead or customer. The same lead sent by two
+	requests at the same moment (a double submit) is created once: the other request answers "duplicate",
+	or is a clean conflict whose retry answers "duplicate"."""
+	users, srv = race.users, race.server
+	clients = [srv.session(users.manager, PASSWORD) for _ in range(2)]
+	outcomes = []
+	for _round in range(4):
+		company = f"Twice Sent Trading {random_string(8)}"
+		lead = {"company_name": company, "phone": f"0571-{random.randint(10000000, 99999999)}"}
+		answers = at_once(*(lambda c=c: c.call("sales_crm.api.import_leads", leads=[lead]) for c in clients))
+		statuses = []
+		for client, answer in zip(clients, answers, strict=True):
+			for _attempt in range(5):
+				if answer.status_code != 409:
+					break
+				assert answer.headers.get("Retry-After"), answer.text[:600]
+				statuses.append("conflict")
+				answer = client.call("sales_crm.api.import_leads", leads=[lead])
+			assert answer.ok, answer.text[:600]
+			statuses.append(answer.json()["message"][0]["status"])
+		frappe.db.rollback()
+		assert frappe.db.count("Sales Lead", {"company_name": company}) == 1, (company, statuses)
+		assert sorted(s for s in statuses if s != "conflict") == ["created", "duplicate"], statuses
+		outcomes.append(statuses)
+	print(f"the same lead sent twice at once, four times: {outcomes}")
