@@ -359,3 +359,42 @@ def test_the_same_lead_sent_twice_at_once_is_imported_once(race):
 		assert sorted(s for s in statuses if s != "conflict") == ["created", "duplicate"], statuses
 		outcomes.append(statuses)
 	print(f"the same lead sent twice at once, four times: {outcomes}")
+
+
+def test_two_leads_of_one_company_converted_at_once_make_one_customer(race):
+	"""A lead's conversion reuses the customer its company already is. Two leads of one company (the desk
+	flags the second as a possible duplicate, and keeps it) converted at the same moment still make one
+	customer: the other conversion waits and reuses it, or is a clean conflict whose retry does."""
+	users, srv = race.users, race.server
+	sales = [srv.session(users.sales, PASSWORD) for _ in range(2)]
+	outcomes = []
+	for _round in range(4):
+		company = f"Converted Twice {random_string(8)}"
+		leads = [
+			sales[0].insert({"doctype": "Sales Lead", "company_name": company, "lead_source": "800 Hotline"})[
+				"name"
+			]
+			for _ in range(2)
+		]
+		answers = at_once(
+			*(lambda k=k: sales[k].call("sales_crm.api.convert_lead", lead=leads[k]) for k in range(2))
+		)
+		refused = 0
+		for client, lead, answer in zip(sales, leads, answers, strict=True):
+			for _attempt in range(5):
+				if answer.status_code != 409:
+					break
+				assert answer.headers.get("Retry-After"), answer.text[:600]
+				refused += 1
+				answer = client.call("sales_crm.api.convert_lead", lead=lead)
+			assert answer.ok, answer.text[:600]
+		frappe.db.rollback()
+		customers = frappe.get_all("Sales Customer", filters={"customer_name": company}, pluck="name")
+		assert len(customers) == 1, customers
+		opportunities = frappe.get_all(
+			"Sales Opportunity", filters={"sales_lead": ("in", leads)}, pluck="customer"
+		)
+		assert opportunities == customers * 2, opportunities
+		outcomes.append(refused)
+	print(f"two leads of one company converted at once, four times: {outcomes} refused as conflicts")
+	assert violations() == []
