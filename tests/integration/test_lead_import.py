@@ -200,3 +200,32 @@ def test_department_rule_ships_disabled_and_assigns_round_robin_when_enabled(dep
 	other = frappe.get_doc({"doctype": "Sales Lead", **lead_row()}).insert()
 	assert frappe.db.get_value("Sales Lead", other.name, "status") == "Unassigned"
 	assert not frappe.db.exists("ToDo", {"reference_type": "Sales Lead", "reference_name": other.name})
+
+
+def test_a_job_row_refused_as_a_deadlock_is_tried_again_and_kept_once(monkeypatch):
+	"""The background intake commits row by row. A row whose transaction MariaDB refused (two intakes of one
+	company at once deadlock on the duplicate lookup's index locks) is tried again, not failed: the second
+	try imports it, or answers duplicate. Any other error still ends the job."""
+	from sales_crm.flows import lead_import
+
+	real, tries = lead_import.import_row, []
+
+	def refused_once(index, row):
+		tries.append(index)
+		if len(tries) == 1:
+			raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
+		return real(index, row)
+
+	monkeypatch.setattr(lead_import, "import_row", refused_once)
+	monkeypatch.setattr(frappe.db, "commit", lambda: None)  # the test's transaction is rolled back after it
+	row = lead_row()
+	answer = lead_import.import_committed(0, row)
+	assert answer["status"] == "created" and tries == [0, 0], (answer, tries)
+	assert frappe.db.count("Sales Lead", {"company_name": row["company_name"]}) == 1
+
+	def broken(index, row):
+		raise frappe.ValidationError("not a refusal")
+
+	monkeypatch.setattr(lead_import, "import_row", broken)
+	with pytest.raises(frappe.ValidationError):
+		lead_import.import_committed(1, lead_row())
