@@ -13,6 +13,7 @@ from sales_crm.flows import follow_ups as follow_up_flow
 from sales_crm.flows import leads as lead_flow
 from sales_crm.flows import mapper, orders
 from sales_crm.flows import plans as plan_flow
+from sales_crm.transactions import retried_on_deadlock
 
 
 class PostingConflict(frappe.ValidationError):
@@ -61,7 +62,8 @@ def assign_leads(leads: str | list | None = None, sales_person: str | None = Non
 @frappe.whitelist(methods=["POST"])
 def convert_lead(lead: str | None = None) -> str:
 	_required(lead=lead)
-	return lead_flow.convert_lead(lead)
+	# the request's one unit of work: a deadlock on the customer lookup's index locks is tried again here
+	return retried_on_deadlock(lambda: lead_flow.convert_lead(lead))
 
 
 @frappe.whitelist()
@@ -180,7 +182,10 @@ def import_leads(leads: str | list | None = None) -> list[dict] | dict:
 	_required(leads=leads)
 	from sales_crm.flows import lead_import
 
-	return lead_import.import_leads(_json(leads, "leads", list))
+	rows = _json(leads, "leads", list)
+	# the request's one unit of work: a batch refused as a deadlock on the duplicate lookups' index locks
+	# is imported again from its first row (a larger batch is a job, which retries row by row)
+	return retried_on_deadlock(lambda: lead_import.import_leads(rows))
 
 
 @frappe.whitelist(methods=["POST"])

@@ -21,6 +21,7 @@ from frappe.utils import cstr, now_datetime, strip_html_tags
 from sales_crm import jobs
 from sales_crm.flows import leads as lead_flow
 from sales_crm.org import department_members, department_of
+from sales_crm.transactions import retried_on_deadlock
 
 SYNC_ROWS = 200  # a batch up to this size is imported in the request; a larger one by a background job
 MAX_ROWS = 50000
@@ -162,19 +163,17 @@ def run_import_job(rows: list, import_job_id: str) -> None:
 	jobs.save(job_id, state)
 
 
-def import_committed(index: int, row, attempts: int = 3) -> dict:
+def import_committed(index: int, row) -> dict:
 	"""``import_row``, committed: each row is kept once it is in, so a killed worker loses at most the row
-	it was on. A row whose transaction MariaDB refused (two intakes of one company at once) is tried again:
-	it then finds the lead the other intake committed."""
-	for attempt in range(attempts):
-		try:
-			answer = import_row(index, row)
-			frappe.db.commit()
-			return answer
-		except Exception as error:
-			if attempt + 1 == attempts or not isinstance(error, frappe.QueryDeadlockError):
-				raise
-			frappe.db.rollback()
+	it was on. A row whose transaction MariaDB refused as a deadlock's victim (two intakes at once meeting
+	on the duplicate lookups' index locks) is tried again: it then finds what the other intake committed."""
+
+	def once() -> dict:
+		answer = import_row(index, row)
+		frappe.db.commit()
+		return answer
+
+	return retried_on_deadlock(once)
 
 
 def import_status(job_id: str) -> dict:

@@ -190,14 +190,14 @@ def convert_lead(name: str) -> str:
 
 
 def _convert(lead) -> str:
-	# a locking lookup: another lead of the same company converted at this moment either waits and then
-	# reuses the customer this one makes, or is refused as a conflict to try again (``_match``)
+	# a locking lookup: another lead of the same company converted at this moment waits for this one's
+	# commit, or meets it in a deadlock; either way it is refused and tried again (``_match``)
 	keys = normalized_keys(lead.company_name, lead.phone, lead.mobile, lead.email)
 	customer = find_customer(keys, lock=True)
 	if customer and not frappe.db.exists("Sales Customer", customer):
 		# made by a conversion that committed while this one waited: this transaction's snapshot predates
 		# it, and the opportunity's link would be checked against that snapshot. The same refusal MariaDB
-		# gives a deadlock's victim: nothing is kept, and the retry reuses the customer (a 409).
+		# gives a deadlock's victim: nothing is kept, and the request's retry (``api.convert_lead``) reuses it.
 		raise frappe.QueryDeadlockError(
 			_("Sales Customer {0} was made by another request at the same moment").format(customer)
 		)
