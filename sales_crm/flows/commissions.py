@@ -280,11 +280,9 @@ def draft_commission(person, rows, commission_type, from_date, to_date, targets)
 	policy = department_policy(department)
 	if policy.periodic_type and policy.periodic_type != commission_type:
 		return "not_in_policy", person  # the department pays another periodic type
-	# Two generations of one period at once would each draft the salesperson's commission, and each
-	# draft would pay the same contracts. The salesperson's row, locked, makes the second wait for the
-	# first's commit; its locking read below then sees the first's draft and updates it. (Salespeople are
-	# taken in name order on every path, so two generations never wait on each other in a circle.)
-	frappe.db.sql("select name from `tabUser` where name = %s for update", person)
+	# the second of two generations at once finds the first's draft here and updates it (salespeople are
+	# taken in name order on every path, so two generations never wait on each other in a circle)
+	lock_periods_of(person)
 	existing = frappe.db.get_values(
 		SPC,
 		{
@@ -412,13 +410,23 @@ def commission_status(job_id: str) -> dict:
 	)
 
 
+def lock_periods_of(person: str) -> None:
+	"""A salesperson's periodic commissions are checked and written one request at a time, whatever the
+	path (the generator, a REST insert, the desk): two at once would each find no commission of the period
+	and each write one, paying the same contracts twice. The lock is the salesperson's row; the checks that
+	follow it are locking reads, which see what the request before committed (a plain read would see this
+	transaction's snapshot, taken before the wait)."""
+	frappe.db.get_value("User", person, "name", for_update=True)
+
+
 def refuse_overlap(person: str, commission_type: str, from_date, to_date, exclude: str | None = None):
 	"""A salesperson's periodic commissions of one type never cover a day twice: a period that overlaps
 	another (draft or approved) one's, the very same period included, is refused, naming it. A re-run of
 	the generator updates its own draft (``exclude``) instead."""
-	others = frappe.get_all(
+	lock_periods_of(person)
+	others = frappe.db.get_values(
 		SPC,
-		filters={
+		{
 			"sales_person": person,
 			"commission_type": commission_type,
 			"docstatus": ["<", 2],
@@ -426,7 +434,9 @@ def refuse_overlap(person: str, commission_type: str, from_date, to_date, exclud
 			"to_date": [">=", from_date],
 			"name": ["!=", exclude or ""],
 		},
-		fields=["name", "from_date", "to_date"],
+		["name", "from_date", "to_date"],
+		as_dict=True,
+		for_update=True,
 	)
 	clash = others
 	if clash:
@@ -463,6 +473,7 @@ def in_periodic_commissions(contracts: list[str], exclude: str | None = None) ->
 			& (commission.docstatus < 2)
 			& (commission.name != (exclude or ""))
 		)
+		.for_update()  # after ``lock_periods_of``: what the request before committed
 		.run()
 	)
 	return dict(rows)

@@ -85,9 +85,10 @@ def import_row(index: int, row) -> dict:
 		lead.flags.duplicate_checked = True
 		lead.insert()
 	except Exception as error:
-		if refused(error):
-			# MariaDB refused the transaction (a deadlock rolled it back whole, savepoint included): the
-			# request is a conflict to try again, the job tries the row again
+		if isinstance(error, frappe.QueryDeadlockError | frappe.QueryTimeoutError):
+			# MariaDB refused the transaction (a deadlock rolled it back whole, savepoint included), as
+			# ``frappe.db.sql`` raises it (``frappe.db.is_deadlocked`` reads the driver's error, not this):
+			# the request or the job's row is tried again (``transactions.retried_on_deadlock``)
 			raise
 		frappe.db.rollback(save_point=savepoint)
 		del frappe.local.message_log[messages_before:]
@@ -98,14 +99,6 @@ def import_row(index: int, row) -> dict:
 				return _already_imported(index, lead.external_id, imported)
 		return {"row": index, "status": "error", "message": error_message(error)}
 	return {"row": index, "status": "created", "name": lead.name}
-
-
-def refused(error: Exception) -> bool:
-	"""Whether MariaDB refused the transaction: a deadlock or a lock wait timeout, as ``frappe.db.sql``
-	raises them (its own exceptions, whose first argument is the driver's error) or as the driver does."""
-	if isinstance(error, frappe.QueryDeadlockError | frappe.QueryTimeoutError):
-		return True
-	return bool(error.args) and (frappe.db.is_deadlocked(error) or frappe.db.is_timedout(error))
 
 
 def _already_imported(index: int, external_id: str, name: str) -> dict:

@@ -956,17 +956,11 @@ def to_days(day: date) -> int:
 OPPORTUNITY_SCORE_COLUMNS = ("win_probability", "win_factors")
 
 
-def score_opportunities(end) -> dict:
-	"""Train the win model on the closed opportunities and store every open one's win probability and its
-	top factors; with too little history, the stage's probability and a note that says so."""
-	figures, scores = score_open_opportunities(end)
-	update_join("Sales Opportunity", scores, OPPORTUNITY_SCORE_COLUMNS)
-	return figures
-
-
 def score_open_opportunities(end) -> tuple[dict, dict[str, list]]:
-	"""The run's figures of the win model and every open opportunity's ``win_probability`` and
-	``win_factors`` as columns (``name`` and one list per field), computed and not written."""
+	"""Train the win model on the closed opportunities: the run's figures of it, and every open
+	opportunity's ``win_probability`` and top factors (``win_factors``) as columns (``name`` and one list
+	per field), computed and not written; with too little history, the stage's probability and a note
+	that says so."""
 	from sales_crm.mining import win
 
 	meta, table = opportunity_features(end)

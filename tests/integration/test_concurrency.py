@@ -427,3 +427,74 @@ def test_leads_of_different_companies_sent_at_once_are_all_created(race):
 			names.append(result["name"])
 	frappe.db.rollback()
 	assert frappe.db.count("Sales Lead", {"name": ("in", names)}) == 20
+
+
+def test_the_same_period_inserted_twice_at_once_over_rest_is_refused_once(race):
+	"""No day of a salesperson's period is paid twice, whatever writes the commission: two managers posting
+	the same month's commission over REST at the same moment get one record and one clean refusal naming
+	it (the check waits on the salesperson's row and reads what the other committed)."""
+	users, srv = race.users, race.server
+	sales = srv.session(users.sales, PASSWORD)
+	managers = [srv.session(users.manager, PASSWORD) for _ in range(2)]
+	quotation = accepted_quotation(sales, srv.session(users.director, PASSWORD), race.product, qty=10)
+	contract = sales.insert(sales.ok("sales_crm.api.make_contract", source_name=quotation["name"]))["name"]
+	assert sales.submit("Sales Contract", contract).ok
+	frappe.db.rollback()
+	signed_on = frappe.db.get_value("Sales Contract", contract, "signed_on")
+	period = {
+		"commission_type": "Monthly",
+		"from_date": str(get_first_day(signed_on)),
+		"to_date": str(get_last_day(signed_on)),
+	}
+	# the generator's draft shows what a commission of the period holds; it is removed, then posted twice
+	managers[0].ok("sales_crm.api.generate_salesperson_commissions", **period)
+	frappe.db.rollback()
+	(draft,) = frappe.get_all(
+		"Salesperson Commission",
+		filters={"sales_person": users.sales, "docstatus": 0, **period},
+		fields=["name", "sales_department", "commission_rate", "commission_date", "currency"],
+	)
+	contracts = frappe.get_all(
+		"Salesperson Commission Detail", filters={"parent": draft.name}, pluck="sales_contract"
+	)
+	frappe.delete_doc("Salesperson Commission", draft.name, force=True, ignore_permissions=True)
+	frappe.db.commit()
+	body = {
+		"doctype": "Salesperson Commission",
+		"sales_person": users.sales,
+		"sales_department": draft.sales_department,
+		"commission_name": "Posted twice",
+		"commission_rate": draft.commission_rate,
+		"commission_date": str(draft.commission_date),
+		"currency": draft.currency,
+		**period,
+		"contracts": [{"sales_contract": name} for name in contracts],
+	}
+	try:
+		for _round in range(3):
+			answers = at_once(
+				*(
+					lambda m=m: m.http.post(
+						f"{srv.url}/api/resource/Salesperson Commission", json=body, timeout=120
+					)
+					for m in managers
+				)
+			)
+			statuses = sorted(answer.status_code for answer in answers)
+			assert statuses == [200, 417], [(a.status_code, a.text[-300:]) for a in answers]
+			refusal = next(a for a in answers if a.status_code == 417)
+			assert "overlaps" in refusal.text, refusal.text[:600]
+			frappe.db.rollback()
+			made = frappe.get_all(
+				"Salesperson Commission", filters={"sales_person": users.sales, **period}, pluck="name"
+			)
+			assert len(made) == 1, made
+			frappe.delete_doc("Salesperson Commission", made[0], force=True, ignore_permissions=True)
+			frappe.db.commit()
+	finally:
+		frappe.db.rollback()
+		for name in frappe.get_all(
+			"Salesperson Commission", filters={"sales_person": users.sales, **period}, pluck="name"
+		):
+			frappe.delete_doc("Salesperson Commission", name, force=True, ignore_permissions=True)
+		frappe.db.commit()

@@ -576,6 +576,13 @@ def opportunities(tag: str, customer: str, today: date) -> list[str]:
 	return names
 
 
+def score_opportunities(end) -> dict:
+	"""The run's last stage alone: the open opportunities scored and written as the run writes them."""
+	figures, scores = mining.score_open_opportunities(end)
+	mining.update_join("Sales Opportunity", scores, mining.OPPORTUNITY_SCORE_COLUMNS)
+	return figures
+
+
 def test_win_probability_is_stored_with_its_factors_and_falls_back_without_history(monkeypatch):
 	from sales_crm.mining import win
 
@@ -583,7 +590,7 @@ def test_win_probability_is_stored_with_its_factors_and_falls_back_without_histo
 	today = getdate(nowdate())
 	customer = frappe.get_doc({"doctype": "Sales Customer", "customer_name": f"{tag} Co"}).insert().name
 	names = opportunities(tag, customer, today)
-	figures = mining.score_opportunities(today)
+	figures = score_opportunities(today)
 	assert figures["win_status"] == "Trained" and figures["win_train"] + figures["win_test"] >= 160
 	assert figures["win_brier"] is not None and figures["baseline_brier"] is not None
 	for name in names[160:]:
@@ -604,7 +611,7 @@ def test_win_probability_is_stored_with_its_factors_and_falls_back_without_histo
 	assert message is None and data
 
 	monkeypatch.setattr(win, "MIN_CLOSED", 10**6)
-	figures = mining.score_opportunities(today)
+	figures = score_opportunities(today)
 	assert figures["win_status"] == "Too Little History"
 	probability, factors = frappe.db.get_value(
 		"Sales Opportunity", names[161], ["win_probability", "win_factors"]
