@@ -284,24 +284,29 @@ def test_a_lock_held_past_the_wait_timeout_is_a_clean_conflict(race, bench):
 	assert violations() == []
 
 
-def test_a_period_generated_twice_at_once_drafts_one_commission_per_salesperson(race):
-	"""Two of a department's managers generate the month's commissions at the same moment: each salesperson still has one
-	draft for the period (the second generation updates the first's draft), or the request that lost the
-	race is a clean conflict to try again. Two drafts of one period would each pay its contracts."""
-	users, srv = race.users, race.server
-	sales = srv.session(users.sales, PASSWORD)
-	director = srv.session(users.director, PASSWORD)
-	managers = [srv.session(users.manager, PASSWORD) for _ in range(2)]
+def month_of_a_signed_contract(race) -> dict:
+	"""The salesperson signs a contract; the Monthly period of its signing, as the generator takes it."""
+	sales = race.server.session(race.users.sales, PASSWORD)
+	director = race.server.session(race.users.director, PASSWORD)
 	quotation = accepted_quotation(sales, director, race.product, qty=10)
 	contract = sales.insert(sales.ok("sales_crm.api.make_contract", source_name=quotation["name"]))["name"]
 	assert sales.submit("Sales Contract", contract).ok
 	frappe.db.rollback()
 	signed_on = frappe.db.get_value("Sales Contract", contract, "signed_on")
-	period = {
+	return {
 		"commission_type": "Monthly",
 		"from_date": str(get_first_day(signed_on)),
 		"to_date": str(get_last_day(signed_on)),
 	}
+
+
+def test_a_period_generated_twice_at_once_drafts_one_commission_per_salesperson(race):
+	"""Two of a department's managers generate the month's commissions at the same moment: each
+	salesperson still has one draft for the period (the second generation updates the first's draft), or the request that lost the
+	race is a clean conflict to try again. Two drafts of one period would each pay its contracts."""
+	users, srv = race.users, race.server
+	managers = [srv.session(users.manager, PASSWORD) for _ in range(2)]
+	period = month_of_a_signed_contract(race)
 	refused = 0
 	try:
 		for _round in range(4):
@@ -434,18 +439,8 @@ def test_the_same_period_inserted_twice_at_once_over_rest_is_refused_once(race):
 	the same month's commission over REST at the same moment get one record and one clean refusal naming
 	it (the check waits on the salesperson's row and reads what the other committed)."""
 	users, srv = race.users, race.server
-	sales = srv.session(users.sales, PASSWORD)
 	managers = [srv.session(users.manager, PASSWORD) for _ in range(2)]
-	quotation = accepted_quotation(sales, srv.session(users.director, PASSWORD), race.product, qty=10)
-	contract = sales.insert(sales.ok("sales_crm.api.make_contract", source_name=quotation["name"]))["name"]
-	assert sales.submit("Sales Contract", contract).ok
-	frappe.db.rollback()
-	signed_on = frappe.db.get_value("Sales Contract", contract, "signed_on")
-	period = {
-		"commission_type": "Monthly",
-		"from_date": str(get_first_day(signed_on)),
-		"to_date": str(get_last_day(signed_on)),
-	}
+	period = month_of_a_signed_contract(race)
 	# the generator's draft shows what a commission of the period holds; it is removed, then posted twice
 	managers[0].ok("sales_crm.api.generate_salesperson_commissions", **period)
 	frappe.db.rollback()
