@@ -74,7 +74,7 @@ TWINS = {
 		# maintained amount)
 		"""select coalesce(nullif(t.party, ''), 'Not Set') party, coalesce(max(c.customer_name), '') party_name,
 			sum(t.n) receivables, sum(t.total) total_amount, sum(t.o) outstanding_amount,
-			sum(case when t.not_due then t.o else 0 end) not_due,
+			sum(case when t.not_due or t.age < 0 then t.o else 0 end) not_due,
 			sum(case when not t.not_due and t.age between 0 and 30 then t.o else 0 end) range_0_30,
 			sum(case when not t.not_due and t.age between 31 and 60 then t.o else 0 end) range_31_60,
 			sum(case when not t.not_due and t.age between 61 and 90 then t.o else 0 end) range_61_90,
@@ -99,7 +99,9 @@ TWINS = {
 			from `tabSales Receipt` p where p.docstatus = 1 and p.receipt_date between %(from)s and %(to)s
 		) t left join `tabSales Customer` c on c.name = t.party
 		group by t.party
-		having sum(t.n) > 0""",  # a party that owes nothing on the report date has no ageing row
+		having sum(t.n) > 0
+		order by outstanding_amount desc, t.party
+		limit 500""",  # a party that owes nothing on the report date has no ageing row; the top 500 listed
 	),
 	"Salesperson Commission Summary": (
 		{},

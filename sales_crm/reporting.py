@@ -133,6 +133,27 @@ def report_filters(filters) -> frappe._dict:
 	return filters
 
 
+DEFAULT_TOP = 500
+MAX_TOP = 20000
+
+
+def top_filter(filters, default: int = DEFAULT_TOP, maximum: int = MAX_TOP) -> int:
+	"""The ``top`` filter of a report that lists a ranking (the rows of highest value, ``default`` unless
+	set): a site with hundreds of thousands of customers is read as a ranking, not a screen of every row,
+	while its chart and summary still count every row."""
+	top = filters.get("top")
+	if top in (None, ""):
+		return default
+	if isinstance(top, str) and top.strip().isdigit():
+		top = int(top)
+	if not isinstance(top, int) or isinstance(top, bool) or not 0 < top <= maximum:
+		frappe.throw(
+			_("Top must be a whole number from 1 to {0}, not {1}").format(maximum, frappe.bold(top)),
+			title=_("Invalid Filter"),
+		)
+	return top
+
+
 def period(table, fieldname: str, filters, is_datetime: bool = False) -> Criterion:
 	"""``fieldname`` within the report period (a datetime up to the end of ``to_date``), index friendly."""
 	if is_datetime:

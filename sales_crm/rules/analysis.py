@@ -29,6 +29,41 @@ def ageing_bucket(days_past_due: int | None) -> str:
 	raise ValueError(days_past_due)  # the buckets cover every day from 0: unreachable
 
 
+# Receivable Ageing's amounts of a party, in this order: its open receivables (or plan lines), what they
+# were invoiced (planned) for, what they still owe, and that outstanding amount by column: not yet due,
+# then each of ``AGEING_BUCKETS``
+AGED = ("receivables", "total_amount", "outstanding_amount", "not_due", *(b[0] for b in AGEING_BUCKETS))
+
+
+def aged_by_party(rows: Iterable[tuple]) -> dict:
+	"""``{party: [the AGED amounts]}`` of ``rows`` of ``(party, column, count, total, outstanding)``, ``column``
+	the index of the ageing column the rows owe in (0: not yet due, then each of ``AGEING_BUCKETS``)."""
+	found: dict = {}
+	for party, bucket, count, total, outstanding in rows:
+		line = found.get(party)
+		if line is None:
+			line = found[party] = [0] * len(AGED)
+		line[0] += count or 0
+		line[1] += total or 0
+		line[2] += outstanding or 0
+		line[3 + bucket] += outstanding or 0
+	return found
+
+
+def aged_total(lines: Iterable[list]) -> list:
+	"""The AGED amounts of several parties added up."""
+	total = [0] * len(AGED)
+	for line in lines:
+		for k, value in enumerate(line):
+			total[k] += value or 0
+	return total
+
+
+def owing_most(aged: dict, top: int) -> list:
+	"""The ``top`` parties of ``aged`` owing the most, the most first (ties by party)."""
+	return sorted(aged, key=lambda party: (-aged[party][2], party))[:top]
+
+
 def rate(part: float | None, whole: float | None, precision: int = 2) -> float:
 	"""``part`` of ``whole`` in %, 0 when there is no whole (a stage with nothing to convert)."""
 	if not whole:

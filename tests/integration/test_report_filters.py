@@ -41,6 +41,7 @@ FILTERS = {
 		"customer",
 		"sales_department",
 		"sales_person",
+		"top",
 	],
 	"Sales Funnel Conversion": ["from_date", "to_date", "group_by", "sales_department", "sales_person"],
 	"Sales Plan Achievement": [

@@ -381,6 +381,36 @@ def test_receivable_ageing_restricted(world):
 	).rows
 
 
+def test_receivable_ageing_lists_the_top_owing_and_sums_every_one(world):
+	def ageing(top, group_by):
+		frappe.set_user(world.team.manager)
+		try:
+			return run(
+				"Receivable Ageing",
+				{"group_by": group_by, "report_date": str(today(-6)), "top": top, **past_year()},
+			)
+		finally:
+			frappe.set_user("Administrator")
+
+	# as of the day before the receipts the department owed 900 (S1's customer X1) and 200 (S2's X2)
+	for group_by, most, least in (("sales_person", world.s1, world.s2), ("customer", world.x1, world.x2)):
+		both, one = ageing(2, group_by), ageing(1, group_by)
+		assert [row["party"] for row in both["result"]] == [most, least]
+		assert not both["message"]
+		assert [row["party"] for row in one["result"]] == [most]
+		assert one["message"] and "1" in one["message"]
+		for result in (both, one):
+			summary = {card["label"]: card["value"] for card in result["report_summary"]}
+			assert (summary["Outstanding"], summary["Past Due"], summary["Open Receivables"]) == (
+				1100,
+				1100,
+				3,
+			)
+			assert sum(result["chart"]["data"]["datasets"][0]["values"]) == 1100
+	refused = ageing("all", "customer")
+	assert not refused["result"] and "Top must be a whole number" in refused["message"]
+
+
 def test_salesperson_commission_summary(world):
 	basic = frappe.get_all(
 		"Salesperson Commission", filters={"sales_contract": world.c2.name, "docstatus": 1}, pluck="name"

@@ -48,10 +48,42 @@ def test_days_to_pay_weighs_each_allocation_by_its_amount():
 	paid_on = date(2026, 3, 31)
 	allocated, weighted = days_to_pay(
 		paid_on,
-		[(100.10, date(2026, 3, 1)), (0, date(2025, 1, 1)), (-5, date(2025, 1, 1)), (49.9, date(2026, 4, 10))],
+		[
+			(100.10, date(2026, 3, 1)),
+			(0, date(2025, 1, 1)),
+			(-5, date(2025, 1, 1)),
+			(49.9, date(2026, 4, 10)),
+		],
 	)
 	# 100.10 × 30 + 49.90 × (−10); the rows allocating nothing (or less) do not count
 	assert (allocated, weighted) == (150.0, 2504.0)
 	assert days_to_pay(paid_on, []) == (0.0, 0.0)
 	# exact to the cent where floats would drift: 0.1 + 0.2 allocated over one day each
 	assert days_to_pay(paid_on, [(0.1, date(2026, 3, 30)), (0.2, date(2026, 3, 30))]) == (0.3, 0.3)
+
+
+def test_aged_amounts_add_up_by_party_and_column():
+	rows = [
+		("X1", 0, 1, 100, 100),  # not yet due
+		("X1", 2, 2, 500, 300),  # 31-60 days
+		("X2", 4, 1, 200, 50),  # 90+
+		("X1", 2, 1, 80, 80),
+	]
+	aged = analysis.aged_by_party(rows)
+	assert aged == {
+		"X1": [4, 680, 480, 100, 0, 380, 0, 0],
+		"X2": [1, 200, 50, 0, 0, 0, 0, 50],
+	}
+	assert analysis.AGED[3:] == ("not_due", *(b[0] for b in analysis.AGEING_BUCKETS))
+	# every outstanding amount sits in exactly one column
+	for line in aged.values():
+		assert line[2] == sum(line[3:])
+	assert analysis.aged_total(aged.values()) == [5, 880, 530, 100, 0, 380, 0, 50]
+	assert analysis.aged_total([]) == [0] * len(analysis.AGED)
+
+
+def test_the_parties_owing_most_come_first_ties_by_name():
+	aged = {"b": [1, 0, 50], "a": [1, 0, 50], "c": [1, 0, 70], "d": [1, 0, 10]}
+	assert analysis.owing_most(aged, 3) == ["c", "a", "b"]
+	assert analysis.owing_most(aged, 10) == ["c", "a", "b", "d"]
+	assert analysis.owing_most({}, 5) == []

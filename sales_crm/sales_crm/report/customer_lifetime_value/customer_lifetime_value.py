@@ -14,7 +14,7 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import flt
 
-from sales_crm.reporting import column, currency, never_raises, summary, visible
+from sales_crm.reporting import column, currency, never_raises, summary, top_filter, visible
 
 LEVELS = {"Customer": "Sales Customer", "Site": "Customer Site Score"}
 SEGMENTS = (
@@ -30,8 +30,6 @@ SEGMENTS = (
 	"Lost",
 )
 RISKS = ("Low", "Medium", "High")
-DEFAULT_TOP = 500
-MAX_TOP = 20000
 
 
 @never_raises
@@ -47,16 +45,7 @@ def execute(filters=None):
 		frappe.throw(_("Unknown segment {0}").format(filters.rfm_segment), title=_("Invalid Filter"))
 	if filters.churn_risk and filters.churn_risk not in RISKS:
 		frappe.throw(_("Churn Risk must be Low, Medium or High"), title=_("Invalid Filter"))
-	top = filters.get("top")
-	if top in (None, ""):
-		top = DEFAULT_TOP
-	if isinstance(top, str) and top.strip().isdigit():
-		top = int(top)
-	if not isinstance(top, int) or isinstance(top, bool) or not 0 < top <= MAX_TOP:
-		frappe.throw(
-			_("Top must be a whole number from 1 to {0}, not {1}").format(MAX_TOP, frappe.bold(top)),
-			title=_("Invalid Filter"),
-		)
+	top = top_filter(filters)
 	doctype = LEVELS[level]
 	table = frappe.qb.DocType(doctype)
 	criteria = conditions(table, doctype, filters)

@@ -34,6 +34,12 @@ frappe.query_reports["Receivable Ageing"] = {
 		...sales_crm.report_filters.date_range(__("Collected From"), __("Collected To")),
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),
+		{
+			fieldname: "top",
+			label: __("Top (Rows by Outstanding)"),
+			fieldtype: "Int",
+			default: 500,
+		},
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);

@@ -19,11 +19,15 @@ posted, after the report date, what those named a line for taken off that line's
 A party appears when it still owes something on the report date: a customer who paid everything is not
 in an ageing (its row read Invoiced 0 beside what it paid in the period), and the period's collections
 are those of the parties listed.
+
+The rows are the ``top`` parties owing the most (500 unless set): a site with hundreds of thousands of
+customers owing is read as a ranking, not a screen of every row. The chart and the summary count every
+party owing, listed or not.
 """
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case
+from frappe.query_builder import Case, Order
 from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import add_days, flt, getdate
 from pypika.terms import CustomFunction
@@ -31,7 +35,6 @@ from pypika.terms import CustomFunction
 from sales_crm.flows.collections import COLLECTED
 from sales_crm.reporting import (
 	column,
-	column_sum,
 	currency,
 	customer_names,
 	label,
@@ -40,17 +43,23 @@ from sales_crm.reporting import (
 	rounder,
 	scope,
 	summary,
-	visible,
-	with_customer_name,
+	top_filter,
 )
-from sales_crm.rules.analysis import AGEING_BUCKETS, ageing_bucket
+from sales_crm.rules.analysis import (
+	AGED,
+	AGEING_BUCKETS,
+	aged_by_party,
+	aged_total,
+	ageing_bucket,
+	owing_most,
+)
 from sales_crm.rules.collections import settle
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 GROUP_BY = ("customer", "sales_person")
 AGE_BY = ("receivable", "plan")
 PLAN_PARENTS = ("Sales Contract", "Customer Order")
-AMOUNTS = ("total_amount", "outstanding_amount", "not_due", *(b[0] for b in AGEING_BUCKETS))
+AMOUNTS = AGED[1:]
 
 
 @never_raises
@@ -59,8 +68,14 @@ def execute(filters=None):
 	filters.report_date = getdate(filters.report_date or getdate())
 	filters.group_by = filters.group_by if filters.group_by in GROUP_BY else "customer"
 	filters.age_by = filters.age_by if filters.age_by in AGE_BY else "receivable"
-	data = get_data(filters)
-	return get_columns(filters), data, None, get_chart(data), get_summary(data)
+	top = top_filter(filters)
+	data, totals, cut = get_data(filters, top)
+	message = None
+	if cut:
+		message = _(
+			"The {0} owing the most are listed (Top); the chart and the summary count every one of them."
+		).format(top)
+	return get_columns(filters), data, message, get_chart(totals, bool(data)), get_summary(filters, totals)
 
 
 def get_columns(filters) -> list[dict]:
@@ -144,47 +159,74 @@ def settled_later_exists(report_date) -> bool:
 	return False
 
 
-def outstanding_rows(filters, as_dict: bool = True) -> list:
+def open_receivables(filters):
+	"""``(query, receivable, outstanding)``: the submitted receivables in scope with something outstanding on
+	the report date (a query to select from), and that outstanding amount in company currency."""
 	receivable = frappe.qb.DocType("Sales Receivable")
 	later = settled_after(filters.report_date) if settled_later_exists(filters.report_date) else None
-	exchange_rate = Coalesce(receivable.exchange_rate, 1)
 	unconverted = Coalesce(receivable.outstanding_amount, 0)
-	if later is not None:
-		unconverted += Coalesce(later.settled, 0)
-	outstanding = unconverted * exchange_rate
-	aged_from = Coalesce(receivable.due_date, receivable.invoice_date, receivable.posting_date)
-	key = receivable[filters.group_by]
-
-	def bucket(first, last):
-		# first ≤ days past ``aged_from`` ≤ last, as dates: the bounds are constants, so no row computes a
-		# DATEDIFF per bucket (seconds over every receivable)
-		condition = receivable.due_date.isnull() | (receivable.due_date <= filters.report_date)
-		condition &= aged_from <= add_days(filters.report_date, -first)
-		if last is not None:
-			condition &= aged_from >= add_days(filters.report_date, -last)
-		return Sum(Case().when(condition, outstanding).else_(0))
-
 	query = frappe.qb.from_(receivable)
 	if later is not None:
+		unconverted += Coalesce(later.settled, 0)
 		query = query.left_join(later).on(later.sales_receivable == receivable.name)
-	query = (
-		query.select(
-			Coalesce(key, "").as_("party"),
-			Count("*").as_("receivables"),
-			Sum(receivable.total_amount * exchange_rate).as_("total_amount"),
-			Sum(outstanding).as_("outstanding_amount"),
-			Sum(Case().when(receivable.due_date > filters.report_date, outstanding).else_(0)).as_("not_due"),
-			*(bucket(first, last).as_(fieldname) for fieldname, _b, first, last in AGEING_BUCKETS),
-		)
-		.where(
-			(receivable.docstatus == 1)
-			& (receivable.posting_date <= filters.report_date)
-			& (unconverted > 0.005)
-		)
-		.where(scope(receivable, "Sales Receivable", filters))
-		.groupby(key)
+	query = query.where(
+		(receivable.docstatus == 1) & (receivable.posting_date <= filters.report_date) & (unconverted > 0.005)
+	).where(scope(receivable, "Sales Receivable", filters))
+	return query, receivable, unconverted * Coalesce(receivable.exchange_rate, 1)
+
+
+def ageing_column(receivable, report_date):
+	"""The ageing column a receivable owes in, numbered as ``aged_by_party`` takes it: 0 not yet due (its
+	due date, or the date it is aged from, after the report date), else 1 + the ``AGEING_BUCKETS`` index of
+	the days from its due date (invoice date, posting date) to the report date, as ``ageing_bucket`` counts
+	them. One CASE a row with constant bounds (no DATEDIFF per row), and one sum per party and column
+	rather than a conditional sum per column."""
+	report_date = getdate(report_date)
+	aged_from = Coalesce(receivable.due_date, receivable.invoice_date, receivable.posting_date)
+	column_of = Case().when(receivable.due_date > report_date, 0).when(aged_from > report_date, 0)
+	for index, (_fieldname, _label, _first, last) in enumerate(AGEING_BUCKETS, 1):
+		if last is None:
+			return column_of.else_(index)
+		column_of = column_of.when(aged_from >= add_days(report_date, -last), index)
+	raise ValueError(AGEING_BUCKETS)  # the last bucket is open-ended: unreachable
+
+
+def aged_receivables(filters, parties: list | None = None, by_party: bool = True) -> dict:
+	"""``{party: [the AGED amounts]}`` of the open receivables, of ``parties`` only when given; with
+	``by_party`` false, every party's under the key ``None``."""
+	query, receivable, outstanding = open_receivables(filters)
+	key = receivable[filters.group_by]
+	column_of = ageing_column(receivable, filters.report_date).as_("ageing_column")
+	amounts = (
+		column_of,
+		Count("*"),
+		Sum(receivable.total_amount * Coalesce(receivable.exchange_rate, 1)),
+		Sum(outstanding),
 	)
-	return party_names(query, receivable, filters).run(as_dict=as_dict)
+	if not by_party:
+		return aged_by_party((None, *row) for row in query.select(*amounts).groupby(column_of).run())
+	if parties is not None:
+		if not parties:
+			return {}
+		query = query.where(key.isin(parties))
+	rows = query.select(Coalesce(key, "").as_("party"), *amounts).groupby(key, column_of).run()
+	return aged_by_party(rows)
+
+
+def owing_customers(filters, top: int) -> list[str]:
+	"""The ``top`` customers owing the most on the report date (ties by name), ranked in the database: its
+	receivables are read in customer order down a covering index, one sum a customer, and only the
+	``top`` leave it."""
+	query, receivable, outstanding = open_receivables(filters)
+	owed = Sum(outstanding)
+	query = (
+		query.select(Coalesce(receivable.customer, "").as_("party"), owed.as_("owed"))
+		.groupby(receivable.customer)
+		.orderby(owed, order=Order.desc)
+		.orderby(receivable.customer)
+		.limit(top)
+	)
+	return [party for party, _owed in query.run()]
 
 
 def plan_rows(filters) -> list[tuple]:
@@ -226,7 +268,7 @@ def plan_rows(filters) -> list[tuple]:
 			.where(scope(parent, doctype, filters))
 			.groupby(key)
 		)
-		for row in party_names(query, parent, filters).run(as_dict=False):
+		for row in query.run():
 			known = totals.get(row[0])
 			if known is None:
 				totals[row[0]] = list(row)
@@ -338,13 +380,13 @@ def plan_rows_as_of(filters) -> list[tuple]:
 				total[3] += outstanding
 				days = (report_date - getdate(r[7])).days if r[7] else None
 				total[2 + AMOUNTS.index(ageing_bucket(days))] += outstanding
-	if filters.group_by == "customer" and totals:
-		names = customer_names(totals)
-		return [(*row, names.get(row[0])) for row in totals.values()]
 	return [tuple(row) for row in totals.values()]
 
 
-def collected_in_period(filters, as_dict: bool = True) -> list:
+def collected_in_period(filters, parties: list) -> dict:
+	"""``{party: what its receipts dated in the period collected}``, of ``parties`` only."""
+	if not parties:
+		return {}
 	receipt = frappe.qb.DocType("Sales Receipt")
 	key = receipt[filters.group_by]
 	query = (
@@ -354,45 +396,62 @@ def collected_in_period(filters, as_dict: bool = True) -> list:
 		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
 		.groupby(key)
 	)
-	# no names: a party is listed by its outstanding row, which carries the name
-	return query.run(as_dict=as_dict)
+	if "" in parties:
+		query = query.where(key.isin(parties) | key.isnull() | (key == ""))
+	else:
+		query = query.where(key.isin(parties))
+	return dict(query.run())
 
 
-def party_names(query, table, filters):
-	return with_customer_name(query, table, "party_name") if filters.group_by == "customer" else query
+def get_data(filters, top: int) -> tuple[list[dict], list, bool]:
+	"""The rows of the ``top`` parties owing the most, the AGED amounts of every party owing, and whether
+	some party was left out of the rows.
 
-
-def get_data(filters) -> list[dict]:
-	"""Both queries read as tuples and joined here by party (a dict per row built once, issue 11)."""
-	by_customer = filters.group_by == "customer"
-	owing = plan_rows(filters) if filters.age_by == "plan" else outstanding_rows(filters, as_dict=False)
-	rows = {row[0]: row for row in owing}
-	collected = {row[0]: row for row in collected_in_period(filters, as_dict=False)}
+	Customers are ranked in the database (a site has hundreds of thousands owing) and only the listed ones
+	are aged by party, every customer's receivables aged together for the totals; salespeople, and plan
+	lines, are few enough (or are settled in Python anyway) to age every party and rank them here."""
+	if filters.age_by == "plan":
+		aged = {row[0]: list(row[1 : 1 + len(AGED)]) for row in plan_rows(filters)}
+		parties = owing_most(aged, top)
+		totals = aged_total(aged.values())
+		cut = len(aged) > len(parties)
+	elif filters.group_by == "customer":
+		parties = owing_customers(filters, top + 1)  # one more: whether any was left out
+		cut = len(parties) > top
+		parties = parties[:top]
+		aged = aged_receivables(filters, parties)
+		totals = aged_receivables(filters, by_party=False).get(None) or [0] * len(AGED)
+	else:
+		aged = aged_receivables(filters)
+		parties = owing_most(aged, top)
+		totals = aged_total(aged.values())
+		cut = len(aged) > len(parties)
+	names = customer_names(parties) if filters.group_by == "customer" else {}
+	collected = collected_in_period(filters, parties)
 	money = rounder(2)
 	data = []
-	# only the parties that owe: a party all paid has no ageing (and no invoiced amount open to show)
-	for party in rows:
-		row = rows[party]
-		paid = collected.get(party, (None, None))
-		line = {"party": party or label(party), "receivables": row[1] or 0}
-		if by_customer:
-			line["party_name"] = row[-1] or ""
-		for fieldname, value in zip(AMOUNTS, row[2 : 2 + len(AMOUNTS)], strict=True):
+	for party in parties:
+		line = {"party": party or label(party)}
+		if filters.group_by == "customer":
+			line["party_name"] = names.get(party) or ""
+		amounts = aged[party]
+		line["receivables"] = amounts[0] or 0
+		for fieldname, value in zip(AGED[1:], amounts[1:], strict=True):
 			line[fieldname] = money(value)
-		line["collected_in_period"] = money(paid[1])
+		line["collected_in_period"] = money(collected.get(party))
 		data.append(line)
-	data.sort(key=lambda r: (-r["outstanding_amount"], -r["collected_in_period"], r["party"]))
-	return data
+	return data, totals, cut
 
 
-def get_chart(data: list[dict]) -> dict | None:
-	if not data:
+def get_chart(totals: list, any_rows: bool) -> dict | None:
+	if not any_rows:
 		return None
-	buckets = [("not_due", _("Not Yet Due"))] + [(f, _("{0} Days").format(b)) for f, b, *_r in AGEING_BUCKETS]
+	money = rounder(2)
+	labels = [_("Not Yet Due")] + [_("{0} Days").format(b) for _f, b, *_r in AGEING_BUCKETS]
 	return {
 		"data": {
-			"labels": [bucket_label for _f, bucket_label in buckets],
-			"datasets": [{"name": _("Outstanding"), "values": [column_sum(data, f) for f, _l in buckets]}],
+			"labels": labels,
+			"datasets": [{"name": _("Outstanding"), "values": [money(v) for v in totals[3:]]}],
 		},
 		"type": "bar",
 		"fieldtype": "Currency",
@@ -400,13 +459,16 @@ def get_chart(data: list[dict]) -> dict | None:
 	}
 
 
-def get_summary(data: list[dict]) -> list[dict]:
-	outstanding = column_sum(data, "outstanding_amount")
-	past_due = outstanding - column_sum(data, "not_due")
-	over_90 = column_sum(data, "range_90_above")
+def get_summary(filters, totals: list) -> list[dict]:
+	"""Every party's figures, listed or not."""
+	money = rounder(2)
+	outstanding = money(totals[2])
+	past_due = money(totals[2] - totals[3])
+	over_90 = money(totals[-1])
+	counted = _("Open Plan Lines") if filters.age_by == "plan" else _("Open Receivables")
 	return [
 		summary(outstanding, _("Outstanding")),
 		summary(past_due, _("Past Due"), indicator="Orange" if past_due else "Green"),
 		summary(over_90, _("Over 90 Days"), indicator="Red" if over_90 else "Green"),
-		summary(column_sum(data, "collected_in_period"), _("Collected in Period"), indicator="Green"),
+		summary(totals[0] or 0, counted, datatype="Int"),
 	]
