@@ -225,7 +225,10 @@ TWINS = {
 			group by p.customer
 		) d on d.customer = t.customer
 		where coalesce(t.customer, '') != ''
-		group by t.customer""",
+		group by t.customer
+		order by sum(t.orders) > 0 desc, sum(t.amount) desc,
+			case when sum(t.orders) = 0 then sum(t.collected) end desc, t.customer
+		limit 500""",  # the top 500 by order amount, then those who only paid, by what they paid
 	),
 	"Opportunities Without Follow-up": (
 		{},

@@ -16,7 +16,7 @@ from decimal import Decimal
 import frappe
 from frappe import _
 from frappe.query_builder import Criterion
-from frappe.query_builder.functions import Coalesce, Max, Sum
+from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import add_days, flt, getdate
 from pypika.terms import CustomFunction, LiteralValue, Term
 
@@ -217,24 +217,9 @@ def scope(
 	return Criterion.all(conditions)
 
 
-def with_customer_name(query, table, alias: str = "customer_name"):
-	"""``query`` (over ``table``, grouped by its ``customer``) with the customer's name as its last column: each
-	row joined to its customer by primary key as the rows stream past in the group's order, the group's name
-	their ``MAX``. On the 1M demo that is cheaper than grouping first and joining each group after (the
-	groups are written to a temporary table first: 5.1 against 3.7 s for Receivable Ageing's 282,683
-	groups), and far cheaper than an ``in`` list of every customer afterwards. A customer the user may not
-	read keeps its name hidden, as a ``frappe.get_all`` of the names hid it."""
-	customer = frappe.qb.DocType("Sales Customer")
-	joined = customer.name == table.customer
-	readable = visible(customer, "Sales Customer")
-	if readable is not None:
-		joined &= readable
-	return query.left_join(customer).on(joined).select(Max(customer.customer_name).as_(alias))
-
-
 def customer_names(names) -> dict[str, str]:
-	"""``{customer: customer_name}`` for totals built in Python, by the rule ``with_customer_name`` joins by: a
-	customer the user may not read is left out (its name hidden)."""
+	"""``{customer: customer_name}`` of a report's listed customers: a customer the user may not read (its
+	list does not show it) is left out, its name hidden."""
 	customer = frappe.qb.DocType("Sales Customer")
 	readable = visible(customer, "Sales Customer")
 	names = sorted(names or ())

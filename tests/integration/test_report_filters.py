@@ -20,7 +20,14 @@ FILTERS = {
 		"sales_department",
 		"sales_person",
 	],
-	"Customer Value Analysis": ["from_date", "to_date", "customer", "sales_department", "sales_person"],
+	"Customer Value Analysis": [
+		"from_date",
+		"to_date",
+		"customer",
+		"sales_department",
+		"sales_person",
+		"top",
+	],
 	"Lead Source Effectiveness": ["from_date", "to_date", "lead_source", "sales_department", "sales_person"],
 	"Opportunity Pipeline": [
 		"from_date",
@@ -62,7 +69,14 @@ FILTERS = {
 		"group_by",
 		"weighting",
 	],
-	"Customer Lifetime Value": ["level", "sales_department", "sales_person", "rfm_segment", "churn_risk", "top"],
+	"Customer Lifetime Value": [
+		"level",
+		"sales_department",
+		"sales_person",
+		"rfm_segment",
+		"churn_risk",
+		"top",
+	],
 	"Customer Retention": [
 		"period_type",
 		"period",

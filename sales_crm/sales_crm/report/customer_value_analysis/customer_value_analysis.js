@@ -7,5 +7,11 @@ frappe.query_reports["Customer Value Analysis"] = {
 		...sales_crm.report_filters.date_range(),
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),
+		{
+			fieldname: "top",
+			label: __("Top (Rows by Order Amount)"),
+			fieldtype: "Int",
+			default: 500,
+		},
 	],
 };

@@ -3,16 +3,20 @@
 """Customer Value Analysis: per customer, the submitted orders of the period and their company-currency
 amount, the last order date, orders per month, the receipts collected in the period and how many days
 after invoicing the customer paid (weighted by the amount each receipt allocated). The chart compares
-orders and collections month by month."""
+orders and collections month by month.
+
+The rows are the ``top`` customers (500 unless set) of highest order amount in the period, then, while
+there is room, those who paid without ordering in it: a site with hundreds of thousands of customers is
+read as a ranking, not a screen of every row. The chart and the summary count every customer."""
 
 import frappe
 from frappe import _
+from frappe.query_builder import Order
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
 from frappe.utils import flt
 
 from sales_crm.reporting import (
 	column,
-	column_sum,
 	currency,
 	customer_names,
 	monthly_amounts,
@@ -21,7 +25,7 @@ from sales_crm.reporting import (
 	rounder,
 	scope,
 	summary,
-	with_customer_name,
+	top_filter,
 )
 from sales_crm.rules.analysis import months_in_range, ratio
 
@@ -29,8 +33,21 @@ from sales_crm.rules.analysis import months_in_range, ratio
 @never_raises
 def execute(filters=None):
 	filters = report_filters(filters)
-	data = get_data(filters)
-	return get_columns(), data, None, get_chart(filters), get_summary(data)
+	top = top_filter(filters)
+	data, cut = get_data(filters, top)
+	orders, collections = monthly_totals(filters)
+	message = None
+	if cut:
+		message = _(
+			"The {0} customers of highest order amount are listed (Top); the chart and the summary count every customer."
+		).format(top)
+	return (
+		get_columns(),
+		data,
+		message,
+		get_chart(orders, collections),
+		get_summary(filters, orders, collections),
+	)
 
 
 def get_columns() -> list[dict]:
@@ -47,74 +64,105 @@ def get_columns() -> list[dict]:
 	]
 
 
-def orders_by_customer(filters) -> dict[str, tuple]:
-	"""customer -> (orders, order amount, last order date, customer name): one pass over the index
-	``customer_order_report_index`` in customer order, each row's customer name joined as it streams
-	(``with_customer_name``), no temporary table. A customer the user may not read keeps its name hidden."""
+def ranked(doctype: str, date_field: str, amount_field: str, filters, top: int, besides=()) -> list[str]:
+	"""The ``top`` customers of highest ``amount_field`` in the period (ties by name), leaving out
+	``besides``: one pass over the doctype's report index in customer order, a sum a customer, and only
+	``top`` leave the database."""
+	table = frappe.qb.DocType(doctype)
+	amount = Sum(Coalesce(table[amount_field], 0))
+	query = (
+		frappe.qb.from_(table)
+		.select(table.customer, amount.as_("amount"))
+		.where(table.docstatus == 1)
+		.where(table.customer.isnotnull() & (table.customer != ""))
+		.where(scope(table, doctype, filters, date_field))
+		.groupby(table.customer)
+		.orderby(amount, order=Order.desc)
+		.orderby(table.customer)
+		.limit(top)
+	)
+	if besides:
+		query = query.where(table.customer.notin(list(besides)))
+	return [customer for customer, _amount in query.run()]
+
+
+def orders_by_customer(filters, customers: list[str]) -> dict[str, tuple]:
+	"""customer -> (orders, order amount, last order date) of ``customers``."""
+	if not customers:
+		return {}
 	order = frappe.qb.DocType("Customer Order")
 	query = (
 		frappe.qb.from_(order)
-		.select(
-			order.customer,
-			Count("*"),
-			Sum(Coalesce(order.base_grand_total, 0)),
-			Max(order.order_date),
-		)
+		.select(order.customer, Count("*"), Sum(Coalesce(order.base_grand_total, 0)), Max(order.order_date))
 		.where(order.docstatus == 1)
+		.where(order.customer.isin(customers))
 		.where(scope(order, "Customer Order", filters, "order_date"))
 		.groupby(order.customer)
 	)
-	return {customer: rest for customer, *rest in with_customer_name(query, order).run()}
+	return {customer: rest for customer, *rest in query.run()}
 
 
-def collected_by_customer(filters) -> dict[str, tuple]:
-	"""customer -> (collected, days to pay), over ``receipt_customer_report_index`` in customer order. The
-	days to pay are Σ(allocated × days from invoice to receipt) / Σ allocated over the period's submitted
-	receipts: each receipt keeps its two sums (``flows.receipts.set_days_to_pay``), so no allocation or
-	receivable is read here."""
+def collected_by_customer(filters, customers: list[str] | None = None) -> dict:
+	"""customer -> (collected, days to pay) of ``customers``; with none given, every customer's under the
+	key ``None``. The days to pay are Σ(allocated × days from invoice to receipt) / Σ allocated over the
+	period's submitted receipts: each receipt keeps its two sums (``flows.receipts.set_days_to_pay``), so no
+	allocation or receivable is read here."""
 	receipt = frappe.qb.DocType("Sales Receipt")
+	sums = (
+		Sum(Coalesce(receipt.base_paid_amount, 0)),
+		Sum(receipt.allocated_days),
+		Sum(receipt.total_allocated_amount),
+	)
 	query = (
 		frappe.qb.from_(receipt)
-		.select(
-			receipt.customer,
-			Sum(Coalesce(receipt.base_paid_amount, 0)),
-			Sum(receipt.allocated_days),
-			Sum(receipt.total_allocated_amount),
-		)
 		.where(receipt.docstatus == 1)
 		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
-		.groupby(receipt.customer)
 	)
+	if customers is None:
+		rows = [(None, *row) for row in query.select(*sums).run()]
+	elif not customers:
+		return {}
+	else:
+		rows = (
+			query.select(receipt.customer, *sums)
+			.where(receipt.customer.isin(customers))
+			.groupby(receipt.customer)
+			.run()
+		)
 	return {
 		customer: (paid, ratio(weighted, allocated, 1) if allocated else None)
-		for customer, paid, weighted, allocated in query.run()
+		for customer, paid, weighted, allocated in rows
 	}
 
 
-NO_ORDERS = (0, None, None, None)
+NO_ORDERS = (0, None, None)
 
 
-def get_data(filters) -> list[dict]:
-	"""Two grouped queries, each read in customer order from an index, joined here by customer: a
-	single grouped query over their union makes MariaDB group ~200k rows in a temporary table, slower at
-	1M leads than the passes apart. The names of customers who paid without ordering
-	in the period are looked up apart (joining every receipt group to its name costs more)."""
-	orders = orders_by_customer(filters)
-	collected = collected_by_customer(filters)
-	names = customer_names(c for c in collected.keys() - orders.keys() if c)
+def get_data(filters, top: int) -> tuple[list[dict], bool]:
+	"""The rows of the ``top`` customers of highest order amount in the period, then, while there is room,
+	of the customers who paid without ordering, by what they paid; and whether any customer was left out.
+	Each ranking is one pass in the database; only the listed customers' figures are read after it."""
+	customers = ranked("Customer Order", "order_date", "base_grand_total", filters, top + 1)
+	if len(customers) <= top:
+		customers += ranked(
+			"Sales Receipt", "receipt_date", "base_paid_amount", filters, top + 1 - len(customers), customers
+		)
+	cut = len(customers) > top
+	customers = customers[:top]
+	orders = orders_by_customer(filters, customers)
+	collected = collected_by_customer(filters, customers)
+	names = customer_names(customers)
 	months = months_in_range(filters.from_date, filters.to_date)
 	money = rounder(2)
 	data = []
-	for customer in orders.keys() | collected.keys():
-		if not customer:
-			continue
-		count, amount, last_order, name = orders.get(customer, NO_ORDERS)
+	for customer in customers:
+		count, amount, last_order = orders.get(customer, NO_ORDERS)
 		paid, days = collected.get(customer, (None, None))
 		amount = money(amount)
 		data.append(
 			{
 				"customer": customer,
-				"customer_name": name or names.get(customer) or "",
+				"customer_name": names.get(customer) or "",
 				"orders": count,
 				"order_amount": amount,
 				"average_order_value": money(ratio(amount, count)),
@@ -124,11 +172,10 @@ def get_data(filters) -> list[dict]:
 				"avg_days_to_pay": days,
 			}
 		)
-	data.sort(key=lambda r: (-r["order_amount"], -r["collected_amount"], r["customer"]))
-	return data
+	return data, cut
 
 
-def monthly(doctype: str, date_field: str, amount_field: str, index: str, filters) -> dict[str, float]:
+def monthly(doctype: str, date_field: str, amount_field: str, index: str, filters) -> dict:
 	"""The period's amount per month, every salesperson's (``reporting.monthly_amounts``) added up."""
 	months: dict[str, object] = {}
 	per_person = monthly_amounts(
@@ -136,14 +183,19 @@ def monthly(doctype: str, date_field: str, amount_field: str, index: str, filter
 	)
 	for (_person, month), amount in per_person.items():
 		months[month] = months.get(month, 0) + (amount or 0)
-	return {month: flt(amount, 2) for month, amount in months.items()}
+	return months
 
 
-def get_chart(filters) -> dict | None:
+def monthly_totals(filters) -> tuple[dict, dict]:
+	"""Every customer's orders and collections of the period, per month."""
 	orders = monthly("Customer Order", "order_date", "base_grand_total", "order_person_report_index", filters)
 	collections = monthly(
 		"Sales Receipt", "receipt_date", "base_paid_amount", "receipt_person_report_index", filters
 	)
+	return orders, collections
+
+
+def get_chart(orders: dict, collections: dict) -> dict | None:
 	months = sorted(set(orders) | set(collections))
 	if not months:
 		return None
@@ -151,8 +203,8 @@ def get_chart(filters) -> dict | None:
 		"data": {
 			"labels": months,
 			"datasets": [
-				{"name": _("Orders"), "values": [orders.get(m, 0.0) for m in months]},
-				{"name": _("Collections"), "values": [collections.get(m, 0.0) for m in months]},
+				{"name": _("Orders"), "values": [flt(orders.get(m, 0), 2) for m in months]},
+				{"name": _("Collections"), "values": [flt(collections.get(m, 0), 2) for m in months]},
 			],
 		},
 		# a line needs two points: a site with one month of data would draw an empty chart
@@ -162,20 +214,12 @@ def get_chart(filters) -> dict | None:
 	}
 
 
-def get_summary(data: list[dict]) -> list[dict]:
-	collected = column_sum(data, "collected_amount")
-	paid_days = [
-		(row["avg_days_to_pay"], row["collected_amount"])
-		for row in data
-		if row["avg_days_to_pay"] is not None
-	]
+def get_summary(filters, orders: dict, collections: dict) -> list[dict]:
+	"""Every customer's figures of the period, listed or not: the chart's months added up, and the days to
+	pay of every receipt."""
+	_customer, (_paid, days) = next(iter(collected_by_customer(filters).items()))
 	return [
-		summary(sum(1 for row in data if row["orders"]), _("Ordering Customers"), "Int"),
-		summary(column_sum(data, "order_amount"), _("Order Amount")),
-		summary(collected, _("Collected"), indicator="Green"),
-		summary(
-			ratio(sum(d * w for d, w in paid_days), sum(w for _d, w in paid_days), 1),
-			_("Avg Days to Pay"),
-			"Float",
-		),
+		summary(flt(sum(orders.values()), 2), _("Order Amount")),
+		summary(flt(sum(collections.values()), 2), _("Collected"), indicator="Green"),
+		summary(days or 0, _("Avg Days to Pay"), "Float"),
 	]
