@@ -120,7 +120,9 @@ def from_totals(keys: list[str], days, first, last, total, first_amount, end: da
 	repeat_amount = total - np.asarray(first_amount, dtype=float)[keep]
 	monetary = np.divide(repeat_amount, frequency, out=np.zeros(len(orders)), where=frequency > 0)
 	names = [key for key, kept in zip(keys, keep.tolist(), strict=True) if kept]
-	order = np.argsort(np.array(names, dtype=object).astype(str), kind="stable") if names else np.zeros(0, int)
+	order = (
+		np.argsort(np.array(names, dtype=object).astype(str), kind="stable") if names else np.zeros(0, int)
+	)
 	names = [names[i] for i in order.tolist()]
 	first_day, last_day = first_day[order], last_day[order]
 	return Summary(
