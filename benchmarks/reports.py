@@ -250,8 +250,13 @@ TWINS = {
 			coalesce(a.address_type, '') address_type, count(*) orders,
 			sum(coalesce(o.base_grand_total, 0)) order_amount, max(o.order_date) last_order_date
 		from `tabCustomer Order` o left join `tabAddress` a on a.name = o.customer_address
+		join (
+			select customer from `tabCustomer Order`
+			where docstatus = 1 and order_date between %(from)s and %(to)s and coalesce(customer, '') != ''
+			group by customer order by sum(coalesce(base_grand_total, 0)) desc, customer limit 500
+		) top on top.customer = o.customer
 		where o.docstatus = 1 and o.order_date between %(from)s and %(to)s
-		group by o.customer, coalesce(o.customer_address, ''), a.address_type""",
+		group by o.customer, coalesce(o.customer_address, ''), a.address_type""",  # the top 500 customers' sites
 	),
 	"Loss Reason Analysis": (
 		{},

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.query_builder import Criterion
+from frappe.query_builder import Criterion, Order
 from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import add_days, flt, getdate
 from pypika.terms import CustomFunction, LiteralValue, Term
@@ -152,6 +152,30 @@ def top_filter(filters, default: int = DEFAULT_TOP, maximum: int = MAX_TOP) -> i
 			title=_("Invalid Filter"),
 		)
 	return top
+
+
+def top_customers(
+	doctype: str, date_field: str, amount_field: str, filters, top: int, besides=()
+) -> list[str]:
+	"""The ``top`` customers of highest ``amount_field`` on the submitted ``doctype`` records in the report's
+	scope and period (ties by name), leaving out ``besides``: one pass over the doctype's report index in
+	customer order, a sum a customer, and only ``top`` leave the database."""
+	table = frappe.qb.DocType(doctype)
+	amount = Sum(Coalesce(table[amount_field], 0))
+	query = (
+		frappe.qb.from_(table)
+		.select(table.customer, amount.as_("amount"))
+		.where(table.docstatus == 1)
+		.where(table.customer.isnotnull() & (table.customer != ""))
+		.where(scope(table, doctype, filters, date_field))
+		.groupby(table.customer)
+		.orderby(amount, order=Order.desc)
+		.orderby(table.customer)
+		.limit(top)
+	)
+	if besides:
+		query = query.where(table.customer.notin(list(besides)))
+	return [customer for customer, _amount in query.run()]
 
 
 def period(table, fieldname: str, filters, is_datetime: bool = False) -> Criterion:

@@ -60,7 +60,14 @@ FILTERS = {
 		"period",
 		"product",
 	],
-	"Customer Site Purchases": ["from_date", "to_date", "customer", "sales_department", "sales_person"],
+	"Customer Site Purchases": [
+		"from_date",
+		"to_date",
+		"customer",
+		"sales_department",
+		"sales_person",
+		"top",
+	],
 	"Sales Pipeline Forecast": [
 		"from_date",
 		"to_date",

@@ -557,6 +557,27 @@ def test_customer_value_analysis_lists_the_top_and_sums_every_customer(world):
 	assert summary["Avg Days to Pay"] == pytest.approx((500 * 55 + 100 * 5 + 200 * 45) / 800, abs=0.05)
 
 
+def test_customer_site_purchases_lists_the_top_customers_sites_and_counts_every_customer(world):
+	def purchases(top):
+		result = run(
+			"Customer Site Purchases", {"top": top, "sales_department": world.department, **past_year()}
+		)
+		return result, [row for row in result["result"] if isinstance(row, dict)]
+
+	(full, rows), (one, first) = purchases(500), purchases(1)
+	customers = list(dict.fromkeys(row["customer"] for row in rows))
+	assert {world.x1, world.x2} <= set(customers) and not full["message"]
+	amounts = [sum(row["order_amount"] for row in rows if row["customer"] == c) for c in customers]
+	assert amounts == sorted(amounts, reverse=True)  # the customers of highest order amount first
+	assert {row["customer"] for row in first} == {customers[0]} and one["message"]
+	assert first == [row for row in rows if row["customer"] == customers[0]]
+	summary = {card["label"]: card["value"] for card in full["report_summary"]}
+	assert one["report_summary"] == full["report_summary"]
+	assert summary["Customers"] == len(customers)
+	assert summary["Order Amount"] == pytest.approx(sum(amounts))
+	assert summary["Sites"] == sum(1 for row in rows if row["customer_address"] != "Not Set")
+
+
 def test_each_receipt_keeps_its_days_to_pay_and_the_patch_fills_them(world):
 	"""The days to pay the report sums are kept on each receipt when it is saved; the patch computes the
 	same figures for receipts saved before they were kept."""

@@ -8,5 +8,11 @@ frappe.query_reports["Customer Site Purchases"] = {
 		...sales_crm.report_filters.date_range(),
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),
+		{
+			fieldname: "top",
+			label: __("Top (Customers by Order Amount)"),
+			fieldtype: "Int",
+			default: 500,
+		},
 	],
 };

@@ -11,7 +11,6 @@ read as a ranking, not a screen of every row. The chart and the summary count ev
 
 import frappe
 from frappe import _
-from frappe.query_builder import Order
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
 from frappe.utils import flt
 
@@ -25,6 +24,7 @@ from sales_crm.reporting import (
 	rounder,
 	scope,
 	summary,
+	top_customers,
 	top_filter,
 )
 from sales_crm.rules.analysis import months_in_range, ratio
@@ -62,28 +62,6 @@ def get_columns() -> list[dict]:
 		currency("collected_amount", _("Collected"), 140),
 		column("avg_days_to_pay", _("Avg Days to Pay"), "Float", 120, precision=1),
 	]
-
-
-def ranked(doctype: str, date_field: str, amount_field: str, filters, top: int, besides=()) -> list[str]:
-	"""The ``top`` customers of highest ``amount_field`` in the period (ties by name), leaving out
-	``besides``: one pass over the doctype's report index in customer order, a sum a customer, and only
-	``top`` leave the database."""
-	table = frappe.qb.DocType(doctype)
-	amount = Sum(Coalesce(table[amount_field], 0))
-	query = (
-		frappe.qb.from_(table)
-		.select(table.customer, amount.as_("amount"))
-		.where(table.docstatus == 1)
-		.where(table.customer.isnotnull() & (table.customer != ""))
-		.where(scope(table, doctype, filters, date_field))
-		.groupby(table.customer)
-		.orderby(amount, order=Order.desc)
-		.orderby(table.customer)
-		.limit(top)
-	)
-	if besides:
-		query = query.where(table.customer.notin(list(besides)))
-	return [customer for customer, _amount in query.run()]
 
 
 def orders_by_customer(filters, customers: list[str]) -> dict[str, tuple]:
@@ -142,9 +120,9 @@ def get_data(filters, top: int) -> tuple[list[dict], bool]:
 	"""The rows of the ``top`` customers of highest order amount in the period, then, while there is room,
 	of the customers who paid without ordering, by what they paid; and whether any customer was left out.
 	Each ranking is one pass in the database; only the listed customers' figures are read after it."""
-	customers = ranked("Customer Order", "order_date", "base_grand_total", filters, top + 1)
+	customers = top_customers("Customer Order", "order_date", "base_grand_total", filters, top + 1)
 	if len(customers) <= top:
-		customers += ranked(
+		customers += top_customers(
 			"Sales Receipt", "receipt_date", "base_paid_amount", filters, top + 1 - len(customers), customers
 		)
 	cut = len(customers) > top
