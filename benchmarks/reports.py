@@ -341,7 +341,10 @@ TWINS = {
 				max(case when order_date < %(previous_start)s then order_date end) last_order_before
 			from `tabCustomer Order` where docstatus = 1 and order_date <= %(current_end)s
 			group by customer having previous_orders > 0 or current_orders > 0
-		) r""",
+		) r
+		order by case when previous_orders > 0 and current_orders = 0 then previous_amount
+			else current_amount end desc, customer
+		limit 500""",  # the top 500 by revenue: a lost customer's previous amount, anyone else's current
 	),
 	"Sales Plan Achievement": (
 		{},

@@ -26,6 +26,12 @@ def classify(previous: bool, current: bool, before: bool) -> str | None:
 	return None
 
 
+def revenue(category: str, previous_amount, current_amount):
+	"""What a customer of ``category`` weighs: a lost customer's previous-period amount (the revenue lost),
+	anyone else's current-period amount."""
+	return previous_amount if category == LOST else current_amount
+
+
 def rates(counts: dict[str, int]) -> dict[str, float]:
 	"""From the customers per category: the retention rate (retained ÷ the previous period's customers),
 	the churn rate (lost ÷ the previous period's customers) and the repeat-purchase rate (the current

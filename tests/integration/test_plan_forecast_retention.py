@@ -469,6 +469,15 @@ def test_retention_figures(team):
 	assert sites[(a, site_1)] == "Lost" and sites[(a, site_2)] == "New"
 	assert sites[(d, "Not Set")] == "New" and len(sites) == 5
 
+	# the rows are the customers of highest revenue, the most first (lost: what they bought before); the
+	# summary and the chart count every customer, listed or not; a category lists its customers alone
+	assert [r["customer"] for r in data] == [d, c, b, a]
+	_c, first_two, cut_message, cut_chart, cut_summary = retention({**filters, "top": 2})
+	assert [r["customer"] for r in first_two] == [d, c] and "(Top)" in cut_message
+	assert (cut_chart, cut_summary) == (chart, summary)
+	assert [r["customer"] for r in retention({**filters, "category": "Lost"})[1]] == [b]
+	assert retention({**filters, "category": "Gone"})[:2] == ([], [])
+
 	# a year against the year before; a bad period is a message, not an error
 	annual = {
 		r["customer"]: r["category_key"]

@@ -91,6 +91,8 @@ FILTERS = {
 		"sales_department",
 		"sales_person",
 		"per_site",
+		"category",
+		"top",
 	],
 	"Follow-up Activity": ["from_date", "to_date", "sales_department", "sales_person"],
 	"Loss Reason Analysis": [

@@ -15,7 +15,7 @@ from sales_crm.rules.forecast import (
 	weighted,
 )
 from sales_crm.rules.plans import TargetRow, check_targets, new_customers
-from sales_crm.rules.retention import LOST, NEW, RETAINED, RETURNING, classify, rates
+from sales_crm.rules.retention import LOST, NEW, RETAINED, RETURNING, classify, rates, revenue
 
 
 def test_months_between():
@@ -148,3 +148,9 @@ def test_product_targets():
 		(5, "target_collection_amount", "product_orders_only"),
 		(6, "target_new_customers", "product_orders_only"),
 	]
+
+
+def test_a_lost_customer_weighs_what_it_bought_before_anyone_else_what_it_buys_now():
+	assert revenue(LOST, 300, 0) == 300
+	for category in (RETAINED, RETURNING, NEW):
+		assert revenue(category, 100, 250) == 250

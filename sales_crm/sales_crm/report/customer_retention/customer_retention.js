@@ -26,6 +26,24 @@ frappe.query_reports["Customer Retention"] = {
 			label: __("Per Customer Site"),
 			fieldtype: "Check",
 		},
+		{
+			fieldname: "category",
+			label: __("Category"),
+			fieldtype: "Select",
+			options: [
+				{ value: "", label: "" },
+				{ value: "Retained", label: __("Retained") },
+				{ value: "Lost", label: __("Lost") },
+				{ value: "Returning", label: __("Returning") },
+				{ value: "New", label: __("New") },
+			],
+		},
+		{
+			fieldname: "top",
+			label: __("Top (Customers by Revenue)"),
+			fieldtype: "Int",
+			default: 500,
+		},
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);

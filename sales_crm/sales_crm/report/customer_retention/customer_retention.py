@@ -9,15 +9,29 @@ with their company-currency order amounts in both periods; the retention, churn 
 Customer Site; orders without one are the customer's "Not Set" site) is counted on its own.
 
 One grouped query over the submitted orders up to the end of the current period; a Sales User counts only
-the orders their list shows."""
+the orders their list shows. The rows are the ``top`` customers (500 unless set; of one category when
+chosen) of highest revenue: a lost customer's previous-period amount, anyone else's current-period
+amount. The chart and the summary count every customer."""
+
+import heapq
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Max, Sum
 from frappe.utils import cint, flt, getdate
+from pypika.terms import ValueWrapper
 
-from sales_crm.reporting import NOT_SET, column, currency, never_raises, report_filters, scope, summary
+from sales_crm.reporting import (
+	NOT_SET,
+	column,
+	currency,
+	never_raises,
+	report_filters,
+	scope,
+	summary,
+	top_filter,
+)
 from sales_crm.rules import plans, retention
 
 PERIOD_TYPES = plans.PERIOD_TYPES
@@ -27,9 +41,22 @@ PERIOD_TYPES = plans.PERIOD_TYPES
 def execute(filters=None):
 	filters = report_filters(filters)
 	previous, current = periods(filters)
-	data = get_data(filters, previous, current)
+	if filters.category and filters.category not in retention.CATEGORIES:
+		frappe.throw(
+			_("Category must be one of {0}, not {1}").format(
+				", ".join(retention.CATEGORIES), filters.category
+			),
+			title=_("Invalid Filter"),
+		)
+	top = top_filter(filters)
+	data, number, amount, cut = get_data(filters, previous, current, top)
 	message = _("{0} compared with {1}").format(current.label, previous.label)
-	return get_columns(filters, previous, current), data, message, get_chart(data), get_summary(data)
+	if cut:
+		message += "; " + _(
+			"the {0} customers of highest revenue are listed (Top), the chart and the summary count every one"
+		).format(top)
+	columns = get_columns(filters, previous, current)
+	return columns, data, message, get_chart(number, amount), get_summary(number, amount)
 
 
 def periods(filters) -> tuple[plans.Period, plans.Period]:
@@ -82,21 +109,25 @@ def get_columns(filters, previous, current) -> list[dict]:
 	]
 
 
-def get_data(filters, previous, current) -> list[dict]:
+def get_data(filters, previous, current, top: int) -> tuple[list[dict], dict, dict, bool]:
+	"""The ``top`` customers (of the filter's category) of highest revenue (``retention.revenue``), the most
+	first; every customer's count and revenue per category; and whether any customer was left out.
+
+	One grouped query over the submitted orders up to the end of the current period, read in customer order
+	down its index as plain tuples: only the listed customers become rows, so a site with hundreds of
+	thousands of customers costs the query and one loop, not a row each for the report runner."""
 	order = frappe.qb.DocType("Customer Order")
 	amount = Coalesce(order.base_grand_total, 0)
 	in_previous = (order.order_date >= previous.start) & (order.order_date <= previous.end)
 	in_current = (order.order_date >= current.start) & (order.order_date <= current.end)
-	keys = [order.customer]
+	per_site = cint(filters.per_site)
 	site = Coalesce(order.customer_address, "")
-	if cint(filters.per_site):
-		keys.append(site)
-	selected = [order.customer] + ([site.as_("customer_address")] if cint(filters.per_site) else [])
+	keys = [order.customer, site] if per_site else [order.customer, ValueWrapper("")]
 	scoped = frappe._dict(filters, from_date=None, to_date=None)
 	query = (
 		frappe.qb.from_(order)
 		.select(
-			*selected,
+			*keys,
 			Sum(Case().when(in_previous, 1).else_(0)).as_("previous_orders"),
 			Sum(Case().when(in_previous, amount).else_(0)).as_("previous_amount"),
 			Sum(Case().when(in_current, 1).else_(0)).as_("current_orders"),
@@ -105,58 +136,48 @@ def get_data(filters, previous, current) -> list[dict]:
 		)
 		.where((order.docstatus == 1) & (order.order_date <= current.end))
 		.where(scope(order, "Customer Order", scoped))
-		.groupby(*keys)
+		.groupby(*(keys if per_site else keys[:1]))
 		.having(
 			(Sum(Case().when(in_previous, 1).else_(0)) > 0) | (Sum(Case().when(in_current, 1).else_(0)) > 0)
 		)
-		.orderby(order.customer)
 	)
-	if cint(filters.per_site):
-		query = query.orderby(site)
+	number = dict.fromkeys(retention.CATEGORIES, 0)
+	weight = dict.fromkeys(retention.CATEGORIES, 0)
+	candidates = []
+	classify, revenue, wanted = retention.classify, retention.revenue, filters.category
+	for row in query.run():
+		category = classify(row[2] > 0, row[4] > 0, row[6] is not None)
+		value = revenue(category, row[3], row[5]) or 0
+		number[category] += 1
+		weight[category] += value
+		if not wanted or category == wanted:
+			candidates.append((-value, row[0] or "", row[1], category, row))
+	listed = heapq.nsmallest(top + 1, candidates)
+	cut = len(listed) > top
 	labels = {category: category_label(category) for category in retention.CATEGORIES}
 	not_set = _(NOT_SET)
-	per_site = cint(filters.per_site)
 	data = []
-	for row in query.run(as_dict=True):
-		category = retention.classify(
-			row.previous_orders > 0, row.current_orders > 0, row.last_order_before is not None
-		)
+	for _value, _customer, _site, category, row in listed[:top]:
+		customer, site_name, previous_orders, previous_amount, current_orders, current_amount, before = row
 		line = {
-			"customer": row.customer,
+			"customer": customer,
 			"category": labels[category],
 			"category_key": category,
-			"previous_orders": int(row.previous_orders),
-			"previous_amount": round(float(row.previous_amount or 0), 2),
-			"current_orders": int(row.current_orders),
-			"current_amount": round(float(row.current_amount or 0), 2),
-			"last_order_before": row.last_order_before,
+			"previous_orders": int(previous_orders),
+			"previous_amount": round(float(previous_amount or 0), 2),
+			"current_orders": int(current_orders),
+			"current_amount": round(float(current_amount or 0), 2),
+			"last_order_before": before,
 		}
 		if per_site:
-			line["customer_address"] = row.get("customer_address") or not_set
+			line["customer_address"] = site_name or not_set
 		data.append(line)
-	return data
+	return data, number, {key: flt(value, 2) for key, value in weight.items()}, cut
 
 
-def counts(data: list[dict]) -> dict[str, int]:
-	found = dict.fromkeys(retention.CATEGORIES, 0)
-	for row in data:
-		found[row["category_key"]] += 1
-	return found
-
-
-def revenue(data: list[dict]) -> dict[str, float]:
-	"""Per category: the lost customers' previous-period amount, everyone else's current-period amount."""
-	found = dict.fromkeys(retention.CATEGORIES, 0.0)
-	for row in data:
-		key = row["category_key"]
-		found[key] += row["previous_amount"] if key == retention.LOST else row["current_amount"]
-	return {key: flt(value, 2) for key, value in found.items()}
-
-
-def get_chart(data: list[dict]) -> dict | None:
-	if not data:
+def get_chart(number: dict, amount: dict) -> dict | None:
+	if not any(number.values()):
 		return None
-	number, amount = counts(data), revenue(data)
 	return {
 		"data": {
 			"labels": [category_label(category) for category in retention.CATEGORIES],
@@ -169,8 +190,7 @@ def get_chart(data: list[dict]) -> dict | None:
 	}
 
 
-def get_summary(data: list[dict]) -> list[dict]:
-	number, amount = counts(data), revenue(data)
+def get_summary(number: dict, amount: dict) -> list[dict]:
 	rate = retention.rates(number)
 	out = []
 	for category in retention.CATEGORIES:
