@@ -7,6 +7,9 @@ publishes progress to the job's task room. The keys outlive a cache clear (``per
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+
 import frappe
 from frappe.utils import cstr, now_datetime
 
@@ -55,3 +58,23 @@ def gone(job_id: str) -> bool:
 
 	job = get_job(job_id)
 	return job is None or job.get_status() in ("failed", "stopped", "canceled")
+
+
+def turn_lock(kind: str) -> str:
+	"""The name of the site-wide MariaDB lock of the jobs of ``kind`` (at most 64 characters)."""
+	return f"sales_crm_{kind}_" + hashlib.md5(frappe.local.site.encode()).hexdigest()
+
+
+@contextlib.contextmanager
+def turn(kind: str, wait: int):
+	"""The block run while this connection holds the site's lock of the jobs of ``kind``: one such job at a
+	time on a site, even for two started in the same instant. Yields whether the lock was taken within
+	``wait`` seconds. The lock outlives the job's commits; MariaDB frees it when the worker's connection
+	ends, however the worker dies."""
+	lock = turn_lock(kind)
+	taken = frappe.db.sql("select get_lock(%s, %s)", (lock, wait))[0][0] == 1
+	try:
+		yield taken
+	finally:
+		if taken:
+			frappe.db.sql("select release_lock(%s)", lock)

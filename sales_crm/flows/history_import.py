@@ -39,6 +39,7 @@ ROLES = ("System Manager", "Sales Director")
 MAX_ROWS = 200_000  # one job's orders travel through Redis to the worker
 CHUNK = 5000
 JOB_TIMEOUT = 4 * 3600
+TURN, TURN_WAIT = "history_turn", JOB_TIMEOUT // 2  # jobs.turn: one import at a time
 COLUMNS = frozenset(
 	(
 		"external_id",
@@ -184,6 +185,22 @@ def run_job(orders: list, import_job_id: str, history_import: str | None = None)
 	state = jobs.load(job_id) or {"job_id": job_id, "user": frappe.session.user}
 	state.update(status="started", total=len(orders), done=0, started_on=str(now_datetime()))
 	jobs.save(job_id, state)
+	# One import at a time: two at once would each find the same new customer, site or order missing and
+	# both write it (a second customer of one external id, an Address or order refused as a duplicate).
+	# The later import waits, then finds what the earlier one committed.
+	with jobs.turn(TURN, TURN_WAIT) as taken:
+		if taken:
+			_import(orders, job_id, state, history_import)
+			return
+	error = _("Another history import of this site went on for more than {0} hours; this one did not start.")
+	state.update(status="failed", error=error.format(TURN_WAIT // 3600))
+	jobs.save(job_id, state)
+	if history_import:
+		frappe.db.set_value("Sales History Import", history_import, "status", "Failed")
+		frappe.db.commit()  # nosemgrep: the import's outcome
+
+
+def _import(orders: list, job_id: str, state: dict, history_import: str | None) -> None:
 	if history_import:
 		frappe.db.set_value("Sales History Import", history_import, "status", "Running")
 		frappe.db.commit()  # nosemgrep: the desk shows the import running while it runs

@@ -34,6 +34,7 @@ CHUNK = 5000
 JOB_TIMEOUT = 4 * 3600
 # how long a run's worker waits for the run before it to end (``run_job``) before giving up
 TURN_WAIT = JOB_TIMEOUT // 2
+TURN = "mining_turn"  # the jobs.turn of mining runs
 MIN_CUSTOMERS = 20  # fewer customers than this cannot fit BG/NBD's four parameters
 SITE_SEPARATOR = "\x1f"
 DAYS_OF_YEAR_ONE = 366  # MariaDB's TO_DAYS('0001-01-01')
@@ -140,7 +141,7 @@ def daily_run() -> None:
 def _turn_lock() -> str:
 	"""The MariaDB lock a run's worker holds from before its run starts to its end: one run at a time on a
 	site, even for two started in the same instant (both past ``start_run``'s check)."""
-	return "sales_crm_mining_turn_" + hashlib.md5(frappe.local.site.encode()).hexdigest()
+	return jobs.turn_lock(TURN)
 
 
 def _run_lock(run: str) -> str:
@@ -190,24 +191,22 @@ def run_job(run: str, mining_job_id: str) -> None:
 	state.update(status="started", started_on=str(now_datetime()))
 	jobs.save(job_id, state)
 	# the run before this one (if any) commits first: this run then reads its scores and follow-ups
-	if frappe.db.sql("select get_lock(%s, %s)", (_turn_lock(), TURN_WAIT))[0][0] != 1:
-		error = _("Another run of this site went on for more than {0} hours; this one did not start.").format(
-			TURN_WAIT // 3600
-		)
-		frappe.db.set_value(
-			"Customer Mining Run",
-			run,
-			{"status": "Failed", "error": error, "finished_on": now_datetime()},
-			update_modified=False,
-		)
-		frappe.db.commit()  # nosemgrep: the run's outcome
-		state.update(status="failed", error=error)
-		jobs.save(job_id, state)
-		return
-	try:
-		_take_turn(run, job_id, state)
-	finally:
-		frappe.db.sql("select release_lock(%s)", _turn_lock())
+	with jobs.turn(TURN, TURN_WAIT) as taken:
+		if taken:
+			_take_turn(run, job_id, state)
+			return
+	error = _("Another run of this site went on for more than {0} hours; this one did not start.").format(
+		TURN_WAIT // 3600
+	)
+	frappe.db.set_value(
+		"Customer Mining Run",
+		run,
+		{"status": "Failed", "error": error, "finished_on": now_datetime()},
+		update_modified=False,
+	)
+	frappe.db.commit()  # nosemgrep: the run's outcome
+	state.update(status="failed", error=error)
+	jobs.save(job_id, state)
 
 
 def _take_turn(run: str, job_id: str, state: dict) -> None:

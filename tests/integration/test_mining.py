@@ -966,6 +966,68 @@ def test_one_run_at_a_time_even_when_two_start_at_once(bench, monkeypatch):
 		frappe.db.commit()
 
 
+@pytest.mark.out_of_process  # it starts its own workers
+def test_two_history_imports_of_the_same_new_customer_and_site_at_once_write_each_once(bench, tag):
+	"""Two imports sent at once, each naming the same new customer, site and orders: their workers take
+	turns on the site's import lock, so the second finds what the first committed (the orders skipped as
+	imported before, the customer and its site found) instead of writing a second customer or failing on
+	the site's Address."""
+	from server import Worker
+
+	rows = [
+		{
+			"external_id": f"{tag}-{k}",
+			"order_date": f"2024-0{k}-01",
+			"customer": f"{tag}-C",
+			"customer_name": f"{tag} Steel",
+			"site": "Plant East",
+			"amount": 100 * k,
+		}
+		for k in range(1, 4)
+	]
+	turn = jobs.turn_lock(history_import.TURN)
+	# the test holds the turn, as an import in progress would: both imports below wait for it
+	assert frappe.db.sql("select get_lock(%s, 0)", turn)[0][0] == 1
+	workers = []
+	try:
+		workers = [Worker(bench, "long").start() for _ in range(2)]
+		sent = [api.import_history(rows=json.dumps(rows))["job_id"] for _ in range(2)]
+		frappe.db.commit()
+		for job_id in sent:
+			wait_for_job(
+				api.history_import_status,
+				job_id,
+				until=lambda state: state.get("status") != "queued",
+				timeout=120,
+			)
+		frappe.db.sql("select release_lock(%s)", turn)
+		states = [wait_for_job(api.history_import_status, job_id, timeout=300) for job_id in sent]
+		assert [state["status"] for state in states] == ["finished", "finished"], states
+		counts = sorted((state["created"], state["skipped"], state["errors"]) for state in states)
+		assert counts == [(0, 3, 0), (3, 0, 0)], states
+		frappe.db.rollback()
+		customers = frappe.get_all("Sales Customer", filters={"external_id": f"{tag}-C"}, pluck="name")
+		assert len(customers) == 1, customers
+		sites = frappe.db.sql_list(
+			"""select parent from `tabDynamic Link` where parenttype = 'Address'
+			and link_doctype = 'Sales Customer' and link_name = %s""",
+			customers[0],
+		)
+		assert len(sites) == 1, sites
+		orders = frappe.get_all(
+			"Customer Order",
+			filters={"external_id": ("like", f"{tag}-%")},
+			fields=["customer", "customer_address"],
+		)
+		assert len(orders) == 3 and {(o.customer, o.customer_address) for o in orders} == {
+			(customers[0], sites[0])
+		}
+	finally:
+		frappe.db.sql("select release_lock(%s)", turn)
+		for worker in workers:
+			worker.stop()
+
+
 def test_site_scores_named_the_short_way_are_renamed_to_the_name_the_run_upserts_by():
 	"""A site's score is upserted by its name (sha1 of customer and site): records named by the earlier, shorter
 	prefix are renamed in place by the patch, to exactly what the run computes now, a site named in Chinese
