@@ -241,7 +241,9 @@ TWINS = {
 			where opportunity is not null group by opportunity
 		) f on f.opportunity = o.name
 		where o.status = 'Open' and o.creation < %(cutoff_next)s
-			and (f.last_follow_up is null or f.last_follow_up <= %(cutoff)s)""",
+			and (f.last_follow_up is null or f.last_follow_up <= %(cutoff)s)
+		order by days_without_follow_up desc, f.last_follow_up is null, o.name
+		limit 500""",  # the 500 stalest
 	),
 	"Customer Site Purchases": (
 		{},

@@ -244,6 +244,13 @@ def test_opportunities_without_follow_up_for_n_days(team):
 	_columns, data, *_ = opportunities_without_follow_up.execute({"days": 1, "customer": customer.name})
 	assert [row["opportunity"] for row in data] == [stale, followed, young]  # the stalest first
 	assert [row["days_without_follow_up"] for row in data] == [20, 3, 2]
+	# the stalest two listed; the summary counts all three and their expected revenue
+	_columns, first_two, message, _chart, totals = opportunities_without_follow_up.execute(
+		{"days": 1, "customer": customer.name, "top": 2}
+	)
+	assert [row["opportunity"] for row in first_two] == [stale, followed] and "3" in message
+	assert totals == opportunities_without_follow_up.execute({"days": 1, "customer": customer.name})[4]
+	assert totals[0]["value"] == 3
 	frappe.set_user(team.other_sales)
 	_columns, data, *_ = opportunities_without_follow_up.execute({"days": 1, "customer": customer.name})
 	assert data == []

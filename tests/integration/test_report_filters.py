@@ -109,6 +109,7 @@ FILTERS = {
 		"customer",
 		"sales_department",
 		"sales_person",
+		"top",
 	],
 	"Salesperson Commission Summary": [
 		"from_date",

@@ -15,6 +15,12 @@ frappe.query_reports["Opportunities Without Follow-up"] = {
 		...sales_crm.report_filters.opportunity_kind(),
 		...sales_crm.report_filters.customer(),
 		...sales_crm.report_filters.team(),
+		{
+			fieldname: "top",
+			label: __("Top (Stalest Rows)"),
+			fieldtype: "Int",
+			default: 500,
+		},
 	],
 	formatter: sales_crm.report_people(),
 };
