@@ -112,10 +112,13 @@ def invoice_order(
 		"fapiao_tax_rate": fapiao_tax_rate,
 	}
 	try:
-		return orders.invoice_order(order, invoice_no, invoice_date, amount, due_date, fapiao)
+		# MariaDB may choose this request as a deadlock's victim (two invoices at once take the naming series
+		# and the invoice number's index gap in turn) and roll it back whole: it is posted again (the same
+		# invoice number then finds its receivable), and only a request refused every time is a conflict
+		return retried_on_deadlock(
+			lambda: orders.invoice_order(order, invoice_no, invoice_date, amount, due_date, fapiao)
+		)
 	except frappe.QueryDeadlockError:
-		# MariaDB chose this request as a deadlock's victim (two invoices at once take the naming series
-		# and the invoice number's index gap in turn) and rolled it back whole: a conflict to try again
 		frappe.db.rollback()
 		frappe.throw(
 			frappe._(

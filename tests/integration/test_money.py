@@ -529,3 +529,35 @@ def test_a_form_opened_before_a_posting_saves_with_the_current_figures(money):
 		frappe.db.rollback()
 		assert frappe.db.get_value("Sales Customer", customer, "credit_balance") == 300, path
 	assert books_hold(customer) == {"CNY": 300}
+
+
+def test_an_invoice_refused_as_a_deadlock_is_posted_again_and_only_then_a_conflict(monkeypatch):
+	"""``invoice_order`` posted again after MariaDB chose it as a deadlock's victim (the same invoice number
+	then finds its receivable); refused every time, it is a 409 naming the order, never a 500."""
+	from sales_crm import api
+
+	tries = []
+
+	def refused_once(order, invoice_no, *args):
+		tries.append(invoice_no)
+		if len(tries) == 1:
+			raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
+		return "AR-RETRIED"
+
+	monkeypatch.setattr(api.orders, "invoice_order", refused_once)
+	answer = api.invoice_order(order="ORD-RACE", invoice_no="INV-RACE", invoice_date="2026-12-01")
+	assert answer == "AR-RETRIED" and tries == ["INV-RACE", "INV-RACE"]
+
+	def always_refused(*args):
+		tries.append(args[1])
+		raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
+
+	tries.clear()
+	monkeypatch.setattr(api.orders, "invoice_order", always_refused)
+	try:
+		with pytest.raises(api.PostingConflict) as refused:
+			api.invoice_order(order="ORD-RACE", invoice_no="INV-RACE", invoice_date="2026-12-01")
+	finally:
+		frappe.clear_messages()
+	assert refused.value.http_status_code == 409 and "ORD-RACE" in str(refused.value)
+	assert len(tries) == 5  # every try, then the conflict
