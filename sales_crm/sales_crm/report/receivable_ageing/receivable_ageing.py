@@ -68,6 +68,8 @@ def execute(filters=None):
 	filters.report_date = getdate(filters.report_date or getdate())
 	filters.group_by = filters.group_by if filters.group_by in GROUP_BY else "customer"
 	filters.age_by = filters.age_by if filters.age_by in AGE_BY else "receivable"
+	# asked once: the ranking, the listed parties and the totals each read the open receivables
+	filters.settled_later = settled_later_exists(filters.report_date)
 	top = top_filter(filters)
 	data, totals, cut = get_data(filters, top)
 	message = None
@@ -163,7 +165,7 @@ def open_receivables(filters):
 	"""``(query, receivable, outstanding)``: the submitted receivables in scope with something outstanding on
 	the report date (a query to select from), and that outstanding amount in company currency."""
 	receivable = frappe.qb.DocType("Sales Receivable")
-	later = settled_after(filters.report_date) if settled_later_exists(filters.report_date) else None
+	later = settled_after(filters.report_date) if filters.settled_later else None
 	unconverted = Coalesce(receivable.outstanding_amount, 0)
 	query = frappe.qb.from_(receivable)
 	if later is not None:
