@@ -370,11 +370,11 @@ TWINS = {
 			from `tabSales Contract` where docstatus = 1 group by 1, 3
 			union all select sales_person, '', date_format(receipt_date, '%%Y-%%m'), 0, 0, sum(base_paid_amount), 0
 			from `tabSales Receipt` where docstatus = 1 group by 1, 3
-			union all select o.sales_person, '', date_format(o.order_date, '%%Y-%%m'), 0, 0, 0,
-				count(distinct o.customer)
+			union all select o.sales_person, '', date_format(o.order_date, '%%Y-%%m'), 0, 0, 0, count(*)
 			from `tabCustomer Order` o where o.docstatus = 1 and not exists (
 				select 1 from `tabCustomer Order` e
-				where e.customer = o.customer and e.docstatus = 1 and e.order_date < o.order_date
+				where e.customer = o.customer and e.docstatus = 1
+					and (e.order_date < o.order_date or (e.order_date = o.order_date and e.name < o.name))
 			) group by 1, 3
 			union all select o.sales_person, i.product, date_format(o.order_date, '%%Y-%%m'), sum(i.base_amount),
 				0, 0, 0

@@ -37,7 +37,7 @@ from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import flt, getdate, nowdate
 from pypika.terms import Case, Term
 
-from sales_crm import reads
+from sales_crm import kept, reads
 from sales_crm.rules.fulfilment import percent_done
 from sales_crm.rules.receivables import Balance, invoiced_qty
 from sales_crm.rules.status import contract_status, order_status, percent, receivable_status
@@ -338,6 +338,8 @@ def roll_up(doc) -> dict[str, list[str]]:
 			moved.add((rollup.target, rollup.field))
 		for step in DERIVED.get(target, ()):
 			step(targets[target])
+	if posted is not None:
+		kept.post(doc)
 	return targets
 
 
@@ -766,6 +768,7 @@ def _owned(doctype: str) -> frozenset[str]:
 	}
 	fields |= {r.field for r in ROLLUPS if r.target == doctype}
 	fields |= set(DERIVED_FIELDS.get(doctype, ()))
+	fields |= set(kept.KEPT_FIELDS.get(doctype, ()))
 	return frozenset(
 		f
 		for f in fields

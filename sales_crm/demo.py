@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 import frappe
 from frappe.utils import add_days, flt, getdate, now_datetime
 
-from sales_crm import chain, rounding  # the pure rules round as System Settings say
+from sales_crm import chain, kept, rounding  # the pure rules round as System Settings say
 from sales_crm.rules import normalize, pricing
 from sales_crm.rules.analysis import days_to_pay, ratio
 from sales_crm.rules.commissions import accrual, outstanding
@@ -1141,6 +1141,14 @@ class Demo:
 			valid |= {"parent", "parenttype", "parentfield", "idx"}
 			fields = sorted({key for row in rows for key in row if key in valid})
 			insert(doctype, fields, [[row.get(f) for f in fields] for row in rows])
+		# written past the controllers: what customers and salespeople keep of their orders, here
+		orders = [row for row in self.rows.get("Customer Order", ()) if row.get("docstatus") == 1]
+		if orders:
+			kept.refresh(
+				"Customer Order",
+				[row["name"] for row in orders],
+				{"Sales Customer": [row.get("customer") for row in orders]},
+			)
 		self.rows.clear()
 		if self.commit:
 			# a bulk load commits chunk by chunk, as Data Import does: one transaction would grow unbounded

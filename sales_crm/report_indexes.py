@@ -124,6 +124,15 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 		# row: chain.ROW_CARRIES)
 		"order_item_report_index": ("docstatus", "sales_person", "product", "order_date", "base_amount"),
 	},
+	"Sales Customer": {
+		# Sales Plan Achievement's new customers per salesperson and day: the first order each customer
+		# keeps (sales_crm.kept)
+		"first_order_report_index": ("first_order_by", "first_order_date"),
+	},
+	"Sales Product Month": {
+		# Sales Plan Achievement's product targets: the kept monthly amounts (sales_crm.kept)
+		"product_month_report_index": ("sales_person", "product", "month", "base_amount"),
+	},
 	"Sales Receivable": {
 		# Receivable Ageing per customer, for a manager's scope too
 		"receivable_report_index": (

@@ -31,7 +31,7 @@ from frappe import _
 from frappe.model.naming import parse_naming_series
 from frappe.utils import cstr, flt, getdate, now_datetime
 
-from sales_crm import chain, jobs
+from sales_crm import chain, jobs, kept
 from sales_crm.org import department_of
 from sales_crm.rules import normalize
 
@@ -643,6 +643,12 @@ class Importer:
 			written.append((position, name))
 		insert("Customer Order", order_rows)
 		insert("Customer Order Item", item_rows)
+		# written past the controllers: what customers and salespeople keep of their orders, here
+		kept.refresh(
+			"Customer Order",
+			[row["name"] for row in order_rows],
+			{"Sales Customer": [row["customer"] for row in order_rows]},
+		)
 		return written
 
 	def standard(self, name: str) -> dict:

@@ -154,18 +154,25 @@ def completion(actual: object, target: object) -> float:
 	return round_to(to_decimal(actual) / target * 100)
 
 
-def new_customers(first_orders, start, end) -> dict[str, set]:
+def first_orders(orders) -> dict[str, tuple]:
+	"""Each customer's first submitted order: ``orders`` holds ``(customer, sales_person, order_date, name)``
+	per submitted order, in any order; the first is the earliest order date, then the lowest name (two orders
+	of one day). The answer maps a customer to that order's ``(order_date, name, sales_person)``: what the
+	customer keeps (``sales_crm.kept.FIRSTS``)."""
+	found: dict[str, tuple] = {}
+	for customer, person, day, name in orders:
+		if customer not in found or (day, name) < found[customer][:2]:
+			found[customer] = (day, name, person)
+	return found
+
+
+def new_customers(orders, start, end) -> dict[str, set]:
 	"""The new customers per salesperson in [start, end]: a customer is new in the period in which their
-	first submitted order falls, and counts for that order's salesperson. ``first_orders`` holds one
-	``(customer, sales_person, order_date)`` per submitted order, in any order; of a customer's orders on
-	their first day each salesperson counts them once. The reports compute the same in SQL."""
-	first_day: dict[str, date] = {}
-	orders = list(first_orders)
-	for customer, _person, day in orders:
-		if customer not in first_day or day < first_day[customer]:
-			first_day[customer] = day
+	first submitted order (``first_orders``) falls, and counts once, for that order's salesperson (two
+	salespeople with orders on the customer's first day do not both count them: the new customers of a team
+	add up to the customers it won). The report reads the same from what customers keep."""
 	found: dict[str, set] = {}
-	for customer, person, day in orders:
-		if day == first_day[customer] and start <= day <= end:
+	for customer, (day, _name, person) in first_orders(orders).items():
+		if start <= day <= end:
 			found.setdefault(person, set()).add(customer)
 	return found

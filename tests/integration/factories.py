@@ -213,12 +213,18 @@ def department_team(prefix: str, password: str) -> frappe._dict:
 
 def hand_over(doctype: str, name: str, values: dict, **kwargs) -> None:
 	"""A test's set-up moves a record to another salesperson without a client path (``frappe.db``), and
-	keeps what the chain keeps with it: the rows that repeat the record's fields (``chain.ROW_CARRIES``)."""
-	from sales_crm import chain
+	keeps what the chain keeps with it: the rows that repeat the record's fields (``chain.ROW_CARRIES``),
+	and what is kept of a submitted order (``sales_crm.kept``)."""
+	from sales_crm import chain, kept
 
+	kept.refresh(doctype, [name], sign=-1)  # what is kept of it moves with it
 	frappe.db.set_value(doctype, name, values, **kwargs)
 	if doctype in chain.ROW_CARRIES:
 		table, _fields = chain.ROW_CARRIES[doctype]
 		carried = chain.carried(doctype, frappe.db.get_value(doctype, name, "*", as_dict=True))
 		child = frappe.get_meta(doctype).get_field(table).options
 		frappe.db.set_value(child, {"parent": name, "parenttype": doctype}, carried, update_modified=False)
+	customer = frappe.get_meta(doctype).has_field("customer") and frappe.db.get_value(
+		doctype, name, "customer"
+	)
+	kept.refresh(doctype, [name], {"Sales Customer": [customer] if customer else []})

@@ -78,6 +78,49 @@ def violations(fresh: bool = True) -> list[str]:
 		)
 	found += credit_violations()
 	found += plan_violations()
+	found += kept_violations()
+	return found
+
+
+def kept_violations() -> list[str]:
+	"""What is kept of the submitted orders (``sales_crm.kept``), recomputed from them: each customer's first
+	order (earliest date, then lowest name) with its date and salesperson, and each salesperson's amount
+	per product and month."""
+	found = []
+	for r in frappe.db.sql(
+		"""select c.name, c.first_order, c.first_order_date, c.first_order_by, o.name as actual,
+			o.order_date, o.sales_person
+		from `tabSales Customer` c
+		left join `tabCustomer Order` o on o.name = (select f.name from `tabCustomer Order` f
+			where f.docstatus = 1 and f.customer = c.name order by f.order_date, f.name limit 1)
+		where not (c.first_order <=> o.name and c.first_order_date <=> o.order_date
+			and c.first_order_by <=> o.sales_person)""",
+		as_dict=True,
+	):
+		found.append(
+			f"{r.name}: keeps first order {r.first_order} ({r.first_order_date}, {r.first_order_by}), orders say {r.actual} ({r.order_date}, {r.sales_person})"
+		)
+	for r in frappe.db.sql(
+		"""select coalesce(i.sales_person, k.sales_person) sales_person, coalesce(i.product, k.product) product,
+			coalesce(i.month, k.month) month, i.amount, k.amount kept
+		from (select sales_person, product, date_format(order_date, '%Y-%m-01') month, sum(base_amount) amount
+			from `tabCustomer Order Item` where docstatus = 1 and parenttype = 'Customer Order'
+			group by sales_person, product, month) i
+		left join (select sales_person, product, month, sum(base_amount) amount from `tabSales Product Month`
+			group by sales_person, product, month) k
+			on k.sales_person <=> i.sales_person and k.product <=> i.product and k.month = i.month
+		where abs(coalesce(i.amount, 0) - coalesce(k.amount, 0)) > 0.005
+		union all
+		select k.sales_person, k.product, k.month, null, k.amount from (select sales_person, product, month,
+			sum(base_amount) amount from `tabSales Product Month` group by sales_person, product, month) k
+		where abs(k.amount) > 0.005 and not exists (select 1 from `tabCustomer Order Item` i
+			where i.docstatus = 1 and i.parenttype = 'Customer Order' and i.sales_person <=> k.sales_person
+			and i.product <=> k.product and i.order_date between k.month and last_day(k.month))""",
+		as_dict=True,
+	):
+		found.append(
+			f"Sales Product Month {r.sales_person} {r.product} {r.month}: keeps {r.kept}, orders say {r.amount}"
+		)
 	return found
 
 

@@ -2,6 +2,8 @@
 Sales Pipeline Forecast and the Customer Retention reports — every figure checked against numbers
 worked out by hand on small hand-made data, and each report's scoping (a salesperson sees their own)."""
 
+import types
+
 import frappe
 import pytest
 from factories import make_customer, make_product, sales_team, selling_doc
@@ -127,12 +129,12 @@ def test_product_and_new_customer_targets_are_measured(team):
 	orders = frappe.get_all(
 		"Customer Order",
 		filters={"docstatus": 1, "customer": ["in", [old, c1, c2, c3, c4, c5]]},
-		fields=["customer", "sales_person", "order_date"],
+		fields=["customer", "sales_person", "order_date", "name"],
 	)
 	import datetime
 
 	rule = new_customers(
-		[(o.customer, o.sales_person, o.order_date) for o in orders],
+		[(o.customer, o.sales_person, o.order_date, o.name) for o in orders],
 		datetime.date(2026, 3, 1),
 		datetime.date(2026, 3, 31),
 	)
@@ -160,6 +162,113 @@ def test_product_and_new_customer_targets_are_measured(team):
 	frappe.set_user(team.other_sales)
 	mine = achievement({"sales_plan": doc.name, "sales_person": team.sales})[1]
 	assert [(r["sales_person"], r["actual_new_customers"]) for r in mine] == [(team.other_sales, 1)]
+
+
+def kept_first(customer) -> tuple:
+	return tuple(
+		frappe.db.get_value("Sales Customer", customer, ["first_order", "first_order_date", "first_order_by"])
+	)
+
+
+def kept_amounts(team, product) -> dict:
+	return {
+		(r.sales_person, str(r.month)): r.amount
+		for r in frappe.db.sql(
+			"""select sales_person, month, sum(base_amount) amount from `tabSales Product Month`
+			where product = %s and sales_person in %s group by sales_person, month""",
+			(product, (team.sales, team.other_sales)),
+			as_dict=True,
+		)
+	}
+
+
+def test_customers_keep_their_first_order_and_salespeople_their_monthly_product_amounts(team):
+	import datetime
+
+	from invariants import kept_violations
+
+	a = make_product(standard_rate=100).name
+	customer = make_customer().name
+	assert kept_first(customer) == (None, None, None)
+	first = order(team, team.sales, customer, "2026-03-10", [(a, 1, 100)])
+	assert kept_first(customer) == (first.name, datetime.date(2026, 3, 10), team.sales)
+	# an earlier order of another salesperson: now the first, and the customer is theirs to count
+	earlier = order(team, team.other_sales, customer, "2026-03-05", [(a, 2, 50)])
+	later = order(team, team.sales, customer, "2026-04-02", [(a, 3, 10)])
+	draft = order(team, team.sales, customer, "2026-03-01", [(a, 1, 999)], submit=False)
+	assert kept_first(customer) == (earlier.name, datetime.date(2026, 3, 5), team.other_sales)
+	assert kept_amounts(team, a) == {
+		(team.sales, "2026-03-01"): 100,
+		(team.other_sales, "2026-03-01"): 100,
+		(team.sales, "2026-04-01"): 30,
+	}
+	march = achievement_new(team, "2026-03")
+	assert march == {team.other_sales: 1}
+
+	# cancelling the first finds the next; cancelling takes its rows off the month
+	earlier.reload()
+	earlier.cancel()
+	assert kept_first(customer) == (first.name, datetime.date(2026, 3, 10), team.sales)
+	assert kept_amounts(team, a)[(team.other_sales, "2026-03-01")] == 0
+	assert achievement_new(team, "2026-03") == {team.sales: 1}
+	assert achievement_products(team, [a], "2026-03") == {a: 0}  # the other salesperson's March: nothing left
+
+	# the amended order (its own name, the same day) is the first again once submitted
+	amended = order(team, team.other_sales, customer, "2026-03-05", [(a, 2, 50)], amended_from=earlier.name)
+	assert amended.name == f"{earlier.name}-1"
+	assert kept_first(customer) == (amended.name, datetime.date(2026, 3, 5), team.other_sales)
+	first.reload()
+	first.cancel()
+	later.reload()
+	later.cancel()
+	draft.delete()
+	amended.reload()
+	amended.cancel()
+	assert kept_first(customer) == (None, None, None)
+	assert kept_violations() == []
+
+	# only the server writes them
+	doc = frappe.get_doc("Sales Customer", customer)
+	doc.first_order_date = "2020-01-01"
+	with pytest.raises(frappe.ValidationError, match="First Order Date"):
+		doc.save()
+	assert kept_first(customer) == (None, None, None)
+	kept = frappe.get_last_doc("Sales Product Month")
+	kept.base_amount = 1
+	with pytest.raises(frappe.PermissionError):
+		kept.save()
+	with pytest.raises(frappe.PermissionError):
+		kept.delete()
+
+
+def test_the_kept_figures_are_rebuilt_from_the_orders(team, monkeypatch):
+	"""The patch (and a repair) recomputes them from the submitted orders: what a site that had orders before
+	they were kept gets."""
+	from invariants import kept_violations
+
+	from sales_crm.patches.v1 import keep_first_orders_and_product_months
+
+	monkeypatch.setattr(frappe.db, "commit", lambda: None)  # the test's transaction is rolled back after it
+	a = make_product(standard_rate=100).name
+	customer = make_customer().name
+	first = order(team, team.sales, customer, "2026-05-04", [(a, 1, 100), (a, 1, 20)])
+	frappe.db.sql(
+		"update `tabSales Customer` set first_order = null, first_order_date = null where name = %s", customer
+	)
+	frappe.db.sql("update `tabSales Product Month` set base_amount = base_amount + 7 where product = %s", a)
+	assert kept_violations()
+	keep_first_orders_and_product_months.execute()
+	assert kept_violations() == []
+	assert kept_first(customer)[0] == first.name
+	assert kept_amounts(team, a) == {(team.sales, "2026-05-01"): 120}
+
+
+def achievement_new(team, period) -> dict:
+	from sales_crm.sales_crm.report.sales_plan_achievement import sales_plan_achievement as plans
+
+	start = f"{period}-01"
+	span = plans.Span([team.sales, team.other_sales], start, frappe.utils.get_last_day(start))
+	return {person: count for (person, _month), count in plans.monthly_new_customers(span).items() if count}
 
 
 def _rows_carry(doc) -> set:
@@ -210,6 +319,10 @@ def test_a_renamed_salesperson_is_renamed_on_the_order_rows(team):
 	frappe.rename_doc("User", team.other_sales, new, force=True)
 	assert frappe.db.get_value("Customer Order", doc.name, "sales_person") == new
 	assert {person for person, _day, _status in _rows_carry(doc)} == {new}
+	# and on what is kept of it: the product's month and the customer's first order
+	renamed = types.SimpleNamespace(other_sales=new)
+	assert achievement_products(renamed, [a], "2026-03") == {a: 120}
+	assert frappe.db.get_value("Sales Customer", doc.customer, "first_order_by") == new
 
 
 def achievement_products(team, products, period) -> dict:

@@ -14,7 +14,7 @@ from sales_crm.rules.forecast import (
 	months_between,
 	weighted,
 )
-from sales_crm.rules.plans import TargetRow, check_targets, new_customers
+from sales_crm.rules.plans import TargetRow, check_targets, first_orders, new_customers
 from sales_crm.rules.retention import LOST, NEW, RETAINED, RETURNING, classify, rates, revenue
 
 
@@ -118,19 +118,23 @@ def test_retention_rates():
 	assert rates({}) == {"retention_rate": 0.0, "churn_rate": 0.0, "repeat_purchase_rate": 0.0}
 
 
-def test_a_new_customer_is_counted_in_the_period_of_their_first_order_for_its_salesperson():
+def test_a_new_customer_is_counted_once_in_the_period_of_their_first_order_for_its_salesperson():
 	orders = [
-		("c1", "ann", date(2026, 3, 2)),
-		("c1", "bob", date(2026, 3, 20)),  # c1 again: not new for bob
-		("c2", "ann", date(2026, 2, 27)),  # new in February
-		("c2", "ann", date(2026, 3, 5)),
-		("c3", "bob", date(2026, 3, 31)),
-		("c4", "ann", date(2026, 3, 9)),  # the same first day, two salespeople: each counts it
-		("c4", "bob", date(2026, 3, 9)),
+		("c1", "ann", date(2026, 3, 2), "SO-0005"),
+		("c1", "bob", date(2026, 3, 20), "SO-0001"),  # c1 again: not new for bob (a later day, a lower name)
+		("c2", "ann", date(2026, 2, 27), "SO-0002"),  # new in February
+		("c2", "ann", date(2026, 3, 5), "SO-0003"),
+		("c3", "bob", date(2026, 3, 31), "SO-0004"),
+		("c4", "bob", date(2026, 3, 9), "SO-0007"),  # the same first day, two salespeople: the lower name's
+		("c4", "ann", date(2026, 3, 9), "SO-0006"),
 	]
 	march = new_customers(orders, date(2026, 3, 1), date(2026, 3, 31))
-	assert march == {"ann": {"c1", "c4"}, "bob": {"c3", "c4"}}
+	assert march == {"ann": {"c1", "c4"}, "bob": {"c3"}}
 	assert new_customers(orders, date(2026, 2, 1), date(2026, 2, 28)) == {"ann": {"c2"}}
+	assert sum(len(found) for found in march.values()) == 3  # each new customer once
+	assert first_orders(orders)["c4"] == (date(2026, 3, 9), "SO-0006", "ann")
+	assert first_orders(orders)["c1"] == (date(2026, 3, 2), "SO-0005", "ann")
+	assert new_customers([], date(2026, 3, 1), date(2026, 3, 31)) == {}
 
 
 def test_product_targets():

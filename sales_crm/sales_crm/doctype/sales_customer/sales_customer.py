@@ -7,6 +7,7 @@ from frappe.utils import cstr
 from sales_crm.controllers.base import SalesDocument
 from sales_crm.flows.leads import set_keys
 from sales_crm.permissions import add_scope_indexes
+from sales_crm.report_indexes import add_report_indexes
 from sales_crm.utils import default_sales_person
 
 
@@ -62,3 +63,4 @@ class SalesCustomer(SalesDocument):
 
 def on_doctype_update():
 	add_scope_indexes("Sales Customer")
+	add_report_indexes("Sales Customer")

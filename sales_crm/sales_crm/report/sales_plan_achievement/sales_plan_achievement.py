@@ -4,9 +4,10 @@
 salesperson in its period, and the new customers they won. One grouped query per figure, per salesperson
 and month over the targets' span; a target (whole months) adds up its months.
 
-A target with a product measures that product's order rows (their company-currency amount, before tax);
-contracts, collections and new customers are measured on the rows without a product. A new customer is
-one whose first submitted order (ever) falls in the period; it counts for that order's salesperson
+A target with a product measures that product's order rows (their company-currency amount, before tax,
+kept per salesperson, product and month as orders are posted); contracts, collections and new customers
+are measured on the rows without a product. A new customer is one whose first submitted order (ever, the
+one the customer keeps) falls in the period; it counts once, for that order's salesperson
 (``sales_crm.rules.plans.new_customers``).
 
 Without a plan it shows every plan the user's list shows whose targets touch the period (the current
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Coalesce, Max, Min, Sum
+from frappe.query_builder.functions import Coalesce, Count, Max, Min, Sum
 from frappe.utils import flt, getdate
 
 from sales_crm.org import department_members, has_role
@@ -255,45 +256,46 @@ def person_months(
 
 def monthly_product_amounts(span: Span, products: list[str]) -> dict[tuple, float]:
 	"""Per (salesperson, product, month) within the span: the company-currency amount (before tax) of the
-	product's rows on the salesperson's submitted orders. The rows carry their order's salesperson and date
-	(``chain.ROW_CARRIES``), so they are read alone, through their own index."""
-	amounts = monthly_amounts(
-		"Customer Order Item",
-		"order_date",
-		"base_amount",
-		"order_item_report_index",
-		lambda item: (
-			item.sales_person.isin(span.sales_people)
-			& item.product.isin(products)
-			& (item.order_date >= span.start)
-			& (item.order_date <= span.end)
-		),
-		by=("sales_person", "product"),
+	product's rows on the salesperson's submitted orders, as kept month by month when orders are posted
+	(``sales_crm.kept.TALLIES``): a few rows per salesperson and product, not every order row."""
+	kept = frappe.qb.DocType("Sales Product Month")
+	rows = (
+		frappe.qb.from_(kept)
+		.force_index("product_month_report_index")
+		.select(kept.sales_person, kept.product, kept.month, Sum(kept.base_amount))
+		.where(
+			kept.sales_person.isin(span.sales_people)
+			& kept.product.isin(products)
+			& (kept.month >= getdate(span.start).replace(day=1))
+			& (kept.month <= span.end)
+		)
+		.groupby(kept.sales_person, kept.product, kept.month)
+		.run()
 	)
-	return {(person, product, month): flt(amount) for ((person, product), month), amount in amounts.items()}
+	amounts = month_sums(((person, product), month, amount) for person, product, month, amount in rows)
+	return {
+		(person, product, month): flt(amount) for ((person, product), month), (amount,) in amounts.items()
+	}
 
 
 def monthly_new_customers(span: Span) -> dict[tuple, int]:
 	"""Per (salesperson, month) within the span: the customers whose first submitted order (ever) falls in
-	that month and is the salesperson's. A first order is one day, so the months of a period add up.
-
-	Each customer's first day is one streaming pass over ``customer_order_report_index`` (docstatus,
-	customer, …, order_date); the orders of that day are then found by customer in the same index. Written
-	in SQL for its STRAIGHT_JOIN, which ``frappe.qb`` cannot say: left to itself, MariaDB turns the first
-	days into a lateral table recomputed for every order of the span (minutes at a million orders), and a
-	``not exists (an earlier order)`` per order took seconds."""
-	rows = frappe.db.sql(
-		"""select o.sales_person, o.order_date, count(distinct o.customer)
-		from (
-			select customer, min(order_date) first_day from `tabCustomer Order`
-			where docstatus = 1 group by customer
-			having first_day between %(start)s and %(end)s
-		) first_orders
-		straight_join `tabCustomer Order` o force index (customer_order_report_index)
-			on o.docstatus = 1 and o.customer = first_orders.customer and o.order_date = first_orders.first_day
-		where o.sales_person in %(people)s
-		group by o.sales_person, o.order_date""",
-		{"start": span.start, "end": span.end, "people": tuple(span.sales_people)},
+	that month and is the salesperson's (``sales_crm.rules.plans.new_customers``). Each customer keeps its
+	first order (``sales_crm.kept.FIRSTS``), so they are counted down one index of the customers, instead of
+	finding each customer's first order among every order. A first order is one day, so the months of a
+	period add up."""
+	customer = frappe.qb.DocType("Sales Customer")
+	rows = (
+		frappe.qb.from_(customer)
+		.force_index("first_order_report_index")
+		.select(customer.first_order_by, customer.first_order_date, Count("*"))
+		.where(
+			customer.first_order_by.isin(span.sales_people)
+			& (customer.first_order_date >= span.start)
+			& (customer.first_order_date <= span.end)
+		)
+		.groupby(customer.first_order_by, customer.first_order_date)
+		.run()
 	)
 	return {key: int(count) for key, (count,) in month_sums(rows).items()}
 

@@ -1,0 +1,233 @@
+"""Figures kept as documents are posted, for the reports that would otherwise read every row ever posted.
+
+Two tables say what is kept:
+
+- ``FIRSTS``: a record keeps which submitted document naming it came first (a customer its first order:
+  the earliest order date, then the lowest name). Submitting an earlier one moves it; cancelling the kept
+  one finds the next. Sales Plan Achievement counts new customers from it, down one index, instead of
+  finding every customer's first order among every order.
+- ``TALLIES``: the amount of submitted rows per group and month (a salesperson's order rows of one
+  product), kept in a table of its own. Submitting adds the document's rows, cancelling takes them away,
+  each group's row locked in name order by one ``INSERT … ON DUPLICATE KEY UPDATE``. Sales Plan
+  Achievement's product targets read a few thousand kept rows instead of millions of order rows.
+
+Writers that insert submitted documents directly (the history import, the demo) call ``refresh`` for what
+they wrote; ``rebuild`` recomputes everything from the documents (a patch, a repair)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+import frappe
+from frappe.utils import flt, getdate, now_datetime
+
+
+@dataclass(frozen=True)
+class First:
+	"""``target`` keeps, of the submitted ``source`` documents whose ``link`` names it, the first by
+	``date`` and then by name: ``keep`` maps each kept field to the source field it copies (``name`` and
+	``date`` among them)."""
+
+	target: str
+	source: str
+	link: str
+	date: str
+	keep: tuple[tuple[str, str], ...]
+
+	def field(self, source_field: str) -> str:
+		return next(kept for kept, copied in self.keep if copied == source_field)
+
+
+@dataclass(frozen=True)
+class Tally:
+	"""``kept`` holds Σ ``value`` of the submitted ``source`` documents' ``table`` rows per ``by`` and month
+	of ``date`` (fields the rows carry: ``chain.ROW_CARRIES``)."""
+
+	kept: str
+	source: str
+	table: str
+	row: str
+	by: tuple[str, ...]
+	date: str
+	value: str
+
+
+FIRSTS = (
+	First(
+		"Sales Customer",
+		"Customer Order",
+		"customer",
+		"order_date",
+		(("first_order", "name"), ("first_order_date", "order_date"), ("first_order_by", "sales_person")),
+	),
+)
+
+TALLIES = (
+	Tally(
+		"Sales Product Month",
+		"Customer Order",
+		"items",
+		"Customer Order Item",
+		("sales_person", "product"),
+		"order_date",
+		"base_amount",
+	),
+)
+
+# The fields only this module writes, per DocType (owned: ``chain.owned``).
+KEPT_FIELDS = {first.target: tuple(kept for kept, _copied in first.keep) for first in FIRSTS}
+
+
+def post(doc) -> None:
+	"""``doc`` was submitted (docstatus 1) or cancelled (2): move what is kept of it."""
+	for first in FIRSTS:
+		if first.source == doc.doctype and doc.get(first.link):
+			if doc.docstatus == 1:
+				_keep_first(first, doc)
+			elif doc.docstatus == 2:
+				_forget_first(first, doc)
+	for tally in TALLIES:
+		if tally.source == doc.doctype and doc.docstatus in (1, 2):
+			sign = 1 if doc.docstatus == 1 else -1
+			rows = doc.get(tally.table) or ()
+			sums: dict[tuple, float] = defaultdict(float)
+			for row in rows:
+				key = (*(row.get(field) for field in tally.by), month_of(row.get(tally.date)))
+				sums[key] += sign * flt(row.get(tally.value))
+			_add(tally, sums)
+
+
+def _keep_first(first: First, doc) -> None:
+	"""A plain read first: most orders are not their customer's first, and an ``UPDATE`` would lock the
+	customer's row (which receipts and the mining run also write) even when it changes nothing. The
+	``UPDATE``'s own condition is what decides, on the latest committed row."""
+	name_field, date_field = first.field("name"), first.field(first.date)
+	target = doc.get(first.link)
+	kept = frappe.db.get_value(first.target, target, [name_field, date_field])
+	day = getdate(doc.get(first.date))
+	if kept and kept[0] and (getdate(kept[1]), kept[0]) <= (day, doc.name):
+		return
+	assignments = ", ".join(f"`{kept}` = %({copied})s" for kept, copied in first.keep)
+	values = {copied: doc.get(copied) for _kept, copied in first.keep}
+	frappe.db.sql(
+		f"""update `tab{first.target}` set {assignments}
+		where name = %(target)s and (`{date_field}` is null or `{date_field}` > %(day)s
+			or (`{date_field}` = %(day)s and `{name_field}` > %(name)s))""",
+		{**values, "target": target, "day": day, "name": doc.name},
+	)
+
+
+def _forget_first(first: First, doc) -> None:
+	target = doc.get(first.link)
+	if frappe.db.get_value(first.target, target, first.field("name")) == doc.name:
+		refresh_firsts(first, [target])
+
+
+def refresh_firsts(first: First, targets: list[str] | None = None) -> None:
+	"""Recompute the kept first of ``targets`` (every record when None) from the submitted documents."""
+	if targets is not None:
+		targets = sorted({t for t in targets if t})
+		if not targets:
+			return
+	link, day = first.link, first.date
+	only = "and {0} in %(targets)s"
+	copied = ", ".join(f"s.`{field}`" for _kept, field in first.keep if field not in ("name", day))
+	# each target's first date, then the lowest name on that date, then that document's fields
+	firsts = f"""
+		select s.`{link}` target, s.name, s.`{day}` {", " + copied if copied else ""}
+		from (
+			select d.`{link}` target, d.first_day, min(s.name) first_name
+			from (
+				select `{link}`, min(`{day}`) first_day from `tab{first.source}`
+				where docstatus = 1 {only.format(f"`{link}`") if targets else ""}
+				group by `{link}`
+			) d
+			join `tab{first.source}` s on s.docstatus = 1 and s.`{link}` = d.`{link}` and s.`{day}` = d.first_day
+			group by d.`{link}`, d.first_day
+		) f
+		join `tab{first.source}` s on s.name = f.first_name"""
+	assignments = ", ".join(f"t.`{kept}` = f.`{copied}`" for kept, copied in first.keep)
+	frappe.db.sql(
+		f"""update `tab{first.target}` t left join ({firsts}) f on f.target = t.name
+		set {assignments} {"where t.name in %(targets)s" if targets else ""}""",
+		{"targets": tuple(targets or ())},
+	)
+
+
+def month_of(value) -> str | None:
+	day = getdate(value) if value else None
+	return day.replace(day=1).isoformat() if day else None
+
+
+def tally_name(key: tuple) -> str:
+	"""A group's row is named by its key (hashed: an email, a product name and a month can outgrow a name),
+	so that every posting of the group finds the same row."""
+	return hashlib.sha1("\x1f".join(str(part or "") for part in key).encode()).hexdigest()[:20]
+
+
+def _add(tally: Tally, sums: dict[tuple, float]) -> None:
+	"""Add ``sums`` (per key of ``by`` and month) to the kept rows, in name order: two postings that share
+	groups lock them in the same order and wait for each other instead of deadlocking."""
+	rows = sorted((tally_name(key), key, amount) for key, amount in sums.items() if key[-1] and amount)
+	if not rows:
+		return
+	now, user = now_datetime(), frappe.session.user
+	columns = ("name", "creation", "modified", "owner", "modified_by", *tally.by, "month", tally.value)
+	values = []
+	for name, key, amount in rows:
+		values.append((name, now, now, user, user, *key, amount))
+	placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(values))
+	frappe.db.sql(
+		f"""insert into `tab{tally.kept}` ({", ".join(f"`{c}`" for c in columns)}) values {placeholders}
+		on duplicate key update `{tally.value}` = `{tally.value}` + values(`{tally.value}`),
+			modified = values(modified), modified_by = values(modified_by)""",
+		[value for row in values for value in row],
+	)
+
+
+def refresh_tallies(tally: Tally, sources: list[str], sign: int = 1) -> None:
+	"""Add the rows of the submitted ``sources`` (inserted directly, never posted through ``post``), or
+	take them away (``sign`` -1: before they are deleted directly)."""
+	for start in range(0, len(sources), 5000):
+		chunk = sources[start : start + 5000]
+		sums = _sums(tally, "parent in %(sources)s", {"sources": tuple(chunk)})
+		_add(tally, {key: sign * amount for key, amount in sums.items()})
+
+
+def _sums(tally: Tally, condition: str, values: dict) -> dict[tuple, float]:
+	by = ", ".join(f"`{field}`" for field in tally.by)
+	rows = frappe.db.sql(
+		f"""select {by}, date_format(`{tally.date}`, '%%Y-%%m-01') month, sum(`{tally.value}`)
+		from `tab{tally.row}` where docstatus = 1 and parenttype = %(parenttype)s and {condition}
+		group by {by}, month""",
+		{**values, "parenttype": tally.source},
+	)
+	return {tuple(row[:-1]): flt(row[-1], 9) for row in rows}
+
+
+def refresh(
+	doctype: str, names: list[str], targets: dict[str, list[str]] | None = None, sign: int = 1
+) -> None:
+	"""What is kept of the submitted ``doctype`` documents ``names``, which were inserted directly:
+	their tallies added (``sign`` -1: taken away, before they are deleted directly), and the firsts of the
+	records they name (``targets``: per First's target DocType) recomputed."""
+	for tally in TALLIES:
+		if tally.source == doctype and names:
+			refresh_tallies(tally, list(names), sign)
+	for first in FIRSTS:
+		if first.source == doctype and targets and targets.get(first.target):
+			found = sorted(set(targets[first.target]))
+			for start in range(0, len(found), 5000):
+				refresh_firsts(first, found[start : start + 5000])
+
+
+def rebuild() -> None:
+	"""Every kept figure recomputed from the submitted documents (a patch; a repair). Not for concurrent
+	use: a posting meanwhile may be counted twice or not at all."""
+	for first in FIRSTS:
+		refresh_firsts(first)
+	for tally in TALLIES:
+		frappe.db.delete(tally.kept)
+		_add(tally, _sums(tally, "1 = 1", {}))
