@@ -179,7 +179,8 @@ def _owner_figure_reads():
 	span = plans.Span(["a@example.com", "b@example.com"], "2026-01-01", "2026-12-31")
 	for figure in plans.ACTUALS.values():
 		plans.person_months(span, *figure)
-	plans.monthly_product_amounts(span, ["P-1", "P-2"])  # the product targets' order rows
+	plans.monthly_product_amounts(span, ["P-1", "P-2"])  # the product targets' kept months
+	plans.monthly_new_customers(span)  # the customers' kept first orders
 
 
 def test_owner_figures_are_added_up_as_the_index_streams_by():
@@ -197,7 +198,8 @@ def test_owner_figures_are_added_up_as_the_index_streams_by():
 	assert funnel <= {index for query, _values in reads for index in funnel if f"`{index}`" in query}
 	assert any("receipt_person_report_index" in query for query, _values in reads)
 	assert any("contract_person_report_index" in query for query, _values in reads)
-	assert any("order_item_report_index" in query for query, _values in reads)
+	assert any("product_month_report_index" in query for query, _values in reads)
+	assert any("first_order_report_index" in query for query, _values in reads)
 	for query, values in reads:
 		plan = frappe.db.sql("explain " + query, values, as_dict=True)
 		assert len(plan) == 1, query
