@@ -293,6 +293,7 @@ def lock(doc) -> dict[str, list[str]]:
 			frappe.qb.from_(table).select(table.name).where(table.name.isin(names)).orderby(
 				table.name
 			).for_update().run()
+	kept.lock(doc)
 	return targets
 
 

@@ -35,6 +35,7 @@ class First:
 	link: str
 	date: str
 	keep: tuple[tuple[str, str], ...]
+	index: str  # of the source, led by (docstatus, link): ``_find_first`` reads the record's documents there
 
 	def field(self, source_field: str) -> str:
 		return next(kept for kept, copied in self.keep if copied == source_field)
@@ -61,6 +62,7 @@ FIRSTS = (
 		"customer",
 		"order_date",
 		(("first_order", "name"), ("first_order_date", "order_date"), ("first_order_by", "sales_person")),
+		"customer_order_report_index",
 	),
 )
 
@@ -80,14 +82,49 @@ TALLIES = (
 KEPT_FIELDS = {first.target: tuple(kept for kept, _copied in first.keep) for first in FIRSTS}
 
 
+def lock(doc) -> None:
+	"""Before ``doc`` is submitted or cancelled (``chain.lock``, after the chain's locks: a customer's row is
+	the last a posting locks), lock the records whose kept first it may move, read what they keep under the
+	lock (the latest committed), and note for ``post`` whether it moves.
+
+	Both lock before the document's own docstatus changes: a cancel of a record's kept first searches the
+	record's documents for the next one, and a submit of that record waiting for the lock is not among them
+	yet; it then reads the new first under the lock and keeps its own if it comes earlier. A plain read
+	would be the transaction's snapshot, older than the lock."""
+	moves = doc.flags.kept_firsts = {}
+	for first in FIRSTS:
+		target = doc.get(first.link)
+		if first.source != doc.doctype or not target or doc.docstatus not in (1, 2):
+			continue
+		table = frappe.qb.DocType(first.target)
+		name_field, date_field = first.field("name"), first.field(first.date)
+		found = (
+			frappe.qb.from_(table)
+			.select(table[name_field], table[date_field])
+			.where(table.name == target)
+			.for_update()
+			.run()
+		)
+		kept, day = found[0] if found else (None, None)
+		if doc.docstatus == 2:
+			moves[first.target] = kept == doc.name
+		else:
+			ours = (getdate(doc.get(first.date)), doc.name)
+			moves[first.target] = bool(found) and (not kept or ours < (getdate(day), kept))
+
+
 def post(doc) -> None:
 	"""``doc`` was submitted (docstatus 1) or cancelled (2): move what is kept of it."""
+	if doc.flags.get("kept_firsts") is None:
+		lock(doc)  # a caller that did not take the locks first
+	moves = doc.flags.pop("kept_firsts")
 	for first in FIRSTS:
-		if first.source == doc.doctype and doc.get(first.link):
-			if doc.docstatus == 1:
-				_keep_first(first, doc)
-			elif doc.docstatus == 2:
-				_forget_first(first, doc)
+		if first.source != doc.doctype or not moves.get(first.target):
+			continue
+		if doc.docstatus == 1:
+			_keep_first(first, doc)
+		elif doc.docstatus == 2:
+			_find_first(first, doc.get(first.link))
 	for tally in TALLIES:
 		if tally.source == doc.doctype and doc.docstatus in (1, 2):
 			sign = 1 if doc.docstatus == 1 else -1
@@ -100,29 +137,34 @@ def post(doc) -> None:
 
 
 def _keep_first(first: First, doc) -> None:
-	"""A plain read first: most orders are not their customer's first, and an ``UPDATE`` would lock the
-	customer's row (which receipts and the mining run also write) even when it changes nothing. The
-	``UPDATE``'s own condition is what decides, on the latest committed row."""
-	name_field, date_field = first.field("name"), first.field(first.date)
-	target = doc.get(first.link)
-	kept = frappe.db.get_value(first.target, target, [name_field, date_field])
-	day = getdate(doc.get(first.date))
-	if kept and kept[0] and (getdate(kept[1]), kept[0]) <= (day, doc.name):
-		return
+	"""``doc`` comes before what its record kept (``lock`` read it under the record's lock)."""
 	assignments = ", ".join(f"`{kept}` = %({copied})s" for kept, copied in first.keep)
 	values = {copied: doc.get(copied) for _kept, copied in first.keep}
 	frappe.db.sql(
-		f"""update `tab{first.target}` set {assignments}
-		where name = %(target)s and (`{date_field}` is null or `{date_field}` > %(day)s
-			or (`{date_field}` = %(day)s and `{name_field}` > %(name)s))""",
-		{**values, "target": target, "day": day, "name": doc.name},
+		f"update `tab{first.target}` set {assignments} where name = %(target)s",
+		{**values, "target": doc.get(first.link)},
 	)
 
 
-def _forget_first(first: First, doc) -> None:
-	target = doc.get(first.link)
-	if frappe.db.get_value(first.target, target, first.field("name")) == doc.name:
-		refresh_firsts(first, [target])
+def _find_first(first: First, target: str) -> None:
+	"""The kept first was cancelled: the next, or none. Read locking (shared), for the latest committed and
+	after any submit of the record's documents in flight: the transaction's snapshot is older than the lock
+	on the record. A posting that holds one of those documents and waits for the record's row (another
+	cancel of the record's orders, a receipt's credit) then deadlocks with this one, and MariaDB refuses one
+	of them: a clean 409 to try again (``transactions``), never a wrong first."""
+	columns = ", ".join(f"`{copied}`" for _kept, copied in first.keep)
+	found = frappe.db.sql(
+		f"""select {columns} from `tab{first.source}` force index (`{first.index}`)
+		where docstatus = 1 and `{first.link}` = %(target)s
+		order by `{first.date}`, name limit 1 lock in share mode""",
+		{"target": target},
+	)
+	values = found[0] if found else (None,) * len(first.keep)
+	table = frappe.qb.DocType(first.target)
+	query = frappe.qb.update(table).where(table.name == target)
+	for (kept, _copied), value in zip(first.keep, values, strict=True):
+		query = query.set(table[kept], value)
+	query.run()
 
 
 def refresh_firsts(first: First, targets: list[str] | None = None) -> None:

@@ -229,6 +229,70 @@ def test_two_contracts_of_one_opportunity_signed_and_cancelled_at_once(race):
 	assert violations() == []
 
 
+def until_done(action, count: int, refused: list) -> None:
+	"""``action(k)`` for each k in range(count), all at once, again for the refused ones (each refusal a clean
+	409 saying to try again), up to five rounds."""
+	pending = list(range(count))
+	for _attempt in range(5):
+		results = at_once(*(lambda k=k: action(k) for k in pending))
+		for k, r in zip(list(pending), results, strict=True):
+			if r.ok:
+				pending.remove(k)
+				continue
+			assert r.status_code == 409, r.text[:600]
+			assert "try again" in r.text, r.text[:600]
+			refused.append(r)
+		if not pending:
+			return
+	raise AssertionError("still refused after five tries")
+
+
+def test_orders_of_one_customer_and_products_posted_at_once_keep_the_first_order_and_the_months(race):
+	"""Four orders of one new customer, the same day and salesperson, each with the same two products in
+	either order, submitted at once and then cancelled at once: the customer keeps the lowest-named as its
+	first order, then none; the product months add up to the orders' rows throughout (``kept_violations``).
+	The kept rows are written in name order, so the orders wait for each other rather than deadlock."""
+	users, srv = race.users, race.server
+	other = make_product(standard_rate=100).name
+	frappe.db.commit()
+	sales = srv.session(users.sales, PASSWORD)
+	customer = sales.insert({"doctype": "Sales Customer", "customer_name": f"Race {random_string(6)}"})[
+		"name"
+	]
+	orders = []
+	for k in range(4):
+		products = [race.product, other] if k % 2 else [other, race.product]
+		order = sales.insert(
+			{
+				"doctype": "Customer Order",
+				"customer": customer,
+				"tax_rate": 0,
+				"items": [{"product": p, "qty": k + 1, "price_list_rate": 100} for p in products],
+			}
+		)
+		orders.append(order["name"])
+	directors = [srv.session(users.director, PASSWORD) for _ in range(4)]
+	refused = []
+	until_done(lambda k: directors[k].submit("Customer Order", orders[k]), 4, refused)
+	frappe.db.rollback()
+	assert frappe.db.get_value("Sales Customer", customer, "first_order") == min(orders)
+	months = frappe.db.sql(
+		"select sum(base_amount) from `tabSales Product Month` where product = %s and sales_person = %s",
+		(other, users.sales),
+	)[0][0]
+	assert months == 100 * (1 + 2 + 3 + 4)
+	assert violations() == []
+	until_done(
+		lambda k: directors[k].call("frappe.client.cancel", doctype="Customer Order", name=orders[k]),
+		4,
+		refused,
+	)
+	frappe.db.rollback()
+	assert frappe.db.get_value("Sales Customer", customer, "first_order") is None
+	print(f"four orders of one customer at once: {len(refused)} refused as conflicts")
+	assert violations() == []
+
+
 def test_a_lock_held_past_the_wait_timeout_is_a_clean_conflict(race, bench):
 	"""MariaDB gives up a lock wait (1205) and rolls the request's transaction back: the client gets 409 with
 	Retry-After and a message naming the record, not Frappe's 500 with a traceback; nothing was saved, and
