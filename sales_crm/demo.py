@@ -1141,14 +1141,12 @@ class Demo:
 			valid |= {"parent", "parenttype", "parentfield", "idx"}
 			fields = sorted({key for row in rows for key in row if key in valid})
 			insert(doctype, fields, [[row.get(f) for f in fields] for row in rows])
-		# written past the controllers: what customers and salespeople keep of their orders, here
-		orders = [row for row in self.rows.get("Customer Order", ()) if row.get("docstatus") == 1]
-		if orders:
-			kept.refresh(
-				"Customer Order",
-				[row["name"] for row in orders],
-				{"Sales Customer": [row.get("customer") for row in orders]},
-			)
+		# written past the controllers: what is kept of the submitted documents (a customer's first order,
+		# the monthly figures), here
+		for doctype in sorted(kept.sources()):
+			posted = [row for row in self.rows.get(doctype, ()) if row.get("docstatus") == 1]
+			if posted:
+				kept.refresh(doctype, [row["name"] for row in posted], kept.targets_of(doctype, posted))
 		self.rows.clear()
 		if self.commit:
 			# a bulk load commits chunk by chunk, as Data Import does: one transaction would grow unbounded

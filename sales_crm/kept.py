@@ -6,10 +6,11 @@ Two tables say what is kept:
   the earliest order date, then the lowest name). Submitting an earlier one moves it; cancelling the kept
   one finds the next. Sales Plan Achievement counts new customers from it, down one index, instead of
   finding every customer's first order among every order.
-- ``TALLIES``: the amount of submitted rows per group and month (a salesperson's order rows of one
-  product), kept in a table of its own. Submitting adds the document's rows, cancelling takes them away,
+- ``TALLIES``: the amount of submitted rows or documents per group and month (a salesperson's order rows of
+  one product; the orders and receipts of a salesperson and department), kept in a table of its own. Submitting adds the document's rows, cancelling takes them away,
   each group's row locked in name order by one ``INSERT … ON DUPLICATE KEY UPDATE``. Sales Plan
-  Achievement's product targets read a few thousand kept rows instead of millions of order rows.
+  Achievement's product targets read a few thousand kept rows instead of millions of order rows, and
+  Customer Value Analysis's chart a few hundred (``reporting.period_months``).
 
 Writers that insert submitted documents directly (the history import, the demo) call ``refresh`` for what
 they wrote; ``rebuild`` recomputes everything from the documents (a patch, a repair)."""
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 import frappe
 from frappe.utils import flt, getdate, now_datetime
@@ -44,11 +46,13 @@ class First:
 @dataclass(frozen=True)
 class Tally:
 	"""``kept`` holds Σ ``value`` of the submitted ``source`` documents' ``table`` rows per ``by`` and month
-	of ``date`` (fields the rows carry: ``chain.ROW_CARRIES``)."""
+	of ``date`` (fields the rows carry: ``chain.ROW_CARRIES``), or of the documents themselves (no
+	``table``; ``row`` is then the source). Tallies of one ``kept`` DocType share its ``by`` and month,
+	each in its own value column."""
 
 	kept: str
 	source: str
-	table: str
+	table: str | None
 	row: str
 	by: tuple[str, ...]
 	date: str
@@ -66,6 +70,8 @@ FIRSTS = (
 	),
 )
 
+PERSON_MONTH = ("sales_person", "sales_department")
+
 TALLIES = (
 	Tally(
 		"Sales Product Month",
@@ -76,7 +82,28 @@ TALLIES = (
 		"order_date",
 		"base_amount",
 	),
+	# the whole company's orders and collections per month (Customer Value Analysis's chart)
+	Tally(
+		"Sales Person Month",
+		"Customer Order",
+		None,
+		"Customer Order",
+		PERSON_MONTH,
+		"order_date",
+		"base_grand_total",
+	),
+	Tally(
+		"Sales Person Month",
+		"Sales Receipt",
+		None,
+		"Sales Receipt",
+		PERSON_MONTH,
+		"receipt_date",
+		"base_paid_amount",
+	),
 )
+
+CHUNK = 1000  # kept rows per statement
 
 # The fields only this module writes, per DocType (owned: ``chain.owned``).
 KEPT_FIELDS = {first.target: tuple(kept for kept, _copied in first.keep) for first in FIRSTS}
@@ -128,7 +155,7 @@ def post(doc) -> None:
 	for tally in TALLIES:
 		if tally.source == doc.doctype and doc.docstatus in (1, 2):
 			sign = 1 if doc.docstatus == 1 else -1
-			rows = doc.get(tally.table) or ()
+			rows = (doc.get(tally.table) or ()) if tally.table else (doc,)
 			sums: dict[tuple, float] = defaultdict(float)
 			for row in rows:
 				key = (*(row.get(field) for field in tally.by), month_of(row.get(tally.date)))
@@ -150,7 +177,7 @@ def _find_first(first: First, target: str) -> None:
 	"""The kept first was cancelled: the next, or none. Read locking (shared), for the latest committed and
 	after any submit of the record's documents in flight: the transaction's snapshot is older than the lock
 	on the record. A posting that holds one of those documents and waits for the record's row (another
-	cancel of the record's orders, a receipt's credit) then deadlocks with this one, and MariaDB refuses one
+	cancel of the record's orders, an offset's credit) then deadlocks with this one, and MariaDB refuses one
 	of them: a clean 409 to try again (``transactions``), never a wrong first."""
 	columns = ", ".join(f"`{copied}`" for _kept, copied in first.keep)
 	found = frappe.db.sql(
@@ -217,36 +244,41 @@ def _add(tally: Tally, sums: dict[tuple, float]) -> None:
 		return
 	now, user = now_datetime(), frappe.session.user
 	columns = ("name", "creation", "modified", "owner", "modified_by", *tally.by, "month", tally.value)
-	values = []
-	for name, key, amount in rows:
-		values.append((name, now, now, user, user, *key, amount))
-	placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(values))
-	frappe.db.sql(
-		f"""insert into `tab{tally.kept}` ({", ".join(f"`{c}`" for c in columns)}) values {placeholders}
-		on duplicate key update `{tally.value}` = `{tally.value}` + values(`{tally.value}`),
-			modified = values(modified), modified_by = values(modified_by)""",
-		[value for row in values for value in row],
-	)
+	row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+	for start in range(0, len(rows), CHUNK):  # a statement of bounded size (a rebuild adds every group)
+		values = [
+			(name, now, now, user, user, *key, amount) for name, key, amount in rows[start : start + CHUNK]
+		]
+		frappe.db.sql(
+			f"""insert into `tab{tally.kept}` ({", ".join(f"`{c}`" for c in columns)})
+			values {", ".join([row_placeholder] * len(values))}
+			on duplicate key update `{tally.value}` = `{tally.value}` + values(`{tally.value}`),
+				modified = values(modified), modified_by = values(modified_by)""",
+			[value for row in values for value in row],
+		)
 
 
 def refresh_tallies(tally: Tally, sources: list[str], sign: int = 1) -> None:
 	"""Add the rows of the submitted ``sources`` (inserted directly, never posted through ``post``), or
 	take them away (``sign`` -1: before they are deleted directly)."""
+	source = "parent" if tally.table else "name"
 	for start in range(0, len(sources), 5000):
 		chunk = sources[start : start + 5000]
-		sums = _sums(tally, "parent in %(sources)s", {"sources": tuple(chunk)})
+		sums = _sums(tally, f"{source} in %(sources)s", {"sources": tuple(chunk)})
 		_add(tally, {key: sign * amount for key, amount in sums.items()})
 
 
-def _sums(tally: Tally, condition: str, values: dict) -> dict[tuple, float]:
+def _sums(tally: Tally, condition: str, values: dict) -> dict[tuple, Decimal]:
 	by = ", ".join(f"`{field}`" for field in tally.by)
 	rows = frappe.db.sql(
-		f"""select {by}, date_format(`{tally.date}`, '%%Y-%%m-01') month, sum(`{tally.value}`)
-		from `tab{tally.row}` where docstatus = 1 and parenttype = %(parenttype)s and {condition}
+		f"""select {by}, date_format(`{tally.date}`, '%%Y-%%m-01') month, cast(sum(`{tally.value}`) as char)
+		from `tab{tally.row}` where docstatus = 1 and {condition}
+			{"and parenttype = %(parenttype)s" if tally.table else ""}
 		group by {by}, month""",
 		{**values, "parenttype": tally.source},
 	)
-	return {tuple(row[:-1]): flt(row[-1], 9) for row in rows}
+	# as text, into Decimals: a float of a sum over millions of rows would lose its last cents' digits
+	return {tuple(row[:-1]): Decimal(row[-1]) for row in rows if row[-1] is not None}
 
 
 def refresh(
@@ -265,11 +297,29 @@ def refresh(
 				refresh_firsts(first, found[start : start + 5000])
 
 
+def tally_of(doctype: str, value: str) -> Tally | None:
+	"""The tally that keeps the submitted ``doctype`` documents' ``value`` per month (not their rows')."""
+	return next((t for t in TALLIES if t.source == doctype and t.table is None and t.value == value), None)
+
+
+def targets_of(doctype: str, rows) -> dict[str, list[str]]:
+	"""Per First's target DocType, the records the written ``doctype`` rows name (for ``refresh``)."""
+	return {
+		first.target: [row.get(first.link) for row in rows] for first in FIRSTS if first.source == doctype
+	}
+
+
+def sources() -> set[str]:
+	"""The DocTypes whose submitted documents something is kept of."""
+	return {first.source for first in FIRSTS} | {tally.source for tally in TALLIES}
+
+
 def rebuild() -> None:
 	"""Every kept figure recomputed from the submitted documents (a patch; a repair). Not for concurrent
 	use: a posting meanwhile may be counted twice or not at all."""
 	for first in FIRSTS:
 		refresh_firsts(first)
+	for kept in sorted({tally.kept for tally in TALLIES}):
+		frappe.db.delete(kept)
 	for tally in TALLIES:
-		frappe.db.delete(tally.kept)
 		_add(tally, _sums(tally, "1 = 1", {}))

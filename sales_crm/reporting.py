@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import Criterion, Order
 from frappe.query_builder.functions import Coalesce, Sum
-from frappe.utils import add_days, flt, getdate
+from frappe.utils import add_days, flt, get_first_day, get_last_day, getdate
 from pypika.terms import CustomFunction, LiteralValue, Term
 
 from sales_crm.rules.forecast import month_sums
@@ -288,6 +288,58 @@ def monthly_amounts(
 	if len(by) > 1:
 		rows = ((tuple(row[: len(by)]), *row[len(by) :]) for row in rows)
 	return {key: amount for key, (amount,) in month_sums(rows).items()}
+
+
+def period_months(doctype: str, date_field: str, amount_field: str, index: str, filters) -> dict[str, object]:
+	"""The period's ``amount_field`` per month ("YYYY-MM") over the records ``scope`` lets the report count,
+	every salesperson's added up. When the user's list shows every record and no customer is asked for, the
+	whole months of the period are read from the monthly figures kept as the records are posted
+	(``sales_crm.kept.TALLIES``: a few hundred rows, not a row per record), and only its part months at
+	either end from the records; otherwise every day from the records (``monthly_amounts``, through
+	``index``), which a narrower scope keeps fewer."""
+	from sales_crm import kept
+
+	start, end = getdate(filters.from_date), getdate(filters.to_date)
+	tally = kept.tally_of(doctype, amount_field)
+	first = start if start.day == 1 else get_first_day(add_days(get_last_day(start), 1))
+	last = end if end == get_last_day(end) else add_days(get_first_day(end), -1)
+	months: dict[str, object] = {}
+	if tally and first <= last and not filters.get("customer"):
+		table = frappe.qb.DocType(doctype)
+		if visible(table, doctype) is None:
+			months = _kept_months(tally, first, last, filters)
+			parts = [(start, add_days(first, -1)), (add_days(last, 1), end)]
+		else:
+			parts = [(start, end)]
+	else:
+		parts = [(start, end)]
+	for part_start, part_end in parts:
+		if part_start > part_end:
+			continue
+		part = frappe._dict({**filters, "from_date": part_start, "to_date": part_end})
+		per_person = monthly_amounts(
+			doctype, date_field, amount_field, index, lambda table: scope(table, doctype, part, date_field)
+		)
+		for (_person, month), amount in per_person.items():
+			months[month] = months.get(month, 0) + (amount or 0)
+	return months
+
+
+def _kept_months(tally, first, last, filters) -> dict[str, object]:
+	"""The kept figure per month from ``first`` to ``last`` (whole months), for the report's salesperson and
+	department filters."""
+	table = frappe.qb.DocType(tally.kept)
+	query = (
+		frappe.qb.from_(table)
+		.select(table.month, Sum(table[tally.value]))
+		.where((table.month >= first) & (table.month <= last))
+		.groupby(table.month)
+	)
+	if filters.get("sales_person"):
+		query = query.where(table.sales_person == filters.sales_person)
+	if filters.get("sales_department"):
+		query = query.where(department_condition(table, filters.sales_department))
+	return {getdate(month).strftime("%Y-%m"): amount for month, amount in query.run() if amount}
 
 
 def seconds_between(start, end) -> Term:

@@ -53,3 +53,19 @@ def refuse_self_approval(doc) -> None:
 			frappe.PermissionError,
 			title=_("Not Allowed"),
 		)
+
+
+class KeptFigures(SalesDocument):
+	"""Figures ``sales_crm.kept`` writes as documents are submitted and cancelled (set-based, past the
+	controller): one saved or deleted as a document would no longer be the sum of the documents."""
+
+	def validate(self):
+		frappe.throw(
+			_("{0} {1}: the figures are kept by the server from submitted documents").format(
+				_(self.doctype), self.name or ""
+			),
+			frappe.PermissionError,
+		)
+
+	def on_trash(self):
+		self.validate()

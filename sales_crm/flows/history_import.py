@@ -643,11 +643,12 @@ class Importer:
 			written.append((position, name))
 		insert("Customer Order", order_rows)
 		insert("Customer Order Item", item_rows)
-		# written past the controllers: what customers and salespeople keep of their orders, here
+		# written past the controllers: what is kept of the orders (the customers' first, the monthly
+		# figures), here
 		kept.refresh(
 			"Customer Order",
 			[row["name"] for row in order_rows],
-			{"Sales Customer": [row["customer"] for row in order_rows]},
+			kept.targets_of("Customer Order", order_rows),
 		)
 		return written
 

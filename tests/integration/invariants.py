@@ -2,6 +2,8 @@
 
 import frappe
 
+from sales_crm import kept
+
 
 def violations(fresh: bool = True) -> list[str]:
 	"""Every broken invariant, described; empty when the books are consistent. ``fresh=False`` reads
@@ -83,9 +85,9 @@ def violations(fresh: bool = True) -> list[str]:
 
 
 def kept_violations() -> list[str]:
-	"""What is kept of the submitted orders (``sales_crm.kept``), recomputed from them: each customer's first
-	order (earliest date, then lowest name) with its date and salesperson, and each salesperson's amount
-	per product and month."""
+	"""What is kept of the submitted documents (``sales_crm.kept``), recomputed from them: each customer's
+	first order (earliest date, then lowest name) with its date and salesperson, and every monthly figure
+	(``TALLIES``)."""
 	found = []
 	for r in frappe.db.sql(
 		"""select c.name, c.first_order, c.first_order_date, c.first_order_by, o.name as actual,
@@ -100,27 +102,8 @@ def kept_violations() -> list[str]:
 		found.append(
 			f"{r.name}: keeps first order {r.first_order} ({r.first_order_date}, {r.first_order_by}), orders say {r.actual} ({r.order_date}, {r.sales_person})"
 		)
-	for r in frappe.db.sql(
-		"""select coalesce(i.sales_person, k.sales_person) sales_person, coalesce(i.product, k.product) product,
-			coalesce(i.month, k.month) month, i.amount, k.amount kept
-		from (select sales_person, product, date_format(order_date, '%Y-%m-01') month, sum(base_amount) amount
-			from `tabCustomer Order Item` where docstatus = 1 and parenttype = 'Customer Order'
-			group by sales_person, product, month) i
-		left join (select sales_person, product, month, sum(base_amount) amount from `tabSales Product Month`
-			group by sales_person, product, month) k
-			on k.sales_person <=> i.sales_person and k.product <=> i.product and k.month = i.month
-		where abs(coalesce(i.amount, 0) - coalesce(k.amount, 0)) > 0.005
-		union all
-		select k.sales_person, k.product, k.month, null, k.amount from (select sales_person, product, month,
-			sum(base_amount) amount from `tabSales Product Month` group by sales_person, product, month) k
-		where abs(k.amount) > 0.005 and not exists (select 1 from `tabCustomer Order Item` i
-			where i.docstatus = 1 and i.parenttype = 'Customer Order' and i.sales_person <=> k.sales_person
-			and i.product <=> k.product and i.order_date between k.month and last_day(k.month))""",
-		as_dict=True,
-	):
-		found.append(
-			f"Sales Product Month {r.sales_person} {r.product} {r.month}: keeps {r.kept}, orders say {r.amount}"
-		)
+	for tally in kept.TALLIES:
+		found += tally_violations(tally)
 	return found
 
 
@@ -231,3 +214,24 @@ def customer_credit(customer: str) -> dict[str, float]:
 	):
 		out[currency] = out.get(currency, 0) - refunds
 	return {k: round(float(v), 2) for k, v in out.items()}
+
+
+def tally_violations(tally) -> list[str]:
+	"""A kept monthly figure against the submitted documents' (or rows') sums, per group and month."""
+	by = ", ".join(f"`{field}`" for field in tally.by)
+	source = frappe.db.sql(
+		f"""select {by}, date_format(`{tally.date}`, '%%Y-%%m-01') month, sum(`{tally.value}`)
+		from `tab{tally.row}` where docstatus = 1 {"and parenttype = %(parent)s" if tally.table else ""}
+		group by {by}, month""",
+		{"parent": tally.source},
+	)
+	held = frappe.db.sql(
+		f"select {by}, month, sum(`{tally.value}`) from `tab{tally.kept}` group by {by}, month"
+	)
+	expected = {(*row[:-2], str(row[-2])): row[-1] for row in source}
+	kept_sums = {(*row[:-2], str(row[-2])): row[-1] for row in held}
+	return [
+		f"{tally.kept}.{tally.value} {key}: keeps {kept_sums.get(key)}, documents say {expected.get(key)}"
+		for key in sorted(set(expected) | set(kept_sums), key=str)
+		if abs((expected.get(key) or 0) - (kept_sums.get(key) or 0)) > 0.005
+	]

@@ -180,6 +180,16 @@ def _owner_figure_reads():
 	for figure in plans.ACTUALS.values():
 		plans.person_months(span, *figure)
 	plans.monthly_product_amounts(span, ["P-1", "P-2"])  # the product targets' kept months
+	# the receipts per salesperson and day, as a narrower scope than the kept months' reads them
+	from sales_crm.reporting import monthly_amounts
+
+	monthly_amounts(
+		"Sales Receipt",
+		"receipt_date",
+		"base_paid_amount",
+		"receipt_person_report_index",
+		lambda table: (table.receipt_date >= span.start) & (table.receipt_date <= span.end),
+	)
 	plans.monthly_new_customers(span)  # the customers' kept first orders
 
 

@@ -18,8 +18,8 @@ from sales_crm.reporting import (
 	column,
 	currency,
 	customer_names,
-	monthly_amounts,
 	never_raises,
+	period_months,
 	report_filters,
 	rounder,
 	scope,
@@ -153,21 +153,12 @@ def get_data(filters, top: int) -> tuple[list[dict], bool]:
 	return data, cut
 
 
-def monthly(doctype: str, date_field: str, amount_field: str, index: str, filters) -> dict:
-	"""The period's amount per month, every salesperson's (``reporting.monthly_amounts``) added up."""
-	months: dict[str, object] = {}
-	per_person = monthly_amounts(
-		doctype, date_field, amount_field, index, lambda table: scope(table, doctype, filters, date_field)
-	)
-	for (_person, month), amount in per_person.items():
-		months[month] = months.get(month, 0) + (amount or 0)
-	return months
-
-
 def monthly_totals(filters) -> tuple[dict, dict]:
-	"""Every customer's orders and collections of the period, per month."""
-	orders = monthly("Customer Order", "order_date", "base_grand_total", "order_person_report_index", filters)
-	collections = monthly(
+	"""Every customer's orders and collections of the period, per month (``reporting.period_months``)."""
+	orders = period_months(
+		"Customer Order", "order_date", "base_grand_total", "order_person_report_index", filters
+	)
+	collections = period_months(
 		"Sales Receipt", "receipt_date", "base_paid_amount", "receipt_person_report_index", filters
 	)
 	return orders, collections

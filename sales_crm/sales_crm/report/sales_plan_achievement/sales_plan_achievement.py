@@ -20,6 +20,7 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, Max, Min, Sum
 from frappe.utils import flt, getdate
 
+from sales_crm import kept
 from sales_crm.org import department_members, has_role
 from sales_crm.reporting import monthly_amounts, never_raises, report_filters, visible
 from sales_crm.rules.forecast import month_sums, months_between
@@ -239,18 +240,36 @@ class Span:
 def person_months(
 	span: Span, doctype: str, date_field: str, amount_field: str, index: str
 ) -> dict[tuple, float]:
-	"""The submitted records' company-currency amount per (salesperson, month) within the span."""
-	amounts = monthly_amounts(
-		doctype,
-		date_field,
-		amount_field,
-		index,
-		lambda record: (
-			record.sales_person.isin(span.sales_people)
-			& (record[date_field] >= span.start)
-			& (record[date_field] <= span.end)
-		),
-	)
+	"""The submitted records' company-currency amount per (salesperson, month) within the span: from the
+	monthly figures kept as they are posted where there are some (``sales_crm.kept.tally_of``: the orders
+	and receipts; a target is whole months), else from the records through ``index``."""
+	tally = kept.tally_of(doctype, amount_field)
+	if tally:
+		table = frappe.qb.DocType(tally.kept)
+		rows = (
+			frappe.qb.from_(table)
+			.select(table.sales_person, table.month, Sum(table[tally.value]))
+			.where(
+				table.sales_person.isin(span.sales_people)
+				& (table.month >= getdate(span.start).replace(day=1))
+				& (table.month <= span.end)
+			)
+			.groupby(table.sales_person, table.month)
+			.run()
+		)
+		amounts = {key: amount for key, (amount,) in month_sums(rows).items()}
+	else:
+		amounts = monthly_amounts(
+			doctype,
+			date_field,
+			amount_field,
+			index,
+			lambda record: (
+				record.sales_person.isin(span.sales_people)
+				& (record[date_field] >= span.start)
+				& (record[date_field] <= span.end)
+			),
+		)
 	return {key: flt(amount) for key, amount in amounts.items()}
 
 
