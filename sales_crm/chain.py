@@ -27,15 +27,17 @@ deadlocking, and the checks that follow (quantities left, outstanding amounts) r
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import flt, getdate, nowdate
-from pypika.terms import Case, Term
+from pypika.terms import Term
 
 from sales_crm import kept, reads
 from sales_crm.rules.fulfilment import percent_done
@@ -253,12 +255,8 @@ def affected(doc) -> dict[str, list[str]]:
 		else:
 			reached[target] |= _linked(source, reached[source], how)
 	if doc.doctype in MOVES_COLLECTIONS:
-		contracts = sorted(reached["Sales Contract"])
-		reached["Salesperson Commission"] = set(collected_basis_commissions(contracts))
-		if contracts:
-			reached["Customer Commission"] = set(
-				reads.column("Customer Commission", {"sales_contract": contracts}, "name")
-			)
+		for doctype, names in commissions_on(sorted(reached["Sales Contract"])).items():
+			reached[doctype] = set(names)
 	return {dt: sorted(n for n in reached[dt] if n) for dt in LOCK_ORDER if reached.get(dt)}
 
 
@@ -287,12 +285,7 @@ def lock(doc) -> dict[str, list[str]]:
 	targets = doc.flags.chain_targets = affected(doc)
 	read = summed_by_commissions(targets)
 	for target in LOCK_ORDER:
-		names = sorted(set(targets.get(target, ())) | set(read.get(target, ())))
-		if names:
-			table = frappe.qb.DocType(target)
-			frappe.qb.from_(table).select(table.name).where(table.name.isin(names)).orderby(
-				table.name
-			).for_update().run()
+		reads.lock(target, set(targets.get(target, ())) | set(read.get(target, ())))
 	kept.lock(doc)
 	return targets
 
@@ -327,18 +320,22 @@ def roll_up(doc) -> dict[str, list[str]]:
 	for target in ROLLUP_ORDER:
 		if not targets.get(target):
 			continue
+		# the sums due, per table they are set on (the records', or their rows'): one statement each, the
+		# same as one per sum since no sum reads the table it is set on
+		due: dict[str, list[RollUp]] = defaultdict(list)
 		for rollup in ROLLUPS:
 			if posted is not None and not (_feeds(rollup, posted) or _sources_moved(rollup, moved)):
 				continue
-			if rollup.target == target:
-				_apply(rollup, targets[target])
-			elif table := _table_of(target, rollup.target):
-				_apply(rollup, _rows_of(target, targets[target], table))
-			else:
-				continue
-			moved.add((rollup.target, rollup.field))
+			if rollup.target == target or _table_of(target, rollup.target):
+				due[rollup.target].append(rollup)
+		for summed, rollups in due.items():
+			names = targets[target]
+			if summed != target:
+				names = _rows_of(target, names, _table_of(target, summed))
+			_apply(tuple(rollups), names)
+			moved |= {(rollup.target, rollup.field) for rollup in rollups}
 		for step in DERIVED.get(target, ()):
-			step(targets[target])
+			step(targets[target], moved)
 	if posted is not None:
 		kept.post(doc)
 	return targets
@@ -377,28 +374,36 @@ def _table_of(doctype: str, child: str) -> str | None:
 
 
 def _rows_of(doctype: str, names: list[str], table: str = "items") -> list[str]:
+	"""The names of the rows in ``table`` of the records ``names`` (updated by name afterwards: an update
+	through the parent index would lock its gaps, where other requests insert rows of new records)."""
 	child = frappe.get_meta(doctype).get_field(table).options
 	return reads.column(child, {"parent": names, "parenttype": doctype, "parentfield": table}, "name")
 
 
-def _apply(rollup: RollUp, names: list[str]) -> None:
-	"""``UPDATE target SET field = (SELECT SUM(value) FROM submitted sources linked to it)`` for ``names``.
+def _apply(rollups: tuple[RollUp, ...], names: list[str]) -> None:
+	"""``UPDATE target SET field = (SELECT SUM(value) FROM submitted sources linked to it), …`` for ``names``:
+	the roll-ups of one target in one statement.
 
 	The sources are read by their ``(link, docstatus)`` index (``SOURCE_INDEXES``), submitted ones only —
 	child rows carry their parent's docstatus — so the statement's (locking) read never touches a draft
 	that another request is about to submit and holds the lock of: no deadlock."""
-	if not names:
-		return
-	target = frappe.qb.DocType(rollup.target)
-	source = frappe.qb.DocType(rollup.source)
-	amount = source[rollup.value] * source[rollup.factor] if rollup.factor else source[rollup.value]
-	total = (
-		frappe.qb.from_(source)
-		.force_index(source_index(rollup.link))
-		.select(Coalesce(Sum(amount), 0))
-		.where((source[rollup.link] == target.name) & (source.docstatus == 1))
-	)
-	frappe.qb.update(target).set(target[rollup.field], _Subquery(total)).where(target.name.isin(names)).run()
+	if names:
+		frappe.db.sql(_rollup_statement(rollups), {"names": tuple(names)})
+
+
+@functools.cache
+def _rollup_statement(rollups: tuple[RollUp, ...]) -> str:
+	sums = []
+	for rollup in rollups:
+		value = f"s.{reads.quoted(rollup.value)}"
+		if rollup.factor:
+			value += f" * s.{reads.quoted(rollup.factor)}"
+		sums.append(
+			f"t.{reads.quoted(rollup.field)} = (select coalesce(sum({value}), 0)"
+			f" from {reads.table(rollup.source)} s force index ({reads.quoted(source_index(rollup.link))})"
+			f" where s.{reads.quoted(rollup.link)} = t.`name` and s.`docstatus` = 1)"
+		)
+	return f"update {reads.table(rollups[0].target)} t set {', '.join(sums)} where t.`name` in %(names)s"
 
 
 class _Subquery(Term):
@@ -421,7 +426,7 @@ class _Subquery(Term):
 # opportunity's contracts, a commission's contracts, with ``summed_by_commissions``) it reads locking too.
 
 
-def _refresh_receivables(names: list[str]) -> None:
+def _refresh_receivables(names: list[str], moved: set) -> None:
 	today = getdate(nowdate())
 	for row in reads.rows(
 		"Sales Receivable",
@@ -443,29 +448,26 @@ def _refresh_receivables(names: list[str]) -> None:
 		)
 
 
-def _refresh_orders(names: list[str]) -> None:
-	for order in reads.rows(
+def _refresh_orders(names: list[str], moved: set) -> None:
+	"""Each order's ``per_*`` and status, its rows' invoiced quantities when its invoiced sum moved, and a
+	direct order's payment plan (an order of a contract has none: its contract's settles)."""
+	orders = reads.rows(
 		"Customer Order",
 		{"name": names},
-		["name", "docstatus", "grand_total", "invoiced_amount", "received_amount", "per_delivered"],
+		[
+			"name",
+			"docstatus",
+			"grand_total",
+			"invoiced_amount",
+			"received_amount",
+			"per_delivered",
+			"sales_contract",
+		],
 		for_update=True,
-	):
-		rows = reads.rows(
-			"Customer Order Item",
-			{"parent": order.name, "parenttype": "Customer Order"},
-			["name", "qty"],
-			for_update=True,
-		)
-		if rows:
-			# one statement for all of the order's rows (a row's figure is its own: qty × invoiced share)
-			item, figure = frappe.qb.DocType("Customer Order Item"), Case()
-			for row in rows:
-				figure = figure.when(
-					item.name == row.name, invoiced_qty(row.qty, order.invoiced_amount, order.grand_total)
-				)
-			frappe.qb.update(item).set(item.invoiced_qty, figure).where(
-				item.name.isin([row.name for row in rows])
-			).run()
+	)
+	for order in orders:
+		if ("Customer Order", "invoiced_amount") in moved:
+			_refresh_invoiced_qty(order)
 		per_invoiced = percent(order.invoiced_amount, order.grand_total)
 		frappe.db.set_value(
 			"Customer Order",
@@ -477,6 +479,38 @@ def _refresh_orders(names: list[str]) -> None:
 			},
 			update_modified=False,
 		)
+	_refresh_plans("Customer Order", [o for o in orders if o.docstatus == 1 and not o.sales_contract])
+
+
+def _refresh_invoiced_qty(order) -> None:
+	"""The order's rows' invoiced quantities: each row's qty × the order's invoiced share."""
+	rows = reads.rows(
+		"Customer Order Item",
+		{"parent": order.name, "parenttype": "Customer Order"},
+		["name", "qty"],
+		for_update=True,
+	)
+	if rows:
+		# one statement for all of the order's rows
+		cases, values = [], {"names": tuple(row.name for row in rows)}
+		for k, row in enumerate(rows):
+			values[f"n{k}"], values[f"q{k}"] = (
+				row.name,
+				invoiced_qty(row.qty, order.invoiced_amount, order.grand_total),
+			)
+			cases.append(f"when %(n{k})s then %(q{k})s")
+		frappe.db.sql(
+			f"""update `tabCustomer Order Item` set invoiced_qty = case name {" ".join(cases)} end
+			where name in %(names)s""",
+			values,
+		)
+
+
+def _refresh_plans(doctype: str, parents: list) -> None:
+	if parents:
+		from sales_crm.flows.collections import refresh_plans
+
+		refresh_plans(doctype, parents=parents)
 
 
 def refresh_delivered(order: str) -> None:
@@ -500,47 +534,65 @@ def refresh_delivered(order: str) -> None:
 	)
 
 
-def _refresh_credits(names: list[str]) -> None:
+def _refresh_credits(names: list[str], moved: set) -> None:
 	"""An advance's offset and refunded sums (its submitted offsets and refunds, set-based like the
 	roll-ups, read through the (link, docstatus) indexes) and the credit left, ``unallocated = paid − Σ own
 	allocations − offset − refunded`` (``rules.receivables.unallocated``). The advance's own allocations
 	never change once it is submitted, so the credit moves by what the two sums moved: no read of the
-	allocation rows, whose drafts other requests hold locked. (Assignments run left to right.)"""
+	allocation rows, whose drafts other requests hold locked. Every read here is a locking read, the sums'
+	too (a subquery of a ``for update`` read is otherwise a plain read, of the transaction's snapshot: it
+	missed an offset committed while this request waited for the advance's lock)."""
 	if not names:
 		return
-	before = _credits(names)
-	offsets = f"""(select coalesce(sum(o.total_amount), 0)
-		from `tabSales Credit Offset` o force index ({source_index("credit_receipt")})
-		where o.credit_receipt = r.name and o.docstatus = 1)"""
-	refunds = f"""(select coalesce(sum(f.paid_amount), 0)
-		from `tabSales Receipt` f force index ({source_index("against_receipt")})
-		where f.against_receipt = r.name and f.docstatus = 1)"""
-	frappe.db.sql(
-		f"""update `tabSales Receipt` r set
-			r.unallocated_amount = r.unallocated_amount + r.offset_amount + r.refunded_amount
-				- {offsets} - {refunds},
-			r.offset_amount = {offsets},
-			r.refunded_amount = {refunds}
-		where r.name in %(names)s and r.receipt_type = 'Advance' and r.docstatus = 1""",
-		{"names": names},
+	advances = frappe.db.sql(
+		f"""select r.name, r.customer, r.exchange_rate, r.unallocated_amount, r.offset_amount,
+			r.refunded_amount,
+			(select coalesce(sum(o.total_amount), 0)
+				from `tabSales Credit Offset` o force index ({source_index("credit_receipt")})
+				where o.credit_receipt = r.name and o.docstatus = 1 lock in share mode) as offsets,
+			(select coalesce(sum(f.paid_amount), 0)
+				from `tabSales Receipt` f force index ({source_index("against_receipt")})
+				where f.against_receipt = r.name and f.docstatus = 1 lock in share mode) as refunds
+		from `tabSales Receipt` r
+		where r.name in %(names)s and r.receipt_type = 'Advance' and r.docstatus = 1
+		for update""",
+		{"names": tuple(names)},
+		as_dict=True,
 	)
-	after = _credits(names)
-	for name, (customer, base) in after.items():
-		add_credit(customer, base - before.get(name, (customer, 0))[1])
+	for advance in advances:
+		if _exact(advance.offsets) == _exact(advance.offset_amount) and _exact(advance.refunds) == _exact(
+			advance.refunded_amount
+		):
+			continue
+		# the database adds the decimals itself; the same sum, exact, gives the credit's move
+		frappe.db.sql(
+			"""update `tabSales Receipt` set
+				unallocated_amount = unallocated_amount + offset_amount + refunded_amount
+					- %(offsets)s - %(refunds)s,
+				offset_amount = %(offsets)s,
+				refunded_amount = %(refunds)s
+			where name = %(name)s""",
+			{"name": advance.name, "offsets": _exact(advance.offsets), "refunds": _exact(advance.refunds)},
+		)
+		left = (
+			_exact(advance.unallocated_amount)
+			+ _exact(advance.offset_amount)
+			+ _exact(advance.refunded_amount)
+			- _exact(advance.offsets)
+			- _exact(advance.refunds)
+		)
+		add_credit(
+			advance.customer,
+			base_credit(float(left), advance.exchange_rate)
+			- base_credit(advance.unallocated_amount, advance.exchange_rate),
+		)
 
 
-def _credits(names: list[str]) -> dict[str, tuple[str, float]]:
-	"""Per submitted advance (locked by ``lock``): its customer and its credit left in company currency,
-	read by a locking read: the latest committed figures, not the transaction's older snapshot."""
-	receipt = frappe.qb.DocType("Sales Receipt")
-	rows = (
-		frappe.qb.from_(receipt)
-		.select(receipt.name, receipt.customer, receipt.unallocated_amount, receipt.exchange_rate)
-		.where(receipt.name.isin(names) & (receipt.docstatus == 1) & (receipt.receipt_type == "Advance"))
-		.for_update()
-		.run()
-	)
-	return {name: (customer, base_credit(left, rate)) for name, customer, left, rate in rows}
+def _exact(value) -> Decimal:
+	"""A decimal column's value as the database holds it: Frappe reads decimals as floats, and a float's
+	shortest form gives back exactly a decimal of up to 15 significant digits (any amount in cents below
+	10¹³)."""
+	return Decimal(repr(flt(value)))
 
 
 def base_credit(unallocated, exchange_rate) -> float:
@@ -559,10 +611,10 @@ def add_credit(customer: str, delta: float) -> None:
 	delta = flt(delta, 2)
 	if not customer or not delta:
 		return
-	customer_table = frappe.qb.DocType("Sales Customer")
-	frappe.qb.update(customer_table).set(
-		customer_table.credit_balance, customer_table.credit_balance + delta
-	).where(customer_table.name == customer).run()
+	frappe.db.sql(
+		"update `tabSales Customer` set credit_balance = credit_balance + %(delta)s where name = %(customer)s",
+		{"delta": delta, "customer": customer},
+	)
 
 
 def recompute_credit_balance(customers: list[str] | None = None) -> None:
@@ -595,20 +647,25 @@ class _Round(Term):
 		return f"round({self.term.get_sql(**kwargs)}, 2)"
 
 
-def _refresh_contracts(names: list[str]) -> None:
-	for contract in reads.rows(
+def _refresh_contracts(names: list[str], moved: set) -> None:
+	"""Each contract's ``per_*`` and status (``per_ordered`` read again from its rows only when their ordered
+	quantities moved) and its payment plan."""
+	contracts = reads.rows(
 		"Sales Contract",
 		{"name": names},
-		["name", "docstatus", "grand_total", "collected_amount"],
+		["name", "docstatus", "grand_total", "collected_amount", "per_ordered"],
 		for_update=True,
-	):
-		rows = reads.rows(
-			"Sales Contract Item",
-			{"parent": contract.name, "parenttype": "Sales Contract"},
-			["qty", "ordered_qty"],
-			for_update=True,
-		)
-		per_ordered = percent_done([(r.qty, r.ordered_qty) for r in rows])
+	)
+	for contract in contracts:
+		per_ordered = contract.per_ordered
+		if ("Sales Contract Item", "ordered_qty") in moved:
+			rows = reads.rows(
+				"Sales Contract Item",
+				{"parent": contract.name, "parenttype": "Sales Contract"},
+				["qty", "ordered_qty"],
+				for_update=True,
+			)
+			per_ordered = percent_done([(r.qty, r.ordered_qty) for r in rows])
 		per_collected = percent(contract.collected_amount, contract.grand_total)
 		frappe.db.set_value(
 			"Sales Contract",
@@ -620,48 +677,37 @@ def _refresh_contracts(names: list[str]) -> None:
 			},
 			update_modified=False,
 		)
+	# a contract's payment plan lines: settled by what it collected, oldest due first
+	_refresh_plans("Sales Contract", [c for c in contracts if c.docstatus == 1])
 
 
-def _refresh_opportunities(names: list[str]) -> None:
+def _refresh_opportunities(names: list[str], moved: set) -> None:
 	for name in names:
 		opportunity = frappe.get_doc("Sales Opportunity", name, for_update=True)
 		opportunity.flags.chain_locked = True
 		opportunity.update_won()
 
 
-def _refresh_salesperson_commissions(names: list[str]) -> None:
+def _refresh_salesperson_commissions(names: list[str], moved: set) -> None:
 	for name in names:
 		commission = frappe.get_doc("Salesperson Commission", name, for_update=True)
 		commission.flags.chain_locked = True
 		commission.update_collected()
 
 
-def _refresh_customer_commissions(names: list[str]) -> None:
+def _refresh_customer_commissions(names: list[str], moved: set) -> None:
 	for name in names:
 		commission = frappe.get_doc("Customer Commission", name, for_update=True)
 		commission.flags.chain_locked = True
 		commission.update_customer_paid()
 
 
-def _refresh_contract_plans(names: list[str]) -> None:
-	from sales_crm.flows.collections import refresh_plans
-
-	refresh_plans("Sales Contract", names)
-
-
-def _refresh_order_plans(names: list[str]) -> None:
-	from sales_crm.flows.collections import refresh_plans
-
-	refresh_plans("Customer Order", names)
-
-
 # Per DocType, the steps that derive its figures once its sums moved, in order.
 DERIVED = {
 	"Sales Receipt": (_refresh_credits,),
 	"Sales Opportunity": (_refresh_opportunities,),
-	# a contract's (a direct order's) payment plan lines: settled by what it collected, oldest due first
-	"Sales Contract": (_refresh_contracts, _refresh_contract_plans),
-	"Customer Order": (_refresh_orders, _refresh_order_plans),
+	"Sales Contract": (_refresh_contracts,),
+	"Customer Order": (_refresh_orders,),
 	"Sales Receivable": (_refresh_receivables,),
 	"Salesperson Commission": (_refresh_salesperson_commissions,),
 	"Customer Commission": (_refresh_customer_commissions,),
@@ -792,30 +838,28 @@ def collected(contracts: Iterable[str], base: bool = True, for_update: bool = Fa
 	return {row.name: flt(row[field], 2) for row in rows}
 
 
-def collected_basis_commissions(contracts: list[str]) -> list[str]:
-	"""Open Collected-Amount salesperson commissions on these contracts (Basic, or a periodic row)."""
+def commissions_on(contracts: list[str]) -> dict[str, list[str]]:
+	"""The commissions that follow what these contracts collected, in one statement: open Collected-Amount
+	salesperson commissions (Basic, or a periodic row naming the contract) and the customer commissions."""
 	if not contracts:
-		return []
-	commission = frappe.qb.DocType("Salesperson Commission")
-	detail = frappe.qb.DocType("Salesperson Commission Detail")
-	open_collected = (commission.docstatus < 2) & (commission.commission_basis == "Collected Amount")
-	basic = (
-		frappe.qb.from_(commission)
-		.select(commission.name)
-		.where(open_collected & commission.sales_contract.isin(contracts))
-	)
-	periodic = (
-		frappe.qb.from_(detail)
-		.join(commission)
-		.on(commission.name == detail.parent)
-		.select(commission.name)
-		.where(
-			open_collected
-			& (detail.parenttype == "Salesperson Commission")
-			& detail.sales_contract.isin(contracts)
-		)
-	)
-	return sorted(set(basic.run(pluck=True)) | set(periodic.run(pluck=True)))
+		return {}
+	found: dict[str, list[str]] = defaultdict(list)
+	for doctype, name in frappe.db.sql(
+		"""select 'Salesperson Commission', c.name from `tabSalesperson Commission` c
+			where c.sales_contract in %(contracts)s
+				and c.docstatus < 2 and c.commission_basis = 'Collected Amount'
+		union
+		select 'Salesperson Commission', c.name from `tabSalesperson Commission Detail` d
+			join `tabSalesperson Commission` c on c.name = d.parent
+			where d.sales_contract in %(contracts)s and d.parenttype = 'Salesperson Commission'
+				and c.docstatus < 2 and c.commission_basis = 'Collected Amount'
+		union
+		select 'Customer Commission', name from `tabCustomer Commission`
+			where sales_contract in %(contracts)s""",
+		{"contracts": tuple(contracts)},
+	):
+		found[doctype].append(name)
+	return found
 
 
 def taken(rollup_field: str, source_name: str, exclude: str | None = None) -> dict[str, float]:
@@ -829,18 +873,15 @@ def taken(rollup_field: str, source_name: str, exclude: str | None = None) -> di
 	upstream_rows = reads.column(source_items, {"parent": source_name}, "name")
 	if not upstream_rows:
 		return {}
-	row = frappe.qb.DocType(item)
-	query = (
-		frappe.qb.from_(row)
-		.force_index(source_index(row_link))
-		.select(row[row_link], Sum(row.qty))
-		.where(row[row_link].isin(upstream_rows) & (row.docstatus == 1))
-		.groupby(row[row_link])
-		.for_update()
+	link = reads.quoted(row_link)
+	others = " and parent != %(exclude)s" if exclude else ""
+	rows = frappe.db.sql(
+		f"""select {link}, sum(qty) from {reads.table(item)} force index ({reads.quoted(source_index(row_link))})
+		where {link} in %(rows)s and docstatus = 1{others}
+		group by {link} for update""",
+		{"rows": tuple(upstream_rows), "exclude": exclude},
 	)
-	if exclude:
-		query = query.where(row.parent != exclude)
-	return {name: flt(qty) for name, qty in query.run()}
+	return {name: flt(qty) for name, qty in rows}
 
 
 # Every roll-up and quantity check reads its sources by (link, docstatus): see ``_apply``.

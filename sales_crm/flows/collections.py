@@ -176,16 +176,18 @@ def plan_rows_for_fingerprint(doc) -> list[dict]:
 # --- after the chain moved -------------------------------------------------------------------------------
 
 
-def refresh_plans(doctype: str, names: list[str]) -> None:
-	"""Each submitted record's plan lines settled by what it has collected (a ``chain.DERIVED`` step; the
-	records are locked by ``chain.lock``): what receipts named a line for (its ``named_amount``, a
+def refresh_plans(doctype: str, names: list[str] | None = None, parents: list | None = None) -> None:
+	"""Each submitted record's plan lines settled by what it has collected (from a ``chain.DERIVED`` step;
+	the records are locked by ``chain.lock``): what receipts named a line for (its ``named_amount``, a
 	``chain.ROLLUPS`` row) goes to it first, the rest oldest due first. Only lines whose figures move are
-	written."""
-	if not names:
-		return
+	written. ``parents``: the submitted records as the caller read them under the lock (their name and
+	``COLLECTED`` sum), instead of ``names``."""
 	today = getdate(nowdate())
-	fields = ["name", COLLECTED[doctype]] + (["sales_contract"] if doctype == "Customer Order" else [])
-	parents = reads.rows(doctype, {"name": names, "docstatus": 1}, fields, for_update=True)
+	if parents is None:
+		if not names:
+			return
+		fields = ["name", COLLECTED[doctype]] + (["sales_contract"] if doctype == "Customer Order" else [])
+		parents = reads.rows(doctype, {"name": names, "docstatus": 1}, fields, for_update=True)
 	for parent in parents:
 		if parent.get("sales_contract"):
 			continue  # an order of a contract has no plan (``set_payment_plan``): its contract's settles

@@ -303,6 +303,42 @@ def test_a_refund_and_an_offset_of_one_credit_at_once(money):
 	assert credit == ({"CNY": 200} if results[0].ok else {"CNY": 400})
 
 
+def test_a_posting_reads_an_offset_committed_after_its_snapshot(money):
+	"""The advance's credit is derived from its offsets and refunds as committed, not as the posting's
+	transaction first saw them: an offset another request committed after this transaction's first read
+	(while this one would wait for the advance's lock) is counted, never undone."""
+	from sales_crm import chain, reads
+
+	m = money
+	customer, order = order_of(m, 8)
+	receivable = invoice(m, order, 800)
+	advance = post_advance(m.clients.accounts, customer, 1000)
+	frappe.db.rollback()
+	assert frappe.db.sql("select count(*) from `tabSales Credit Offset`")  # this transaction's snapshot
+	submit(
+		m.clients.accounts,
+		"Sales Credit Offset",
+		{
+			"doctype": "Sales Credit Offset",
+			"credit_receipt": advance,
+			"customer": customer,
+			"allocations": [{"sales_receivable": receivable, "allocated_amount": 300}],
+		},
+	)
+	try:
+		reads.lock("Sales Receipt", [advance])
+		chain._refresh_credits([advance], set())
+		stored = reads.row("Sales Receipt", advance, ["unallocated_amount", "offset_amount"], for_update=True)
+		assert (stored.unallocated_amount, stored.offset_amount) == (700, 300)
+		credit = frappe.db.sql(
+			"select credit_balance from `tabSales Customer` where name = %s for update", customer
+		)[0][0]
+		assert credit == 700
+	finally:
+		frappe.db.rollback()
+	assert books_hold(customer) == {"CNY": 700}
+
+
 def test_write_off_reason_and_director_approval(money):
 	m, acc = money, money.clients.accounts
 	before = settings(write_off_tolerance_percent=1, write_off_approval_limit=100)

@@ -47,3 +47,64 @@ def test_one_record_and_one_value():
 	assert reads.row("DocType", "no such doctype", ["name"]) is None
 	assert reads.row("DocType", None, ["name"]) is None  # never "the first record", as a None filter would
 	assert reads.value("DocType", "x' or '1'='1", "name") is None  # values are parameters
+
+
+def test_names_are_the_codes_own_and_a_value_never_reaches_the_text():
+	import pytest
+
+	for bad in ("name`; drop table x; --", "a-b", "", "name) or (1=1"):
+		with pytest.raises(ValueError):
+			reads.rows("DocField", {"parent": "Customer Order"}, [bad])
+		with pytest.raises(ValueError):
+			reads.rows("DocField", {bad: "Customer Order"}, ["name"])
+	with pytest.raises(ValueError):
+		reads.rows("DocField`; --", {}, ["name"])
+	# a list of values is parameters too
+	assert reads.column("DocType", {"name": ["Customer Order", "x') or ('1'='1"]}, "name") == [
+		"Customer Order"
+	]
+
+
+def test_lock_takes_the_rows_named_and_no_other():
+	import pymysql
+
+	names = reads.column("DocType", {"module": "Sales CRM"}, "name")
+	named, other = sorted(names)[:2], sorted(names)[2]
+	probe = pymysql.connect(
+		host=frappe.conf.db_host or "127.0.0.1",
+		port=int(frappe.conf.db_port or 3306),
+		user=frappe.conf.db_name,
+		password=frappe.conf.db_password,
+		database=frappe.conf.db_name,
+		autocommit=False,
+	)
+	cursor = probe.cursor()
+	cursor.execute("set session innodb_lock_wait_timeout = 1")
+
+	def free(name: str) -> bool:
+		try:
+			cursor.execute("select name from `tabDocType` where name = %s for update", (name,))
+			return True
+		except pymysql.err.OperationalError as error:
+			assert error.args[0] == 1205, error  # lock wait timeout
+			return False
+		finally:
+			probe.rollback()
+
+	try:
+		assert free(named[0]) and free(other)
+		reads.lock("DocType", named + named)  # a name given twice is locked once
+		assert [free(name) for name in named] == [False, False]
+		assert free(other)
+	finally:
+		frappe.db.rollback()
+		probe.close()
+
+
+def test_the_sums_of_one_table_never_read_that_table():
+	"""``chain.roll_up`` sets every sum due on one table in one statement: the same as one statement each
+	only while no sum reads the table it is set on (a figure the statement has set or not yet)."""
+	from sales_crm import chain
+
+	assert [r for r in chain.ROLLUPS if r.source == r.target] == []
+	assert len({r.target for r in chain.ROLLUPS}) < len(chain.ROLLUPS)  # some tables do have several
