@@ -16,7 +16,8 @@ workflow machinery (its states and transitions, the Workflow Action records it k
 the app's workflows cost, which a clone has none of). Target: each ≤ 2× its clone at 1M leads.
 
 Nothing the runs post is kept (rolled back); the clones are dropped at the end. ``--profile DOCTYPE``
-prints a cProfile of that DocType's app postings (by cumulative and by own time), ``--queries DOCTYPE`` the statements of one posting.
+prints a cProfile of that DocType's app postings (by cumulative and by own time), ``--queries DOCTYPE``
+the statements of one posting.
 """
 
 from __future__ import annotations
