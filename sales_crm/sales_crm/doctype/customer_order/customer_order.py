@@ -136,9 +136,12 @@ class CustomerOrder(ApprovedSellingController):
 		throw_problems(self, check_takes(((r.idx, r.get(link_field), r.qty) for r in self.items), left))
 
 	def set_status(self, update: bool = False):
-		self.status = order_status(self.docstatus, self.per_delivered, self.per_invoiced)
-		if update:
-			self.db_set("status", self.status, update_modified=False)
+		"""The status from the figures; ``update``: stored too, when it moved (a submit's was set by its
+		``validate`` already, a cancel's was not)."""
+		status = order_status(self.docstatus, self.per_delivered, self.per_invoiced)
+		if update and status != self.status:
+			self.db_set("status", status, update_modified=False)
+		self.status = status
 
 	def approval_source(self):
 		"""An order made straight from a quotation is checked against it; a direct order has nothing

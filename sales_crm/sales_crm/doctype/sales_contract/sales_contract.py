@@ -137,9 +137,12 @@ class SalesContract(ApprovedSellingController):
 		settle_lines(self, 0)
 
 	def set_status(self, update: bool = False):
-		self.status = contract_status(self.docstatus, self.per_ordered, self.per_collected)
-		if update:
-			self.db_set("status", self.status, update_modified=False)
+		"""The status from the figures; ``update``: stored too, when it moved (a submit's was set by its
+		``validate`` already, a cancel's was not)."""
+		status = contract_status(self.docstatus, self.per_ordered, self.per_collected)
+		if update and status != self.status:
+			self.db_set("status", status, update_modified=False)
+		self.status = status
 
 	def on_submit(self):
 		self.set_status(update=True)
