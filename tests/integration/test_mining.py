@@ -844,7 +844,7 @@ def test_a_run_holds_no_customer_or_opportunity_row_until_it_writes_the_scores(t
 	waits for the run's commit once the run has written that row. The run computes every score first and
 	writes those rows last, just before its commit: at every stage before, another connection locks a
 	scored customer's row and an open opportunity's at once."""
-	import pymysql
+	from lock_probe import LockProbe
 
 	today = getdate(nowdate())
 	assert {r["status"] for r in history_import.Importer().import_chunk(history(tag, team, today))} == {
@@ -853,26 +853,8 @@ def test_a_run_holds_no_customer_or_opportunity_row_until_it_writes_the_scores(t
 	customer = frappe.db.get_value("Sales Customer", {"external_id": f"{tag}-C00"})
 	opportunity = opportunities(tag, customer, today)[160]  # open
 	frappe.db.commit()
-	probe = pymysql.connect(
-		host=frappe.conf.db_host or "127.0.0.1",
-		port=int(frappe.conf.db_port or 3306),
-		user=frappe.conf.db_name,
-		password=frappe.conf.db_password,
-		database=frappe.conf.db_name,
-		autocommit=False,
-	)
-	cursor = probe.cursor()
-	cursor.execute("set session innodb_lock_wait_timeout = 1")
-
-	def free(doctype: str, name: str) -> bool:
-		try:
-			cursor.execute(f"select name from `tab{doctype}` where name = %s for update", (name,))
-			return True
-		except pymysql.err.OperationalError as error:
-			assert error.args[0] == 1205, error  # lock wait timeout
-			return False
-		finally:
-			probe.rollback()
+	probe = LockProbe()
+	free = probe.free
 
 	rows = (("Sales Customer", customer), ("Sales Opportunity", opportunity))
 	stages = []

@@ -66,36 +66,16 @@ def test_names_are_the_codes_own_and_a_value_never_reaches_the_text():
 
 
 def test_lock_takes_the_rows_named_and_no_other():
-	import pymysql
+	from lock_probe import LockProbe
 
 	names = reads.column("DocType", {"module": "Sales CRM"}, "name")
 	named, other = sorted(names)[:2], sorted(names)[2]
-	probe = pymysql.connect(
-		host=frappe.conf.db_host or "127.0.0.1",
-		port=int(frappe.conf.db_port or 3306),
-		user=frappe.conf.db_name,
-		password=frappe.conf.db_password,
-		database=frappe.conf.db_name,
-		autocommit=False,
-	)
-	cursor = probe.cursor()
-	cursor.execute("set session innodb_lock_wait_timeout = 1")
-
-	def free(name: str) -> bool:
-		try:
-			cursor.execute("select name from `tabDocType` where name = %s for update", (name,))
-			return True
-		except pymysql.err.OperationalError as error:
-			assert error.args[0] == 1205, error  # lock wait timeout
-			return False
-		finally:
-			probe.rollback()
-
+	probe = LockProbe()
 	try:
-		assert free(named[0]) and free(other)
+		assert probe.free("DocType", named[0]) and probe.free("DocType", other)
 		reads.lock("DocType", named + named)  # a name given twice is locked once
-		assert [free(name) for name in named] == [False, False]
-		assert free(other)
+		assert [probe.free("DocType", name) for name in named] == [False, False]
+		assert probe.free("DocType", other)
 	finally:
 		frappe.db.rollback()
 		probe.close()
