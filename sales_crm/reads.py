@@ -7,7 +7,8 @@ the code's own, never a client's, so the columns are built directly. Like ``frap
 without permission checks: the callers are the server's own postings, on records they locked or reached.
 
 The statements are written as text, not through ``frappe.qb``: pypika copies the whole query on every
-``where`` it adds, which on the chain's twenty-odd reads per posting cost more than a millisecond.
+``where`` it adds (0.076 ms to build a three-filter read, against 0.0025 ms as text), which on the chain's
+twenty-odd statements per posting cost more than a millisecond.
 """
 
 import re
