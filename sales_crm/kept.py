@@ -7,8 +7,9 @@ Two tables say what is kept:
   one finds the next. Sales Plan Achievement counts new customers from it, down one index, instead of
   finding every customer's first order among every order.
 - ``TALLIES``: the amount of submitted rows or documents per group and month (a salesperson's order rows of
-  one product; the orders and receipts of a salesperson and department), kept in a table of its own. Submitting adds the document's rows, cancelling takes them away,
-  each group's row locked in name order by one ``INSERT … ON DUPLICATE KEY UPDATE``. Sales Plan
+  one product; the orders and receipts of a salesperson and department), kept in a table of its own.
+  Submitting adds the document's rows, cancelling takes them away, each group's row locked in name order by
+  one ``INSERT … ON DUPLICATE KEY UPDATE``. Sales Plan
   Achievement's product targets read a few thousand kept rows instead of millions of order rows, and
   Customer Value Analysis's chart a few hundred (``reporting.period_months``).
 
@@ -24,6 +25,8 @@ from decimal import Decimal
 
 import frappe
 from frappe.utils import flt, getdate, now_datetime
+
+from sales_crm import reads
 
 
 @dataclass(frozen=True)
@@ -123,16 +126,9 @@ def lock(doc) -> None:
 		target = doc.get(first.link)
 		if first.source != doc.doctype or not target or doc.docstatus not in (1, 2):
 			continue
-		table = frappe.qb.DocType(first.target)
 		name_field, date_field = first.field("name"), first.field(first.date)
-		found = (
-			frappe.qb.from_(table)
-			.select(table[name_field], table[date_field])
-			.where(table.name == target)
-			.for_update()
-			.run()
-		)
-		kept, day = found[0] if found else (None, None)
+		found = reads.row(first.target, target, [name_field, date_field], for_update=True)
+		kept, day = (found[name_field], found[date_field]) if found else (None, None)
 		if doc.docstatus == 2:
 			moves[first.target] = kept == doc.name
 		else:
@@ -187,11 +183,12 @@ def _find_first(first: First, target: str) -> None:
 		{"target": target},
 	)
 	values = found[0] if found else (None,) * len(first.keep)
-	table = frappe.qb.DocType(first.target)
-	query = frappe.qb.update(table).where(table.name == target)
-	for (kept, _copied), value in zip(first.keep, values, strict=True):
-		query = query.set(table[kept], value)
-	query.run()
+	frappe.db.set_value(
+		first.target,
+		target,
+		{kept: value for (kept, _copied), value in zip(first.keep, values, strict=True)},
+		update_modified=False,
+	)
 
 
 def refresh_firsts(first: First, targets: list[str] | None = None) -> None:

@@ -231,13 +231,20 @@ def scope(
 		conditions.append(allowed)
 	if date_field:
 		conditions.append(period(table, date_field, filters, is_datetime))
+	conditions += team_conditions(table, filters)
+	if filters.get("customer") and frappe.get_meta(doctype).has_field("customer"):
+		conditions.append(table.customer == filters.customer)
+	return Criterion.all(conditions)
+
+
+def team_conditions(table, filters) -> list[Criterion]:
+	"""The report's salesperson and department filters, on a table with those columns."""
+	conditions = []
 	if filters.get("sales_person"):
 		conditions.append(table.sales_person == filters.sales_person)
 	if filters.get("sales_department"):
 		conditions.append(department_condition(table, filters.sales_department))
-	if filters.get("customer") and frappe.get_meta(doctype).has_field("customer"):
-		conditions.append(table.customer == filters.customer)
-	return Criterion.all(conditions)
+	return conditions
 
 
 def customer_names(names) -> dict[str, str]:
@@ -333,12 +340,9 @@ def _kept_months(tally, first, last, filters) -> dict[str, object]:
 		frappe.qb.from_(table)
 		.select(table.month, Sum(table[tally.value]))
 		.where((table.month >= first) & (table.month <= last))
+		.where(Criterion.all(team_conditions(table, filters)))
 		.groupby(table.month)
 	)
-	if filters.get("sales_person"):
-		query = query.where(table.sales_person == filters.sales_person)
-	if filters.get("sales_department"):
-		query = query.where(department_condition(table, filters.sales_department))
 	return {getdate(month).strftime("%Y-%m"): amount for month, amount in query.run() if amount}
 
 
