@@ -135,3 +135,101 @@ def test_the_kept_months_give_what_the_documents_give_for_every_period_filter_an
 	collected = dict(zip(chart["data"]["labels"], chart["data"]["datasets"][1]["values"], strict=True))
 	assert (values["2026-02"], values["2026-03"], values["2026-05"]) == (100, 210.5, 40)
 	assert (collected["2026-03"], collected["2026-05"]) == (500, 75)
+
+
+KEPT = ("Sales Person Month", "Sales Product Month")
+
+
+def test_no_sales_or_finance_role_reads_or_writes_the_kept_figures_on_any_path(team, bench, site):
+	"""The kept figures are every salesperson's monthly amounts: no Sales or Accounts role reads them (a
+	record, a list, a count, a link search, an export) or writes them (REST, set_value, bulk_update,
+	insert_many, savedocs), and what is stored stays."""
+	import json
+
+	from frappe.utils import nowdate
+	from frappe.utils.password import update_password
+	from server import Server
+
+	order(team, make_customer().name, nowdate(), 4321.09)
+	users = (team.sales, team.manager, team.director, team.accounts)
+	for user in users:
+		update_password(user, "Kept-Sales-CRM-2026!")
+	frappe.db.commit()
+	rows = {doctype: frappe.get_all(doctype, {"sales_person": team.sales}, ["*"])[0] for doctype in KEPT}
+	from factories import make_user
+	from frappe.utils import random_string
+
+	manager = make_user(f"kept-system-{random_string(5).lower()}@example.com", "System Manager")
+	update_password(manager, "Kept-Sales-CRM-2026!")
+	frappe.db.commit()
+	srv = Server(bench, site, workers=1).start()
+	try:
+		# the control: a System Manager reads them, on the same paths the others are refused
+		c = srv.session(manager, "Kept-Sales-CRM-2026!")
+		for doctype, row in rows.items():
+			assert row.name in c.http.get(f"{c.base}/api/resource/{doctype}/{row.name}").text
+			by_name = json.dumps([[doctype, "name", "=", row.name]])
+			assert c.ok("frappe.client.get_count", doctype=doctype, filters=by_name) == 1
+		for user in users:
+			c = srv.session(user, "Kept-Sales-CRM-2026!")
+			for doctype, row in rows.items():
+				url = f"{c.base}/api/resource/{doctype}"
+				by_name = json.dumps([[doctype, "name", "=", row.name]])
+				reads = {
+					"list": c.http.get(url, params={"fields": '["*"]'}),
+					"record": c.http.get(f"{url}/{row.name}"),
+					"get_list": c.call("frappe.client.get_list", doctype=doctype, fields=["*"]),
+					"get_value": c.call(
+						"frappe.client.get_value", doctype=doctype, filters=row.name, fieldname="*"
+					),
+					"count": c.call("frappe.client.get_count", doctype=doctype, filters=by_name),
+					"list_count": c.call(
+						"frappe.desk.reportview.get_count", doctype=doctype, filters=by_name
+					),
+					"report_view": c.call("frappe.desk.reportview.get", doctype=doctype, fields=["name"]),
+					"search": c.call("frappe.desk.search.search_link", doctype=doctype, txt=""),
+				}
+				for path, r in reads.items():
+					learned = r.ok and row.name in r.text
+					counted = path.endswith("count") and r.ok and r.json().get("message")
+					assert not (learned or counted), (
+						f"{user} {path} {doctype}: {r.status_code} {r.text[:300]}"
+					)
+				writes = {
+					"put": c.http.put(f"{url}/{row.name}", json={"month": "2001-01-01"}),
+					"set_value": c.call(
+						"frappe.client.set_value",
+						doctype=doctype,
+						name=row.name,
+						fieldname="month",
+						value="2001-01-01",
+					),
+					"bulk_update": c.call(
+						"frappe.client.bulk_update",
+						docs=[{"doctype": doctype, "docname": row.name, "month": "2001-01-01"}],
+					),
+					"insert_many": c.call(
+						"frappe.client.insert_many",
+						docs=[{"doctype": doctype, "sales_person": team.sales, "month": "2001-01-01"}],
+					),
+					"savedocs": c.call(
+						"frappe.desk.form.save.savedocs",
+						doc={
+							**{k: str(v) for k, v in row.items() if v is not None},
+							"doctype": doctype,
+							"month": "2001-01-01",
+						},
+						action="Save",
+					),
+					"delete": c.http.delete(f"{url}/{row.name}"),
+				}
+				for path, r in writes.items():
+					failed = (not r.ok) or (
+						path == "bulk_update" and r.json().get("message", {}).get("failed_docs")
+					)
+					assert failed, f"{user} {path} {doctype}: {r.status_code} {r.text[:300]}"
+	finally:
+		srv.stop()
+	for doctype, row in rows.items():
+		assert frappe.get_all(doctype, {"name": row.name}, ["*"])[0] == row
+		assert not frappe.db.exists(doctype, {"month": "2001-01-01"})
