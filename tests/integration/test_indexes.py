@@ -216,3 +216,83 @@ def test_owner_figures_are_added_up_as_the_index_streams_by():
 		assert plan[0].key in query, (plan[0].key, query)
 		assert "Using index" in plan[0].Extra, query  # the rows themselves are never read
 		assert "temporary" not in plan[0].Extra and "filesort" not in plan[0].Extra, (plan[0].Extra, query)
+
+
+# each standard report a manager reads, with the groupings whose figures come down a named index
+MANAGER_RUNS = (
+	*(("Sales Funnel Conversion", {"group_by": g}) for g in ("sales_person", "sales_department", "month")),
+	*(("Sales Pipeline Forecast", {"group_by": g}) for g in ("Sales Person", "Sales Department")),
+	("Follow-up Activity", {}),
+	("Customer Value Analysis", {}),
+	("Lead Source Effectiveness", {}),
+	("Receivable Ageing", {"group_by": "customer"}),
+	("Customer Site Purchases", {}),
+)
+
+
+def test_a_manager_s_figures_are_read_from_the_report_indexes_alone():
+	"""A manager's scope is a condition on the owner columns (their own records or their department's).
+	Every index a report names then holds those columns too: the figures come from the index, as
+	Administrator's do, with no row read to test the scope (12 s against 1.3 s for Follow-up Activity at
+	1M leads before the follow-ups' indexes carried the department)."""
+	from factories import sales_team
+	from frappe.desk.query_report import run
+
+	team = sales_team()
+	period = {"from_date": "2025-01-01", "to_date": "2026-12-31"}
+
+	def reports():
+		frappe.set_user(team.manager)
+		try:
+			for name, filters in MANAGER_RUNS:
+				run(name, {**period, **filters}, ignore_prepared_report=True)
+		finally:
+			frappe.set_user("Administrator")
+
+	scoped = [(query, values) for query, values in _grouped_reads(reports) if team.department in query]
+	forced = {index for query, _values in scoped for index in _names_forced(query)}
+	# the scope reached the follow-ups', the quotations', contracts', receipts' and orders' indexes
+	assert {
+		"follow_up_report_index",
+		"follow_up_lead_report_index",
+		"follow_up_customer_report_index",
+		"quotation_person_report_index",
+		"contract_person_report_index",
+		"receipt_person_report_index",
+		"order_person_report_index",
+	} <= forced, forced
+	for query, values in scoped:
+		plan = frappe.db.sql("explain " + query, values, as_dict=True)
+		for index in _names_forced(query):
+			rows = [row for row in plan if row.key == index]
+			assert rows and all("Using index" in row.Extra for row in rows), (index, plan, query)
+
+
+def _names_forced(query: str) -> list[str]:
+	import re
+
+	return re.findall(r"FORCE INDEX \(`?(\w+)`?\)", query, flags=re.IGNORECASE)
+
+
+def test_a_manager_s_leads_per_source_are_read_from_an_index_alone():
+	"""Lead Source Effectiveness counts a manager's leads per source down the source's index, without
+	reading a lead or a temporary table (3.9 s against 0.5 s for the report at 1M leads when that index
+	lacked the owner columns)."""
+	from factories import sales_team
+
+	from sales_crm.sales_crm.report.lead_source_effectiveness import lead_source_effectiveness as report
+
+	team = sales_team()
+
+	def execute():
+		frappe.set_user(team.manager)
+		try:
+			report.execute({"from_date": "2025-01-01", "to_date": "2026-12-31"})
+		finally:
+			frappe.set_user("Administrator")
+
+	leads = [(q, v) for q, v in _grouped_reads(execute) if team.department in q and "`tabSales Lead`" in q]
+	assert len(leads) == 1, leads
+	plan = frappe.db.sql("explain " + leads[0][0], leads[0][1], as_dict=True)
+	assert len(plan) == 1 and plan[0].key == "lead_source_report_index", plan
+	assert "Using index" in plan[0].Extra and "temporary" not in plan[0].Extra, plan

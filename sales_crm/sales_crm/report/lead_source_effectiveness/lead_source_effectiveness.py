@@ -62,16 +62,17 @@ def leads_of(query, lead, filters):
 
 def get_data(filters) -> list[dict]:
 	"""Two grouped queries: the period's leads alone (read from ``lead_source_report_index`` without
-	reading a row) and their won opportunities, joined from the opportunity side — the leads joined to
-	every opportunity cost a primary-key lookup per converted lead (issue 11)."""
+	reading a row, whoever's scope: it carries the owner columns) and their won opportunities, joined from
+	the opportunity side — the leads joined to every opportunity cost a primary-key lookup per converted
+	lead."""
 	lead = frappe.qb.DocType("Sales Lead")
-	# the bare column, in the order of ``lead_source_report_index``: no temporary table (issue 11)
+	# the bare column, in the order of ``lead_source_report_index``: no temporary table
 	source = lead.lead_source
 	cycle_seconds = seconds_between(lead.creation, lead.converted_on)
 	converted = lead.status == "Converted"
 	cycled = converted & lead.converted_on.notnull()
 	rows = (
-		leads_of(frappe.qb.from_(lead), lead, filters)
+		leads_of(frappe.qb.from_(lead).force_index("lead_source_report_index"), lead, filters)
 		.select(
 			source.as_("lead_source"),
 			Count("*").as_("leads"),
