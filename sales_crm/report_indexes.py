@@ -166,6 +166,18 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"sales_person",
 			"sales_department",
 		),
+		# Receivable Ageing per salesperson: the same columns, in salesperson order
+		"receivable_person_report_index": (
+			"docstatus",
+			"sales_person",
+			"posting_date",
+			"outstanding_amount",
+			"total_amount",
+			"exchange_rate",
+			"due_date",
+			"invoice_date",
+			"sales_department",
+		),
 	},
 	"Sales Receipt": {
 		# Customer Value Analysis's collections and days to pay per customer (Receivable Ageing's collections

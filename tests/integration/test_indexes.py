@@ -225,7 +225,7 @@ MANAGER_RUNS = (
 	("Follow-up Activity", {}),
 	("Customer Value Analysis", {}),
 	("Lead Source Effectiveness", {}),
-	("Receivable Ageing", {"group_by": "customer"}),
+	*(("Receivable Ageing", {"group_by": g}) for g in ("customer", "sales_person")),
 	("Customer Site Purchases", {}),
 )
 
@@ -260,6 +260,7 @@ def test_a_manager_s_figures_are_read_from_the_report_indexes_alone():
 		"contract_person_report_index",
 		"receipt_person_report_index",
 		"order_person_report_index",
+		"receivable_person_report_index",
 	} <= forced, forced
 	for query, values in scoped:
 		plan = frappe.db.sql("explain " + query, values, as_dict=True)

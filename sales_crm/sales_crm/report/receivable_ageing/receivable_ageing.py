@@ -161,13 +161,19 @@ def settled_later_exists(report_date) -> bool:
 	return False
 
 
+# the receivables' covering index per grouping, in the order of the party: a temporary table of every
+# salesperson and ageing column took 2.0 s over the 950,000 open receivables at 1M leads, against 0.96 s
+# when they come in salesperson order
+RECEIVABLE_INDEXES = {"customer": "receivable_report_index", "sales_person": "receivable_person_report_index"}
+
+
 def open_receivables(filters):
 	"""``(query, receivable, outstanding)``: the submitted receivables in scope with something outstanding on
 	the report date (a query to select from), and that outstanding amount in company currency."""
 	receivable = frappe.qb.DocType("Sales Receivable")
 	later = settled_after(filters.report_date) if filters.settled_later else None
 	unconverted = Coalesce(receivable.outstanding_amount, 0)
-	query = frappe.qb.from_(receivable)
+	query = frappe.qb.from_(receivable).force_index(RECEIVABLE_INDEXES[filters.group_by])
 	if later is not None:
 		unconverted += Coalesce(later.settled, 0)
 		query = query.left_join(later).on(later.sales_receivable == receivable.name)
@@ -385,6 +391,11 @@ def plan_rows_as_of(filters) -> list[tuple]:
 	return [tuple(row) for row in totals.values()]
 
 
+# the receipts' covering index per grouping: a salesperson's receipts of the period are one range of it
+# (MariaDB read every receipt's row instead: 1.9 s against 0.05 s at 1M leads)
+RECEIPT_INDEXES = {"customer": "receipt_customer_report_index", "sales_person": "receipt_person_report_index"}
+
+
 def collected_in_period(filters, parties: list) -> dict:
 	"""``{party: what its receipts dated in the period collected}``, of ``parties`` only."""
 	if not parties:
@@ -393,6 +404,7 @@ def collected_in_period(filters, parties: list) -> dict:
 	key = receipt[filters.group_by]
 	query = (
 		frappe.qb.from_(receipt)
+		.force_index(RECEIPT_INDEXES[filters.group_by])
 		.select(Coalesce(key, "").as_("party"), Sum(receipt.base_paid_amount).as_("collected"))
 		.where(receipt.docstatus == 1)
 		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
