@@ -10,7 +10,8 @@ so a patch adds a new one on existing sites (``patches.v1.add_owner_report_index
 An index that a report reads under a user's scope also carries the owner columns (``sales_person``,
 ``sales_department``): a manager's or a salesperson's scope (``reporting.visible``) is a condition on
 them, and an index without them makes MariaDB read every row it passes to test it (12 s against 1.0 s for
-a manager's Follow-up Activity at 1M leads). A patch rebuilds an index whose columns changed (``rebuild_changed``)."""
+a manager's Follow-up Activity at 1M leads). A patch rebuilds an index whose columns changed
+(``rebuild_changed``)."""
 
 from __future__ import annotations
 
