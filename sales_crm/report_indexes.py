@@ -17,6 +17,17 @@ from __future__ import annotations
 
 import frappe
 
+# what Receivable Ageing reads of each open receivable: when it was posted, what it owes and in which rate,
+# and the dates it is aged from
+_AGEING_COLUMNS = (
+	"posting_date",
+	"outstanding_amount",
+	"total_amount",
+	"exchange_rate",
+	"due_date",
+	"invoice_date",
+)
+
 REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 	"Sales Lead": {
 		# the funnel's and Lead Source Effectiveness's lead figures, in the order they group by
@@ -158,27 +169,12 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 		"receivable_report_index": (
 			"docstatus",
 			"customer",
-			"posting_date",
-			"outstanding_amount",
-			"total_amount",
-			"exchange_rate",
-			"due_date",
-			"invoice_date",
+			*_AGEING_COLUMNS,
 			"sales_person",
 			"sales_department",
 		),
-		# Receivable Ageing per salesperson: the same columns, in salesperson order
-		"receivable_person_report_index": (
-			"docstatus",
-			"sales_person",
-			"posting_date",
-			"outstanding_amount",
-			"total_amount",
-			"exchange_rate",
-			"due_date",
-			"invoice_date",
-			"sales_department",
-		),
+		# Receivable Ageing per salesperson: the same, in salesperson order
+		"receivable_person_report_index": ("docstatus", "sales_person", *_AGEING_COLUMNS, "sales_department"),
 	},
 	"Sales Receipt": {
 		# Customer Value Analysis's collections and days to pay per customer (Receivable Ageing's collections
