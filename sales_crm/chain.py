@@ -739,6 +739,68 @@ def carry_to_rows(doc) -> None:
 		row.update(values)
 
 
+# --- what a deal carries from where it came from -----------------------------------------------------
+
+# The lead source a deal came from, on every document of the chain (an opportunity from its lead, the
+# others from their opportunity), so that the funnel counts each stage per source from the stage's own
+# index instead of joining every quotation, contract and order to its opportunity and lead. Read-only, the
+# server sets it (``carry_attribution``) and keeps it when the source changes upstream
+# (``spread_attribution``).
+ATTRIBUTED = "lead_source"
+ATTRIBUTION = {  # DocType -> (its link upstream, the DocType it names)
+	"Sales Opportunity": ("sales_lead", "Sales Lead"),
+	"Sales Quotation": ("opportunity", "Sales Opportunity"),
+	"Sales Contract": ("opportunity", "Sales Opportunity"),
+	"Customer Order": ("opportunity", "Sales Opportunity"),
+}
+
+
+def carry_attribution(doc) -> None:
+	"""A draft (or a new record) takes its lead source from the record it links upstream, none without one.
+	Read only when the link is new or changed: otherwise the stored value is kept current by
+	``spread_attribution``."""
+	if doc.doctype not in ATTRIBUTION or doc.docstatus != 0:
+		return
+	link, upstream = ATTRIBUTION[doc.doctype]
+	before = doc.get_doc_before_save()
+	if before is not None and before.get(link) == doc.get(link):
+		return
+	doc.set(ATTRIBUTED, reads.value(upstream, doc.get(link), ATTRIBUTED) if doc.get(link) else None)
+
+
+def spread_attribution(doc, method=None) -> None:
+	"""After a lead's or an opportunity's save that changed its lead source: every document downstream of it,
+	submitted ones too, takes the new one (set-based, as the roll-ups write)."""
+	if doc.flags.in_insert or not doc.has_value_changed(ATTRIBUTED):
+		return  # a new record has nothing downstream yet
+	_spread(doc.doctype, [doc.name], doc.get(ATTRIBUTED))
+
+
+def _spread(doctype: str, names: list[str], source) -> None:
+	for target, (link, upstream) in ATTRIBUTION.items():
+		if upstream != doctype or not names:
+			continue
+		moved = reads.column(target, {link: names}, "name")
+		if not moved:
+			continue
+		frappe.db.sql(
+			f"update {reads.table(target)} set {reads.quoted(ATTRIBUTED)} = %(source)s where `name` in %(names)s",
+			{"source": source, "names": tuple(moved)},
+		)
+		_spread(target, moved, source)
+
+
+def fill_attribution() -> None:
+	"""Every document's lead source from its upstream record, set-based, in the chain's order (a patch; the
+	demo, which inserts its rows directly)."""
+	field = reads.quoted(ATTRIBUTED)
+	for target, (link, upstream) in ATTRIBUTION.items():  # opportunities first: the others read theirs
+		frappe.db.sql(
+			f"""update {reads.table(target)} t join {reads.table(upstream)} u on u.`name` = t.{reads.quoted(link)}
+			set t.{field} = u.{field} where not (t.{field} <=> u.{field})"""
+		)
+
+
 # --- what only the server writes ----------------------------------------------------------------------
 
 # What each ``DERIVED`` step (and the delivery and credit steps beside them) writes on its records.

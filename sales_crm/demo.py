@@ -1129,6 +1129,7 @@ class Demo:
 		from sales_crm.patches.v1.fill_customer_names import fill_customer_names
 
 		fill_customer_names()
+		chain.fill_attribution()  # what a save carries from the lead (the deals' lead source)
 		if self.commit:
 			frappe.db.commit()  # nosemgrep
 

@@ -239,6 +239,9 @@ doc_events = {
 		"after_insert": "sales_crm.flows.lead_import.on_todo_insert",
 		"on_update": "sales_crm.flows.follow_ups.on_todo_update",
 	},
+	# a lead's or an opportunity's new lead source reaches every deal that came from it
+	"Sales Lead": {"on_update": "sales_crm.chain.spread_attribution"},
+	"Sales Opportunity": {"on_update": "sales_crm.chain.spread_attribution"},
 	# a renamed user keeps their departments (Frappe renames the member and manager links in SQL)
 	# and one who holds a Sales CRM role lands on its workspace
 	"User": {

@@ -80,6 +80,14 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"sales_stage",
 			"sales_department",
 		),
+		# the funnel's opportunities per lead source (carried from their lead: chain.ATTRIBUTION)
+		"opportunity_source_report_index": (
+			"lead_source",
+			"creation",
+			"base_expected_revenue",
+			"sales_person",
+			"sales_department",
+		),
 	},
 	"Sales Opportunity Stage": {
 		# Opportunity Pipeline's days in stage, each stage's stays in turn: a stay's row has its opportunity's
@@ -102,6 +110,15 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"base_grand_total",
 			"sales_person",
 		),
+		# the funnel's quotations per lead source
+		"quotation_source_report_index": (
+			"lead_source",
+			"transaction_date",
+			"docstatus",
+			"base_grand_total",
+			"sales_person",
+			"sales_department",
+		),
 	},
 	"Sales Contract": {
 		# Sales Plan Achievement's signed contracts per salesperson and day; the funnel's per department
@@ -118,6 +135,15 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"signed_on",
 			"base_grand_total",
 			"sales_person",
+		),
+		# the funnel's contracts per lead source
+		"contract_source_report_index": (
+			"docstatus",
+			"lead_source",
+			"signed_on",
+			"base_grand_total",
+			"sales_person",
+			"sales_department",
 		),
 	},
 	"Customer Order": {
@@ -148,6 +174,16 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"base_grand_total",
 			"per_collected",
 			"sales_person",
+		),
+		# the funnel's orders per lead source
+		"order_source_report_index": (
+			"docstatus",
+			"lead_source",
+			"order_date",
+			"base_grand_total",
+			"per_collected",
+			"sales_person",
+			"sales_department",
 		),
 	},
 	"Customer Order Item": {

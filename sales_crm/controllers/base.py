@@ -24,6 +24,7 @@ class SalesDocument(Document):
 			refuse_self_approval(self)
 		super().run_before_save_methods()
 		chain.carry_to_rows(self)
+		chain.carry_attribution(self)
 		owned.check(self)
 
 

@@ -29,13 +29,13 @@ FIELDS = {
 	"Sales Lead Product": (0, "product_name specification annual_volume remarks"),
 	"Sales Opportunity": (
 		0,
-		"opportunity_name status customer sales_lead sales_method sales_stage expected_revenue currency won_amount probability stage_history items sales_person sales_department expected_close_date lost_reason",
+		"opportunity_name status customer sales_lead sales_method sales_stage expected_revenue currency won_amount probability stage_history items sales_person sales_department expected_close_date lost_reason lead_source",
 	),
 	"Sales Opportunity Stage": (0, "stage entered_on left_on changed_by"),
 	"Sales Opportunity Item": (0, "product qty uom rate amount"),
 	"Sales Quotation": (
 		1,
-		"title version status opportunity customer price_strategy payment_terms sales_person valid_till currency exchange_rate items total_qty net_total tax_rate tax_amount grand_total base_grand_total amended_from",
+		"title version status opportunity customer price_strategy payment_terms sales_person valid_till currency exchange_rate items total_qty net_total tax_rate tax_amount grand_total base_grand_total amended_from lead_source",
 	),
 	"Sales Quotation Item": (
 		0,
@@ -43,7 +43,7 @@ FIELDS = {
 	),
 	"Sales Contract": (
 		1,
-		"contract_no contract_type customer price_strategy sales_person quotation opportunity net_total tax_amount grand_total base_grand_total currency exchange_rate commission_rate total_commission items status signed_on start_date end_date per_ordered per_collected",
+		"contract_no contract_type customer price_strategy sales_person quotation opportunity net_total tax_amount grand_total base_grand_total currency exchange_rate commission_rate total_commission items status signed_on start_date end_date per_ordered per_collected lead_source",
 	),
 	"Sales Contract Item": (
 		0,
@@ -60,7 +60,7 @@ FIELDS = {
 	),
 	"Customer Order": (
 		1,
-		"order_no order_date order_type order_source customer sales_mode delivery_method settlement_method delivery_address price_strategy currency exchange_rate tax_rate tax_amount net_total grand_total base_grand_total contact_person sales_person quotation sales_contract opportunity items status delivery_date per_delivered per_invoiced per_collected",
+		"order_no order_date order_type order_source customer sales_mode delivery_method settlement_method delivery_address price_strategy currency exchange_rate tax_rate tax_amount net_total grand_total base_grand_total contact_person sales_person quotation sales_contract opportunity items status delivery_date per_delivered per_invoiced per_collected lead_source",
 	),
 	"Customer Order Item": (
 		0,

@@ -114,7 +114,7 @@ def twins() -> dict[str, list[str]]:
 
 def recomputed(stored: dict) -> dict[str, list[str]]:
 	"""Every roll-up and derived figure of chain.py recomputed over every record, as a submit recomputes
-	those it reaches; the stored values that the current code would change (a migrated site whose figures
+	those it reaches, and every deal's lead source (``chain.ATTRIBUTION``); the stored values that the current code would change (a migrated site whose figures
 	the current code would compute otherwise misses a patch). A figure a cent off is listed apart: old demo
 	loaders rounded some estimates with Python's ``round`` where the controllers use ``flt``. Rolled back."""
 	from sales_crm import chain
@@ -123,6 +123,7 @@ def recomputed(stored: dict) -> dict[str, list[str]]:
 		doctype: frappe.get_all(doctype, pluck="name", order_by="name") for doctype in chain.ROLLUP_ORDER
 	}
 	chain.roll_up(frappe._dict(flags=frappe._dict(chain_targets=targets)))
+	chain.fill_attribution()  # and the lead source each deal carries from its lead
 	found = {"changed": [], "cents": []}
 	for doctype, rows in stored.items():
 		for row in frappe.db.sql(f"select * from `tab{doctype}`", as_dict=True):

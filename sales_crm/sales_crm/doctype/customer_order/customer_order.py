@@ -45,6 +45,14 @@ class CustomerOrder(ApprovedSellingController):
 		grand_total: DF.Currency
 		invoiced_amount: DF.Currency
 		items: DF.Table[CustomerOrderItem]
+		lead_source: DF.Literal[
+			"",
+			"Marketing Campaign",
+			"Employee Referral",
+			"800 Hotline",
+			"Advertising Response",
+			"Customer Referral",
+		]
 		naming_series: DF.Literal["ORD-.YYYY.-"]
 		net_total: DF.Currency
 		opportunity: DF.Link | None

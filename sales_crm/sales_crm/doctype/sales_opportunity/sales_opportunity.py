@@ -43,6 +43,14 @@ class SalesOpportunity(SalesDocument):
 		expected_close_date: DF.Date | None
 		expected_revenue: DF.Currency
 		items: DF.Table[SalesOpportunityItem]
+		lead_source: DF.Literal[
+			"",
+			"Marketing Campaign",
+			"Employee Referral",
+			"800 Hotline",
+			"Advertising Response",
+			"Customer Referral",
+		]
 		loss_reason: DF.Link | None
 		lost_reason: DF.SmallText | None
 		naming_series: DF.Literal["OPP-.YYYY.-"]
@@ -209,4 +217,6 @@ def on_doctype_update():
 	add_scope_indexes("Sales Opportunity")
 	# reports count opportunities by the period they were opened (reporting.scope(..., "creation"))
 	frappe.db.add_index("Sales Opportunity", ["creation"])
+	# a lead's new source reaches its opportunities (chain.spread_attribution)
+	frappe.db.add_index("Sales Opportunity", ["sales_lead"])
 	add_report_indexes("Sales Opportunity")

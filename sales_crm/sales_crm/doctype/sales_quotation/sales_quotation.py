@@ -41,6 +41,14 @@ class SalesQuotation(SellingController):
 		exchange_rate: DF.Float
 		grand_total: DF.Currency
 		items: DF.Table[SalesQuotationItem]
+		lead_source: DF.Literal[
+			"",
+			"Marketing Campaign",
+			"Employee Referral",
+			"800 Hotline",
+			"Advertising Response",
+			"Customer Referral",
+		]
 		loss_reason: DF.Link | None
 		naming_series: DF.Literal["QTN-.YYYY.-"]
 		net_total: DF.Currency

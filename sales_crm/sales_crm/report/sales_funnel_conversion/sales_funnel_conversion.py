@@ -5,7 +5,7 @@ collected orders the period produced, their company-currency amounts and the sta
 grouped by lead source, department, salesperson or month.
 
 Each stage is counted by its own date in the period (a lead by its creation, a contract by its signing,
-…), one grouped query per stage. Lead source reaches the later stages through their opportunity's lead.
+…), one grouped query per stage. Every stage carries the lead source it came from (``chain.ATTRIBUTION``).
 """
 
 import frappe
@@ -86,7 +86,7 @@ def get_columns(filters) -> list[dict]:
 
 # stage -> {group_by: the covering index (``report_indexes``) its grouped query reads}: named, because with
 # a long list of salespeople in the scope MariaDB would rather read a wider index and sort every row, and a
-# small table gets any plan at all; a stage grouped by lead source through its opportunity is a join
+# small table gets any plan at all
 STAGE_INDEXES = {
 	"lead": {
 		"sales_person": "lead_report_index",
@@ -96,16 +96,19 @@ STAGE_INDEXES = {
 	"opportunity": {
 		"sales_person": "opportunity_report_index",
 		"sales_department": "opportunity_department_report_index",
+		"lead_source": "opportunity_source_report_index",
 	},
 	"quotation": {
 		"sales_person": "quotation_person_report_index",
 		"sales_department": "quotation_department_report_index",
+		"lead_source": "quotation_source_report_index",
 	},
 	"contract": {
 		"sales_person": "contract_person_report_index",
 		"sales_department": "contract_department_report_index",
+		"lead_source": "contract_source_report_index",
 	},
-	"order": ORDER_INDEXES,
+	"order": {**ORDER_INDEXES, "lead_source": "order_source_report_index"},
 }
 
 # a fully collected order: its receipts cover its grand total (to the rounding of per_collected)
@@ -128,33 +131,14 @@ def stage_query(stage: str, filters):
 	if (counted := _counted(table, stage)) is not None:
 		query = query.where(counted)
 
-	if filters.group_by == "month":
+	if filters.group_by == "month":  # the leads and opportunities (the other stages: month_query)
 		key = DateFormat(table[date_field], "%Y-%m")
-	elif filters.group_by == "lead_source":
-		if doctype == "Sales Lead":
-			key = table.lead_source
-		else:
-			lead = frappe.qb.DocType("Sales Lead")
-			if doctype == "Sales Opportunity":
-				query = query.left_join(lead).on(lead.name == table.sales_lead)
-			else:
-				opportunity = frappe.qb.DocType("Sales Opportunity")
-				query = (
-					query.left_join(opportunity)
-					.on(opportunity.name == table.opportunity)
-					.left_join(lead)
-					.on(lead.name == opportunity.sales_lead)
-				)
-			key = lead.lead_source
 	else:
+		# the bare column, in the order of the index that leads with it (``STAGE_INDEXES``): MariaDB counts
+		# each group as it streams by, with no temporary table. Every stage carries its lead source
+		# (``chain.ATTRIBUTION``), so none is joined to its opportunity and lead for it.
 		key = table[filters.group_by]
-	if filters.group_by not in ("sales_person", "sales_department", "lead_source") or (
-		filters.group_by == "lead_source" and doctype != "Sales Lead"
-	):
-		key = Coalesce(key, "")
-	# else grouped by the bare column, in the order of an index that leads with it (``lead_report_index``,
-	# ``opportunity_report_index``, ``lead_source_report_index``): MariaDB counts each group as it streams
-	# by, with no temporary table; get_data merges the empty and the missing value (issue 11)
+	# get_data merges the empty and the missing value
 	rows = query.select(key, *_figures(table, stage, amount_field)).groupby(key).run()
 	return rows if amount_field else [(grp, cnt, 0.0) for grp, cnt in rows]
 
