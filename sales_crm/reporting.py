@@ -153,6 +153,15 @@ def top_filter(filters, default: int = DEFAULT_TOP, maximum: int = MAX_TOP) -> i
 	return top
 
 
+# the covering index of each DocType's figures per customer, in customer order (named: with a department
+# filter MariaDB would rather read the department's index and every row behind it, 4.1 s against 0.48 s for
+# a department's top customers at 1M leads)
+CUSTOMER_INDEXES = {
+	"Customer Order": "customer_order_report_index",
+	"Sales Receipt": "receipt_customer_report_index",
+}
+
+
 def top_customers(
 	doctype: str, date_field: str, amount_field: str, filters, top: int, besides=()
 ) -> list[str]:
@@ -163,6 +172,7 @@ def top_customers(
 	amount = Sum(Coalesce(table[amount_field], 0))
 	query = (
 		frappe.qb.from_(table)
+		.force_index(CUSTOMER_INDEXES[doctype])
 		.select(table.customer, amount.as_("amount"))
 		.where(table.docstatus == 1)
 		.where(table.customer.isnotnull() & (table.customer != ""))

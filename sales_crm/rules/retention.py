@@ -26,6 +26,36 @@ def classify(previous: bool, current: bool, before: bool) -> str | None:
 	return None
 
 
+def unsited_merged(rows):
+	"""Per-site figures ``(customer, site, previous orders, previous amount, current orders, current amount,
+	last order before)`` in customer order, with the orders of no site under both an empty and a missing site
+	(one customer's two groups, next to each other) added up into one row of site ``""``: the orders with no
+	site are one site, as ``COALESCE(site, '')`` groups them, while the query groups by the bare column so that
+	it reads an index in its order."""
+	pending = None
+	for row in rows:
+		if row[1]:
+			if pending is not None:
+				yield pending
+				pending = None
+			yield row
+			continue
+		if pending is not None and pending[0] == row[0]:
+			before = [day for day in (pending[6], row[6]) if day is not None]
+			pending = (
+				row[0],
+				"",
+				*(a + b for a, b in zip(pending[2:6], row[2:6], strict=True)),
+				max(before) if before else None,
+			)
+			continue
+		if pending is not None:
+			yield pending
+		pending = (row[0], "", *row[2:])
+	if pending is not None:
+		yield pending
+
+
 def revenue(category: str, previous_amount, current_amount):
 	"""What a customer of ``category`` weighs: a lost customer's previous-period amount (the revenue lost),
 	anyone else's current-period amount."""

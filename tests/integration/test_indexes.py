@@ -176,6 +176,8 @@ def _owner_figure_reads():
 	for group in ("Sales Person", "Sales Department"):
 		run("Sales Pipeline Forecast", {**period, "group_by": group}, ignore_prepared_report=True)
 	run("Customer Value Analysis", period, ignore_prepared_report=True)  # its chart's months
+	for per_site in (0, 1):  # each customer's (or site's) orders, in customer (and site) order
+		run("Customer Retention", {**period, "per_site": per_site}, ignore_prepared_report=True)
 	span = plans.Span(["a@example.com", "b@example.com"], "2026-01-01", "2026-12-31")
 	for figure in plans.ACTUALS.values():
 		plans.person_months(span, *figure)
@@ -210,11 +212,17 @@ def test_owner_figures_are_added_up_as_the_index_streams_by():
 	assert any("contract_person_report_index" in query for query, _values in reads)
 	assert any("product_month_report_index" in query for query, _values in reads)
 	assert any("first_order_report_index" in query for query, _values in reads)
+	# Customer Retention's, per customer and per site
+	assert (
+		sum("customer_order_report_index" in query and "HAVING" in query.upper() for query, _v in reads) == 2
+	)
 	for query, values in reads:
 		plan = frappe.db.sql("explain " + query, values, as_dict=True)
 		assert len(plan) == 1, query
 		assert plan[0].key in query, (plan[0].key, query)
 		assert "Using index" in plan[0].Extra, query  # the rows themselves are never read
+		if " LIMIT " in query.upper():
+			continue  # a ranking (``top_customers``): sorting its groups by amount is the ranking itself
 		assert "temporary" not in plan[0].Extra and "filesort" not in plan[0].Extra, (plan[0].Extra, query)
 
 

@@ -15,7 +15,16 @@ from sales_crm.rules.forecast import (
 	weighted,
 )
 from sales_crm.rules.plans import TargetRow, check_targets, first_orders, new_customers
-from sales_crm.rules.retention import LOST, NEW, RETAINED, RETURNING, classify, rates, revenue
+from sales_crm.rules.retention import (
+	LOST,
+	NEW,
+	RETAINED,
+	RETURNING,
+	classify,
+	rates,
+	revenue,
+	unsited_merged,
+)
 
 
 def test_months_between():
@@ -158,3 +167,26 @@ def test_a_lost_customer_weighs_what_it_bought_before_anyone_else_what_it_buys_n
 	assert revenue(LOST, 300, 0) == 300
 	for category in (RETAINED, RETURNING, NEW):
 		assert revenue(category, 100, 250) == 250
+
+
+def test_a_customer_s_orders_of_no_site_are_one_site():
+	"""The empty and the missing site of one customer (adjacent in customer order) add up into one row; sited
+	rows and other customers' pass as they are."""
+	rows = [
+		("C1", None, 1, 10, 0, 0, "2024-03-01"),
+		("C1", "", 0, 0, 2, 30, "2024-05-01"),
+		("C1", "Site A", 1, 5, 1, 5, None),
+		("C2", "", 0, 0, 1, 7, None),
+		("C3", None, 0, 0, 0, 0, None),
+		("C4", "Site B", 2, 8, 0, 0, None),
+		("C5", None, 3, 9, 0, 0, None),
+	]
+	assert list(unsited_merged(rows)) == [
+		("C1", "", 1, 10, 2, 30, "2024-05-01"),
+		("C1", "Site A", 1, 5, 1, 5, None),
+		("C2", "", 0, 0, 1, 7, None),
+		("C3", "", 0, 0, 0, 0, None),
+		("C4", "Site B", 2, 8, 0, 0, None),
+		("C5", "", 3, 9, 0, 0, None),
+	]
+	assert list(unsited_merged([])) == []

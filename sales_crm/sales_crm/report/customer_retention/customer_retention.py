@@ -121,11 +121,15 @@ def get_data(filters, previous, current, top: int) -> tuple[list[dict], dict, di
 	in_previous = (order.order_date >= previous.start) & (order.order_date <= previous.end)
 	in_current = (order.order_date >= current.start) & (order.order_date <= current.end)
 	per_site = cint(filters.per_site)
-	site = Coalesce(order.customer_address, "")
-	keys = [order.customer, site] if per_site else [order.customer, ValueWrapper("")]
+	# the bare site, so that the groups stream out of customer_order_report_index in its order (grouped by
+	# COALESCE(site, '') they took a temporary table: 16.6 s against 0.83 s at 1M leads); the empty and the
+	# missing site are one, added up below (``retention.unsited_merged``)
+	keys = [order.customer, order.customer_address] if per_site else [order.customer, ValueWrapper("")]
+	active = (Sum(Case().when(in_previous, 1).else_(0)) > 0) | (Sum(Case().when(in_current, 1).else_(0)) > 0)
 	scoped = frappe._dict(filters, from_date=None, to_date=None)
 	query = (
 		frappe.qb.from_(order)
+		.force_index("customer_order_report_index")
 		.select(
 			*keys,
 			Sum(Case().when(in_previous, 1).else_(0)).as_("previous_orders"),
@@ -137,15 +141,19 @@ def get_data(filters, previous, current, top: int) -> tuple[list[dict], dict, di
 		.where((order.docstatus == 1) & (order.order_date <= current.end))
 		.where(scope(order, "Customer Order", scoped))
 		.groupby(*(keys if per_site else keys[:1]))
+		# a customer's site-less groups are kept whatever they hold: two of them add up before the test
 		.having(
-			(Sum(Case().when(in_previous, 1).else_(0)) > 0) | (Sum(Case().when(in_current, 1).else_(0)) > 0)
+			active | order.customer_address.isnull() | (order.customer_address == "") if per_site else active
 		)
 	)
 	number = dict.fromkeys(retention.CATEGORIES, 0)
 	weight = dict.fromkeys(retention.CATEGORIES, 0)
 	candidates = []
 	classify, revenue, wanted = retention.classify, retention.revenue, filters.category
-	for row in query.run():
+	rows = query.run()
+	if per_site:
+		rows = (row for row in retention.unsited_merged(rows) if row[2] > 0 or row[4] > 0)
+	for row in rows:
 		category = classify(row[2] > 0, row[4] > 0, row[6] is not None)
 		value = revenue(category, row[3], row[5]) or 0
 		number[category] += 1

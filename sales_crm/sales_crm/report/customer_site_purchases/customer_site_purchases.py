@@ -17,6 +17,7 @@ from frappe.query_builder.functions import Coalesce, Count, Max, NullIf, Sum
 from frappe.utils import flt
 
 from sales_crm.reporting import (
+	CUSTOMER_INDEXES,
 	NOT_SET,
 	column,
 	currency,
@@ -122,6 +123,7 @@ def every_customer(filters) -> tuple:
 	order = frappe.qb.DocType("Customer Order")
 	per_customer = (
 		frappe.qb.from_(order)
+		.force_index(CUSTOMER_INDEXES["Customer Order"])
 		.select(
 			order.customer,
 			Count(NullIf(order.customer_address, "")).distinct().as_("sites"),
