@@ -104,6 +104,33 @@ def test_the_patch_adds_the_report_indexes_to_a_site_without_them_and_drops_the_
 			)()
 
 
+def test_the_patch_rebuilds_a_report_index_whose_columns_changed():
+	"""A site whose follow-ups' index lacks the department (as before the owner columns): the patch drops it
+	and adds it as declared; an index already as declared is left alone."""
+	from sales_crm.patches.v1 import carry_owner_columns_in_report_indexes
+
+	def columns(doctype, index):
+		rows = frappe.db.sql(f"show index from `tab{doctype}` where Key_name = %s", index, as_dict=True)
+		return [row.Column_name for row in sorted(rows, key=lambda r: r.Seq_in_index)]
+
+	old = ["sales_person", "follow_up_type", "status", "follow_up_date"]
+	frappe.db.sql_ddl(
+		"alter table `tabSales Follow Up` drop index follow_up_report_index, "
+		f"add index follow_up_report_index ({', '.join(old)})"
+	)
+	try:
+		assert columns("Sales Follow Up", "follow_up_report_index") == old
+		carry_owner_columns_in_report_indexes.execute()
+		for doctype, named in REPORT_INDEXES.items():
+			for index, declared in named.items():
+				assert columns(doctype, index) == list(declared), (doctype, index)
+	finally:  # DDL commits: leave the site as declared, whatever happened
+		from sales_crm.report_indexes import add_report_indexes, rebuild_changed
+
+		rebuild_changed("Sales Follow Up")
+		add_report_indexes("Sales Follow Up")
+
+
 @pytest.mark.parametrize("doctype", sorted(d for d in SCOPED if d != "Sales Plan"))
 def test_a_salesperson_s_list_reads_an_index_in_its_order(doctype):
 	"""(sales_person, modified): a salesperson's first page is 20 entries of it, in order, as

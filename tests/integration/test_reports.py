@@ -295,16 +295,16 @@ def test_funnel_by_month_adds_up_to_the_figures_by_salesperson(world):
 	assert mine == totals("sales_person", world.s1) and mine["order_count"] < by_month["order_count"]
 
 
+def funnel_by_source(world) -> dict:
+	"""The department's funnel per lead source, by group."""
+	report_rows = report(
+		"Sales Funnel Conversion", group_by="lead_source", **past_year(), sales_department=world.department
+	).rows
+	return by(report_rows, "group")
+
+
 def test_funnel_by_lead_source_and_restricted_view(world):
-	rows = by(
-		report(
-			"Sales Funnel Conversion",
-			group_by="lead_source",
-			**past_year(),
-			sales_department=world.department,
-		).rows,
-		"group",
-	)
+	rows = funnel_by_source(world)
 	campaign, hotline = rows["Marketing Campaign"], rows["800 Hotline"]
 	assert (campaign["lead_count"], campaign["opportunity_count"], campaign["contract_count"]) == (2, 2, 1)
 	assert (hotline["lead_count"], hotline["order_count"], hotline["collected_amount"]) == (2, 1, 200)
@@ -341,23 +341,12 @@ def test_every_deal_carries_its_lead_source_and_follows_a_change_of_it(world):
 	assert len(sources()) == 4 and set(sources().values()) == {"Marketing Campaign"}
 	assert frappe.db.get_value("Sales Opportunity", world.o4.name, "lead_source") is None
 
-	def funnel():
-		return by(
-			report(
-				"Sales Funnel Conversion",
-				group_by="lead_source",
-				**past_year(),
-				sales_department=world.department,
-			).rows,
-			"group",
-		)
-
-	before = funnel()
+	before = funnel_by_source(world)
 	lead = frappe.get_doc("Sales Lead", frappe.db.get_value("Sales Opportunity", world.o1.name, "sales_lead"))
 	lead.lead_source = "Customer Referral"
 	lead.save()
 	assert set(sources().values()) == {"Customer Referral"}
-	after = funnel()
+	after = funnel_by_source(world)
 	assert (
 		after["Customer Referral"]["order_count"] == 1 and after["Customer Referral"]["contract_count"] == 1
 	)

@@ -45,14 +45,7 @@ class CustomerOrder(ApprovedSellingController):
 		grand_total: DF.Currency
 		invoiced_amount: DF.Currency
 		items: DF.Table[CustomerOrderItem]
-		lead_source: DF.Literal[
-			"",
-			"Marketing Campaign",
-			"Employee Referral",
-			"800 Hotline",
-			"Advertising Response",
-			"Customer Referral",
-		]
+		lead_source: DF.Data | None
 		naming_series: DF.Literal["ORD-.YYYY.-"]
 		net_total: DF.Currency
 		opportunity: DF.Link | None

@@ -46,14 +46,7 @@ class SalesContract(ApprovedSellingController):
 		exchange_rate: DF.Float
 		grand_total: DF.Currency
 		items: DF.Table[SalesContractItem]
-		lead_source: DF.Literal[
-			"",
-			"Marketing Campaign",
-			"Employee Referral",
-			"800 Hotline",
-			"Advertising Response",
-			"Customer Referral",
-		]
+		lead_source: DF.Data | None
 		naming_series: DF.Literal["CON-.YYYY.-"]
 		net_total: DF.Currency
 		opportunity: DF.Link | None

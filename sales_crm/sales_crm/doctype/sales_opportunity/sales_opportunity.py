@@ -43,14 +43,7 @@ class SalesOpportunity(SalesDocument):
 		expected_close_date: DF.Date | None
 		expected_revenue: DF.Currency
 		items: DF.Table[SalesOpportunityItem]
-		lead_source: DF.Literal[
-			"",
-			"Marketing Campaign",
-			"Employee Referral",
-			"800 Hotline",
-			"Advertising Response",
-			"Customer Referral",
-		]
+		lead_source: DF.Data | None
 		loss_reason: DF.Link | None
 		lost_reason: DF.SmallText | None
 		naming_series: DF.Literal["OPP-.YYYY.-"]

@@ -41,14 +41,7 @@ class SalesQuotation(SellingController):
 		exchange_rate: DF.Float
 		grand_total: DF.Currency
 		items: DF.Table[SalesQuotationItem]
-		lead_source: DF.Literal[
-			"",
-			"Marketing Campaign",
-			"Employee Referral",
-			"800 Hotline",
-			"Advertising Response",
-			"Customer Referral",
-		]
+		lead_source: DF.Data | None
 		loss_reason: DF.Link | None
 		naming_series: DF.Literal["QTN-.YYYY.-"]
 		net_total: DF.Currency
