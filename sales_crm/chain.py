@@ -152,7 +152,8 @@ def drift(doc, source, copy: Copy) -> list[tuple[int | None, str, object, object
 @dataclass(frozen=True)
 class RollUp:
 	"""``target.field`` = Σ ``source.value`` (× ``factor``) over submitted sources whose ``link`` names
-	the target. A source that is a child row carries its parent's docstatus, so the sum reads the rows
+	the target — or, with ``aggregate`` ``"min"``/``"max"``, their least or greatest ``value`` (none without
+	a source). A source that is a child row carries its parent's docstatus, so the sum reads the rows
 	alone."""
 
 	target: str
@@ -161,6 +162,7 @@ class RollUp:
 	link: str
 	value: str
 	factor: str | None = None
+	aggregate: str = "sum"
 
 
 ROLLUPS = (
@@ -174,6 +176,10 @@ ROLLUPS = (
 	RollUp("Sales Opportunity", "won_amount", "Sales Contract", "opportunity", "grand_total"),
 	# what receipt and offset rows name a payment plan line for: the line settles it first
 	RollUp("Sales Payment Plan Line", "named_amount", "Sales Receipt Allocation", "payment_plan_line", "allocated_amount"),
+	# when a receivable was first and last settled: an ageing as of an earlier date reads the outstanding then
+	# from the receivable alone (nothing settled by then: its total; nothing since: its outstanding now)
+	RollUp("Sales Receivable", "first_settled_on", "Sales Receipt Allocation", "sales_receivable", "settled_on", aggregate="min"),
+	RollUp("Sales Receivable", "last_settled_on", "Sales Receipt Allocation", "sales_receivable", "settled_on", aggregate="max"),
 )  # fmt: skip
 
 # Sums are recomputed in this order (a record's sources before the record): the reverse of the locks.
@@ -332,7 +338,7 @@ def roll_up(doc) -> dict[str, list[str]]:
 			names = targets[target]
 			if summed != target:
 				names = _rows_of(target, names, _table_of(target, summed))
-			_apply(tuple(rollups), names)
+			apply_rollups(tuple(rollups), names)
 			moved |= {(rollup.target, rollup.field) for rollup in rollups}
 		for step in DERIVED.get(target, ()):
 			step(targets[target], moved)
@@ -355,7 +361,9 @@ def _feeds(rollup: RollUp, posted: dict[str, list]) -> bool:
 	names none, or holds zero, moves no sum (a new invoice has received nothing yet, so its order's and
 	contract's collections stay; a receipt row that names no payment plan line settles none)."""
 	return any(
-		record.get(rollup.link) and flt(record.get(rollup.value)) for record in posted.get(rollup.source, ())
+		record.get(rollup.link)
+		and (flt(record.get(rollup.value)) if rollup.aggregate == "sum" else record.get(rollup.value))
+		for record in posted.get(rollup.source, ())
 	)
 
 
@@ -380,7 +388,7 @@ def _rows_of(doctype: str, names: list[str], table: str = "items") -> list[str]:
 	return reads.column(child, {"parent": names, "parenttype": doctype, "parentfield": table}, "name")
 
 
-def _apply(rollups: tuple[RollUp, ...], names: list[str]) -> None:
+def apply_rollups(rollups: tuple[RollUp, ...], names: list[str]) -> None:
 	"""``UPDATE target SET field = (SELECT SUM(value) FROM submitted sources linked to it), …`` for ``names``:
 	the roll-ups of one target in one statement.
 
@@ -398,8 +406,14 @@ def _rollup_statement(rollups: tuple[RollUp, ...]) -> str:
 		value = f"s.{reads.quoted(rollup.value)}"
 		if rollup.factor:
 			value += f" * s.{reads.quoted(rollup.factor)}"
+		if rollup.aggregate == "sum":
+			value = f"coalesce(sum({value}), 0)"
+		elif rollup.aggregate in ("min", "max") and not rollup.factor:
+			value = f"{rollup.aggregate}({value})"
+		else:
+			raise ValueError(rollup)
 		sums.append(
-			f"t.{reads.quoted(rollup.field)} = (select coalesce(sum({value}), 0)"
+			f"t.{reads.quoted(rollup.field)} = (select {value}"
 			f" from {reads.table(rollup.source)} s force index ({reads.quoted(source_index(rollup.link))})"
 			f" where s.{reads.quoted(rollup.link)} = t.`name` and s.`docstatus` = 1)"
 		)
@@ -721,13 +735,45 @@ DERIVED = {
 # index, instead of looking every row's document up: a random read per row once the tables outgrow the
 # buffer pool. The server sets them on every save (``carry_to_rows``); read-only, they are owned. The
 # salesperson is a Link to User like the order's, so that renaming a user renames it on the rows too.
-ROW_CARRIES = {"Customer Order": ("items", ("sales_person", "order_date"))}
+# Each field is the row's name for it, and the header's where they differ: an allocation row is dated by
+# its receipt's date or its offset's posting date (what the receivables' settled dates roll up).
+ROW_CARRIES = {
+	"Customer Order": ("items", ("sales_person", "order_date")),
+	"Sales Receipt": ("allocations", (("settled_on", "receipt_date"),)),
+	"Sales Credit Offset": ("allocations", (("settled_on", "posting_date"),)),
+}
+
+
+def carried_fields(doctype: str) -> dict[str, str]:
+	"""``{row field: header field}`` of what each row of ``doctype`` repeats."""
+	_table, fields = ROW_CARRIES.get(doctype, (None, ()))
+	return dict(field if isinstance(field, tuple) else (field, field) for field in fields)
 
 
 def carried(doctype: str, header: dict) -> dict:
 	"""The values each row of ``doctype`` repeats from ``header`` (for writers that insert rows directly)."""
-	_table, fields = ROW_CARRIES.get(doctype, (None, ()))
-	return {field: header.get(field) for field in fields}
+	return {row_field: header.get(field) for row_field, field in carried_fields(doctype).items()}
+
+
+def fill_carried(parenttype: str, first: str | None = None, last: str | None = None) -> None:
+	"""Set-based: each row of ``parenttype`` (of the records named ``first`` to ``last`` when given) takes
+	what it repeats of its record, where it differs (a patch, in slices; the upgrade test's recomputation)."""
+	table, _fields = ROW_CARRIES[parenttype]
+	fields = carried_fields(parenttype)
+	child = frappe.get_meta(parenttype).get_field(table).options
+	sets = ", ".join(
+		f"row.{reads.quoted(field)} = doc.{reads.quoted(header)}" for field, header in fields.items()
+	)
+	differs = " or ".join(
+		f"not (row.{reads.quoted(field)} <=> doc.{reads.quoted(header)})" for field, header in fields.items()
+	)
+	between = " and doc.`name` between %(first)s and %(last)s" if first is not None else ""
+	frappe.db.sql(
+		f"""update {reads.table(child)} row join {reads.table(parenttype)} doc on doc.`name` = row.`parent`
+		set {sets}
+		where row.`parenttype` = %(parenttype)s and row.`parentfield` = %(table)s{between} and ({differs})""",
+		{"parenttype": parenttype, "table": table, "first": first, "last": last},
+	)
 
 
 def carry_to_rows(doc) -> None:

@@ -934,6 +934,9 @@ class Demo:
 			base_outstanding_amount=round(balance.outstanding * rate, 2),
 			status=receivable_status(balance.outstanding),
 			is_overdue=int(balance.outstanding > 0 and due is not None and due < self.anchor),
+			# its one allocation's date (chain.ROLLUPS)
+			first_settled_on=pay_day,
+			last_settled_on=pay_day,
 		)
 		return receivable
 
@@ -984,6 +987,7 @@ class Demo:
 					"outstanding_amount": receivable["total_amount"],
 					"allocated_amount": allocated,
 					"write_off_amount": write_off,
+					**chain.carried("Sales Receipt", receipt),
 				}
 			],
 		)
@@ -1063,6 +1067,7 @@ class Demo:
 					"outstanding_amount": receivable["total_amount"],
 					"allocated_amount": allocated,
 					"write_off_amount": 0,
+					**chain.carried("Sales Credit Offset", offset),
 				}
 			],
 		)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import frappe
 
 # what Receivable Ageing reads of each open receivable: when it was posted, what it owes and in which rate,
-# and the dates it is aged from
+# the dates it is aged from, and when it was first and last settled (what it owed on an earlier date)
 _AGEING_COLUMNS = (
 	"posting_date",
 	"outstanding_amount",
@@ -26,6 +26,8 @@ _AGEING_COLUMNS = (
 	"exchange_rate",
 	"due_date",
 	"invoice_date",
+	"first_settled_on",
+	"last_settled_on",
 )
 
 REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -245,6 +247,18 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 			"refunded_amount",
 			"paid_amount",
 			"exchange_rate",
+		),
+	},
+	"Sales Receipt Allocation": {
+		# what receipts and offsets settled after a date, per receivable and plan line named (Receivable
+		# Ageing by payment plan as of an earlier date), dated on the row (chain.ROW_CARRIES)
+		"allocation_settled_report_index": (
+			"docstatus",
+			"settled_on",
+			"sales_receivable",
+			"payment_plan_line",
+			"allocated_amount",
+			"write_off_amount",
 		),
 	},
 	"Sales Credit Offset": {

@@ -45,6 +45,32 @@ def violations(fresh: bool = True) -> list[str]:
 			found.append(
 				f"{r.name}: allocations {r.allocated}+{r.written} ≠ received {r.received_amount}+{r.write_off_amount}"
 			)
+	for r in frappe.db.sql(
+		"""select ar.name, ar.first_settled_on, ar.last_settled_on,
+			min(coalesce(p.receipt_date, o.posting_date)) as first_date,
+			max(coalesce(p.receipt_date, o.posting_date)) as last_date
+		from `tabSales Receivable` ar
+		left join `tabSales Receipt Allocation` a on a.sales_receivable = ar.name
+		left join `tabSales Receipt` p on a.parenttype = 'Sales Receipt' and p.name = a.parent
+			and p.docstatus = 1
+		left join `tabSales Credit Offset` o on a.parenttype = 'Sales Credit Offset' and o.name = a.parent
+			and o.docstatus = 1
+		where ar.docstatus = 1 group by ar.name
+		having not (ar.first_settled_on <=> first_date and ar.last_settled_on <=> last_date)""",
+		as_dict=True,
+	):
+		found.append(
+			f"{r.name}: settled {r.first_settled_on} to {r.last_settled_on}, its receipts and offsets are "
+			f"dated {r.first_date} to {r.last_date}"
+		)
+	for r in frappe.db.sql(
+		"""select a.name, a.parent from `tabSales Receipt Allocation` a
+		left join `tabSales Receipt` p on a.parenttype = 'Sales Receipt' and p.name = a.parent
+		left join `tabSales Credit Offset` o on a.parenttype = 'Sales Credit Offset' and o.name = a.parent
+		where not (a.settled_on <=> coalesce(p.receipt_date, o.posting_date))""",
+		as_dict=True,
+	):
+		found.append(f"Sales Receipt Allocation {r.name}: not dated as its {r.parent}")
 	for table, done in (("Sales Contract Item", "ordered_qty"), ("Customer Order Item", "delivered_qty")):
 		for r in frappe.db.sql(
 			f"""select i.name, i.qty, i.{done} as done from `tab{table}` i

@@ -10,7 +10,7 @@ import string
 import frappe
 import pytest
 from factories import make_department, make_product, make_user
-from frappe.utils import add_days, nowdate, random_string
+from frappe.utils import add_days, getdate, nowdate, random_string
 from frappe.utils.password import update_password
 from invariants import customer_credit, violations
 from server import Server
@@ -124,6 +124,19 @@ def ageing_outstanding(customer: str, report_date) -> float:
 	return sum(r["outstanding_amount"] for r in rows)
 
 
+def redate(doctype: str, name: str, field: str, day) -> None:
+	"""A test's set-up moves a posted receipt or offset to another date without a client path (uncommitted),
+	and keeps what the chain keeps of the date: its allocation rows' and its receivables' settled dates."""
+	from sales_crm import chain
+
+	frappe.db.set_value(doctype, name, field, day)
+	chain.fill_carried(doctype, name, name)
+	receivables = frappe.get_all(
+		"Sales Receipt Allocation", {"parent": name, "parenttype": doctype}, pluck="sales_receivable"
+	)
+	chain.roll_up(frappe._dict(flags=frappe._dict(chain_targets={"Sales Receivable": receivables})))
+
+
 def cancel(client, doctype: str, name: str):
 	return client.call("frappe.client.cancel", doctype=doctype, name=name)
 
@@ -152,7 +165,7 @@ def test_advance_offset_refund_and_cancel(money):
 	assert ageing_outstanding(customer, nowdate()) == 0
 	# Receivable Ageing as of a day before an offset: the receivable still owed then what it settled
 	frappe.db.rollback()
-	frappe.db.set_value("Sales Credit Offset", offset, "posting_date", add_days(nowdate(), 2))
+	redate("Sales Credit Offset", offset, "posting_date", add_days(nowdate(), 2))
 	assert ageing_outstanding(customer, add_days(nowdate(), 1)) == 400
 	assert ageing_outstanding(customer, add_days(nowdate(), 2)) == 0
 	frappe.db.rollback()
@@ -197,6 +210,51 @@ def test_advance_offset_refund_and_cancel(money):
 	assert books_hold(customer) == {}
 	frappe.db.rollback()
 	assert frappe.db.get_value("Customer Order", order, "received_amount") == 0
+
+
+def test_the_ageing_as_of_an_earlier_date_reads_each_receivable_s_settled_dates(money):
+	"""A receivable paid after the date owed its total then, one paid before owed nothing, one paid in parts
+	on both sides of it owed what the later part settled; a cancel moves the dates back. The receivables
+	keep the dates their receipts and offsets were posted on (first and last), the rows their document's."""
+	m, acc = money, money.clients.accounts
+	customer, order = order_of(m, 10)
+	parts, before_only, after_only = invoice(m, order, 500), invoice(m, order, 300), invoice(m, order, 200)
+
+	def paid(day, *allocations):
+		rows = [{"sales_receivable": ar, "allocated_amount": amount} for ar, amount in allocations]
+		doc = {"doctype": "Sales Receipt", "customer": customer, "receipt_date": day, "allocations": rows}
+		return submit(acc, "Sales Receipt", doc)
+
+	paid("2026-11-25", (parts, 200), (before_only, 300))
+	later = paid("2026-11-30", (parts, 300), (after_only, 200))
+	frappe.db.rollback()
+	settled = {
+		ar: frappe.db.get_value("Sales Receivable", ar, ["first_settled_on", "last_settled_on"], as_dict=True)
+		for ar in (parts, before_only, after_only)
+	}
+	assert {ar: (str(d.first_settled_on), str(d.last_settled_on)) for ar, d in settled.items()} == {
+		parts: ("2026-11-25", "2026-11-30"),
+		before_only: ("2026-11-25", "2026-11-25"),
+		after_only: ("2026-11-30", "2026-11-30"),
+	}
+	assert ageing_outstanding(customer, "2026-11-24") == 1000  # nothing settled yet: every total
+	assert ageing_outstanding(customer, "2026-11-27") == 300 + 200  # the later part of one, all of another
+	assert ageing_outstanding(customer, "2026-11-30") == 0
+	assert books_hold(customer) == {}
+
+	assert cancel(acc, "Sales Receipt", later).ok
+	frappe.db.rollback()
+	assert frappe.db.get_value("Sales Receivable", parts, ["first_settled_on", "last_settled_on"]) == (
+		getdate("2026-11-25"),
+		getdate("2026-11-25"),
+	)
+	assert frappe.db.get_value("Sales Receivable", after_only, ["first_settled_on", "last_settled_on"]) == (
+		None,
+		None,
+	)
+	assert ageing_outstanding(customer, "2026-11-27") == 300 + 200
+	assert ageing_outstanding(customer, "2026-12-01") == 300 + 200
+	assert books_hold(customer) == {}
 
 
 def test_offsets_and_refunds_are_checked(money):

@@ -114,14 +114,18 @@ def twins() -> dict[str, list[str]]:
 
 def recomputed(stored: dict) -> dict[str, list[str]]:
 	"""Every roll-up and derived figure of chain.py recomputed over every record, as a submit recomputes
-	those it reaches, and every deal's lead source (``chain.ATTRIBUTION``); the stored values that the current code would change (a migrated site whose figures
-	the current code would compute otherwise misses a patch). A figure a cent off is listed apart: old demo
-	loaders rounded some estimates with Python's ``round`` where the controllers use ``flt``. Rolled back."""
+	those it reaches (after what every row repeats of its record: ``chain.ROW_CARRIES``), and every deal's
+	lead source (``chain.ATTRIBUTION``); the stored values that the current code would change (a migrated
+	site whose figures the current code would compute otherwise misses a patch). A figure a cent off is
+	listed apart: old demo loaders rounded some estimates with Python's ``round`` where the controllers use
+	``flt``. Rolled back."""
 	from sales_crm import chain
 
 	targets = {
 		doctype: frappe.get_all(doctype, pluck="name", order_by="name") for doctype in chain.ROLLUP_ORDER
 	}
+	for parenttype in chain.ROW_CARRIES:  # what the rows repeat of their record, first: the dates roll up
+		chain.fill_carried(parenttype)
 	chain.roll_up(frappe._dict(flags=frappe._dict(chain_targets=targets)))
 	chain.fill_attribution()  # and the lead source each deal carries from its lead
 	found = {"changed": [], "cents": []}

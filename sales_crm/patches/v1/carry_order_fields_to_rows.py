@@ -4,24 +4,20 @@ their order's are left as they are, so a re-run writes nothing."""
 
 import frappe
 
-from sales_crm.chain import ROW_CARRIES
+from sales_crm.chain import fill_carried
 
 SLICE = 20_000
 
 
 def execute():
-	for parenttype, (table, fields) in ROW_CARRIES.items():
-		child = frappe.get_meta(parenttype).get_field(table).options
-		sets = ", ".join(f"row.`{field}` = doc.`{field}`" for field in fields)
-		differs = " or ".join(f"not (row.`{field}` <=> doc.`{field}`)" for field in fields)
+	fill_carried_rows(["Customer Order"])
+
+
+def fill_carried_rows(parenttypes) -> None:
+	"""Each row of ``parenttypes`` takes the fields it repeats of its document (``chain.fill_carried``)."""
+	for parenttype in parenttypes:
 		for first, last in slices(parenttype):
-			frappe.db.sql(
-				f"""update `tab{child}` row join `tab{parenttype}` doc on doc.name = row.parent
-				set {sets}
-				where row.parenttype = %(parenttype)s and row.parentfield = %(table)s
-					and doc.name between %(first)s and %(last)s and ({differs})""",
-				{"parenttype": parenttype, "table": table, "first": first, "last": last},
-			)
+			fill_carried(parenttype, first, last)
 			frappe.db.commit()  # nosemgrep: a slice at a time, so an interrupted run resumes where it stopped
 
 

@@ -22,6 +22,7 @@ class SalesReceiptAllocation(SalesDocument):
 		parenttype: DF.Data
 		payment_plan_line: DF.Data | None
 		sales_receivable: DF.Link
+		settled_on: DF.Date | None
 		write_off_amount: DF.Currency
 	# end: auto-generated types
 	pass
@@ -29,5 +30,7 @@ class SalesReceiptAllocation(SalesDocument):
 
 def on_doctype_update():
 	from sales_crm.chain import add_indexes
+	from sales_crm.report_indexes import add_report_indexes
 
 	add_indexes("Sales Receipt Allocation")
+	add_report_indexes("Sales Receipt Allocation")

@@ -42,9 +42,11 @@ class SalesReceivable(SalesDocument):
 		description: DF.SmallText | None
 		due_date: DF.Date | None
 		exchange_rate: DF.Float
+		first_settled_on: DF.Date | None
 		invoice_date: DF.Date
 		invoice_no: DF.Data
 		is_overdue: DF.Check
+		last_settled_on: DF.Date | None
 		naming_series: DF.Literal["AR-.YYYY.-"]
 		opportunity: DF.Link | None
 		outstanding_amount: DF.Currency

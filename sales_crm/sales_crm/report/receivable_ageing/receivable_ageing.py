@@ -4,10 +4,13 @@
 salesperson, in buckets of days past due, and what was collected in the period.
 
 The outstanding amount is as of the report date: the receivable's total less the allocations and
-write-offs of receipts dated up to then and of credit offsets posted up to then — read as the receivable's maintained
-``outstanding_amount`` (its total less every submitted receipt's and offset's allocation and write-off,
-kept by the chain) plus what receipts dated after the report date and offsets posted after it settled, so that only those later receipts are read (issue 11). A receivable without a due date is aged by its invoice date
-(posting date as the last resort), so it never drops out of the buckets.
+write-offs of receipts dated up to then and of credit offsets posted up to then. It is read from the
+receivable's own row (``outstanding_then``): the chain keeps its ``outstanding_amount`` (its total less every
+submitted allocation and write-off) and the dates it was first and last settled on, so its outstanding now
+is its outstanding then when nothing settled it since, and its total when nothing had settled it by then;
+only a receivable paid in parts on both sides of the date has its later allocations read. A receivable
+without a due date is aged by its invoice date (posting date as the last resort), so it never drops out of
+the buckets.
 
 With ``age_by = "plan"`` the report ages the payment plans instead (回款计划): what each line of a submitted
 contract or direct order still has outstanding, by the line's due date (a line whose due date waits for a
@@ -112,54 +115,48 @@ def get_columns(filters) -> list[dict]:
 	]
 
 
-def allocations_after(report_date, *fields):
-	"""The ``fields`` (functions of the allocation table) of every allocation of a submitted receipt dated
-	after ``report_date`` or a submitted credit offset (an advance's credit applied) posted after it: one
-	``UNION ALL``, each side read from its own date index, so a report as of today reads no allocation."""
+def allocations_after(report_date):
+	"""``(query, allocation)``: the allocations of submitted receipts dated after ``report_date`` and of
+	submitted credit offsets (an advance's credit applied) posted after it, a range of the allocations' index
+	by the date they carry (``chain.ROW_CARRIES``)."""
 	allocation = frappe.qb.DocType("Sales Receipt Allocation")
-
-	def by(parent_doctype, date_field):
-		parent = frappe.qb.DocType(parent_doctype)
-		return (
-			frappe.qb.from_(parent)
-			.join(allocation)
-			.on((allocation.parent == parent.name) & (allocation.parenttype == parent_doctype))
-			.select(*(field(allocation) for field in fields))
-			.where((parent.docstatus == 1) & (parent[date_field] > report_date))
-		)
-
-	return by("Sales Receipt", "receipt_date").union_all(by("Sales Credit Offset", "posting_date"))
-
-
-def settled_after(report_date):
-	"""Per receivable, what was allocated and written off after ``report_date``."""
-	settled = allocations_after(
-		report_date,
-		lambda a: a.sales_receivable,
-		lambda a: (Coalesce(a.allocated_amount, 0) + Coalesce(a.write_off_amount, 0)).as_("amount"),
+	query = (
+		frappe.qb.from_(allocation)
+		.force_index("allocation_settled_report_index")
+		.where((allocation.docstatus == 1) & (allocation.settled_on > report_date))
 	)
-	return (
-		frappe.qb.from_(settled)
-		.select(settled.sales_receivable, Sum(settled.amount).as_("settled"))
-		.groupby(settled.sales_receivable)
-	)
+	return query, allocation
 
 
 def settled_later_exists(report_date) -> bool:
-	"""Whether any submitted receipt is dated, or credit offset posted, after ``report_date`` (each a read of
-	its date index). As of today there is usually none: the ageing then reads the maintained outstanding
-	amounts alone, without probing the later allocations for every receivable."""
-	for doctype, date_field in (("Sales Receipt", "receipt_date"), ("Sales Credit Offset", "posting_date")):
-		table = frappe.qb.DocType(doctype)
-		query = (
-			frappe.qb.from_(table)
-			.select(table.name)
-			.where((table.docstatus == 1) & (table[date_field] > report_date))
-			.limit(1)
+	"""Whether any receivable was settled after ``report_date`` (one read of the allocations' date index). As
+	of today there is usually none: the ageing then reads the outstanding amounts alone."""
+	query, allocation = allocations_after(report_date)
+	return bool(query.select(allocation.name).limit(1).run())
+
+
+def outstanding_then(receivable, report_date):
+	"""What a receivable owed on ``report_date``, from its own row: its outstanding now when nothing settled it
+	since (``last_settled_on``), its total when nothing had settled it by then (``first_settled_on``), else
+	its outstanding now plus what its allocations dated after then settled (a receivable paid in parts on
+	both sides of the date: the only one whose allocations are read)."""
+	allocation = frappe.qb.DocType("Sales Receipt Allocation")
+	since = (
+		frappe.qb.from_(allocation)
+		.select(Sum(Coalesce(allocation.allocated_amount, 0) + Coalesce(allocation.write_off_amount, 0)))
+		.where(
+			(allocation.sales_receivable == receivable.name)
+			& (allocation.docstatus == 1)
+			& (allocation.settled_on > report_date)
 		)
-		if query.run():
-			return True
-	return False
+	)
+	outstanding = Coalesce(receivable.outstanding_amount, 0)
+	return (
+		Case()
+		.when(receivable.last_settled_on.isnull() | (receivable.last_settled_on <= report_date), outstanding)
+		.when(receivable.first_settled_on > report_date, Coalesce(receivable.total_amount, 0))
+		.else_(outstanding + Coalesce(since, 0))
+	)
 
 
 # the receivables' covering index per grouping, in the order of the party: a temporary table of every
@@ -172,12 +169,11 @@ def open_receivables(filters):
 	"""``(query, receivable, outstanding)``: the submitted receivables in scope with something outstanding on
 	the report date (a query to select from), and that outstanding amount in company currency."""
 	receivable = frappe.qb.DocType("Sales Receivable")
-	later = settled_after(filters.report_date) if filters.settled_later else None
-	unconverted = Coalesce(receivable.outstanding_amount, 0)
+	if filters.settled_later:
+		unconverted = outstanding_then(receivable, filters.report_date)
+	else:
+		unconverted = Coalesce(receivable.outstanding_amount, 0)
 	query = frappe.qb.from_(receivable).force_index(RECEIVABLE_INDEXES[filters.group_by])
-	if later is not None:
-		unconverted += Coalesce(later.settled, 0)
-		query = query.left_join(later).on(later.sales_receivable == receivable.name)
 	query = query.where(
 		(receivable.docstatus == 1) & (receivable.posting_date <= filters.report_date) & (unconverted > 0.005)
 	).where(scope(receivable, "Sales Receivable", filters))
@@ -294,24 +290,18 @@ def collected_after(report_date):
 	"""What was allocated after ``report_date``, per plan owner (the receivable's contract, else its order:
 	``(sales_contract, customer_order)``) and plan line named: a query of ``(sales_contract, customer_order,
 	payment_plan_line, allocated)``."""
-	later = allocations_after(
-		report_date,
-		lambda a: a.sales_receivable,
-		lambda a: a.payment_plan_line,
-		lambda a: Coalesce(a.allocated_amount, 0).as_("amount"),
-	)
+	later, allocation = allocations_after(report_date)
 	receivable = frappe.qb.DocType("Sales Receivable")
 	return (
-		frappe.qb.from_(later)
-		.join(receivable)
-		.on(receivable.name == later.sales_receivable)
+		later.join(receivable)
+		.on(receivable.name == allocation.sales_receivable)
 		.select(
 			receivable.sales_contract,
 			receivable.customer_order,
-			later.payment_plan_line,
-			Sum(later.amount).as_("allocated"),
+			allocation.payment_plan_line,
+			Sum(Coalesce(allocation.allocated_amount, 0)).as_("allocated"),
 		)
-		.groupby(receivable.sales_contract, receivable.customer_order, later.payment_plan_line)
+		.groupby(receivable.sales_contract, receivable.customer_order, allocation.payment_plan_line)
 	)
 
 

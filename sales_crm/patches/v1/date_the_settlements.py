@@ -1,0 +1,36 @@
+"""Every allocation row carries the date it settled its receivable on (its receipt's date, its offset's
+posting date: ``chain.ROW_CARRIES``), and every receivable when it was first and last settled (roll-ups of
+those dates: ``chain.ROLLUPS``), so that Receivable Ageing as of an earlier date reads each receivable's
+outstanding then from the receivable alone. Filled in slices, each committed (a re-run writes what is
+still missing), then the receivables' ageing indexes rebuilt with the two dates and the allocations' index
+by date added."""
+
+import frappe
+
+from sales_crm import chain
+from sales_crm.patches.v1.add_report_indexes import run_doctype_updates
+from sales_crm.patches.v1.carry_order_fields_to_rows import SLICE, fill_carried_rows
+from sales_crm.report_indexes import rebuild_changed
+
+DATES = ("first_settled_on", "last_settled_on")
+
+
+def execute():
+	fill_carried_rows(["Sales Receipt", "Sales Credit Offset"])
+	rollups = tuple(r for r in chain.ROLLUPS if r.target == "Sales Receivable" and r.field in DATES)
+	after = ""
+	while True:
+		# the receivables settled at all: the others' dates stay empty, as the roll-up would leave them
+		names = frappe.db.sql_list(
+			"""select distinct sales_receivable from `tabSales Receipt Allocation`
+			where sales_receivable > %(after)s and docstatus = 1
+			order by sales_receivable limit %(slice)s""",
+			{"after": after, "slice": SLICE},
+		)
+		if not names:
+			break
+		chain.apply_rollups(rollups, names)
+		frappe.db.commit()  # nosemgrep: a slice at a time, so an interrupted run resumes where it stopped
+		after = names[-1]
+	rebuild_changed("Sales Receivable")
+	run_doctype_updates(("Sales Receivable", "Sales Receipt Allocation"))
