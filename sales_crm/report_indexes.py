@@ -250,15 +250,16 @@ REPORT_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
 		),
 	},
 	"Sales Receipt Allocation": {
-		# what receipts and offsets settled after a date, per receivable and plan line named (Receivable
-		# Ageing by payment plan as of an earlier date), dated on the row (chain.ROW_CARRIES)
+		# what receipts and offsets collected after a date, per plan (the receivable's contract, else its
+		# order) and plan line named: Receivable Ageing by payment plan as of an earlier date, from the rows
+		# alone (dated by chain.ROW_CARRIES, the receivable's contract and order fetched onto the row)
 		"allocation_settled_report_index": (
 			"docstatus",
 			"settled_on",
-			"sales_receivable",
+			"sales_contract",
+			"customer_order",
 			"payment_plan_line",
 			"allocated_amount",
-			"write_off_amount",
 		),
 	},
 	"Sales Credit Offset": {

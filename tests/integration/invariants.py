@@ -71,6 +71,13 @@ def violations(fresh: bool = True) -> list[str]:
 		as_dict=True,
 	):
 		found.append(f"Sales Receipt Allocation {r.name}: not dated as its {r.parent}")
+	for r in frappe.db.sql(
+		"""select a.name, a.sales_receivable from `tabSales Receipt Allocation` a
+		join `tabSales Receivable` ar on ar.name = a.sales_receivable
+		where not (a.customer_order <=> ar.customer_order and a.sales_contract <=> ar.sales_contract)""",
+		as_dict=True,
+	):
+		found.append(f"Sales Receipt Allocation {r.name}: not the order and contract of {r.sales_receivable}")
 	for table, done in (("Sales Contract Item", "ordered_qty"), ("Customer Order Item", "delivered_qty")):
 		for r in frappe.db.sql(
 			f"""select i.name, i.qty, i.{done} as done from `tab{table}` i

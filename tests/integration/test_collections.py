@@ -4,7 +4,7 @@ After every step: the lines add up to the grand total and received + outstanding
 
 import frappe
 import pytest
-from factories import make_department, make_product, make_user
+from factories import hand_over, make_department, make_product, make_user
 from frappe.utils import add_days, getdate, nowdate, random_string
 from frappe.utils.password import update_password
 from invariants import violations
@@ -327,6 +327,44 @@ def test_direct_order_has_its_own_plan_an_order_of_a_contract_does_not(col):
 		timeout=60,
 	)
 	assert r.status_code == 417 and "plan" in r.text, r.text[:300]
+
+
+def test_a_direct_order_s_plan_as_of_an_earlier_date(col):
+	"""A direct order's plan (no contract) as of the day before its collection owed everything then, as a
+	contract's plan does: its later receipts are taken off what it collected."""
+	c = col.clients
+	cust = customer(c)
+	order = c.sales.insert(
+		{
+			"doctype": "Customer Order",
+			"customer": cust,
+			"tax_rate": 0,
+			"payment_terms_template": "30/70",
+			"items": [{"product": col.product, "qty": 3, "price_list_rate": 100}],
+		}
+	)["name"]
+	assert c.director.submit("Customer Order", order).ok
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	hand_over("Customer Order", order, {"order_date": add_days(nowdate(), -10)}, update_modified=False)
+	frappe.db.commit()
+	pay(c.accounts, cust, invoice(col, order, 300), 100)
+
+	def outstanding(days):
+		filters = {
+			"report_date": add_days(nowdate(), days),
+			"group_by": "customer",
+			"customer": cust,
+			"age_by": "plan",
+		}
+		result = c.manager.ok(
+			"frappe.desk.query_report.run", report_name="Receivable Ageing", filters=filters
+		)
+		rows = [r for r in result["result"] if isinstance(r, dict) and r.get("party") == cust]
+		return [(r["receivables"], r["outstanding_amount"]) for r in rows]
+
+	assert outstanding(0) == [(1, 200)]  # the first line received, 200 of the second left
+	assert outstanding(-1) == [(2, 300)]  # before the receipt: both lines owed
+	assert outstanding(-11) == []  # before the order
 
 
 def test_two_receipts_against_one_contracts_lines_at_once(col):

@@ -1,15 +1,16 @@
 """Every allocation row carries the date it settled its receivable on (its receipt's date, its offset's
-posting date: ``chain.ROW_CARRIES``), and every receivable when it was first and last settled (roll-ups of
-those dates: ``chain.ROLLUPS``), so that Receivable Ageing as of an earlier date reads each receivable's
-outstanding then from the receivable alone. Filled in slices, each committed (a re-run writes what is
-still missing), then the receivables' ageing indexes rebuilt with the two dates and the allocations' index
-by date added."""
+posting date: ``chain.ROW_CARRIES``) and its receivable's contract (fetched, as its order is), and every
+receivable when it was first and last settled (roll-ups of those dates: ``chain.ROLLUPS``), so that
+Receivable Ageing as of an earlier date reads what each receivable owed then from the receivable alone, and
+what each payment plan had collected since from the rows alone. Filled in slices, each committed (a re-run
+writes what is still missing), then the receivables' ageing indexes rebuilt with the two dates and the
+allocations' index by date added."""
 
 import frappe
 
 from sales_crm import chain
 from sales_crm.patches.v1.add_report_indexes import run_doctype_updates
-from sales_crm.patches.v1.carry_order_fields_to_rows import SLICE, fill_carried_rows
+from sales_crm.patches.v1.carry_order_fields_to_rows import SLICE, fill_carried_rows, slices
 from sales_crm.report_indexes import rebuild_changed
 
 DATES = ("first_settled_on", "last_settled_on")
@@ -17,6 +18,14 @@ DATES = ("first_settled_on", "last_settled_on")
 
 def execute():
 	fill_carried_rows(["Sales Receipt", "Sales Credit Offset"])
+	for first, last in slices("Sales Receivable"):
+		frappe.db.sql(
+			"""update `tabSales Receipt Allocation` a join `tabSales Receivable` r on r.name = a.sales_receivable
+			set a.sales_contract = r.sales_contract
+			where a.sales_receivable between %(first)s and %(last)s and not (a.sales_contract <=> r.sales_contract)""",
+			{"first": first, "last": last},
+		)
+		frappe.db.commit()  # nosemgrep: a slice at a time, so an interrupted run resumes where it stopped
 	rollups = tuple(r for r in chain.ROLLUPS if r.target == "Sales Receivable" and r.field in DATES)
 	after = ""
 	while True:
@@ -32,5 +41,6 @@ def execute():
 		chain.apply_rollups(rollups, names)
 		frappe.db.commit()  # nosemgrep: a slice at a time, so an interrupted run resumes where it stopped
 		after = names[-1]
-	rebuild_changed("Sales Receivable")
+	for doctype in ("Sales Receivable", "Sales Receipt Allocation"):
+		rebuild_changed(doctype)
 	run_doctype_updates(("Sales Receivable", "Sales Receipt Allocation"))

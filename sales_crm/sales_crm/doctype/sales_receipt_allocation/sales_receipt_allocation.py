@@ -21,6 +21,7 @@ class SalesReceiptAllocation(SalesDocument):
 		parentfield: DF.Data
 		parenttype: DF.Data
 		payment_plan_line: DF.Data | None
+		sales_contract: DF.Link | None
 		sales_receivable: DF.Link
 		settled_on: DF.Date | None
 		write_off_amount: DF.Currency

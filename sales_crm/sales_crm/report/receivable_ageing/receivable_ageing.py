@@ -288,27 +288,33 @@ PLAN_SIGNED = {"Sales Contract": "signed_on", "Customer Order": "order_date"}
 
 def collected_after(report_date):
 	"""What was allocated after ``report_date``, per plan owner (the receivable's contract, else its order:
-	``(sales_contract, customer_order)``) and plan line named: a query of ``(sales_contract, customer_order,
-	payment_plan_line, allocated)``."""
+	``(sales_contract, customer_order)``, both on the allocation row) and plan line named: a query of
+	``(sales_contract, customer_order, payment_plan_line, allocated)``, read from the rows' date index alone."""
 	later, allocation = allocations_after(report_date)
-	receivable = frappe.qb.DocType("Sales Receivable")
+	line = frappe.qb.DocType("Sales Payment Plan Line")
+	# a receivable of neither a contract nor a direct order with a plan settles no plan: its rows are not
+	# grouped (most of a site's collections, where most orders are direct and have none)
+	planned_orders = (
+		frappe.qb.from_(line)
+		.select(line.parent)
+		.where((line.parenttype == "Customer Order") & (line.parentfield == "payment_plan"))
+	)
 	return (
-		later.join(receivable)
-		.on(receivable.name == allocation.sales_receivable)
-		.select(
-			receivable.sales_contract,
-			receivable.customer_order,
+		later.select(
+			allocation.sales_contract,
+			allocation.customer_order,
 			allocation.payment_plan_line,
 			Sum(Coalesce(allocation.allocated_amount, 0)).as_("allocated"),
 		)
-		.groupby(receivable.sales_contract, receivable.customer_order, allocation.payment_plan_line)
+		.where(allocation.sales_contract.isnotnull() | allocation.customer_order.isin(planned_orders))
+		.groupby(allocation.sales_contract, allocation.customer_order, allocation.payment_plan_line)
 	)
 
 
 def plan_rows_as_of(filters) -> list[tuple]:
 	"""``plan_rows`` as of a past date: the plans signed by then, each settled by what it had collected
-	then. Only plans with something outstanding now or collected since are read: any other plan was as
-	settled then as it is now."""
+	then. Only plans with something outstanding now or collected since are settled again: any other plan was
+	as settled then as it is now (none of its lines owed anything)."""
 	line = frappe.qb.DocType("Sales Payment Plan Line")
 	later: dict[tuple, float] = {}
 	later_named: dict[str, float] = {}
@@ -321,19 +327,6 @@ def plan_rows_as_of(filters) -> list[tuple]:
 	totals: dict[str, list] = {}
 	for doctype in PLAN_PARENTS:
 		parent = frappe.qb.DocType(doctype)
-		open_line = frappe.qb.DocType("Sales Payment Plan Line").as_("open_line")
-		owners = collected_after(filters.report_date).as_("moved")
-		owner = owners.sales_contract if doctype == "Sales Contract" else owners.customer_order
-		# a plan that owes something now, or collected something since (as subqueries, not name lists)
-		open_or_moved = parent.name.isin(
-			frappe.qb.from_(open_line)
-			.select(open_line.parent)
-			.where(
-				(open_line.parenttype == doctype)
-				& (open_line.parentfield == "payment_plan")
-				& (open_line.outstanding_amount > 0.005)
-			)
-		) | parent.name.isin(frappe.qb.from_(owners).select(owner))
 		rows = (
 			frappe.qb.from_(line)
 			.join(parent)
@@ -348,10 +341,10 @@ def plan_rows_as_of(filters) -> list[tuple]:
 				line.amount,
 				line.due_date,
 				line.named_amount,
+				line.outstanding_amount,
 			)
 			.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
 			.where(parent[PLAN_SIGNED[doctype]] <= report_date)
-			.where(open_or_moved)
 			.where(scope(parent, doctype, filters))
 			.orderby(parent.name)
 			.orderby(line.idx)
@@ -360,6 +353,8 @@ def plan_rows_as_of(filters) -> list[tuple]:
 		for row in rows:
 			plans.setdefault(row[0], []).append(row)
 		for name, lines in plans.items():
+			if (doctype, name) not in later and all(flt(r[9]) <= 0.005 for r in lines):
+				continue  # settled now, and nothing collected since: settled then too
 			_name, party, rate, collected, *_rest = lines[0]
 			collected_then = flt(collected) - later.get((doctype, name), 0)
 			named_then = [flt(r[8]) - later_named.get(r[4], 0) for r in lines]
