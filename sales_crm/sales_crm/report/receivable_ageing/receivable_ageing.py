@@ -28,12 +28,13 @@ customers owing is read as a ranking, not a screen of every row. The chart and t
 party owing, listed or not.
 """
 
+from decimal import Decimal
+
 import frappe
 from frappe import _
 from frappe.query_builder import Case, Order
 from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import add_days, flt, getdate
-from pypika.terms import CustomFunction
 
 from sales_crm.flows.collections import COLLECTED
 from sales_crm.reporting import (
@@ -59,7 +60,6 @@ from sales_crm.rules.analysis import (
 )
 from sales_crm.rules.collections import settle
 
-DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 GROUP_BY = ("customer", "sales_person")
 AGE_BY = ("receivable", "plan")
 PLAN_PARENTS = ("Sales Contract", "Customer Order")
@@ -237,7 +237,9 @@ def owing_customers(filters, top: int) -> list[str]:
 def plan_rows(filters) -> list[tuple]:
 	"""What the payment plan lines of submitted contracts and direct orders still have outstanding, per
 	party and bucket of days past the line's due date, in company currency; the same columns as
-	``outstanding_rows``."""
+	``outstanding_rows``. Each open line comes out of the database as it is (0.5 s for the 116,000 open lines
+	at 1M leads) and is added up here: grouped in the database, the 72,000 customers' sums took a temporary
+	table of 1.1 s and their eleven columns another second to read."""
 	if filters.report_date < getdate():
 		return plan_rows_as_of(filters)
 	line = frappe.qb.DocType("Sales Payment Plan Line")
@@ -245,42 +247,46 @@ def plan_rows(filters) -> list[tuple]:
 	for doctype in PLAN_PARENTS:
 		parent = frappe.qb.DocType(doctype)
 		exchange_rate = Coalesce(parent.exchange_rate, 1)
-		outstanding = Coalesce(line.outstanding_amount, 0) * exchange_rate
-		days = DateDiff(filters.report_date, line.due_date)
-		key = parent[filters.group_by]
-
-		def bucket(first, last, days=days, outstanding=outstanding):
-			condition = (line.due_date <= filters.report_date) & (days >= first)
-			if last is not None:
-				condition &= days <= last
-			return Sum(Case().when(condition, outstanding).else_(0))
-
-		not_due = line.due_date.isnull() | (line.due_date > filters.report_date)
 		query = (
 			frappe.qb.from_(line)
 			.join(parent)
 			.on((parent.name == line.parent) & (line.parenttype == doctype))
 			.select(
-				Coalesce(key, "").as_("party"),
-				Count("*").as_("receivables"),
-				Sum(line.amount * exchange_rate).as_("total_amount"),
-				Sum(outstanding).as_("outstanding_amount"),
-				Sum(Case().when(not_due, outstanding).else_(0)).as_("not_due"),
-				*(bucket(first, last).as_(fieldname) for fieldname, _b, first, last in AGEING_BUCKETS),
+				Coalesce(parent[filters.group_by], ""),
+				line.amount * exchange_rate,
+				line.outstanding_amount * exchange_rate,
+				line.due_date,
 			)
 			.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
 			.where(line.outstanding_amount > 0.005)
 			.where(scope(parent, doctype, filters))
-			.groupby(key)
 		)
-		for row in query.run():
-			known = totals.get(row[0])
-			if known is None:
-				totals[row[0]] = list(row)
-			else:
-				for k in range(1, 2 + len(AMOUNTS)):
-					known[k] = (known[k] or 0) + (row[k] or 0)
-	return [tuple(row) for row in totals.values()]
+		for party, amount, outstanding, due in query.run():
+			add_plan_line(totals, party, amount, outstanding, due, filters.report_date)
+	return plan_totals(totals)
+
+
+def add_plan_line(totals: dict, party: str, amount, outstanding, due, report_date) -> None:
+	"""Add a plan line owing ``outstanding`` of ``amount`` (company currency, floats), due on ``due`` (None: its
+	due date waits for a delivery or an invoice), to its party's AGED amounts in ``totals``. The sums are
+	exact (``Decimal`` holds every float as it is), so no row order moves a cent: ``plan_totals`` rounds them
+	once."""
+	total = totals.get(party)
+	if total is None:
+		totals[party] = total = [party, 0] + [Decimal(0)] * len(AMOUNTS)
+	outstanding = Decimal(flt(outstanding))
+	total[1] += 1
+	total[2] += Decimal(flt(amount))
+	total[3] += outstanding
+	days = (report_date - getdate(due)).days if due else None
+	total[2 + AMOUNTS.index(ageing_bucket(days))] += outstanding
+
+
+def plan_totals(totals: dict) -> list[tuple]:
+	"""The rows of ``add_plan_line``'s ``totals``, their sums as the nearest floats."""
+	return [
+		(party, count, *(float(amount) for amount in amounts)) for party, count, *amounts in totals.values()
+	]
 
 
 PLAN_SIGNED = {"Sales Contract": "signed_on", "Customer Order": "order_date"}
@@ -365,16 +371,10 @@ def plan_rows_as_of(filters) -> list[tuple]:
 				named_then,
 			)
 			for r, s in zip(lines, settled, strict=True):
-				if s.outstanding <= 0.005:
-					continue
-				total = totals.setdefault(party, [party, 0] + [0.0] * len(AMOUNTS))
-				outstanding = s.outstanding * flt(rate or 1)
-				total[1] += 1
-				total[2] += flt(r[6]) * flt(rate or 1)
-				total[3] += outstanding
-				days = (report_date - getdate(r[7])).days if r[7] else None
-				total[2 + AMOUNTS.index(ageing_bucket(days))] += outstanding
-	return [tuple(row) for row in totals.values()]
+				if s.outstanding > 0.005:
+					rate = flt(rate or 1)
+					add_plan_line(totals, party, flt(r[6]) * rate, s.outstanding * rate, r[7], report_date)
+	return plan_totals(totals)
 
 
 # the receipts' covering index per grouping: a salesperson's receipts of the period are one range of it
