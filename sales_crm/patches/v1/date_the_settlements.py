@@ -3,8 +3,8 @@ posting date: ``chain.ROW_CARRIES``) and its receivable's contract (fetched, as 
 receivable when it was first and last settled (roll-ups of those dates: ``chain.ROLLUPS``), so that
 Receivable Ageing as of an earlier date reads what each receivable owed then from the receivable alone, and
 what each payment plan had collected since from the rows alone. Filled in slices, each committed (a re-run
-writes what is still missing), then the receivables' ageing indexes rebuilt with the two dates and the
-allocations' index by date added."""
+writes what is still missing), then the receivables' ageing indexes rebuilt with the two dates, their
+index of the unpaid ones per customer (the ageing as of today) and the allocations' index by date added."""
 
 import frappe
 

@@ -163,17 +163,28 @@ def outstanding_then(receivable, report_date):
 # salesperson and ageing column took 2.0 s over the 950,000 open receivables at 1M leads, against 0.96 s
 # when they come in salesperson order
 RECEIVABLE_INDEXES = {"customer": "receivable_report_index", "sales_person": "receivable_person_report_index"}
+# as of today, per customer, the unpaid receivables alone (871,000 of 1.79 million at 1M leads: 2.1 s -> 1.65 s);
+# per salesperson the index of them all still serves (1.7 s), as it does any earlier date
+OPEN_RECEIVABLE_INDEXES = {"customer": "receivable_open_report_index"}
 
 
 def open_receivables(filters):
 	"""``(query, receivable, outstanding)``: the submitted receivables in scope with something outstanding on
 	the report date (a query to select from), and that outstanding amount in company currency."""
 	receivable = frappe.qb.DocType("Sales Receivable")
+	unconverted = Coalesce(receivable.outstanding_amount, 0)
 	if filters.settled_later:
 		unconverted = outstanding_then(receivable, filters.report_date)
+		query = frappe.qb.from_(receivable).force_index(RECEIVABLE_INDEXES[filters.group_by])
+	elif filters.group_by in OPEN_RECEIVABLE_INDEXES:
+		# nothing settled since: what owes now is what owed then, and only an unpaid receivable owes
+		query = (
+			frappe.qb.from_(receivable)
+			.force_index(OPEN_RECEIVABLE_INDEXES[filters.group_by])
+			.where(receivable.status == "Unpaid")
+		)
 	else:
-		unconverted = Coalesce(receivable.outstanding_amount, 0)
-	query = frappe.qb.from_(receivable).force_index(RECEIVABLE_INDEXES[filters.group_by])
+		query = frappe.qb.from_(receivable).force_index(RECEIVABLE_INDEXES[filters.group_by])
 	query = query.where(
 		(receivable.docstatus == 1) & (receivable.posting_date <= filters.report_date) & (unconverted > 0.005)
 	).where(scope(receivable, "Sales Receivable", filters))
