@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from math import fsum
 
 # Receivable Ageing: (fieldname, label, first day past due, last day past due or None)
 AGEING_BUCKETS = (
@@ -51,12 +52,12 @@ def aged_by_party(rows: Iterable[tuple]) -> dict:
 
 
 def aged_total(lines: Iterable[list]) -> list:
-	"""The AGED amounts of several parties added up."""
-	total = [0] * len(AGED)
-	for line in lines:
-		for k, value in enumerate(line):
-			total[k] += value or 0
-	return total
+	"""The AGED amounts of several parties added up: the count, and each amount as the float nearest its exact
+	sum (``math.fsum``), so that the order the parties come in never moves a cent."""
+	lines = list(lines)
+	return [sum(line[0] or 0 for line in lines)] + [
+		fsum(line[k] or 0 for line in lines) for k in range(1, len(AGED))
+	]
 
 
 def owing_most(aged: dict, top: int) -> list:

@@ -297,9 +297,9 @@ def test_plan_changed_after_approval_goes_back_to_the_director(col):
 	assert frappe.db.get_value("Sales Contract", contract["name"], "docstatus") == 0
 
 
-def test_direct_order_has_its_own_plan_an_order_of_a_contract_does_not(col):
+def direct_order(col, cust: str) -> str:
+	"""A submitted direct order of ``cust`` for 300 (no tax) with the 30/70 plan: 90 and 210."""
 	c = col.clients
-	cust = customer(c)
 	order = c.sales.insert(
 		{
 			"doctype": "Customer Order",
@@ -308,8 +308,30 @@ def test_direct_order_has_its_own_plan_an_order_of_a_contract_does_not(col):
 			"payment_terms_template": "30/70",
 			"items": [{"product": col.product, "qty": 3, "price_list_rate": 100}],
 		}
-	)
-	assert c.director.submit("Customer Order", order["name"]).ok
+	)["name"]
+	assert c.director.submit("Customer Order", order).ok
+	return order
+
+
+def plan_ageing(client, cust: str, days: int) -> list[dict]:
+	"""The party rows of Receivable Ageing by payment plan as of ``days`` from today, filtered to ``cust``: its
+	row or none (any other party's row fails)."""
+	filters = {
+		"report_date": add_days(nowdate(), days),
+		"group_by": "customer",
+		"customer": cust,
+		"age_by": "plan",
+	}
+	result = client.ok("frappe.desk.query_report.run", report_name="Receivable Ageing", filters=filters)
+	rows = [r for r in result["result"] if isinstance(r, dict) and r.get("party")]
+	assert [r["party"] for r in rows] in ([], [cust]), rows
+	return rows
+
+
+def test_direct_order_has_its_own_plan_an_order_of_a_contract_does_not(col):
+	c = col.clients
+	cust = customer(c)
+	order = {"name": direct_order(col, cust)}
 	assert plan_holds("Customer Order", order["name"]) == [(90, 0, 90, "Planned"), (210, 0, 210, "Planned")]
 	c.director.ok("sales_crm.api.deliver_order", order=order["name"])
 	receivable = invoice(col, order["name"], 300)
@@ -334,33 +356,14 @@ def test_a_direct_order_s_plan_as_of_an_earlier_date(col):
 	contract's plan does: its later receipts are taken off what it collected."""
 	c = col.clients
 	cust = customer(c)
-	order = c.sales.insert(
-		{
-			"doctype": "Customer Order",
-			"customer": cust,
-			"tax_rate": 0,
-			"payment_terms_template": "30/70",
-			"items": [{"product": col.product, "qty": 3, "price_list_rate": 100}],
-		}
-	)["name"]
-	assert c.director.submit("Customer Order", order).ok
+	order = direct_order(col, cust)
 	c.director.ok("sales_crm.api.deliver_order", order=order)
 	hand_over("Customer Order", order, {"order_date": add_days(nowdate(), -10)}, update_modified=False)
 	frappe.db.commit()
 	pay(c.accounts, cust, invoice(col, order, 300), 100)
 
 	def outstanding(days):
-		filters = {
-			"report_date": add_days(nowdate(), days),
-			"group_by": "customer",
-			"customer": cust,
-			"age_by": "plan",
-		}
-		result = c.manager.ok(
-			"frappe.desk.query_report.run", report_name="Receivable Ageing", filters=filters
-		)
-		rows = [r for r in result["result"] if isinstance(r, dict) and r.get("party") == cust]
-		return [(r["receivables"], r["outstanding_amount"]) for r in rows]
+		return [(r["receivables"], r["outstanding_amount"]) for r in plan_ageing(c.manager, cust, days)]
 
 	assert outstanding(0) == [(1, 200)]  # the first line received, 200 of the second left
 	assert outstanding(-1) == [(2, 300)]  # before the receipt: both lines owed
@@ -815,19 +818,10 @@ def test_receivable_ageing_by_plan_as_of_an_earlier_date(col):
 	buckets = ("not_due", "range_0_30", "range_31_60", "range_61_90", "range_90_above")
 
 	def ageing(days):
-		filters = {
-			"report_date": add_days(nowdate(), days),
-			"group_by": "customer",
-			"customer": cust,
-			"age_by": "plan",
-		}
-		result = c.manager.ok(
-			"frappe.desk.query_report.run", report_name="Receivable Ageing", filters=filters
-		)
-		rows = [r for r in result["result"] if isinstance(r, dict) and r.get("party")]
+		rows = plan_ageing(c.manager, cust, days)
 		if not rows:
 			return None
-		assert [r["party"] for r in rows] == [cust] and rows[0]["party_name"], rows
+		assert rows[0]["party_name"], rows
 		row = rows[0]
 		return (row["receivables"], row["outstanding_amount"], *(row[b] for b in buckets))
 
@@ -839,6 +833,50 @@ def test_receivable_ageing_by_plan_as_of_an_earlier_date(col):
 	assert ageing(-30) == (2, 1000, 700, 300, 0, 0, 0)
 	# before the signing: no plan
 	assert ageing(-61) is None
+
+
+def test_the_plans_that_moved_read_by_name_or_with_every_plan_age_alike(col, monkeypatch):
+	"""As of an earlier date the plans that collected something since are named a slice at a time, or, when
+	they are most of the plans signed by then, read with every plan and the others passed over: both ways,
+	and the slices of one plan each, give the same report."""
+	from sales_crm.sales_crm.report.receivable_ageing import receivable_ageing
+
+	c = col.clients
+	customers = []
+	for paid in (400, 400, 0):
+		cust, contract = signed_contract(col)
+		order = order_of_contract(col, contract)
+		c.director.ok("sales_crm.api.deliver_order", order=order)
+		frappe.db.set_value("Sales Contract", contract, "signed_on", add_days(nowdate(), -30))
+		frappe.db.commit()
+		receivable = invoice(col, order, 1000)
+		if paid:  # today: the plan moved since yesterday; the third did not, and is read as it is
+			pay(c.accounts, cust, receivable, paid)
+		customers.append(cust)
+	frappe.db.rollback()
+
+	def ageing():
+		return [
+			receivable_ageing.execute(
+				frappe._dict(
+					report_date=add_days(nowdate(), -1), group_by="customer", age_by="plan", customer=cust
+				)
+			)
+			for cust in customers
+		]
+
+	by_name = ageing()
+	monkeypatch.setattr(receivable_ageing, "MOVED_SLICE", 1)
+	monkeypatch.setattr(receivable_ageing, "signed_by", lambda doctype, report_date: 10**9)
+	one_each = ageing()
+	monkeypatch.setattr(receivable_ageing, "signed_by", lambda doctype, report_date: 0)
+	every_plan = ageing()
+	assert by_name == one_each == every_plan
+	# yesterday nothing was collected: each plan owed its whole 1,000 (300 due on signing, 700 after delivery),
+	# each counted once
+	assert [[(r["party"], r["receivables"], r["outstanding_amount"]) for r in out[1]] for out in by_name] == [
+		[(cust, 2, 1000)] for cust in customers
+	]
 
 
 def test_plan_lines_on_the_calendar_and_a_receipt_for_a_line(col):

@@ -28,7 +28,7 @@ customers owing is read as a ranking, not a screen of every row. The chart and t
 party owing, listed or not.
 """
 
-from decimal import Decimal
+from math import fsum
 
 import frappe
 from frappe import _
@@ -253,51 +253,57 @@ def plan_rows(filters) -> list[tuple]:
 	table of 1.1 s and their eleven columns another second to read."""
 	if filters.report_date < getdate():
 		return plan_rows_as_of(filters)
-	line = frappe.qb.DocType("Sales Payment Plan Line")
 	totals: dict[str, list] = {}
 	for doctype in PLAN_PARENTS:
-		parent = frappe.qb.DocType(doctype)
-		exchange_rate = Coalesce(parent.exchange_rate, 1)
-		query = (
-			frappe.qb.from_(line)
-			.join(parent)
-			.on((parent.name == line.parent) & (line.parenttype == doctype))
-			.select(
-				Coalesce(parent[filters.group_by], ""),
-				line.amount * exchange_rate,
-				line.outstanding_amount * exchange_rate,
-				line.due_date,
-			)
-			.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
-			.where(line.outstanding_amount > 0.005)
-			.where(scope(parent, doctype, filters))
-		)
-		for party, amount, outstanding, due in query.run():
+		for _name, party, amount, outstanding, due in open_plan_lines(filters, doctype):
 			add_plan_line(totals, party, amount, outstanding, due, filters.report_date)
 	return plan_totals(totals)
 
 
+def open_plan_lines(filters, doctype: str, signed_by=None) -> list[tuple]:
+	"""``(plan, party, amount, outstanding, due date)`` of each line of a submitted ``doctype``'s plan in scope
+	that owes something now (in company currency), of plans signed by ``signed_by`` when given."""
+	line = frappe.qb.DocType("Sales Payment Plan Line")
+	parent = frappe.qb.DocType(doctype)
+	exchange_rate = Coalesce(parent.exchange_rate, 1)
+	query = (
+		frappe.qb.from_(line)
+		.join(parent)
+		.on((parent.name == line.parent) & (line.parenttype == doctype))
+		.select(
+			parent.name,
+			Coalesce(parent[filters.group_by], ""),
+			line.amount * exchange_rate,
+			line.outstanding_amount * exchange_rate,
+			line.due_date,
+		)
+		.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
+		.where(line.outstanding_amount > 0.005)
+		.where(scope(parent, doctype, filters))
+	)
+	if signed_by is not None:
+		query = query.where(parent[PLAN_SIGNED[doctype]] <= signed_by)
+	return query.run()
+
+
 def add_plan_line(totals: dict, party: str, amount, outstanding, due, report_date) -> None:
 	"""Add a plan line owing ``outstanding`` of ``amount`` (company currency, floats), due on ``due`` (None: its
-	due date waits for a delivery or an invoice), to its party's AGED amounts in ``totals``. The sums are
-	exact (``Decimal`` holds every float as it is), so no row order moves a cent: ``plan_totals`` rounds them
-	once."""
+	due date waits for a delivery or an invoice), to its party's AGED amounts in ``totals``. The amounts are
+	kept and summed exactly once (``plan_totals``), so no row order moves a cent."""
 	total = totals.get(party)
 	if total is None:
-		totals[party] = total = [party, 0] + [Decimal(0)] * len(AMOUNTS)
-	outstanding = Decimal(flt(outstanding))
+		totals[party] = total = [party, 0] + [[] for _amount in AMOUNTS]
+	outstanding = flt(outstanding)
 	total[1] += 1
-	total[2] += Decimal(flt(amount))
-	total[3] += outstanding
+	total[2].append(flt(amount))
+	total[3].append(outstanding)
 	days = (report_date - getdate(due)).days if due else None
-	total[2 + AMOUNTS.index(ageing_bucket(days))] += outstanding
+	total[2 + AMOUNTS.index(ageing_bucket(days))].append(outstanding)
 
 
 def plan_totals(totals: dict) -> list[tuple]:
-	"""The rows of ``add_plan_line``'s ``totals``, their sums as the nearest floats."""
-	return [
-		(party, count, *(float(amount) for amount in amounts)) for party, count, *amounts in totals.values()
-	]
+	"""The rows of ``add_plan_line``'s ``totals``: each sum the float nearest the exact sum (``math.fsum``)."""
+	return [(party, count, *(fsum(amounts) for amounts in kept)) for party, count, *kept in totals.values()]
 
 
 PLAN_SIGNED = {"Sales Contract": "signed_on", "Customer Order": "order_date"}
@@ -328,10 +334,26 @@ def collected_after(report_date):
 	)
 
 
+MOVED_SLICE = 5000  # plans named per statement
+
+
+def signed_by(doctype: str, report_date) -> int:
+	"""How many submitted ``doctype`` records were signed by ``report_date`` (a range of their date index)."""
+	parent = frappe.qb.DocType(doctype)
+	query = (
+		frappe.qb.from_(parent)
+		.select(Count("*"))
+		.where((parent.docstatus == 1) & (parent[PLAN_SIGNED[doctype]] <= report_date))
+	)
+	return query.run()[0][0]
+
+
 def plan_rows_as_of(filters) -> list[tuple]:
-	"""``plan_rows`` as of a past date: the plans signed by then, each settled by what it had collected
-	then. Only plans with something outstanding now or collected since are settled again: any other plan was
-	as settled then as it is now (none of its lines owed anything)."""
+	"""``plan_rows`` as of a past date: the plans signed by then, each as settled as it was then. A plan that
+	collected nothing since was settled then as the chain keeps it now (the chain settles a plan again whenever
+	its collections or its lines' due dates move): its open lines are read as they are, as today's are. A plan
+	that collected something since is settled again (``rules.collections.settle``) by what it had collected
+	then: its collections less those since, what the rows since named a line for taken off that line."""
 	line = frappe.qb.DocType("Sales Payment Plan Line")
 	later: dict[tuple, float] = {}
 	later_named: dict[str, float] = {}
@@ -343,37 +365,48 @@ def plan_rows_as_of(filters) -> list[tuple]:
 	report_date = getdate(filters.report_date)
 	totals: dict[str, list] = {}
 	for doctype in PLAN_PARENTS:
+		for name, party, amount, outstanding, due in open_plan_lines(filters, doctype, report_date):
+			if (doctype, name) not in later:
+				add_plan_line(totals, party, amount, outstanding, due, report_date)
+		moved = sorted(name for owner, name in later if owner == doctype)
 		parent = frappe.qb.DocType(doctype)
-		rows = (
-			frappe.qb.from_(line)
-			.join(parent)
-			.on((parent.name == line.parent) & (line.parenttype == doctype))
-			.select(
-				parent.name,
-				Coalesce(parent[filters.group_by], "").as_("party"),
-				Coalesce(parent.exchange_rate, 1),
-				parent[COLLECTED[doctype]],
-				line.name,
-				line.idx,
-				line.amount,
-				line.due_date,
-				line.named_amount,
-				line.outstanding_amount,
-			)
-			.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
-			.where(parent[PLAN_SIGNED[doctype]] <= report_date)
-			.where(scope(parent, doctype, filters))
-			.orderby(parent.name)
-			.orderby(line.idx)
-		).run()
+		# the plans that moved are named, a slice at a time, unless they are most of the plans signed by then
+		# (a date long past): those are read whole and the others passed over
+		slices = [moved[k : k + MOVED_SLICE] for k in range(0, len(moved), MOVED_SLICE)]
+		if len(moved) > MOVED_SLICE and 2 * len(moved) > signed_by(doctype, report_date):
+			slices = [None]
+		rows = []
+		for names in slices:
+			rows += (
+				frappe.qb.from_(line)
+				.join(parent)
+				.on((parent.name == line.parent) & (line.parenttype == doctype))
+				.select(
+					parent.name,
+					Coalesce(parent[filters.group_by], "").as_("party"),
+					Coalesce(parent.exchange_rate, 1),
+					parent[COLLECTED[doctype]],
+					line.name,
+					line.idx,
+					line.amount,
+					line.due_date,
+					line.named_amount,
+				)
+				.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
+				.where(parent.name.isin(names) if names else parent.name.isnotnull())
+				.where(parent[PLAN_SIGNED[doctype]] <= report_date)
+				.where(scope(parent, doctype, filters))
+				.orderby(parent.name)
+				.orderby(line.idx)
+			).run()
 		plans: dict[str, list] = {}
 		for row in rows:
 			plans.setdefault(row[0], []).append(row)
 		for name, lines in plans.items():
-			if (doctype, name) not in later and all(flt(r[9]) <= 0.005 for r in lines):
-				continue  # settled now, and nothing collected since: settled then too
+			if (doctype, name) not in later:
+				continue  # read with every plan; added up above if it owes anything
 			_name, party, rate, collected, *_rest = lines[0]
-			collected_then = flt(collected) - later.get((doctype, name), 0)
+			collected_then = flt(collected) - later[(doctype, name)]
 			named_then = [flt(r[8]) - later_named.get(r[4], 0) for r in lines]
 			settled = settle(
 				[(r[6], getdate(r[7]) if r[7] else None, r[5]) for r in lines],
@@ -381,9 +414,9 @@ def plan_rows_as_of(filters) -> list[tuple]:
 				report_date,
 				named_then,
 			)
+			rate = flt(rate or 1)
 			for r, s in zip(lines, settled, strict=True):
 				if s.outstanding > 0.005:
-					rate = flt(rate or 1)
 					add_plan_line(totals, party, flt(r[6]) * rate, s.outstanding * rate, r[7], report_date)
 	return plan_totals(totals)
 
