@@ -2,6 +2,8 @@
 against them oldest due first, overdue lines, the plan under the approval, fapiao on the receivable.
 After every step: the lines add up to the grand total and received + outstanding = amount per line."""
 
+import json
+
 import frappe
 import pytest
 from factories import hand_over, make_department, make_product, make_user
@@ -877,6 +879,68 @@ def test_the_plans_that_moved_read_by_name_or_with_every_plan_age_alike(col, mon
 	assert [[(r["party"], r["receivables"], r["outstanding_amount"]) for r in out[1]] for out in by_name] == [
 		[(cust, 2, 1000)] for cust in customers
 	]
+
+
+def test_an_allocation_row_keeps_its_document_s_date_and_its_receivable_s_contract_on_every_path(col):
+	"""What a receipt row repeats (its receipt's date) and fetches (its receivable's order and contract), sent
+	otherwise by the accounts user down each path a client writes a row by: refused, or the server's values
+	kept. The receivable's settled dates are refused alike (the owned-field matrix tries every path on them)."""
+	c = col.clients
+	cust, contract = signed_contract(col)
+	order = order_of_contract(col, contract)
+	c.director.ok("sales_crm.api.deliver_order", order=order)
+	receivable = invoice(col, order, 1000)
+	_other, elsewhere = signed_contract(col)
+	forged = {"settled_on": "2001-01-01", "sales_contract": elsewhere, "customer_order": None}
+	draft = {**receipt_doc(cust, receivable, 100), "receipt_date": add_days(nowdate(), -3)}
+
+	def held(name):
+		frappe.db.rollback()
+		return frappe.db.get_value(
+			"Sales Receipt Allocation",
+			{"parent": name, "parenttype": "Sales Receipt"},
+			["settled_on", "sales_contract", "customer_order"],
+		)
+
+	expected = (getdate(add_days(nowdate(), -3)), contract, order)
+	name = c.accounts.insert({**draft, "allocations": [{**draft["allocations"][0], **forged}]})["name"]
+	assert held(name) == expected  # POST
+	doc = c.accounts.get("Sales Receipt", name)
+	row = doc["allocations"][0]
+	answers = [
+		c.accounts.update("Sales Receipt", name, {"allocations": [{**row, **forged}]}),
+		*(
+			c.accounts.call(
+				"frappe.client.set_value",
+				doctype="Sales Receipt Allocation",
+				name=row["name"],
+				fieldname=field,
+				value=value,
+			)
+			for field, value in forged.items()
+		),
+		c.accounts.call(
+			"frappe.desk.form.save.savedocs",
+			doc={**doc, "allocations": [{**row, **forged}]},
+			action="Save",
+		),
+		c.accounts.http.post(
+			f"{c.accounts.base}/api/method/run_doc_method",
+			data={"docs": json.dumps({**doc, "allocations": [{**row, **forged}]}), "method": "save"},
+			timeout=120,
+		),
+	]
+	assert [r.status_code < 500 for r in answers] == [True] * len(answers), [r.text[:200] for r in answers]
+	assert held(name) == expected
+	many = c.accounts.call(
+		"frappe.client.insert_many",
+		docs=[{**draft, "allocations": [{**draft["allocations"][0], **forged}]}],
+	)
+	assert many.status_code < 500, many.text[:300]
+	for created in many.json().get("message") or []:
+		assert held(created) == expected
+	r = c.accounts.update("Sales Receivable", receivable, {"first_settled_on": "2001-01-01"})
+	assert r.status_code == 417, r.text[:300]
 
 
 def test_plan_lines_on_the_calendar_and_a_receipt_for_a_line(col):

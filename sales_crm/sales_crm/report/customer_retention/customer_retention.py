@@ -23,6 +23,7 @@ from frappe.utils import cint, flt, getdate
 from pypika.terms import ValueWrapper
 
 from sales_crm.reporting import (
+	CUSTOMER_INDEXES,
 	NOT_SET,
 	column,
 	currency,
@@ -129,7 +130,7 @@ def get_data(filters, previous, current, top: int) -> tuple[list[dict], dict, di
 	scoped = frappe._dict(filters, from_date=None, to_date=None)
 	query = (
 		frappe.qb.from_(order)
-		.force_index("customer_order_report_index")
+		.force_index(CUSTOMER_INDEXES["Customer Order"])
 		.select(
 			*keys,
 			Sum(Case().when(in_previous, 1).else_(0)).as_("previous_orders"),

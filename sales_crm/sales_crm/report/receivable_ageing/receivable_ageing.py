@@ -173,21 +173,23 @@ def open_receivables(filters):
 	the report date (a query to select from), and that outstanding amount in company currency."""
 	receivable = frappe.qb.DocType("Sales Receivable")
 	unconverted = Coalesce(receivable.outstanding_amount, 0)
+	query = frappe.qb.from_(receivable)
+	index = RECEIVABLE_INDEXES[filters.group_by]
 	if filters.settled_later:
 		unconverted = outstanding_then(receivable, filters.report_date)
-		query = frappe.qb.from_(receivable).force_index(RECEIVABLE_INDEXES[filters.group_by])
 	elif filters.group_by in OPEN_RECEIVABLE_INDEXES:
 		# nothing settled since: what owes now is what owed then, and only an unpaid receivable owes
-		query = (
-			frappe.qb.from_(receivable)
-			.force_index(OPEN_RECEIVABLE_INDEXES[filters.group_by])
-			.where(receivable.status == "Unpaid")
+		index = OPEN_RECEIVABLE_INDEXES[filters.group_by]
+		query = query.where(receivable.status == "Unpaid")
+	query = (
+		query.force_index(index)
+		.where(
+			(receivable.docstatus == 1)
+			& (receivable.posting_date <= filters.report_date)
+			& (unconverted > 0.005)
 		)
-	else:
-		query = frappe.qb.from_(receivable).force_index(RECEIVABLE_INDEXES[filters.group_by])
-	query = query.where(
-		(receivable.docstatus == 1) & (receivable.posting_date <= filters.report_date) & (unconverted > 0.005)
-	).where(scope(receivable, "Sales Receivable", filters))
+		.where(scope(receivable, "Sales Receivable", filters))
+	)
 	return query, receivable, unconverted * Coalesce(receivable.exchange_rate, 1)
 
 
@@ -263,27 +265,36 @@ def plan_rows(filters) -> list[tuple]:
 def open_plan_lines(filters, doctype: str, signed_by=None) -> list[tuple]:
 	"""``(plan, party, amount, outstanding, due date)`` of each line of a submitted ``doctype``'s plan in scope
 	that owes something now (in company currency), of plans signed by ``signed_by`` when given."""
-	line = frappe.qb.DocType("Sales Payment Plan Line")
-	parent = frappe.qb.DocType(doctype)
+	query, line, parent = plan_lines(filters, doctype, signed_by)
 	exchange_rate = Coalesce(parent.exchange_rate, 1)
-	query = (
-		frappe.qb.from_(line)
-		.join(parent)
-		.on((parent.name == line.parent) & (line.parenttype == doctype))
-		.select(
+	return (
+		query.select(
 			parent.name,
 			Coalesce(parent[filters.group_by], ""),
 			line.amount * exchange_rate,
 			line.outstanding_amount * exchange_rate,
 			line.due_date,
 		)
-		.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
 		.where(line.outstanding_amount > 0.005)
+		.run()
+	)
+
+
+def plan_lines(filters, doctype: str, signed_by=None):
+	"""``(query, line, parent)``: the lines of the plans of submitted ``doctype`` records in scope (signed by
+	``signed_by`` when given), to select from."""
+	line = frappe.qb.DocType("Sales Payment Plan Line")
+	parent = frappe.qb.DocType(doctype)
+	query = (
+		frappe.qb.from_(line)
+		.join(parent)
+		.on((parent.name == line.parent) & (line.parenttype == doctype))
+		.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
 		.where(scope(parent, doctype, filters))
 	)
 	if signed_by is not None:
 		query = query.where(parent[PLAN_SIGNED[doctype]] <= signed_by)
-	return query.run()
+	return query, line, parent
 
 
 def add_plan_line(totals: dict, party: str, amount, outstanding, due, report_date) -> None:
@@ -354,7 +365,6 @@ def plan_rows_as_of(filters) -> list[tuple]:
 	its collections or its lines' due dates move): its open lines are read as they are, as today's are. A plan
 	that collected something since is settled again (``rules.collections.settle``) by what it had collected
 	then: its collections less those since, what the rows since named a line for taken off that line."""
-	line = frappe.qb.DocType("Sales Payment Plan Line")
 	later: dict[tuple, float] = {}
 	later_named: dict[str, float] = {}
 	for contract, order, named_line, allocated in collected_after(filters.report_date).run():
@@ -369,7 +379,6 @@ def plan_rows_as_of(filters) -> list[tuple]:
 			if (doctype, name) not in later:
 				add_plan_line(totals, party, amount, outstanding, due, report_date)
 		moved = sorted(name for owner, name in later if owner == doctype)
-		parent = frappe.qb.DocType(doctype)
 		# the plans that moved are named, a slice at a time, unless they are most of the plans signed by then
 		# (a date long past): those are read whole and the others passed over
 		slices = [moved[k : k + MOVED_SLICE] for k in range(0, len(moved), MOVED_SLICE)]
@@ -377,11 +386,11 @@ def plan_rows_as_of(filters) -> list[tuple]:
 			slices = [None]
 		rows = []
 		for names in slices:
+			query, line, parent = plan_lines(filters, doctype, report_date)
+			if names:
+				query = query.where(parent.name.isin(names))
 			rows += (
-				frappe.qb.from_(line)
-				.join(parent)
-				.on((parent.name == line.parent) & (line.parenttype == doctype))
-				.select(
+				query.select(
 					parent.name,
 					Coalesce(parent[filters.group_by], "").as_("party"),
 					Coalesce(parent.exchange_rate, 1),
@@ -392,13 +401,10 @@ def plan_rows_as_of(filters) -> list[tuple]:
 					line.due_date,
 					line.named_amount,
 				)
-				.where((parent.docstatus == 1) & (line.parentfield == "payment_plan"))
-				.where(parent.name.isin(names) if names else parent.name.isnotnull())
-				.where(parent[PLAN_SIGNED[doctype]] <= report_date)
-				.where(scope(parent, doctype, filters))
 				.orderby(parent.name)
 				.orderby(line.idx)
-			).run()
+				.run()
+			)
 		plans: dict[str, list] = {}
 		for row in rows:
 			plans.setdefault(row[0], []).append(row)
