@@ -27,6 +27,7 @@ import frappe
 from frappe.utils import flt, getdate, now_datetime
 
 from sales_crm import reads
+from sales_crm.rules.plans import comes_first
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class First:
 	link: str
 	date: str
 	keep: tuple[tuple[str, str], ...]
-	index: str  # of the source, led by (docstatus, link): ``_find_first`` reads the record's documents there
+	index: str  # of the source, led by (docstatus, link): where ``refresh_firsts`` reads them
 
 	def field(self, source_field: str) -> str:
 		return next(kept for kept, copied in self.keep if copied == source_field)
@@ -133,7 +134,7 @@ def lock(doc) -> None:
 			moves[first.target] = kept == doc.name
 		else:
 			ours = (getdate(doc.get(first.date)), doc.name)
-			moves[first.target] = bool(found) and (not kept or ours < (getdate(day), kept))
+			moves[first.target] = bool(found) and comes_first(*ours, (getdate(day), kept) if kept else None)
 
 
 def post(doc) -> None:
@@ -147,7 +148,12 @@ def post(doc) -> None:
 		if doc.docstatus == 1:
 			_keep_first(first, doc)
 		elif doc.docstatus == 2:
-			_find_first(first, doc.get(first.link))
+			# the next first, or none: the update's reads of the documents are locking (shared), so they see
+			# the latest committed and wait for a submit of the record's documents in flight (the snapshot is
+			# older than the record's lock). A posting that holds one of those documents and waits for the
+			# record's row (another cancel of its orders, an offset's credit) then deadlocks with this one,
+			# and MariaDB refuses one of them: a clean 409 to try again (``transactions``), never a wrong first.
+			refresh_firsts(first, [doc.get(first.link)])
 	for tally in TALLIES:
 		if tally.source == doc.doctype and doc.docstatus in (1, 2):
 			sign = 1 if doc.docstatus == 1 else -1
@@ -169,35 +175,13 @@ def _keep_first(first: First, doc) -> None:
 	)
 
 
-def _find_first(first: First, target: str) -> None:
-	"""The kept first was cancelled: the next, or none. Read locking (shared), for the latest committed and
-	after any submit of the record's documents in flight: the transaction's snapshot is older than the lock
-	on the record. A posting that holds one of those documents and waits for the record's row (another
-	cancel of the record's orders, an offset's credit) then deadlocks with this one, and MariaDB refuses one
-	of them: a clean 409 to try again (``transactions``), never a wrong first."""
-	columns = ", ".join(f"`{copied}`" for _kept, copied in first.keep)
-	found = frappe.db.sql(
-		f"""select {columns} from `tab{first.source}` force index (`{first.index}`)
-		where docstatus = 1 and `{first.link}` = %(target)s
-		order by `{first.date}`, name limit 1 lock in share mode""",
-		{"target": target},
-	)
-	values = found[0] if found else (None,) * len(first.keep)
-	frappe.db.set_value(
-		first.target,
-		target,
-		{kept: value for (kept, _copied), value in zip(first.keep, values, strict=True)},
-		update_modified=False,
-	)
-
-
 def refresh_firsts(first: First, targets: list[str] | None = None) -> None:
 	"""Recompute the kept first of ``targets`` (every record when None) from the submitted documents."""
 	if targets is not None:
 		targets = sorted({t for t in targets if t})
 		if not targets:
 			return
-	link, day = first.link, first.date
+	link, day, index = first.link, first.date, f"force index (`{first.index}`)"
 	only = "and {0} in %(targets)s"
 	copied = ", ".join(f"s.`{field}`" for _kept, field in first.keep if field not in ("name", day))
 	# each target's first date, then the lowest name on that date, then that document's fields
@@ -206,11 +190,11 @@ def refresh_firsts(first: First, targets: list[str] | None = None) -> None:
 		from (
 			select d.`{link}` target, d.first_day, min(s.name) first_name
 			from (
-				select `{link}`, min(`{day}`) first_day from `tab{first.source}`
+				select `{link}`, min(`{day}`) first_day from `tab{first.source}` {index}
 				where docstatus = 1 {only.format(f"`{link}`") if targets else ""}
 				group by `{link}`
 			) d
-			join `tab{first.source}` s on s.docstatus = 1 and s.`{link}` = d.`{link}` and s.`{day}` = d.first_day
+			join `tab{first.source}` s {index} on s.docstatus = 1 and s.`{link}` = d.`{link}` and s.`{day}` = d.first_day
 			group by d.`{link}`, d.first_day
 		) f
 		join `tab{first.source}` s on s.name = f.first_name"""

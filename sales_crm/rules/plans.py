@@ -161,9 +161,16 @@ def first_orders(orders) -> dict[str, tuple]:
 	customer keeps (``sales_crm.kept.FIRSTS``)."""
 	found: dict[str, tuple] = {}
 	for customer, person, day, name in orders:
-		if customer not in found or (day, name) < found[customer][:2]:
+		if comes_first(day, name, found[customer][:2] if customer in found else None):
 			found[customer] = (day, name, person)
 	return found
+
+
+def comes_first(day, name: str, kept: tuple | None) -> bool:
+	"""Whether a document of ``day`` named ``name`` comes before ``kept`` (the ``(day, name)`` of the first
+	kept so far; None: none yet): the earlier day, then, on one day, the lower name. What a record keeps
+	(``sales_crm.kept.FIRSTS``) is compared by this; ``kept.refresh_firsts`` finds the same in SQL."""
+	return kept is None or (day, name) < tuple(kept)
 
 
 def new_customers(orders, start, end) -> dict[str, set]:

@@ -241,6 +241,35 @@ def test_customers_keep_their_first_order_and_salespeople_their_monthly_product_
 		kept.delete()
 
 
+def test_a_cancelled_first_order_gives_way_to_one_submitted_after_the_cancel_s_snapshot(team):
+	"""The next first is found among the orders as committed, not as the cancelling transaction first saw
+	them: an order another request submitted after that transaction's first read becomes the first."""
+	import datetime
+
+	from lock_probe import LockProbe
+
+	a = make_product(standard_rate=100).name
+	customer = make_customer().name
+	first = order(team, team.sales, customer, "2026-03-05", [(a, 1, 100)])
+	later = order(team, team.other_sales, customer, "2026-03-10", [(a, 1, 100)], submit=False)
+	frappe.db.commit()
+	other = LockProbe()
+	try:
+		assert kept_first(customer)[0] == first.name  # this transaction's snapshot
+		# another request submits the later order (its row is all the first order is found by)
+		other.cursor.execute("update `tabCustomer Order` set docstatus = 1 where name = %s", (later.name,))
+		other.connection.commit()
+		first.reload()
+		first.cancel()
+		assert kept_first(customer) == (later.name, datetime.date(2026, 3, 10), team.other_sales)
+	finally:
+		frappe.db.rollback()
+		other.cursor.execute("update `tabCustomer Order` set docstatus = 0 where name = %s", (later.name,))
+		other.connection.commit()
+		other.close()
+	assert kept_first(customer)[0] == first.name
+
+
 def test_the_kept_figures_are_rebuilt_from_the_orders(team, monkeypatch):
 	"""The patch (and a repair) recomputes them from the submitted orders: what a site that had orders before
 	they were kept gets."""

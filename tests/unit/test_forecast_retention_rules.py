@@ -14,7 +14,7 @@ from sales_crm.rules.forecast import (
 	months_between,
 	weighted,
 )
-from sales_crm.rules.plans import TargetRow, check_targets, first_orders, new_customers
+from sales_crm.rules.plans import TargetRow, check_targets, comes_first, first_orders, new_customers
 from sales_crm.rules.retention import (
 	LOST,
 	NEW,
@@ -144,6 +144,16 @@ def test_a_new_customer_is_counted_once_in_the_period_of_their_first_order_for_i
 	assert first_orders(orders)["c4"] == (date(2026, 3, 9), "SO-0006", "ann")
 	assert first_orders(orders)["c1"] == (date(2026, 3, 2), "SO-0005", "ann")
 	assert new_customers([], date(2026, 3, 1), date(2026, 3, 31)) == {}
+
+
+def test_a_document_comes_first_by_its_day_then_by_its_name():
+	kept = (date(2026, 3, 9), "SO-0006")
+	assert comes_first(date(2026, 3, 9), "SO-0005", None)  # nothing kept yet
+	assert comes_first(date(2026, 3, 8), "SO-0099", kept)  # an earlier day, whatever its name
+	assert comes_first(date(2026, 3, 9), "SO-0005", kept)  # the same day, a lower name
+	assert not comes_first(date(2026, 3, 9), "SO-0006", kept)  # itself
+	assert not comes_first(date(2026, 3, 9), "SO-0007", kept)
+	assert not comes_first(date(2026, 3, 10), "SO-0001", kept)  # a later day, even with a lower name
 
 
 def test_product_targets():
