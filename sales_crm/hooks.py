@@ -169,6 +169,10 @@ has_permission.update({doctype: "sales_crm.permissions.has_link_permission" for 
 # DocType because the child tables are read from the meta; it answers "" for all others.
 permission_query_conditions["*"] = "sales_crm.permissions.child_query_conditions"
 
+# Frappe v15 makes a script report a prepared report for everyone once one run takes over 15 s; the app's
+# reports stay interactive (sales_crm.reporting.InteractiveReport), others keep Frappe's timer.
+override_doctype_class = {"Report": "sales_crm.reporting.InteractiveReport"}
+
 # Frappe v15's frappe.client.get_count checks no permission: for the app's DocTypes, counts go through
 # the user's list (row scope and User Permissions); other DocTypes are counted as Frappe counts them.
 override_whitelisted_methods = {"frappe.client.get_count": "sales_crm.permissions.get_count"}

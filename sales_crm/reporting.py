@@ -9,11 +9,13 @@ wider than the list — a Sales User's report counts only their own records, wha
 from __future__ import annotations
 
 import functools
+import time
 from datetime import date
 from decimal import Decimal
 
 import frappe
 from frappe import _
+from frappe.core.doctype.report.report import Report
 from frappe.query_builder import Criterion, Order
 from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import add_days, flt, get_first_day, get_last_day, getdate
@@ -55,6 +57,25 @@ def never_raises(execute):
 			return [], [], message
 
 	return run
+
+
+class InteractiveReport(Report):
+	"""The Report controller (``override_doctype_class``): Frappe's, except that a standard Sales CRM script
+	report is never switched to a prepared report by Frappe's 15-second timer.
+
+	Frappe v15 (``Report.execute_script_report``) sets ``prepared_report = 1`` for every user, for good, once
+	any one run takes over 15 s. These reports answer within seconds at a million leads (docs/SCALING.md); a
+	run over 15 s is a cold buffer pool after a restart or a lock wait, and would leave every later request
+	with a background job instead of an answer (and no answer at all on a site without a worker). A System
+	Manager can still make one a prepared report by ticking the box; other reports keep Frappe's timer."""
+
+	def execute_script_report(self, filters):
+		if self.module != "Sales CRM" or self.is_standard != "Yes" or self.prepared_report:
+			return super().execute_script_report(filters)
+		started = time.monotonic()
+		result = self.execute_module(filters)
+		frappe.cache.hset("report_execution_time", self.name, time.monotonic() - started)
+		return result
 
 
 def name_people(result):
