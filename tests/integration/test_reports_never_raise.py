@@ -80,6 +80,21 @@ def test_a_sales_crm_report_starts_no_prepared_report_timer_and_others_keep_frap
 	assert timers == [(15, "enable_prepared_report", theirs.name)]
 
 
+def test_the_patch_clears_what_frappe_s_timer_left_on_the_app_s_reports_only(monkeypatch):
+	from sales_crm.patches.v1 import answer_reports_in_the_request
+
+	monkeypatch.setattr(frappe.db, "commit", lambda: None)  # the test's transaction is rolled back after it
+	ours, theirs = "Receivable Ageing", "Database Storage Usage By Tables"
+	try:
+		for name in (ours, theirs):
+			frappe.db.set_value("Report", name, "prepared_report", 1, update_modified=False)
+		answer_reports_in_the_request.execute()
+		assert frappe.db.get_value("Report", ours, "prepared_report") == 0
+		assert frappe.db.get_value("Report", theirs, "prepared_report") == 1
+	finally:
+		frappe.db.rollback()
+
+
 def test_a_bad_filter_is_the_reports_message():
 	from sales_crm.sales_crm.report.receivable_ageing.receivable_ageing import execute
 

@@ -1,0 +1,20 @@
+"""A standard Sales CRM report that Frappe's 15-second timer switched to a prepared report (one run over 15 s,
+for everyone, for good) answers in the request again: the app's reports now run without that timer
+(``sales_crm.reporting.InteractiveReport``), and a Report record changed on the site is not synced from its
+file again, so the flag it left is cleared here. A System Manager can tick it again on any one of them."""
+
+import frappe
+
+
+def execute():
+	report = frappe.qb.DocType("Report")
+	(
+		frappe.qb.update(report)
+		.set(report.prepared_report, 0)
+		.where(
+			(report.module == "Sales CRM")
+			& (report.is_standard == "Yes")
+			& (report.report_type == "Script Report")
+			& (report.prepared_report == 1)
+		)
+	).run()
