@@ -5,16 +5,9 @@ file again, so the flag it left is cleared here. A System Manager can tick it ag
 
 import frappe
 
+from sales_crm.reporting import INTERACTIVE
+
 
 def execute():
-	report = frappe.qb.DocType("Report")
-	(
-		frappe.qb.update(report)
-		.set(report.prepared_report, 0)
-		.where(
-			(report.module == "Sales CRM")
-			& (report.is_standard == "Yes")
-			& (report.report_type == "Script Report")
-			& (report.prepared_report == 1)
-		)
-	).run()
+	for name in frappe.get_all("Report", filters={**INTERACTIVE, "prepared_report": 1}, pluck="name"):
+		frappe.db.set_value("Report", name, "prepared_report", 0, update_modified=False)
