@@ -5,18 +5,22 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint
 
-from sales_crm import chain, owned
+from sales_crm import chain, notify, owned
 
 
 class SalesDocument(Document):
 	"""Every save, submit and update after submit refuses a client's change to a server-owned field
-	(``sales_crm.owned``): noted before the controller's own methods run, checked after them."""
+	(``sales_crm.owned``): noted before the controller's own methods run, checked after them. Its
+	Notifications are evaluated once it has committed (``sales_crm.notify``)."""
 
 	def run_method(self, method, *args, **kwargs):
 		if method == "before_insert":
 			# a new record's own before_insert may set owned fields (a possible duplicate): note first
 			owned.capture(self)
 		return super().run_method(method, *args, **kwargs)
+
+	def run_notifications(self, method):
+		notify.after_commit(self, method)
 
 	def run_before_save_methods(self):
 		owned.capture(self)

@@ -8,7 +8,7 @@ from frappe.email.doctype.notification import notification as notification_modul
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, nowdate, random_string
 
-from sales_crm import api
+from sales_crm import api, notify
 from sales_crm.org import clear_departments_cache
 
 SHIPPED = (
@@ -34,6 +34,8 @@ def sent(monkeypatch):
 		)
 
 	monkeypatch.setattr(notification_module, "enqueue_create_notification", capture)
+	# evaluated where the save is, as if it had committed (the job's own path is tested apart)
+	monkeypatch.setattr(notify, "_queue", lambda **job: notify.evaluate(**job))
 	for doctype in ("Sales Quotation", "Sales Contract", "Customer Order", "Salesperson Commission"):
 		frappe.cache.hdel("notifications", doctype)
 	return calls
@@ -233,3 +235,50 @@ def test_a_contract_awaiting_approval_notifies_the_directors_and_its_commission_
 	told = for_doc(sent, basic)
 	assert [c.users for c in told] == [{team.sales}, {team.sales}]
 	assert "approved" in told[0].subject and "paid" in told[1].subject
+
+
+def test_a_save_leaves_its_notifications_to_the_commit_and_a_rollback_drops_them(team, monkeypatch):
+	from frappe.utils import background_jobs
+
+	pushed = []
+
+	class Queue:
+		def enqueue_call(self, *args, kwargs, **options):
+			pushed.append(kwargs)
+
+	monkeypatch.setattr(background_jobs, "get_queue", lambda *args, **kwargs: Queue())
+	kept = quotation_for(team)
+	assert pushed == []  # nothing leaves the transaction before it commits
+	frappe.db.after_commit.run()  # what frappe.db.commit() runs once MariaDB committed
+	[job] = [job for job in pushed if job["method"] == "sales_crm.notify.evaluate"]
+	assert job["method"] == "sales_crm.notify.evaluate" and job["user"] == team.sales
+	assert (job["kwargs"]["name"], job["kwargs"]["raised"]) == (
+		kept.name,
+		[("Sales Quotation Awaiting Approval", "New")],
+	)
+	quotation_for(team)
+	frappe.db.rollback()
+	frappe.db.after_commit.run()
+	assert [j for j in pushed if j["method"] == "sales_crm.notify.evaluate"] == [job]  # the rolled-back
+	# quotation's notification went with it
+
+
+def test_the_job_sends_nothing_for_a_record_that_is_not_the_one_saved(team, sent):
+	quotation = quotation_for(team)
+	job = dict(
+		doctype="Sales Quotation",
+		name=quotation.name,
+		creation=str(quotation.creation),
+		raised=[("Sales Quotation Awaiting Approval", "New")],
+		record=quotation.as_dict(),
+		before=None,
+	)
+	sent.clear()
+	notify.evaluate(**job)
+	[awaiting] = for_doc(sent, quotation.name)
+	assert team.director in awaiting.users
+	sent.clear()
+	# rolled back to a savepoint and its name taken again by another record; or not there at all
+	notify.evaluate(**{**job, "creation": "2020-01-01 00:00:00.000001"})
+	notify.evaluate(**{**job, "name": f"{quotation.name}-GONE"})
+	assert sent == []

@@ -216,3 +216,66 @@ def test_two_receipts_racing_for_one_receivable(server, users):
 	assert c.accounts.get("Customer Order", order["name"])["per_collected"] == pytest.approx(
 		rounds * 500 / 10000 * 100
 	)
+
+
+def test_the_directors_hear_of_a_committed_quotation_and_never_of_one_rolled_back(server, users, monkeypatch):
+	"""A request that inserted a quotation and then failed queued nothing about it; one that committed
+	queued the job that tells the directors. (Frappe queues a record's notification logs from inside its
+	save.) Read from the queue itself: no worker runs it here, the test runs the job it finds."""
+	import json
+
+	from frappe.email.doctype.notification import notification as notification_module
+	from frappe.utils.background_jobs import get_queue
+
+	from sales_crm import notify
+
+	c = clients(server, users)
+	tag = random_string(8)
+	queue = get_queue("default")
+
+	def queued_since(count):
+		return [queue.fetch_job(job_id) for job_id in queue.get_job_ids(offset=count)]
+
+	def draft(company):
+		lead = c.manager.insert(
+			{
+				"doctype": "Sales Lead",
+				"company_name": company,
+				"lead_source": "800 Hotline",
+				"phone": f"+86-21-{random.randint(10000000, 99999999)}",
+				"sales_department": users.department,
+			}
+		)
+		c.manager.ok("sales_crm.api.assign_leads", leads=[lead["name"]], sales_person=users.sales)
+		opportunity = c.sales.ok("sales_crm.api.convert_lead", lead=lead["name"])
+		quotation = c.sales.ok("sales_crm.api.make_quotation", source_name=opportunity)
+		quotation["items"] = [{"product": users.products[0], "qty": 2, "price_list_rate": 100}]
+		return quotation
+
+	lost = draft(f"Lost Co {tag}")
+	refused = {**lost, "items": [{"product": f"NO-SUCH-{tag}", "qty": 1, "price_list_rate": 1}]}
+	before = queue.count
+	r = c.sales.call("frappe.client.insert_many", docs=json.dumps([lost, refused], default=str))
+	assert r.status_code == 417, r.text[:300]
+	frappe.db.rollback()
+	assert not frappe.db.exists("Sales Quotation", {"opportunity": lost["opportunity"]})
+	assert [j.kwargs for j in queued_since(before) if f"Lost Co {tag}" in repr(j.kwargs)] == []
+
+	quotation = draft(f"Kept Co {tag}")
+	before = queue.count
+	kept = c.sales.insert(quotation)
+	jobs = [j for j in queued_since(before) if j.kwargs["method"] == "sales_crm.notify.evaluate"]
+	assert [(j.kwargs["user"], j.kwargs["kwargs"]["name"]) for j in jobs] == [(users.sales, kept["name"])]
+
+	sent = []
+	monkeypatch.setattr(
+		notification_module, "enqueue_create_notification", lambda to, doc: sent.append((set(to), doc))
+	)
+	frappe.db.rollback()
+	frappe.set_user(users.sales)
+	notify.evaluate(**jobs[0].kwargs["kwargs"])  # what the worker runs
+	[(to, doc)] = sent
+	assert users.director in to and users.sales not in to
+	assert doc["document_name"] == kept["name"] and f"Kept Co {tag}" in doc["email_content"]
+	for job in jobs:
+		job.delete()
