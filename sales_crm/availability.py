@@ -15,6 +15,12 @@ answers 500 with a traceback. ``answer_conflict`` turns that answer into ``409 C
 lands. Two contracts of one opportunity cancelled at the same moment are such a pair: each locks its own
 row before the app runs (Frappe's ``check_if_latest``), then the opportunity's won amount reads the other.
 
+Work a request leaves to after its commit (a job pushed to the Redis queue: a record's notifications,
+Frappe's workflow e-mails; realtime messages) runs inside Frappe's ``frappe.db.commit()`` once MariaDB has
+committed, and anything it raises would come out of the request as a bare 500. A client told that its
+posting failed sends it again, and an insert lands twice. ``answer_what_committed`` makes each such callback
+fail on its own: logged, the answer still the committed request's.
+
 A connection lost in the middle of a request is not covered: Frappe's ``finally`` rollback raises on it
 before any hook can answer, so the client gets gunicorn's 500. The transaction was never committed, so
 nothing is partial; a retry posts once (docs/SCALING.md "Faults").
@@ -24,7 +30,7 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html
+from frappe.utils import CallbackManager, escape_html
 
 RETRY_AFTER_SECONDS = 5
 # a deadlock's victim can try again at once; a lock wait that timed out, a moment later
@@ -65,6 +71,41 @@ def connect_or_answer_unavailable():
 		frappe.local.flags.database_unavailable = True
 		frappe.local.message_log = []
 		frappe.throw(message, DatabaseUnavailable, title=title)
+
+
+class AfterCommit(CallbackManager):
+	"""A request's ``frappe.db.after_commit``: a callback that fails is logged, and the others still run."""
+
+	__slots__ = ()
+
+	def run(self):
+		while self._functions:
+			callback = self._functions.popleft()
+			try:
+				callback()
+			except Exception:
+				frappe.logger("sales_crm").exception(
+					"%s failed after the commit; the commit stands", _named(callback)
+				)
+
+
+def _named(callback) -> str:
+	"""A callback for the log: the job a ``frappe.enqueue(..., enqueue_after_commit=True)`` was to queue."""
+	for cell in getattr(callback, "__closure__", None) or ():
+		try:
+			value = cell.cell_contents
+		except ValueError:  # a cell not filled yet
+			continue
+		if isinstance(value, dict) and value.get("job_name"):
+			return f"queuing {value['job_name']}"
+	return getattr(callback, "__qualname__", repr(callback))
+
+
+def answer_what_committed():
+	"""``before_request`` hook: what runs after the request's commit cannot turn its answer into an error."""
+	db = getattr(frappe.local, "db", None)
+	if db is not None and type(db.after_commit) is CallbackManager:
+		db.after_commit.__class__ = AfterCommit
 
 
 def _translated() -> tuple[str, str]:

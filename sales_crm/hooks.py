@@ -223,6 +223,9 @@ before_request = ["sales_crm.sanitize.check_request_shape"]
 # An API request while the database is unreachable is answered 503 with Retry-After, not 500
 # (sales_crm/availability.py); it connects before any other hook of the app queries.
 before_request.insert(0, "sales_crm.availability.connect_or_answer_unavailable")
+# What runs after a request's commit (queued jobs, realtime) fails on its own, logged: the answer stays the
+# committed request's, so that a client does not post again what landed.
+before_request.insert(1, "sales_crm.availability.answer_what_committed")
 after_request = ["sales_crm.availability.add_retry_after"]
 # A transaction MariaDB refused (a deadlock's victim, a lock wait timed out) is answered 409 with
 # Retry-After and a message, not Frappe's 500 with a traceback: nothing was saved, and a retry lands.

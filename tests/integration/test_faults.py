@@ -277,6 +277,43 @@ def test_redis_going_away_mid_posting_leaves_nothing_partial(rig, capsys):
 	report(capsys, "Redis cache and queue unreachable for 3 s", outcome)
 
 
+def test_an_approval_whose_queue_is_unreachable_at_its_commit_is_answered_as_it_landed(rig, capsys):
+	"""A quotation's insert and its approval leave work for after their commit (the notification's job,
+	Frappe's workflow e-mails, all pushed to the Redis queue). With the queue unreachable, each still lands
+	once and is answered as landed: an error answer would have the client post it again."""
+	users, srv = rig.users, rig.server
+	sales = srv.session(users.sales, PASSWORD)
+	director = srv.session(users.director, PASSWORD)
+	customer = sales.insert({"doctype": "Sales Customer", "customer_name": f"Queue {random_string(6)}"})[
+		"name"
+	]
+	draft = {
+		"doctype": "Sales Quotation",
+		"customer": customer,
+		"tax_rate": 0,
+		"items": [{"product": rig.product, "qty": 3, "price_list_rate": 100}],
+	}
+	rig.queue.cut()
+	try:
+		inserted = sales.http.post(f"{srv.url}/api/resource/Sales Quotation", json=draft, timeout=120)
+		frappe.db.rollback()
+		stored = frappe.get_all("Sales Quotation", filters={"customer": customer}, pluck="name")
+		# without the guard: a bare 500, and the quotation committed all the same
+		assert (inserted.status_code, len(stored)) == (200, 1), inserted.text[:600]
+		assert stored == [inserted.json()["data"]["name"]]
+		approved = director.workflow(inserted.json()["data"], "Approve")
+	finally:
+		rig.queue.restore()
+	frappe.db.rollback()
+	assert approved.status_code == 200, approved.text[:600]
+	assert frappe.db.get_value("Sales Quotation", stored[0], ["docstatus", "status"]) == (1, "Approved")
+	with capsys.disabled():
+		print(
+			"\nfault: Redis queue unreachable when a quotation commits and when it is approved: both answered "
+			"200, one quotation, approved once (their notifications and workflow e-mails could not be queued)"
+		)
+
+
 def test_redis_going_away_during_a_job_imports_each_lead_once(rig, bench, capsys):
 	from server import Worker, wait_for_job
 	from test_lead_import_job import imported, rows_for
@@ -321,3 +358,22 @@ def test_redis_going_away_during_a_job_imports_each_lead_once(rig, bench, capsys
 		print(
 			f"\nfault: Redis cache and queue unreachable for 3 s during a 320-lead import: {outcome}; each lead once"
 		)
+
+
+def test_a_callback_failing_after_the_commit_is_logged_and_the_others_still_run():
+	from frappe.utils import CallbackManager
+
+	from sales_crm import availability
+
+	callbacks = CallbackManager()
+	callbacks.__class__ = availability.AfterCommit  # as answer_what_committed does for a request
+	ran = []
+
+	def unreachable():
+		raise ConnectionError("the Redis queue is unreachable")
+
+	callbacks.add(lambda: ran.append(1))
+	callbacks.add(unreachable)
+	callbacks.add(lambda: ran.append(3))
+	callbacks.run()
+	assert ran == [1, 3] and not callbacks._functions
