@@ -84,14 +84,18 @@ def after_commit(doc, method: str) -> None:
 
 
 def _queue(**job) -> None:
-	"""The job, pushed when the transaction commits (Frappe drops it on a rollback)."""
-	frappe.enqueue(
-		"sales_crm.notify.evaluate",
-		queue="default",
-		enqueue_after_commit=True,
-		now=frappe.flags.in_test,
-		**job,
-	)
+	"""The job, pushed once the transaction has committed, dropped if it rolls back. Pushed from the commit's
+	callback, not with ``enqueue_after_commit``: that reaches the Redis queue already at the save (a worker's
+	first connection is opened and pinged there), and a queue down for a moment would fail the save."""
+	if frappe.flags.in_test:
+		evaluate(**job)  # as Frappe runs a job under its test runner: at once
+		return
+
+	def push():
+		frappe.enqueue("sales_crm.notify.evaluate", queue="default", **job)
+
+	push.__qualname__ = "queuing sales_crm.notify.evaluate"  # for the log, should the push fail
+	frappe.db.after_commit.add(push)
 
 
 def evaluate(doctype: str, name: str, creation: str, raised: list, record: dict, before: dict | None):

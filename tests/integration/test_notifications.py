@@ -240,18 +240,23 @@ def test_a_contract_awaiting_approval_notifies_the_directors_and_its_commission_
 def test_a_save_leaves_its_notifications_to_the_commit_and_a_rollback_drops_them(team, monkeypatch):
 	from frappe.utils import background_jobs
 
-	pushed = []
+	pushed, reached = [], []
 
 	class Queue:
 		def enqueue_call(self, *args, kwargs, **options):
 			pushed.append(kwargs)
 
-	monkeypatch.setattr(background_jobs, "get_queue", lambda *args, **kwargs: Queue())
+	def get_queue(*args, **kwargs):
+		reached.append(args)  # Frappe opens (and pings) the Redis queue here
+		return Queue()
+
+	monkeypatch.setattr(background_jobs, "get_queue", get_queue)
 	kept = quotation_for(team)
-	assert pushed == []  # nothing leaves the transaction before it commits
+	# nothing leaves the transaction before it commits, and the save does not reach the queue for it
+	assert pushed == [] and [a for a in reached if a[:1] == ("default",)] == []
 	frappe.db.after_commit.run()  # what frappe.db.commit() runs once MariaDB committed
 	[job] = [job for job in pushed if job["method"] == "sales_crm.notify.evaluate"]
-	assert job["method"] == "sales_crm.notify.evaluate" and job["user"] == team.sales
+	assert job["user"] == team.sales
 	assert (job["kwargs"]["name"], job["kwargs"]["raised"]) == (
 		kept.name,
 		[("Sales Quotation Awaiting Approval", "New")],
