@@ -131,17 +131,19 @@ def test_a_period_sent_again_after_its_worker_was_killed_mid_job_drafts_each_com
 	frappe.db.commit()
 	before = drafted(team)
 	# the job redrafts each salesperson's commission with one commit per salesperson; the test holds the
-	# second one's draft, so the job commits the first, waits on the second, and is killed there
+	# second one's row (what every writer of their periodic commissions locks first), so the job commits
+	# the first, waits on the second, and is killed there. (Holding the second's draft instead made the
+	# job wait already on the first whenever the two drafts were neighbours in the salesperson index: the
+	# first's locking read also locks the next entry.)
 	as_user(team.manager)
 	second = list(commissions.contracts_by_person(*map(frappe.utils.getdate, PERIOD)))[1]
-	held = frappe.get_all(SPC, filters={"sales_person": second, "commission_type": "Monthly"}, pluck="name")
 	monkeypatch.setattr(commissions, "SYNC_CONTRACTS", 4)
 	first_worker = Worker(bench, "long").start()
 	try:
-		frappe.db.sql(f"select name from `tab{SPC}` where name = %s for update", held[0])
+		frappe.db.sql("select name from `tabUser` where name = %s for update", second)
 		as_user(team.manager)
 		first = api.generate_salesperson_commissions("Monthly", *PERIOD)
-		wait_for_lock_wait(f"tab{SPC}", second)  # its locking read of the salesperson's drafts
+		wait_for_lock_wait("tabUser", second)  # commissions.lock_periods_of
 		as_user(team.manager)
 		assert api.commission_status(first["job_id"])["done"] == 1
 	finally:
