@@ -18,7 +18,7 @@ row before the app runs (Frappe's ``check_if_latest``), then the opportunity's w
 Work a request leaves to after its commit (a job pushed to the Redis queue: a record's notifications,
 Frappe's workflow e-mails; realtime messages) runs inside Frappe's ``frappe.db.commit()`` once MariaDB has
 committed, and anything it raises would come out of the request as a bare 500. A client told that its
-posting failed sends it again, and an insert lands twice. ``answer_what_committed`` makes each such callback
+posting failed sends it again, and an insert lands twice. ``isolate_after_commit`` makes each such callback
 fail on its own: logged, the answer still the committed request's.
 
 A connection lost in the middle of a request is not covered: Frappe's ``finally`` rollback raises on it
@@ -101,8 +101,9 @@ def _named(callback) -> str:
 	return getattr(callback, "__qualname__", repr(callback))
 
 
-def answer_what_committed():
-	"""``before_request`` hook: what runs after the request's commit cannot turn its answer into an error."""
+def isolate_after_commit():
+	"""``before_request`` and ``before_job`` hook: what runs after a commit cannot fail the request's answer,
+	nor stop a job between two of its commits."""
 	db = getattr(frappe.local, "db", None)
 	if db is not None and type(db.after_commit) is CallbackManager:
 		db.after_commit.__class__ = AfterCommit

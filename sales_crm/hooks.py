@@ -223,9 +223,9 @@ before_request = ["sales_crm.sanitize.check_request_shape"]
 # An API request while the database is unreachable is answered 503 with Retry-After, not 500
 # (sales_crm/availability.py); it connects before any other hook of the app queries.
 before_request.insert(0, "sales_crm.availability.connect_or_answer_unavailable")
-# What runs after a request's commit (queued jobs, realtime) fails on its own, logged: the answer stays the
-# committed request's, so that a client does not post again what landed.
-before_request.insert(1, "sales_crm.availability.answer_what_committed")
+# What runs after a commit (queued jobs, realtime) fails on its own, logged: a request's answer stays the
+# committed request's, so that a client does not post again what landed; a job goes on past its commit.
+before_request.insert(1, "sales_crm.availability.isolate_after_commit")
 after_request = ["sales_crm.availability.add_retry_after"]
 # A transaction MariaDB refused (a deadlock's victim, a lock wait timed out) is answered 409 with
 # Retry-After and a message, not Frappe's 500 with a traceback: nothing was saved, and a retry lands.
@@ -263,7 +263,7 @@ before_request.append("sales_crm.replica.use_replica_if_healthy")
 # A child row named in a request (the /printview page, download_multi_pdf, the form endpoints) is read only
 # through its parent record's scope (sales_crm/endpoints.py).
 before_request.append("sales_crm.endpoints.guard_child_rows")
-before_job = ["sales_crm.replica.use_replica_if_healthy"]
+before_job = ["sales_crm.availability.isolate_after_commit", "sales_crm.replica.use_replica_if_healthy"]
 # Document Type number cards read from the replica too (Frappe v15 leaves them on the primary).
 override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (
 	"sales_crm.replica.number_card_result"

@@ -393,15 +393,22 @@ def test_a_callback_failing_after_the_commit_is_logged_and_the_others_still_run(
 
 	from sales_crm import availability
 
-	callbacks = CallbackManager()
-	callbacks.__class__ = availability.AfterCommit  # as answer_what_committed does for a request
+	callbacks = frappe.db.after_commit
+	assert type(callbacks) is CallbackManager  # this process is neither a request nor a job
 	ran = []
 
 	def unreachable():
 		raise ConnectionError("the Redis queue is unreachable")
 
-	callbacks.add(lambda: ran.append(1))
-	callbacks.add(unreachable)
-	callbacks.add(lambda: ran.append(3))
-	callbacks.run()
+	try:
+		availability.isolate_after_commit()  # as the hook does before each request and job
+		callbacks.add(lambda: ran.append(1))
+		callbacks.add(unreachable)
+		callbacks.add(lambda: ran.append(3))
+		callbacks.run()
+	finally:
+		callbacks.__class__ = CallbackManager
 	assert ran == [1, 3] and not callbacks._functions
+	hooks = frappe.get_hooks()
+	assert "sales_crm.availability.isolate_after_commit" in hooks["before_request"]
+	assert "sales_crm.availability.isolate_after_commit" in hooks["before_job"]
