@@ -80,6 +80,7 @@ def after_commit(doc, method: str) -> None:
 		raised=raised,
 		record=doc.as_dict(),
 		before=before.as_dict() if before else None,
+		lang=frappe.local.lang,
 	)
 
 
@@ -98,11 +99,22 @@ def _queue(**job) -> None:
 	frappe.db.after_commit.add(push)
 
 
-def evaluate(doctype: str, name: str, creation: str, raised: list, record: dict, before: dict | None):
-	"""The job: each raised Notification, evaluated by Frappe on the record as its save left it."""
+def evaluate(
+	doctype: str,
+	name: str,
+	creation: str,
+	raised: list,
+	record: dict,
+	before: dict | None,
+	lang: str | None = None,
+):
+	"""The job: each raised Notification, evaluated by Frappe on the record as its save left it, in the
+	language of the request that saved it (as the save would have rendered it; a job starts in the site's)."""
 	stored = frappe.db.get_value(doctype, name, "creation")
 	if not stored or get_datetime(stored) != get_datetime(creation):
 		return  # not committed after all (a savepoint rolled back), deleted since, or its name reused
+	if lang:
+		frappe.local.lang = lang
 	doc = frappe.get_doc(record)
 	if before:
 		doc._doc_before_save = frappe.get_doc(before)

@@ -268,7 +268,7 @@ def test_a_save_leaves_its_notifications_to_the_commit_and_a_rollback_drops_them
 	# quotation's notification went with it
 
 
-def test_the_job_sends_nothing_for_a_record_that_is_not_the_one_saved(team, sent):
+def test_the_job_renders_in_the_saving_request_s_language_and_skips_a_record_not_the_one_saved(team, sent):
 	quotation = quotation_for(team)
 	job = dict(
 		doctype="Sales Quotation",
@@ -282,6 +282,14 @@ def test_the_job_sends_nothing_for_a_record_that_is_not_the_one_saved(team, sent
 	notify.evaluate(**job)
 	[awaiting] = for_doc(sent, quotation.name)
 	assert team.director in awaiting.users
+	sent.clear()
+	lang = frappe.local.lang
+	try:
+		frappe.local.lang = "en"  # a job starts in the site's language
+		notify.evaluate(**job, lang="zh")  # the saving request's
+	finally:
+		frappe.local.lang = lang
+	assert for_doc(sent, quotation.name)[0].subject == f"报价单 {quotation.name} 待您审批"
 	sent.clear()
 	# rolled back to a savepoint and its name taken again by another record; or not there at all
 	notify.evaluate(**{**job, "creation": "2020-01-01 00:00:00.000001"})
