@@ -117,10 +117,10 @@ def site(bench, request):
 
 @pytest.fixture(scope="session", autouse=True)
 def users_leave_the_cache_alone(site):
-	"""Frappe's ``User.validate`` rewrites a system default (the users whose mail accounts await a
-	password), and writing a default clears the whole site cache, every DocType's meta included: nine tenths
-	of a user's insert and of the reloads after it (the factories and the demo create users in most tests).
-	None of these users has a mail account, so the default stays what it was; in this process it is not
+	"""Frappe's ``User.validate`` rewrites a system-wide default (the users whose mail accounts await a
+	password), and writing one clears the whole site cache, every DocType's meta included: nine tenths of a
+	user's insert and of the reloads after it (the factories and the demo create users in many tests). None
+	of these users has a mail account, so the default stays what it was; in this process it is not
 	rewritten. Servers, workers and bench commands keep Frappe's path."""
 	from unittest import mock
 
