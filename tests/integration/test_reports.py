@@ -668,6 +668,37 @@ def test_a_customer_the_user_may_not_read_keeps_its_name_hidden(world):
 		frappe.set_user("Administrator")
 
 
+def test_the_approvals_inbox_names_customers_and_salespeople_in_one_read(world):
+	"""A director's inbox names each waiting quotation's customer and salesperson; the customers' names are
+	one statement, however many records wait."""
+	product = make_product(standard_rate=100).name
+	waiting = []
+	for person in (world.s1, world.s2):
+		lead = make_lead(person, world.department, "Marketing Campaign")
+		quotation = frappe.get_doc(api.make_quotation(opportunity_from_lead(lead, product, 2, 100).name))
+		quotation.tax_rate = 0
+		waiting.append(quotation.insert())
+	statements = []
+	sql = frappe.db.sql
+
+	def counted(query, *args, **kwargs):
+		statements.append(str(query))
+		return sql(query, *args, **kwargs)
+
+	frappe.db.sql = counted
+	try:
+		rows = by(report("Approvals Inbox", world.team.director).rows, "document")
+	finally:
+		frappe.db.sql = sql
+	for quotation in waiting:
+		row = rows[quotation.name]
+		assert row["customer_name"] == frappe.db.get_value(
+			"Sales Customer", quotation.customer, "customer_name"
+		)
+		assert row["sales_person_name"] == frappe.utils.get_fullname(quotation.sales_person)
+	assert len([q for q in statements if "from `tabsales customer`" in q.lower()]) == 1, statements
+
+
 def test_the_scope_reads_a_table_s_own_rows_in_place(world):
 	"""``visible`` on the DocType's own table gives the list's conditions as they are (read from the row or a
 	covering index); on an alias, a subquery. Both keep the rows the user's list shows, no more."""

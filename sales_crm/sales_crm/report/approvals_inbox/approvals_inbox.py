@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 
 from sales_crm.desk import awaiting_counts
-from sales_crm.reporting import column, currency, never_raises
+from sales_crm.reporting import column, currency, customer_names, never_raises
 
 # the amount a decision is about, per DocType (company currency)
 AMOUNT = {
@@ -46,14 +46,7 @@ def get_columns() -> list[dict]:
 def get_data(filters) -> list[dict]:
 	from frappe.utils import get_fullname
 
-	customers = {}
-
-	def customer_name(customer):
-		if customer and customer not in customers:
-			customers[customer] = frappe.db.get_value("Sales Customer", customer, "customer_name")
-		return customers.get(customer) if customer else None
-
-	rows = []
+	records = []
 	for doctype, waiting, count in awaiting_counts():
 		if not count:
 			continue
@@ -66,22 +59,27 @@ def get_data(filters) -> list[dict]:
 		fields += [f for f in ("customer", "sales_person") if meta.has_field(f)]
 		state = "workflow_state" if meta.has_field("workflow_state") else "status"
 		fields.append(f"{state} as state")
-		for record in frappe.get_list(
-			doctype, filters=conditions, fields=fields, order_by="modified asc", limit_page_length=LIMIT
-		):
-			rows.append(
-				{
-					"document_type": doctype,
-					"kind": _(doctype),
-					"document": record.name,
-					"customer_name": customer_name(record.get("customer")),
-					"sales_person_name": get_fullname(record.sales_person)
-					if record.get("sales_person")
-					else None,
-					"amount": record.amount,
-					"state": _(record.state) if record.state else None,
-					"waiting_since": record.modified,
-				}
+		records += [
+			(doctype, record)
+			for record in frappe.get_list(
+				doctype, filters=conditions, fields=fields, order_by="modified asc", limit_page_length=LIMIT
 			)
+		]
+	# the customers' names in one read, as the other reports name them (a customer the user may not read
+	# keeps its name hidden)
+	names = customer_names({record.customer for _doctype, record in records if record.get("customer")})
+	rows = [
+		{
+			"document_type": doctype,
+			"kind": _(doctype),
+			"document": record.name,
+			"customer_name": names.get(record.get("customer")),
+			"sales_person_name": get_fullname(record.sales_person) if record.get("sales_person") else None,
+			"amount": record.amount,
+			"state": _(record.state) if record.state else None,
+			"waiting_since": record.modified,
+		}
+		for doctype, record in records
+	]
 	rows.sort(key=lambda row: row["waiting_since"])
 	return rows
