@@ -670,7 +670,7 @@ def test_a_customer_the_user_may_not_read_keeps_its_name_hidden(world):
 
 def test_the_approvals_inbox_names_customers_and_salespeople_in_one_read(world):
 	"""A director's inbox names each waiting quotation's customer and salesperson; the customers' names are
-	one statement, however many records wait."""
+	one statement, and the salespeople's another, however many records wait."""
 	product = make_product(standard_rate=100).name
 	waiting = []
 	for person in (world.s1, world.s2):
@@ -697,6 +697,7 @@ def test_the_approvals_inbox_names_customers_and_salespeople_in_one_read(world):
 		)
 		assert row["sales_person_name"] == frappe.utils.get_fullname(quotation.sales_person)
 	assert len([q for q in statements if "from `tabsales customer`" in q.lower()]) == 1, statements
+	assert len([q for q in statements if "full_name" in q and "from `tabuser`" in q.lower()]) == 1, statements
 
 
 def test_the_scope_reads_a_table_s_own_rows_in_place(world):
