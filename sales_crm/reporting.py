@@ -104,14 +104,21 @@ def name_people(result):
 				emails.add(value)
 	if not emails:
 		return result
-	names = dict(
-		frappe.get_all(
-			"User", filters={"name": ("in", sorted(emails))}, fields=["name", "full_name"], as_list=True
-		)
-	)
+	names = full_names(emails)
 	for _i, c in people:
 		c["link_titles"] = {email: name for email, name in names.items() if name and name != email}
 	return result
+
+
+def full_names(users) -> dict[str, str]:
+	"""``{user: full name}`` of ``users`` (e-mails) in one query (empty for a user who has none)."""
+	if not users:
+		return {}
+	return dict(
+		frappe.get_all(
+			"User", filters={"name": ("in", sorted(users))}, fields=["name", "full_name"], as_list=True
+		)
+	)
 
 
 def _messages() -> list[str]:

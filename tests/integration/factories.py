@@ -125,6 +125,24 @@ def db_state() -> str:
 	return digest.hexdigest()
 
 
+def sent_statements(run) -> list[str]:
+	"""The SQL statements ``run()`` sends (every query Frappe and the app run goes through
+	``frappe.db.sql``), each on one line."""
+	sent = []
+	original = frappe.db.sql
+
+	def sql(query, *args, **kwargs):
+		sent.append(" ".join(str(query).split()))
+		return original(query, *args, **kwargs)
+
+	frappe.db.sql = sql
+	try:
+		run()
+	finally:
+		frappe.db.sql = original
+	return sent
+
+
 def deliver_all(order: str) -> None:
 	"""Deliver what remains of an order (as Administrator): a receivable is posted only for delivered
 	value unless Sales CRM Settings allow invoicing before delivery."""

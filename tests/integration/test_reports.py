@@ -19,7 +19,7 @@ import random
 
 import frappe
 import pytest
-from factories import deliver_all, make_customer, make_product, sales_team
+from factories import deliver_all, make_customer, make_product, sales_team, sent_statements
 from frappe.desk.query_report import run
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, getdate, random_string
@@ -678,18 +678,9 @@ def test_the_approvals_inbox_names_customers_and_salespeople_in_one_read(world):
 		quotation = frappe.get_doc(api.make_quotation(opportunity_from_lead(lead, product, 2, 100).name))
 		quotation.tax_rate = 0
 		waiting.append(quotation.insert())
-	statements = []
-	sql = frappe.db.sql
-
-	def counted(query, *args, **kwargs):
-		statements.append(str(query))
-		return sql(query, *args, **kwargs)
-
-	frappe.db.sql = counted
-	try:
-		rows = by(report("Approvals Inbox", world.team.director).rows, "document")
-	finally:
-		frappe.db.sql = sql
+	found = {}
+	statements = sent_statements(lambda: found.update(report("Approvals Inbox", world.team.director)))
+	rows = by(found["rows"], "document")
 	for quotation in waiting:
 		row = rows[quotation.name]
 		assert row["customer_name"] == frappe.db.get_value(

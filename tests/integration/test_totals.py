@@ -2,7 +2,7 @@
 
 import frappe
 import pytest
-from factories import deliver_all, make_customer, make_product, pipeline, selling_doc
+from factories import deliver_all, make_customer, make_product, pipeline, selling_doc, sent_statements
 from frappe.utils import random_string
 
 SELLING = ("Sales Quotation", "Sales Contract", "Customer Order")
@@ -148,18 +148,11 @@ def test_a_posting_re_sums_only_what_it_moves():
 
 	p = pipeline(upto="order")
 	deliver_all(p.order)
-	sent = []
-	original = frappe.db.sql
-
-	def sql(query, *args, **kwargs):
-		sent.append(" ".join(str(query).split()))
-		return original(query, *args, **kwargs)
-
-	frappe.db.sql = sql
-	try:
-		receivable = api.invoice_order(p.order, f"INV-{random_string(6)}", "2026-11-01", 600)
-	finally:
-		frappe.db.sql = original
+	invoiced = []
+	sent = sent_statements(
+		lambda: invoiced.append(api.invoice_order(p.order, f"INV-{random_string(6)}", "2026-11-01", 600))
+	)
+	receivable = invoiced[0]
 	# the statements without case, quotes, aliases or spaces: "set invoiced_amount=(select"
 	updates = [
 		q.lower().replace("`", "").replace(" ", "").replace("t.", "")

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 
 from sales_crm.desk import awaiting_counts
-from sales_crm.reporting import column, currency, customer_names, never_raises
+from sales_crm.reporting import column, currency, customer_names, full_names, never_raises
 
 # the amount a decision is about, per DocType (company currency)
 AMOUNT = {
@@ -66,23 +66,14 @@ def get_data(filters) -> list[dict]:
 	# the customers' and salespeople's names in one read each, however many records wait; the customers as
 	# the other reports name them (a customer the user may not read keeps its name hidden)
 	names = customer_names({record.customer for _doctype, record in records if record.get("customer")})
-	people = sorted({record.sales_person for _doctype, record in records if record.get("sales_person")})
-	full_names = (
-		dict(
-			frappe.get_all(
-				"User", filters={"name": ("in", people)}, fields=["name", "full_name"], as_list=True
-			)
-		)
-		if people
-		else {}
-	)
+	people = full_names({record.sales_person for _doctype, record in records if record.get("sales_person")})
 	rows = [
 		{
 			"document_type": doctype,
 			"kind": _(doctype),
 			"document": record.name,
 			"customer_name": names.get(record.get("customer")),
-			"sales_person_name": (full_names.get(record.sales_person) or record.sales_person)
+			"sales_person_name": (people.get(record.sales_person) or record.sales_person)
 			if record.get("sales_person")
 			else None,
 			"amount": record.amount,
