@@ -125,15 +125,15 @@ def db_state() -> str:
 	return digest.hexdigest()
 
 
-def sent_statements(run) -> list[str]:
-	"""The SQL statements ``run()`` sends (every query Frappe and the app run goes through
-	``frappe.db.sql``), each on one line."""
+def sent_queries(run) -> list[tuple[str, object]]:
+	"""``(query, values)`` of each SQL statement ``run()`` sends: every query Frappe and the app run goes
+	through ``frappe.db.sql``."""
 	sent = []
 	original = frappe.db.sql
 
-	def sql(query, *args, **kwargs):
-		sent.append(" ".join(str(query).split()))
-		return original(query, *args, **kwargs)
+	def sql(query, values=(), *args, **kwargs):
+		sent.append((str(query), values))
+		return original(query, values, *args, **kwargs)
 
 	frappe.db.sql = sql
 	try:
@@ -141,6 +141,11 @@ def sent_statements(run) -> list[str]:
 	finally:
 		frappe.db.sql = original
 	return sent
+
+
+def sent_statements(run) -> list[str]:
+	"""The SQL statements ``run()`` sends, each on one line."""
+	return [" ".join(query.split()) for query, _values in sent_queries(run)]
 
 
 def deliver_all(order: str) -> None:

@@ -3,6 +3,7 @@ indexed in the database (DocType ``search_index`` or ``on_doctype_update``)."""
 
 import frappe
 import pytest
+from factories import sent_queries
 
 from sales_crm.constants import SCOPED
 from sales_crm.permissions import WALK_LIST_ORDER
@@ -176,20 +177,7 @@ def test_the_lifetime_value_ranking_reads_an_index(doctype):
 
 def _grouped_reads(run) -> list[tuple[str, object]]:
 	"""The queries ``run`` sends that name an index, with their values."""
-	sent = []
-	original = frappe.db.sql
-
-	def sql(query, values=(), *args, **kwargs):
-		if "FORCE INDEX" in str(query).upper():
-			sent.append((str(query), values))
-		return original(query, values, *args, **kwargs)
-
-	frappe.db.sql = sql
-	try:
-		run()
-	finally:
-		frappe.db.sql = original
-	return sent
+	return [(query, values) for query, values in sent_queries(run) if "FORCE INDEX" in query.upper()]
 
 
 def _owner_figure_reads():
