@@ -4,12 +4,12 @@ real rows.
 	cd /home/frappe/frappe-bench/sites
 	../env/bin/python ../apps/sales_crm/benchmarks/plan_demo.py --site sales-crm-demo.localhost [--contracts N]
 
-The demo loader writes no payment plans. For up to ``--contracts`` submitted contracts without one (in name
-order; all of them by default), a plan of the usual terms: 30 % at signing and 70 % 60 days after it,
-split, dated and settled by what the contract has collected with the app's own rules
-(``rules.collections.generate`` and ``settle``, as ``flows.collections`` applies them on a save and after
-each receipt), written in bulk as the demo loader writes its rows. Prints what it wrote and how long it took;
-asserts nothing (a script, not a test).
+The demo loader plans the contracts it writes; a site loaded before it did has none. For up to
+``--contracts`` submitted contracts without one (in name order; all of them by default), a plan of the
+usual terms: 30 % at signing and 70 % 60 days after it, split, dated and settled by what the contract has
+collected with the app's own rules (``rules.collections.generate``, and ``demo.plan_lines`` as the loader
+settles its plans), written in bulk as the demo loader writes its rows. Prints what it wrote and how long
+it took; asserts nothing (a script, not a test).
 """
 
 from __future__ import annotations
@@ -42,17 +42,13 @@ def contracts_without_plan(limit: int | None) -> list[dict]:
 
 
 def plan_rows(contract: dict, today, now) -> list[dict]:
+	from sales_crm.demo import plan_lines
 	from sales_crm.rules import collections as rules
 
 	terms = [
 		rules.Term(label, share=share, due_rule=rules.SIGNING, days=days) for label, share, days in TERMS
 	]
 	lines = rules.generate(terms, contract.grand_total, 2, {rules.SIGNING: getdate(contract.signed_on)})
-	settled = rules.settle(
-		[(line.amount, line.due_date, idx) for idx, line in enumerate(lines, 1)],
-		contract.collected_amount,
-		today,
-	)
 	return [
 		{
 			# unique by construction: 200,000 random 10-character names collide about once in fifty loads
@@ -66,18 +62,9 @@ def plan_rows(contract: dict, today, now) -> list[dict]:
 			"parenttype": "Sales Contract",
 			"parentfield": "payment_plan",
 			"idx": idx,
-			"label": line.label,
-			"share": line.share,
-			"due_rule": line.due_rule,
-			"days": line.days,
-			"due_date": line.due_date,
-			"amount": float(line.amount),
-			"named_amount": 0,
-			"received_amount": done.received,
-			"outstanding_amount": done.outstanding,
-			"status": done.status,
+			**row,
 		}
-		for idx, (line, done) in enumerate(zip(lines, settled, strict=True), 1)
+		for idx, row in enumerate(plan_lines(lines, contract.collected_amount, today), 1)
 	]
 
 

@@ -6,7 +6,8 @@ quotations, contracts, orders, receivables and receipts — are computed here wi
 arithmetic (``pricing``, ``status``, ``receivables``) and written as multi-row inserts, so 100 000 leads
 load in minutes. Every figure the controllers keep is written consistent: receivable total = received +
 write-off + outstanding, invoiced ≤ the order's grand total, a receivable's received amount = its
-receipts' allocations.
+receipts' allocations. Each contract has the payment plan (回款计划) of its type's shipped template, dated by
+its signing, its order's delivery and first invoice, and settled by what it collected.
 
 Customers buy again the way customer mining (``docs/MINING.md``) assumes they do, so that mining has
 something to find: each customer has a latent purchase rate λ ~ Gamma(r, α) a week and a dropout
@@ -26,6 +27,8 @@ import frappe
 from frappe.utils import add_days, flt, getdate, now_datetime
 
 from sales_crm import chain, kept, rounding  # the pure rules round as System Settings say
+from sales_crm.flows.collections import describe_lines, template_terms
+from sales_crm.rules import collections as plan_rules
 from sales_crm.rules import normalize, pricing
 from sales_crm.rules.analysis import days_to_pay, ratio
 from sales_crm.rules.commissions import accrual, outstanding
@@ -63,6 +66,9 @@ PRODUCTS = (  # code, name, uom, standard rate
 )
 STAGES = (("Needs Tracking", 20), ("Solution Design", 40), ("Quotation", 60), ("Contract Signing", 80))
 TAX_RATE = 13
+# the shipped Payment Terms Template a contract's plan (回款计划) follows, by the contract's type: goods on 30/70
+# (the rest 30 days after delivery), framework and service contracts keeping a retention payment for a year
+PLAN_TEMPLATES = {"Standard": "30/70", "Framework": "30/60/10", "Service": "30/60/10"}
 CHUNK = 2000
 # BG/NBD's population: λ ~ Gamma(shape, scale) purchases a week (mean 0.2), p ~ Beta(a, b) (mean 1/7).
 # Over the demo's 18 months a buying customer places about 4 orders (median 2, a tenth 10 or more).
@@ -139,6 +145,9 @@ class Demo:
 		# advances, offsets and refunds draw from their own stream: the rest of the data stays as it was
 		self.credit_rng = random.Random(seed + 13)
 		self.credit_customers: set[str] = set()
+		# so do the delivery days and the payment plans
+		self.plan_rng = random.Random(seed + 29)
+		self.plan_terms: dict[str, list] = {}
 		self.anchor = getdate(anchor) if anchor else getdate()
 		self.per_department = salespeople_per_department
 		self.rows: dict[str, list[dict]] = defaultdict(list)
@@ -176,7 +185,7 @@ class Demo:
 	def child(self, doctype: str, parent: dict, parenttype: str, parentfield: str, rows: list[dict]):
 		for idx, row in enumerate(rows, 1):
 			row.update(
-				name=self.name("ROW"),
+				name=row.get("name") or self.name("ROW"),
 				parent=parent["name"],
 				parenttype=parenttype,
 				parentfield=parentfield,
@@ -193,6 +202,10 @@ class Demo:
 	def masters(self):
 		# a site's country is a Link: the system's, else China (both exist once the setup wizard ran)
 		self.country = frappe.db.get_single_value("System Settings", "country") or "China"
+		# a template the site removed or disabled plans nothing, as a contract saved without one
+		for template in set(PLAN_TEMPLATES.values()):
+			if frappe.db.get_value("Payment Terms Template", template, "disabled") == 0:
+				self.plan_terms[template] = template_terms(template)
 		self.products = []
 		for code, product_name, uom, rate in PRODUCTS:
 			if not frappe.db.exists("Sales Product", code):
@@ -735,10 +748,12 @@ class Demo:
 		)
 		contract["total_commission"] = round(contract["grand_total"] * 0.02, 2)
 		contract.update(per_ordered=0, per_collected=0, collected_amount=0, base_collected_amount=0)
+		order = None
 		if ordered:
 			day = self.later(signed, 0, 20)
 			if day:
-				self.order(contract, items, self.moment(day))
+				order = self.order(contract, items, self.moment(day))
+		self.payment_plan(contract, order)
 		contract["status"] = contract_status(1, contract["per_ordered"], contract["per_collected"])
 		self.commissions(contract, signed)
 		return contract
@@ -827,7 +842,8 @@ class Demo:
 		for row in contract_rows:
 			row["ordered_qty"] = row["qty"]
 		contract["per_ordered"] = 100
-		received = self.write_order(base, items, created)
+		order = self.write_order(base, items, created)
+		received = order["received_amount"]
 		# each order row names the contract row it orders: ordered_qty is their sum (chain.ROLLUPS)
 		for row, contract_row in zip(
 			self.rows["Customer Order Item"][-len(items) :], contract_rows, strict=True
@@ -836,10 +852,33 @@ class Demo:
 		contract["collected_amount"] = round(received, 2)
 		contract["base_collected_amount"] = round(received * flt(contract["exchange_rate"]), 2)
 		contract["per_collected"] = percent(received, contract["grand_total"])
+		return order
 
-	def write_order(self, base: dict, items: list[dict], created) -> float:
+	def payment_plan(self, contract, order) -> None:
+		"""The contract's plan from its type's template: dated by its signing and by its order's delivery
+		and first invoice as they happened (a line whose event has not happened waits, undated), and settled
+		by what the contract collected, oldest due first, as the chain keeps a plan (no receipt names a line)."""
+		template = PLAN_TEMPLATES.get(contract["contract_type"])
+		terms = self.plan_terms.get(template)
+		if not terms:
+			return
+		bases = {
+			plan_rules.SIGNING: contract["signed_on"],
+			plan_rules.DELIVERY: order and order["_delivered_on"],
+			plan_rules.INVOICE: order and order["_invoiced_on"],
+		}
+		lines = plan_rules.generate(terms, contract["grand_total"], 2, bases)
+		rows = plan_lines(lines, contract["collected_amount"], self.anchor)
+		for idx, row in enumerate(rows, 1):
+			row["name"] = f"{contract['name']}-PL{idx}"
+		self.child("Sales Payment Plan Line", contract, "Sales Contract", "payment_plan", rows)
+		contract["payment_terms_template"] = template
+		contract["payment_terms"] = describe_lines(rows, 2)
+
+	def write_order(self, base: dict, items: list[dict], created) -> dict:
 		"""A submitted order to the customer's contact and site, delivered, invoiced and paid as it
-		happens; returns what was received on it."""
+		happens; returns it (``_delivered_on`` and ``_invoiced_on``, its first delivery's and invoice's days,
+		are not stored: they date a contract's plan)."""
 		self.party(base)
 		self.profile["orders"] += 1
 		self.profile["first_order"] = self.profile["first_order"] or created
@@ -868,13 +907,22 @@ class Demo:
 				row["delivered_qty"] = row["qty"]
 		invoiced = received = 0.0
 		day = created.date()
+		order["_invoiced_on"] = None
 		for amount in amounts:
 			day = self.later(day, 0, 20)
 			if not day:
 				break
 			receivable = self.receivable(order, amount, day)
+			order["_invoiced_on"] = order["_invoiced_on"] or day
 			invoiced += amount
 			received += receivable["received_amount"]
+		order["_delivered_on"] = None
+		if delivered:
+			# on or before the first invoice; else within the two weeks promised, by the anchor date
+			last = order["_invoiced_on"] or min(created.date() + timedelta(days=14), self.anchor)
+			order["_delivered_on"] = created.date() + timedelta(
+				days=self.plan_rng.randint(0, max((last - created.date()).days, 0))
+			)
 		order["invoiced_amount"] = round(invoiced, 2)
 		order["per_invoiced"] = percent(invoiced, grand)
 		order["per_delivered"] = 100 if delivered else 0
@@ -883,7 +931,7 @@ class Demo:
 		order["status"] = order_status(1, order["per_delivered"], order["per_invoiced"])
 		for row in order_items:
 			row["invoiced_qty"] = invoiced_qty(row["qty"], invoiced, grand)
-		return received
+		return order
 
 	def receivable(self, order, amount: float, invoice_date):
 		person = order["sales_person"]
@@ -1161,6 +1209,29 @@ class Demo:
 			frappe.db.commit()  # nosemgrep
 
 
+def plan_lines(lines: list, collected, today) -> list[dict]:
+	"""The rows of a submitted plan of ``lines`` (``rules.collections.generate``) settled by ``collected``,
+	as ``flows.collections.settle_lines`` settles them when no receipt named a line."""
+	settled = plan_rules.settle(
+		[(line.amount, line.due_date, idx) for idx, line in enumerate(lines, 1)], collected, today
+	)
+	return [
+		{
+			"label": line.label,
+			"share": line.share,
+			"due_rule": line.due_rule,
+			"days": line.days,
+			"due_date": line.due_date,
+			"amount": float(line.amount),
+			"named_amount": 0,
+			"received_amount": done.received,
+			"outstanding_amount": done.outstanding,
+			"status": done.status,
+		}
+		for line, done in zip(lines, settled, strict=True)
+	]
+
+
 def insert(doctype: str, fields: list[str], values: list[list]) -> None:
 	"""``frappe.db.bulk_insert``'s multi-row INSERT without pypika, whose building of the statement cost
 	more than the database's own work (about two thirds of a load's time). The values are quoted as the
@@ -1300,6 +1371,7 @@ WRITTEN = (
 	"Salesperson Commission",
 	"Customer Commission",
 	"Sales Credit Offset",
+	"Sales Payment Plan Line",
 )
 
 

@@ -157,11 +157,17 @@ RULE_WORDS = {
 
 def describe(doc) -> str:
 	"""The plan in words, e.g. "首款 30% 1,000.00 签约后 0 天; …" (the contract's payment terms)."""
+	return describe_lines(doc.get(PLAN), _precision(doc))
+
+
+def describe_lines(rows, precision: int) -> str:
+	"""``describe`` of plan lines (rows or dicts with label, share, amount, due_rule and days)."""
 	parts = []
-	for row in doc.get(PLAN):
-		share = f" {flt(row.share, 2):g}%" if flt(row.share) else ""
-		amount = fmt_money(row.amount, precision=_precision(doc))
-		parts.append(f"{row.label}{share} {amount} {RULE_WORDS[row.due_rule]().format(cint(row.days))}")
+	for row in rows:
+		share = f" {flt(row.get('share'), 2):g}%" if flt(row.get("share")) else ""
+		amount = fmt_money(row.get("amount"), precision=precision)
+		words = RULE_WORDS[row.get("due_rule")]().format(cint(row.get("days")))
+		parts.append(f"{row.get('label')}{share} {amount} {words}")
 	return "; ".join(parts)
 
 

@@ -808,6 +808,73 @@ def test_demo_data_keeps_the_invariants():
 	}
 	for name in REPORTS:
 		assert run(name, {"from_date": "2000-01-01", "to_date": "2100-12-31"})["result"], name
+	# the contracts' payment plans (回款计划) are as the chain keeps them, and the plan views have rows
+	plans_of_the_demo_are_the_chains(prefix, counts)
+	for filters in ({"age_by": "plan"}, {"age_by": "plan", "group_by": "sales_person"}):
+		assert run("Receivable Ageing", {"report_date": today(), **filters})["result"], filters
+	assert run("Collection Plan vs Actual", {"from_date": "2000-01-01", "to_date": "2100-12-31"})["result"]
+
+
+def plans_of_the_demo_are_the_chains(prefix: str, counts: dict) -> None:
+	"""Every demo contract has its type's template's plan; its lines add up and settle what it collected
+	(``invariants.plan_violations``); the chain settling them again changes nothing; a line waits undated
+	exactly when its event has not happened; the payment terms are the plan in words."""
+	from invariants import plan_violations
+
+	from sales_crm.demo import PLAN_TEMPLATES
+	from sales_crm.flows import collections
+
+	contracts = frappe.get_all(
+		"Sales Contract",
+		{"name": ("like", prefix), "docstatus": 1},
+		["name", "contract_type", "payment_terms_template", "signed_on", "collected_amount", "per_ordered"],
+	)
+	assert contracts and counts["Sales Payment Plan Line"] > len(contracts)
+	assert plan_violations() == []
+	fields = [
+		"name",
+		"idx",
+		"due_rule",
+		"days",
+		"due_date",
+		"received_amount",
+		"outstanding_amount",
+		"status",
+	]
+
+	def lines():
+		return frappe.get_all(
+			"Sales Payment Plan Line",
+			{"parent": ("like", prefix), "parenttype": "Sales Contract"},
+			fields,
+			order_by="name",
+		)
+
+	stored = lines()
+	names = [c.name for c in contracts]
+	collections.refresh_plans("Sales Contract", names)
+	assert lines() == stored
+	by_contract = {}
+	for line in stored:
+		by_contract.setdefault(line.name.rsplit("-PL", 1)[0], []).append(line)
+	terms = {t: len(collections.template_terms(t)) for t in set(PLAN_TEMPLATES.values())}
+	statuses = set()
+	for contract in contracts:
+		plan = by_contract[contract.name]
+		assert contract.payment_terms_template == PLAN_TEMPLATES[contract.contract_type]
+		assert len(plan) == terms[contract.payment_terms_template], contract.name
+		for line in plan:
+			statuses.add(line.status)
+			if line.due_rule == "Days After Signing":
+				assert line.due_date == add_days(contract.signed_on, line.days), line
+			elif not contract.per_ordered:
+				assert line.due_date is None, line  # no order: nothing delivered or invoiced yet
+			elif line.due_date:
+				assert line.due_date >= add_days(contract.signed_on, line.days), line
+	assert {"Received", "Planned"} <= statuses
+	assert any(line.due_rule != "Days After Signing" and line.due_date for line in stored)
+	doc = frappe.get_doc("Sales Contract", contracts[0].name)
+	assert doc.payment_terms == collections.describe(doc)
 
 
 def test_a_reports_rounding_is_frappes_for_every_value_and_method(monkeypatch):
