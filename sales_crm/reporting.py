@@ -346,25 +346,13 @@ def period_months(doctype: str, date_field: str, amount_field: str, index: str, 
 	(``sales_crm.kept.TALLIES``: a few hundred rows, not a row per record), and only its part months at
 	either end from the records; otherwise every day from the records (``monthly_amounts``, through
 	``index``), which a narrower scope keeps fewer."""
-	from sales_crm import kept
-
-	start, end = getdate(filters.from_date), getdate(filters.to_date)
-	tally = kept.tally_of(doctype, amount_field)
-	first = start if start.day == 1 else get_first_day(add_days(get_last_day(start), 1))
-	last = end if end == get_last_day(end) else add_days(get_first_day(end), -1)
+	span = kept_span(doctype, amount_field, filters)
 	months: dict[str, object] = {}
-	if tally and first <= last and not filters.get("customer"):
-		table = frappe.qb.DocType(doctype)
-		if visible(table, doctype) is None:
-			months = _kept_months(tally, first, last, filters)
-			parts = [(start, add_days(first, -1)), (add_days(last, 1), end)]
-		else:
-			parts = [(start, end)]
-	else:
-		parts = [(start, end)]
+	parts = [(getdate(filters.from_date), getdate(filters.to_date))]
+	if span:
+		tally, first, last, parts = span
+		months = _kept_months(tally, first, last, filters)
 	for part_start, part_end in parts:
-		if part_start > part_end:
-			continue
 		part = frappe._dict({**filters, "from_date": part_start, "to_date": part_end})
 		per_person = monthly_amounts(
 			doctype, date_field, amount_field, index, lambda table: scope(table, doctype, part, date_field)
@@ -372,6 +360,26 @@ def period_months(doctype: str, date_field: str, amount_field: str, index: str, 
 		for (_person, month), amount in per_person.items():
 			months[month] = months.get(month, 0) + (amount or 0)
 	return months
+
+
+def kept_span(doctype: str, amount_field: str, filters):
+	"""``(tally, first, last, parts)`` when the period's whole months (``first``–``last``) may be read from the
+	monthly figures kept of ``doctype``'s ``amount_field`` (``kept.TALLIES``): there is such a tally, the period
+	holds a whole month, no customer is asked for, and the user's list shows every record. ``parts``: the
+	``(from, to)`` days at either end still to read from the records (none when the period is whole months).
+	None: read every day of the period from the records."""
+	from sales_crm import kept
+
+	start, end = getdate(filters.from_date), getdate(filters.to_date)
+	tally = kept.tally_of(doctype, amount_field)
+	first = start if start.day == 1 else get_first_day(add_days(get_last_day(start), 1))
+	last = end if end == get_last_day(end) else add_days(get_first_day(end), -1)
+	if not tally or first > last or filters.get("customer"):
+		return None
+	if visible(frappe.qb.DocType(doctype), doctype) is not None:
+		return None
+	parts = [(start, add_days(first, -1)), (add_days(last, 1), end)]
+	return tally, first, last, [(a, b) for a, b in parts if a <= b]
 
 
 def _kept_months(tally, first, last, filters) -> dict[str, object]:

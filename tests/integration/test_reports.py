@@ -22,7 +22,7 @@ import pytest
 from factories import deliver_all, make_customer, make_product, sales_team, sent_statements
 from frappe.desk.query_report import run
 from frappe.model.workflow import apply_workflow
-from frappe.utils import add_days, getdate, random_string
+from frappe.utils import add_days, get_first_day, get_last_day, getdate, random_string
 
 from sales_crm import api
 from sales_crm.flows import leads
@@ -404,6 +404,39 @@ def test_receivable_ageing(world):
 		0,
 	)
 	assert (s2["outstanding_amount"], s2["range_31_60"]) == (200, 200)  # 34 days past due
+
+
+def test_receivable_ageing_per_salesperson_reads_whole_months_from_the_kept_figures(world):
+	"""Per salesperson, what the period collected is read for its whole months from the monthly figures kept
+	per salesperson (Sales Person Month) when the user sees every receipt, and from the receipts otherwise
+	(the manager) or for the days of a part month: the same figures either way."""
+	paid_on = today(-5)
+	month = {"from_date": str(get_first_day(paid_on)), "to_date": str(get_last_day(paid_on))}
+	longer = {
+		"from_date": str(add_days(get_first_day(paid_on), -3)),
+		"to_date": str(add_days(get_last_day(paid_on), 3)),
+	}
+
+	def collected(user, period):
+		out = []
+		sent = sent_statements(
+			lambda: out.extend(
+				report(
+					"Receivable Ageing", user, group_by="sales_person", report_date=str(today(-6)), **period
+				).rows
+			)
+		)
+		reads = (
+			any("from `tabsales person month`" in s.lower() for s in sent),
+			any("from `tabsales receipt` force index" in s.lower() for s in sent),
+		)
+		return {row["party"]: row["collected_in_period"] for row in out}, reads
+
+	for period, reads in ((month, (True, False)), (longer, (True, True))):
+		figures, read = collected("Administrator", period)
+		assert (figures[world.s1], figures[world.s2], read) == (600, 200, reads), period
+		figures, read = collected(world.team.manager, period)
+		assert (figures[world.s1], figures[world.s2], read) == (600, 200, (False, True)), period
 
 
 def test_receivable_ageing_manager_sees_the_department(world):

@@ -32,7 +32,7 @@ from math import fsum
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case, Order
+from frappe.query_builder import Case, Criterion, Order
 from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import add_days, flt, getdate
 
@@ -42,12 +42,14 @@ from sales_crm.reporting import (
 	column,
 	currency,
 	customer_names,
+	kept_span,
 	label,
 	never_raises,
 	report_filters,
 	rounder,
 	scope,
 	summary,
+	team_conditions,
 	top_filter,
 )
 from sales_crm.rules.analysis import (
@@ -436,24 +438,53 @@ RECEIPT_INDEXES = {
 
 
 def collected_in_period(filters, parties: list) -> dict:
-	"""``{party: what its receipts dated in the period collected}``, of ``parties`` only."""
+	"""``{party: what its receipts dated in the period collected}``, of ``parties`` only. Per salesperson the
+	period's whole months come from the monthly figures kept per salesperson (``reporting.kept_span``) when the
+	user's list shows every receipt: read from the receipts, the company's whole history took 0.46 s at 1M
+	leads."""
 	if not parties:
 		return {}
+
+	def of_parties(key):
+		if "" in parties:
+			return key.isin(parties) | key.isnull() | (key == "")
+		return key.isin(parties)
+
+	collected: dict = {}
+	periods = [(filters.from_date, filters.to_date)]
+	span = (
+		kept_span("Sales Receipt", "base_paid_amount", filters)
+		if filters.group_by == "sales_person"
+		else None
+	)
+	if span:
+		tally, first, last, periods = span
+		kept = frappe.qb.DocType(tally.kept)
+		key = kept.sales_person
+		collected = dict(
+			frappe.qb.from_(kept)
+			.select(Coalesce(key, "").as_("party"), Sum(kept[tally.value]))
+			.where((kept.month >= first) & (kept.month <= last) & of_parties(key))
+			.where(Criterion.all(team_conditions(kept, filters)))
+			.groupby(Coalesce(key, ""))
+			.run()
+		)
 	receipt = frappe.qb.DocType("Sales Receipt")
 	key = receipt[filters.group_by]
-	query = (
-		frappe.qb.from_(receipt)
-		.force_index(RECEIPT_INDEXES[filters.group_by])
-		.select(Coalesce(key, "").as_("party"), Sum(receipt.base_paid_amount).as_("collected"))
-		.where(receipt.docstatus == 1)
-		.where(scope(receipt, "Sales Receipt", filters, "receipt_date"))
-		.groupby(key)
-	)
-	if "" in parties:
-		query = query.where(key.isin(parties) | key.isnull() | (key == ""))
-	else:
-		query = query.where(key.isin(parties))
-	return dict(query.run())
+	for start, end in periods:
+		part = frappe._dict({**filters, "from_date": start, "to_date": end})
+		query = (
+			frappe.qb.from_(receipt)
+			.force_index(RECEIPT_INDEXES[filters.group_by])
+			.select(Coalesce(key, "").as_("party"), Sum(receipt.base_paid_amount).as_("collected"))
+			.where(receipt.docstatus == 1)
+			.where(scope(receipt, "Sales Receipt", part, "receipt_date"))
+			.where(of_parties(key))
+			.groupby(key)
+		)
+		for party, amount in query.run():
+			collected[party] = collected.get(party, 0) + (amount or 0)
+	return collected
 
 
 def get_data(filters, top: int) -> tuple[list[dict], list, bool]:
