@@ -385,15 +385,25 @@ def kept_span(doctype: str, amount_field: str, filters):
 def _kept_months(tally, first, last, filters) -> dict[str, object]:
 	"""The kept figure per month from ``first`` to ``last`` (whole months), for the report's salesperson and
 	department filters."""
+	rows = kept_sums(tally, first, last, filters, lambda table: table.month)
+	return {getdate(month).strftime("%Y-%m"): amount for month, amount in rows if amount}
+
+
+def kept_sums(tally, first, last, filters, key, where=None) -> list[tuple]:
+	"""``(key, Σ kept figure)`` from ``first`` to ``last`` (whole months of ``kept_span``) per ``key(table)`` of
+	the kept DocType, for the report's salesperson and department filters and ``where(table)`` when given."""
 	table = frappe.qb.DocType(tally.kept)
+	group = key(table)
 	query = (
 		frappe.qb.from_(table)
-		.select(table.month, Sum(table[tally.value]))
+		.select(group, Sum(table[tally.value]))
 		.where((table.month >= first) & (table.month <= last))
 		.where(Criterion.all(team_conditions(table, filters)))
-		.groupby(table.month)
+		.groupby(group)
 	)
-	return {getdate(month).strftime("%Y-%m"): amount for month, amount in query.run() if amount}
+	if where is not None:
+		query = query.where(where(table))
+	return query.run()
 
 
 def seconds_between(start, end) -> Term:

@@ -32,7 +32,7 @@ from math import fsum
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case, Criterion, Order
+from frappe.query_builder import Case, Order
 from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import add_days, flt, getdate
 
@@ -43,13 +43,13 @@ from sales_crm.reporting import (
 	currency,
 	customer_names,
 	kept_span,
+	kept_sums,
 	label,
 	never_raises,
 	report_filters,
 	rounder,
 	scope,
 	summary,
-	team_conditions,
 	top_filter,
 )
 from sales_crm.rules.analysis import (
@@ -459,15 +459,15 @@ def collected_in_period(filters, parties: list) -> dict:
 	)
 	if span:
 		tally, first, last, periods = span
-		kept = frappe.qb.DocType(tally.kept)
-		key = kept.sales_person
 		collected = dict(
-			frappe.qb.from_(kept)
-			.select(Coalesce(key, "").as_("party"), Sum(kept[tally.value]))
-			.where((kept.month >= first) & (kept.month <= last) & of_parties(key))
-			.where(Criterion.all(team_conditions(kept, filters)))
-			.groupby(Coalesce(key, ""))
-			.run()
+			kept_sums(
+				tally,
+				first,
+				last,
+				filters,
+				lambda kept: Coalesce(kept.sales_person, ""),
+				lambda kept: of_parties(kept.sales_person),
+			)
 		)
 	receipt = frappe.qb.DocType("Sales Receipt")
 	key = receipt[filters.group_by]
